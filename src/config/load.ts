@@ -1,0 +1,55 @@
+/**
+ * A tenant configuration folder: one YAML file (tenant.yaml or any *.yaml / *.yml), then every
+ * *.ps1 in name order. The result is a fresh TenantData or an error; nothing is applied to a
+ * live tenant until the whole folder loads (atomic reload).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OcrouteError } from '../errors';
+import { emptyTenant, type TenantData } from '../tenant/types';
+import { runScript } from './ps1/run';
+import { loadTenantYaml } from './yaml';
+
+/** Refuse absurd inputs before parsing them (issue "Reliability": hostile config). */
+export const MAX_CONFIG_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface LoadedConfig {
+  tenant: TenantData;
+  files: string[];
+}
+
+export function loadConfigDir(dirPath: string): LoadedConfig {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dirPath).sort();
+  } catch (e) {
+    throw new OcrouteError('E_CONFIG_DIR', `cannot read config folder '${dirPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dirPath });
+  }
+  const yamls = entries.filter((f) => /\.ya?ml$/i.test(f));
+  const scripts = entries.filter((f) => /\.ps1$/i.test(f));
+  if (yamls.length > 1) {
+    throw new OcrouteError('E_CONFIG_DIR', `one tenant per folder: found ${yamls.length} YAML files (${yamls.join(', ')})`, { file: dirPath });
+  }
+  if (!yamls.length && !scripts.length) throw new OcrouteError('E_CONFIG_DIR', `no *.yaml or *.ps1 files in '${dirPath}'`, { file: dirPath });
+  const files: string[] = [];
+  let tenant: TenantData = emptyTenant();
+  for (const f of yamls) {
+    const p = path.join(dirPath, f);
+    tenant = loadTenantYaml(readText(p), p);
+    files.push(p);
+  }
+  for (const f of scripts) {
+    const p = path.join(dirPath, f);
+    runScript(tenant, readText(p), p);
+    files.push(p);
+  }
+  return { tenant, files };
+}
+
+function readText(p: string): string {
+  const st = fs.statSync(p);
+  if (st.size > MAX_CONFIG_FILE_BYTES) {
+    throw new OcrouteError('E_CONFIG_SIZE', `${st.size} bytes is over the ${MAX_CONFIG_FILE_BYTES}-byte limit for a config file`, { file: p });
+  }
+  return fs.readFileSync(p, 'utf8');
+}

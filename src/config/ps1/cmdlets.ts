@@ -1,0 +1,141 @@
+/**
+ * The Teams cmdlets ocroute understands, with their real parameter names and positions, each
+ * mapped onto the tenant model. Read-only cmdlets (Get-*, Connect-MicrosoftTeams) are accepted
+ * and do nothing, so a script pasted from the docs runs as is.
+ */
+import * as dir from '../../tenant/directory';
+import * as vr from '../../tenant/voice-routing';
+import type { NumberType, TenantData } from '../../tenant/types';
+import type { ParamSpec } from './binder';
+import { OcrouteError } from '../../errors';
+
+type Args = Record<string, unknown>;
+export interface CmdletSpec {
+  name: string;
+  params: ParamSpec[];
+  run(t: TenantData, a: Args): void;
+}
+
+const S = (name: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, type: 'string', ...extra });
+const identity0: ParamSpec = { name: 'Identity', type: 'string', position: 0, required: true };
+const str = (a: Args, k: string) => a[k] as string | undefined;
+
+/** -Identity <user> or -Global, exactly one (Grant-* cmdlets). */
+function grantTarget(a: Args): { identity?: string; global?: boolean } {
+  if (a.Global === true && a.Identity !== undefined) throw new OcrouteError('E_PS1_PARAM', 'use either -Identity or -Global, not both', { field: '-Global' });
+  if (a.Global === true) return { global: true };
+  if (a.Identity === undefined) throw new OcrouteError('E_PS1_PARAM', 'give -Identity <user> or -Global', { field: '-Identity' });
+  return { identity: a.Identity as string };
+}
+
+const grantParams: ParamSpec[] = [
+  { name: 'Identity', type: 'string', position: 0 },
+  { name: 'PolicyName', type: 'string', position: 1, nullable: true, required: true },
+  { name: 'Global', type: 'switch' },
+];
+
+function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
+  return [
+    { name: `New-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'list' }, S('Description')],
+      run: (t, a) => { vr.newUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as string[] | undefined, description: str(a, 'Description') }); } },
+    { name: `Set-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
+      run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
+    { name: `Remove-Cs${noun}`, params: [identity0], run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string) },
+    { name: `Grant-Cs${noun}`, params: grantParams, run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null) },
+  ];
+}
+
+const routeParams = (set: boolean): ParamSpec[] => [
+  identity0,
+  S('NumberPattern'),
+  { name: 'OnlinePstnUsages', type: set ? 'listChange' : 'list' },
+  { name: 'Priority', type: 'int' },
+  S('BridgeSourcePhoneNumber', { nullable: set }),
+  { name: 'OnlinePstnGatewayList', type: set ? 'listChange' : 'list' },
+  S('Description'),
+  S('Name'),
+];
+
+const routeInput = (a: Args): vr.VoiceRouteInput => ({
+  identity: a.Identity as string,
+  numberPattern: str(a, 'NumberPattern'),
+  onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
+  priority: a.Priority as number | undefined,
+  bridgeSourcePhoneNumber: a.BridgeSourcePhoneNumber as string | null | undefined,
+  onlinePstnGatewayList: a.OnlinePstnGatewayList as vr.ListChange | undefined,
+  description: str(a, 'Description'),
+});
+
+const NUMBER_TYPES = ['CallingPlan', 'DirectRouting', 'OperatorConnect', 'OCMobile'];
+
+export const CMDLETS: CmdletSpec[] = [
+  {
+    name: 'Set-CsOnlinePstnUsage',
+    params: [{ name: 'Identity', type: 'string', position: 0 }, { name: 'Usage', type: 'listChange', required: true }],
+    run: (t, a) => {
+      if (a.Identity !== undefined && String(a.Identity).toLowerCase() !== 'global') {
+        throw new OcrouteError('E_VALUE', `the PSTN usage list has one identity, Global, not '${a.Identity}'`, { field: '-Identity' });
+      }
+      vr.setPstnUsages(t, a.Usage as vr.ListChange);
+    },
+  },
+  { name: 'New-CsOnlineVoiceRoute', params: routeParams(false), run: (t, a) => { vr.newVoiceRoute(t, routeInput(a)); } },
+  { name: 'Set-CsOnlineVoiceRoute', params: routeParams(true), run: (t, a) => { vr.setVoiceRoute(t, routeInput(a)); } },
+  { name: 'Remove-CsOnlineVoiceRoute', params: [identity0], run: (t, a) => vr.removeVoiceRoute(t, a.Identity as string) },
+  ...usagePolicyCmdlets('OnlineAudioConferencingRoutingPolicy', 'audioConferencingRoutingPolicies'),
+  ...usagePolicyCmdlets('OnlineVoiceRoutingPolicy', 'onlineVoiceRoutingPolicies'),
+  {
+    name: 'Set-CsOnlineVoiceUser',
+    params: [identity0, S('TelephoneNumber', { nullable: true }), S('LocationID')],
+    run: (t, a) => {
+      if (a.TelephoneNumber === null) dir.unassignNumber(t, a.Identity as string);
+      else if (a.TelephoneNumber !== undefined) {
+        const pn = dir.assignNumber(t, a.Identity as string, a.TelephoneNumber as string);
+        if (a.LocationID) pn.emergencyAddress = a.LocationID as string;
+      }
+    },
+  },
+  {
+    name: 'Set-CsPhoneNumberAssignment',
+    params: [identity0, S('PhoneNumber'), S('PhoneNumberType', { values: NUMBER_TYPES }), S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }],
+    run: (t, a) => {
+      if (a.PhoneNumber === undefined) { dir.getUser(t, a.Identity as string); return; }
+      if (a.PhoneNumberType === undefined) throw new OcrouteError('E_PS1_PARAM', '-PhoneNumber needs -PhoneNumberType', { field: '-PhoneNumberType' });
+      const pn = dir.assignNumber(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
+      if (a.LocationId) pn.emergencyAddress = a.LocationId as string;
+    },
+  },
+  {
+    name: 'Remove-CsPhoneNumberAssignment',
+    params: [identity0, S('PhoneNumber'), S('PhoneNumberType', { values: NUMBER_TYPES }), { name: 'RemoveAll', type: 'switch' }],
+    run: (t, a) => dir.unassignNumber(t, a.Identity as string),
+  },
+  {
+    name: 'Set-CsUser',
+    params: [identity0, S('OnPremLineURI', { nullable: true }), S('LineURI', { nullable: true }), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'HostedVoiceMail', type: 'bool' }],
+    run: (t, a) => {
+      // -LineURI is the Skype for Business Server side of the same on-premises number (seed 001).
+      for (const k of ['OnPremLineURI', 'LineURI']) {
+        if (a[k] !== undefined) dir.setOnPremLineUri(t, a.Identity as string, a[k] as string | null);
+      }
+      if (a.OnPremLineURI === undefined && a.LineURI === undefined) dir.getUser(t, a.Identity as string);
+    },
+  },
+  {
+    name: 'New-CsTeamsMobilityPolicy',
+    params: [identity0, S('MobileDialerPreference', { values: ['Teams', 'Native'] }), S('Description')],
+    run: (t, a) => dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams'),
+  },
+  { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
+];
+
+const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
+
+/** Cmdlets that only read or connect: accepted, no effect. */
+const NO_OP = /^(get-\w+|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
+
+export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
+  const c = BY_NAME.get(name.toLowerCase());
+  if (c) return c;
+  return NO_OP.test(name) ? 'no-op' : undefined;
+}

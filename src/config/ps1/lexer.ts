@@ -1,0 +1,140 @@
+/**
+ * Tokenizer for the PowerShell that Teams admin scripts use: barewords, -Parameters
+ * (and -Param:value), 'single' and "double" quoted strings with their escapes, $null/$true/
+ * $false, @{ } hashtables, @( ) arrays, commas, comments (# and <# #>), `; | newline`
+ * separators and backtick line continuations. Anything else is an error with its line.
+ */
+import { OcrouteError } from '../../errors';
+
+export type TokenType =
+  | 'word' | 'param' | 'string' | 'var' | 'hashStart' | 'arrayStart' | 'lparen' | 'rparen'
+  | 'rbrace' | 'comma' | 'eq' | 'semi' | 'newline' | 'pipe' | 'eof';
+
+export interface Token {
+  type: TokenType;
+  value: string;
+  line: number;
+  /** For `-Param:value`: the value came glued to the parameter. */
+  glued?: boolean;
+}
+
+const WORD_STOP = new Set([' ', '\t', '\r', '\n', ';', ',', '|', '(', ')', '{', '}', '"', "'"]);
+
+export function tokenize(src: string, file?: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  let line = 1;
+  // Inside @{ } a `=` separates key and value; elsewhere it is part of a bareword.
+  const braces: ('hash' | 'paren')[] = [];
+  const err = (msg: string): never => { throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line }); };
+  const push = (type: TokenType, value: string, extra: Partial<Token> = {}) => out.push({ type, value, line, ...extra });
+
+  while (i < src.length) {
+    const c = src[i];
+    const next = src[i + 1];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') { i++; continue; }
+    if (c === '\n') { push('newline', '\n'); line++; i++; continue; }
+    if (c === '`') {
+      // Line continuation: backtick, optional spaces, newline.
+      let j = i + 1;
+      while (src[j] === ' ' || src[j] === '\t' || src[j] === '\r') j++;
+      if (src[j] === '\n' || j >= src.length) { line++; i = j + 1; continue; }
+    }
+    if (c === '<' && next === '#') {
+      const end = src.indexOf('#>', i + 2);
+      if (end < 0) err('block comment <# is never closed with #>');
+      line += countNewlines(src, i, end);
+      i = end + 2;
+      continue;
+    }
+    if (c === '#') { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (c === ';') { push('semi', ';'); i++; continue; }
+    if (c === '|') { push('pipe', '|'); i++; continue; }
+    if (c === ',') { push('comma', ','); i++; continue; }
+    if (c === '@' && next === '{') { push('hashStart', '@{'); braces.push('hash'); i += 2; continue; }
+    if (c === '@' && next === '(') { push('arrayStart', '@('); braces.push('paren'); i += 2; continue; }
+    if (c === '(') { push('lparen', '('); braces.push('paren'); i++; continue; }
+    if (c === ')') { if (braces.pop() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
+    if (c === '}') { if (braces.pop() !== 'hash') err("unexpected '}'"); push('rbrace', '}'); i++; continue; }
+    if (c === '{') err("script blocks { } are not supported; ocroute runs plain cmdlet calls");
+    if (c === '=' && braces[braces.length - 1] === 'hash') { push('eq', '='); i++; continue; }
+    if (c === "'") { const r = singleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
+    if (c === '"') { const r = doubleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
+    if (c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(src.slice(i, i + 64));
+      if (!m) err("a lone '$' is not a value");
+      const name = m![1].toLowerCase();
+      if (name !== 'null' && name !== 'true' && name !== 'false') err(`variables are not supported ($${m![1]}); write the value itself`);
+      push('var', name);
+      i += m![0].length;
+      continue;
+    }
+    if (c === '-' && /[A-Za-z]/.test(next ?? '')) {
+      let j = i + 1;
+      while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
+      const name = src.slice(i + 1, j);
+      if (src[j] === ':') { push('param', name, { glued: true }); i = j + 1; continue; }
+      push('param', name);
+      i = j;
+      continue;
+    }
+    if (c === '-' && (next === ' ' || next === '\t')) {
+      const m = /^-[ \t]+([A-Za-z]\w*)/.exec(src.slice(i, i + 80));
+      err(m ? `stray '-' before '${m[1]}': write -${m[1]} without a space` : "stray '-'");
+    }
+    // Bareword: runs to a separator; `=` ends it inside a hashtable.
+    let j = i;
+    let word = '';
+    const inHash = braces[braces.length - 1] === 'hash';
+    while (j < src.length && !WORD_STOP.has(src[j]) && !(inHash && src[j] === '=')) {
+      if (src[j] === '`' && j + 1 < src.length) { word += src[j + 1]; j += 2; continue; }
+      word += src[j];
+      j++;
+    }
+    push('word', word);
+    i = j;
+  }
+  if (braces.length) err(`'${braces[braces.length - 1] === 'hash' ? '@{' : '('}' is never closed`);
+  push('eof', '');
+  return out;
+}
+
+function singleQuoted(src: string, start: number, err: (m: string) => never): { value: string; end: number } {
+  let i = start + 1;
+  let value = '';
+  for (;;) {
+    if (i >= src.length) err('string is never closed with \'');
+    if (src[i] === "'") {
+      if (src[i + 1] === "'") { value += "'"; i += 2; continue; }
+      return { value, end: i + 1 };
+    }
+    value += src[i++];
+  }
+}
+
+const BACKTICK_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '`': '`', '"': '"', $: '$' };
+
+function doubleQuoted(src: string, start: number, err: (m: string) => never): { value: string; end: number } {
+  let i = start + 1;
+  let value = '';
+  for (;;) {
+    if (i >= src.length) err('string is never closed with "');
+    const c = src[i];
+    if (c === '`' && i + 1 < src.length) { value += BACKTICK_ESCAPES[src[i + 1]] ?? src[i + 1]; i += 2; continue; }
+    if (c === '"') {
+      if (src[i + 1] === '"') { value += '"'; i += 2; continue; }
+      return { value, end: i + 1 };
+    }
+    if (c === '$' && /[A-Za-z_{(]/.test(src[i + 1] ?? '')) {
+      err(`variables and subexpressions ($${src[i + 1]}...) are not expanded in double-quoted strings; use single quotes or the value itself`);
+    }
+    value += c;
+    i++;
+  }
+}
+
+function countNewlines(src: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if (src[k] === '\n') n++;
+  return n;
+}

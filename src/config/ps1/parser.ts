@@ -1,0 +1,121 @@
+/**
+ * Parser: tokens -> cmdlet invocations. Each invocation keeps its arguments in source order as
+ * parameters and values; binding them to a cmdlet's parameters (switches, positions) is the
+ * binder's job, because only the cmdlet knows whether `-Global` takes a value.
+ */
+import { OcrouteError } from '../../errors';
+import { tokenize, type Token } from './lexer';
+
+export type Value =
+  | { kind: 'string'; value: string; line: number }
+  | { kind: 'null'; line: number }
+  | { kind: 'bool'; value: boolean; line: number }
+  | { kind: 'hash'; entries: { key: string; value: Value }[]; line: number }
+  | { kind: 'array'; items: Value[]; line: number };
+
+export type Arg = { param: string; value?: Value; line: number } | { value: Value; line: number };
+
+export interface Invocation {
+  cmdlet: string;
+  args: Arg[];
+  line: number;
+  /** Later commands of a pipeline (`Get-CsOnlineUser | select ...`). */
+  piped: Invocation[];
+}
+
+export function parseScript(src: string, file?: string): Invocation[] {
+  const toks = tokenize(src, file);
+  let p = 0;
+  const peek = (): Token => toks[p];
+  const next = (): Token => toks[p++];
+  const err = (msg: string, line = peek().line): never => { throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line }); };
+  const isEnd = (t: Token) => t.type === 'newline' || t.type === 'semi' || t.type === 'eof' || t.type === 'pipe';
+
+  function primary(): Value {
+    const t = next();
+    switch (t.type) {
+      case 'string': return { kind: 'string', value: t.value, line: t.line };
+      case 'word': return { kind: 'string', value: t.value, line: t.line };
+      case 'var': return t.value === 'null' ? { kind: 'null', line: t.line } : { kind: 'bool', value: t.value === 'true', line: t.line };
+      case 'hashStart': return hashtable(t.line);
+      case 'arrayStart': case 'lparen': return group(t.line);
+      default: return err(`expected a value, found ${describe(t)}`, t.line);
+    }
+  }
+
+  /** value (, value)* ; a newline may follow a comma. */
+  function value(): Value {
+    const first = primary();
+    if (peek().type !== 'comma') return first;
+    const items = [first];
+    while (peek().type === 'comma') {
+      next();
+      while (peek().type === 'newline') next();
+      items.push(primary());
+    }
+    return { kind: 'array', items, line: first.line };
+  }
+
+  function group(line: number): Value {
+    const items: Value[] = [];
+    for (;;) {
+      while (peek().type === 'newline' || peek().type === 'semi') next();
+      if (peek().type === 'rparen') { next(); break; }
+      if (peek().type === 'eof') err("'(' is never closed", line);
+      const v = value();
+      if (v.kind === 'array') items.push(...v.items); else items.push(v);
+    }
+    return { kind: 'array', items, line };
+  }
+
+  function hashtable(line: number): Value {
+    const entries: { key: string; value: Value }[] = [];
+    for (;;) {
+      while (peek().type === 'newline' || peek().type === 'semi') next();
+      const k = next();
+      if (k.type === 'rbrace') break;
+      if (k.type !== 'word' && k.type !== 'string') err(`expected a key in @{ }, found ${describe(k)}`, k.line);
+      if (next().type !== 'eq') err(`expected '=' after key '${k.value}' in @{ }`, k.line);
+      entries.push({ key: k.value, value: value() });
+    }
+    return { kind: 'hash', entries, line };
+  }
+
+  function command(): Invocation {
+    const head = next();
+    if (head.type !== 'word') err(`expected a cmdlet name, found ${describe(head)}`, head.line);
+    const inv: Invocation = { cmdlet: head.value, args: [], line: head.line, piped: [] };
+    while (!isEnd(peek())) {
+      const t = peek();
+      if (t.type === 'param') {
+        next();
+        if (t.glued) inv.args.push({ param: t.value, value: primary(), line: t.line });
+        else inv.args.push({ param: t.value, line: t.line });
+      } else {
+        inv.args.push({ value: value(), line: t.line });
+      }
+    }
+    return inv;
+  }
+
+  const out: Invocation[] = [];
+  while (peek().type !== 'eof') {
+    const t = peek();
+    if (t.type === 'newline' || t.type === 'semi') { next(); continue; }
+    const inv = command();
+    while (peek().type === 'pipe') {
+      next();
+      while (peek().type === 'newline') next();
+      inv.piped.push(command());
+    }
+    out.push(inv);
+  }
+  return out;
+}
+
+function describe(t: Token): string {
+  if (t.type === 'eof') return 'end of file';
+  if (t.type === 'newline') return 'end of line';
+  if (t.type === 'param') return `-${t.value}`;
+  return `'${t.value}'`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Errors that name where the problem is. Every rejection in ocroute is one of these, so
+ * callers (CLI, HTTP, config loader) can print `file:line: message` or a JSON body.
+ */
+export interface Location {
+  file?: string;
+  line?: number;
+  /** dotted path into a YAML document, or a cmdlet parameter like `-NumberPattern` */
+  field?: string;
+}
+
+export class OcrouteError extends Error {
+  readonly code: string;
+  location: Location;
+  constructor(code: string, message: string, location: Location = {}) {
+    super(message);
+    this.name = 'OcrouteError';
+    this.code = code;
+    this.location = location;
+  }
+
+  /** Fill in where the error happened without overwriting what a deeper layer already knew. */
+  at(location: Location): this {
+    this.location = { ...location, ...stripUndefined(this.location) };
+    return this;
+  }
+
+  /** `routes/tenant.ps1:12: -NumberPattern: ...` */
+  describe(): string {
+    const { file, line, field } = this.location;
+    const where = [file, line !== undefined ? String(line) : undefined].filter(Boolean).join(':');
+    const prefix = where ? `${where}: ` : '';
+    const fieldPart = field && !this.message.includes(field) ? `${field}: ` : '';
+    return `${prefix}${fieldPart}${this.message}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { error: this.code, message: this.message, ...stripUndefined(this.location) };
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+export function isOcrouteError(e: unknown): e is OcrouteError {
+  return e instanceof OcrouteError;
+}

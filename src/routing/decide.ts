@@ -1,0 +1,247 @@
+/**
+ * decide(snapshot, call) -> Decision. Pure: no I/O, no clock, no logging; the same snapshot and
+ * call always give the same decision. Each branch names the seed rule it implements.
+ */
+import { isOcrouteError } from '../errors';
+import { toE164 } from '../phone';
+import type { PhoneNumber, TenantData, User } from '../tenant/types';
+import type { CompiledPolicy, Snapshot } from './snapshot';
+import type { Call, Decision, TraceStep } from './types';
+
+export interface DecideOptions {
+  /** Build the explain trace (default true). Batch and SIP paths turn it off for speed. */
+  trace?: boolean;
+}
+
+/** At most this many "did not match" steps are listed before they are summarized. */
+const TRACE_NO_MATCH_LIMIT = 20;
+const E164_RE = /^\+[1-9]\d{5,14}$/;
+
+export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decision {
+  const d = blank(call, opts.trace !== false);
+  const to = normalize(s.data, call.to);
+  if (to === undefined) return reject(d, `'${call.to}' is not a valid phone number`, 'E.164 numbers only');
+  d.to = to;
+  switch (call.kind) {
+    case 'meeting': return meetingDialOut(s, call, d);
+    case 'user': return userCall(s, call, d);
+    case 'inbound': return inbound(s, call, d);
+    default: return reject(d, `unknown call kind '${(call as Call).kind}'; use meeting, user or inbound`, 'call kind');
+  }
+}
+
+/** Seed 002: the organizer's Audio Conferencing Routing policy (user grant, else Global). */
+function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
+  const user = findUser(s.data, call.from);
+  if (!user) return reject(d, `organizer '${call.from ?? ''}' is not a user of this tenant`, 'meeting organizer');
+  const occ = user.licenses.includes('OperatorConnectConferencing');
+  const acs = user.licenses.includes('AudioConferencingStandard');
+  if (!occ && !acs) return reject(d, `organizer ${user.upn} has neither an Audio Conferencing Standard nor an Operator Connect Conferencing license`, 'seed 002: licenses');
+  const granted = user.audioConferencingRoutingPolicy;
+  const policyName = granted ?? s.data.globalGrants.audioConferencingRoutingPolicy;
+  const policy = policyName ? s.acr.get(policyName) : undefined;
+  if (policy) {
+    d.policy = policy.identity;
+    step(d, 'info', `policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
+    const hit = firstUsable(policy, d, (e) => e.bridgeProblem);
+    if (hit >= 0) {
+      const e = policy.entries[hit];
+      const src = e.route.bridgeSourcePhoneNumber!;
+      d.outcome = 'operator';
+      d.operator = e.operator!.name;
+      d.callerId = src;
+      setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
+      d.target = { type: 'pstn', id: d.to };
+      d.slots = [{ number: src, capability: 'service' }];
+      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; dialed out through ${d.operator} from BridgeSourcePhoneNumber ${src}`;
+      d.rule = 'seed 002: first matching route by usage order then priority; BridgeSourcePhoneNumber is operator and caller ID';
+      return d;
+    }
+  } else {
+    step(d, 'info', `no Audio Conferencing Routing policy granted to ${user.upn} or Global`);
+  }
+  if (occ) {
+    return reject(d, `no voice route for ${d.to}; with an Operator Connect Conferencing license outbound meeting calls can only go through the operator`, 'seed 002: OCC license, no matching route');
+  }
+  d.outcome = 'microsoft';
+  d.target = { type: 'pstn', id: d.to };
+  d.reason = `no operator route for ${d.to}; Audio Conferencing Standard dials out through Microsoft`;
+  d.rule = 'seed 002: Audio Conferencing Standard, no matching route';
+  return d;
+}
+
+/** Seeds 000/001: a user's own number routes via its operator, unless voice routes catch it. */
+function userCall(s: Snapshot, call: Call, d: Decision): Decision {
+  const user = findUser(s.data, call.from);
+  if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
+  if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone System license`, 'seed 000: Phone System license');
+  const pn = user.phoneNumber ? s.data.numbers[user.phoneNumber] : undefined;
+  const granted = user.onlineVoiceRoutingPolicy;
+  const policyName = granted ?? s.data.globalGrants.onlineVoiceRoutingPolicy;
+  const policy = policyName ? s.ovr.get(policyName) : undefined;
+  if (policy) {
+    d.policy = policy.identity;
+    step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
+    const hit = firstUsable(policy, d, (e) => (e.route.onlinePstnGatewayList.length ? undefined : 'route has no OnlinePstnGatewayList'));
+    if (hit >= 0) {
+      const e = policy.entries[hit];
+      d.outcome = 'directRouting';
+      d.gateway = e.route.onlinePstnGatewayList[0];
+      d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
+      setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
+      d.target = { type: 'gateway', id: d.gateway };
+      if (pn) d.slots = [{ number: pn.number, capability: pn.capability }];
+      const pitfall = pn && pn.operator ? ` (${pn.numberType} number ${pn.number}: leftover PSTN usages still send this call to the gateway until removed)` : '';
+      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; Direct Routing via ${d.gateway}${pitfall}`;
+      d.rule = pitfall ? 'seed 000: remove PSTN usages after moving to Operator Connect, otherwise calls go to the gateway' : 'Direct Routing: first matching route of the online voice routing policy';
+      return d;
+    }
+  }
+  if (!pn) {
+    if (user.onPremLineUri) return reject(d, `caller ${user.upn} has only an on-premises line URI and no voice route matched ${d.to}`, 'Direct Routing: no matching route');
+    return reject(d, `caller ${user.upn} has no phone number assigned`, 'seed 000: assign numbers');
+  }
+  d.callerId = pn.number;
+  d.slots = [{ number: pn.number, capability: pn.capability }];
+  d.target = { type: 'pstn', id: d.to };
+  if (pn.numberType === 'CallingPlan') {
+    d.outcome = 'microsoft';
+    d.reason = `Calling Plan number ${pn.number}: Microsoft carries the call`;
+    d.rule = 'Calling Plan';
+    return d;
+  }
+  if (pn.numberType === 'DirectRouting') {
+    return reject(d, `no voice route in ${policy ? `policy '${policy.identity}'` : 'any online voice routing policy'} matched ${d.to} for Direct Routing number ${pn.number}`, 'Direct Routing: no matching route');
+  }
+  const opProblem = operatorProblem(s.data, pn);
+  if (opProblem) return reject(d, opProblem, 'seed 000: manage your operators');
+  d.outcome = 'operator';
+  d.operator = pn.operator!;
+  d.reason = `${pn.numberType} number ${pn.number} of ${user.upn}: ${d.operator} carries the call`;
+  d.rule = pn.numberType === 'OCMobile' ? 'seed 001: OC Mobile number routes via its operator' : 'seed 000: Operator Connect number routes via its operator';
+  return d;
+}
+
+/** Inbound to a DID, a bridge number or an OC Mobile number (seeds 000, 001, 002, 004). */
+function inbound(s: Snapshot, call: Call, d: Decision): Decision {
+  d.callerId = call.from ?? null;
+  const pn = s.data.numbers[d.to];
+  if (!pn) return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
+  d.operator = pn.operator ?? null;
+  d.slots = [{ number: pn.number, capability: pn.capability }];
+  const opProblem = operatorProblem(s.data, pn);
+  if (opProblem) return reject(d, opProblem, 'seed 000: manage your operators');
+  d.outcome = pn.operator ? 'operator' : pn.numberType === 'DirectRouting' ? 'directRouting' : 'microsoft';
+  if (call.ocLinkDown && pn.operator) {
+    if (!pn.failsafeNumber) return reject(d, `the link between ${pn.operator} and Microsoft is down and ${pn.number} has no failsafe number`, 'seed 004: failsafe numbers');
+    d.target = { type: 'failsafe', id: pn.failsafeNumber };
+    d.reason = `the link between ${pn.operator} and Microsoft is down; forwarded to failsafe number ${pn.failsafeNumber}`;
+    d.rule = 'seed 004: failsafe number';
+    return d;
+  }
+  if (pn.assignedTo === 'bridge') {
+    d.target = { type: 'bridge', id: pn.number };
+    d.reason = `${pn.number} is on the Audio Conferencing bridge; the caller joins the conference`;
+    d.rule = 'seed 002: conference bridge numbers';
+    return d;
+  }
+  const user = pn.assignedTo ? s.data.users[pn.assignedTo] : undefined;
+  if (!user) return reject(d, `${pn.number} is not assigned to a user or resource`, 'seed 004: Unassigned DID');
+  if (user.resourceAccount) {
+    d.target = { type: 'resourceAccount', id: user.upn };
+    d.reason = `${pn.number} belongs to ${user.resourceAccount} ${user.upn}`;
+    d.rule = 'seed 000: service numbers';
+    return d;
+  }
+  d.target = { type: 'user', id: user.upn };
+  if (pn.numberType === 'OCMobile') {
+    const policyName = user.mobilityPolicy ?? s.data.globalGrants.mobilityPolicy;
+    const pref = (policyName && s.data.mobilityPolicies[policyName]?.mobileDialerPreference) || 'Teams';
+    d.policy = policyName ?? null;
+    d.ring = pref === 'Native' ? ['native-dialer', 'teams-endpoints'] : ['teams-mobile', 'teams-endpoints'];
+    d.reason = `OC Mobile number ${pn.number} of ${user.upn}: rings the ${pref === 'Native' ? 'native dialer' : 'Teams app'} on the SIM-enabled phone and all other Teams endpoints at once`;
+    d.rule = 'seed 001: MobileDialerPreference';
+    return d;
+  }
+  d.reason = `${pn.number} is assigned to ${user.upn}`;
+  d.rule = 'seed 000: assigned number rings its user';
+  return d;
+}
+
+/** Walk matches in order; return the first entry `problem` accepts, tracing the rest. */
+function firstUsable(p: CompiledPolicy, d: Decision, problem: (e: CompiledPolicy['entries'][number]) => string | undefined): number {
+  const first = p.matcher.first(d.to);
+  if (first < 0) { traceNoMatch(d, p, p.entries.length); return -1; }
+  if (!problem(p.entries[first])) { traceNoMatch(d, p, first); traceHit(d, p, first); return first; }
+  // Rare: the first match cannot carry the call. Fall back to the full match list.
+  let prev = 0;
+  for (const idx of p.matcher.matches(d.to)) {
+    traceNoMatch(d, p, idx, prev);
+    prev = idx + 1;
+    const why = problem(p.entries[idx]);
+    if (!why) { traceHit(d, p, idx); return idx; }
+    if (d.trace) d.trace.push(entryStep(p, idx, 'skipped', `matched but ${why}`));
+  }
+  traceNoMatch(d, p, p.entries.length, prev);
+  return -1;
+}
+
+function traceNoMatch(d: Decision, p: CompiledPolicy, upTo: number, from = 0): void {
+  if (!d.trace) return;
+  const shown = Math.min(upTo, from + TRACE_NO_MATCH_LIMIT);
+  for (let i = from; i < shown; i++) d.trace.push(entryStep(p, i, 'no-match', `${d.to} does not match`));
+  if (upTo > shown) d.trace.push({ result: 'no-match', why: `${upTo - shown} more routes did not match` });
+}
+
+function traceHit(d: Decision, p: CompiledPolicy, i: number): void {
+  if (d.trace) d.trace.push(entryStep(p, i, 'matched', `${d.to} matches; priority ${p.entries[i].route.priority}`));
+}
+
+function entryStep(p: CompiledPolicy, i: number, result: TraceStep['result'], why: string): TraceStep {
+  const e = p.entries[i];
+  return { result, usage: e.usage, route: e.route.identity, pattern: e.route.numberPattern, why };
+}
+
+function operatorProblem(data: TenantData, pn: PhoneNumber): string | undefined {
+  if (!pn.operator) return undefined;
+  const op = data.operators[pn.operator];
+  if (!op) return `operator '${pn.operator}' of ${pn.number} is no longer enabled`;
+  if (op.status === 'Suspended') return `operator '${op.name}' is suspended; no calls go through it`;
+  if (pn.country && !op.countries.includes(pn.country)) return `operator '${op.name}' is not enabled for ${pn.country}`;
+  return undefined;
+}
+
+function findUser(data: TenantData, upn: string | undefined): User | undefined {
+  return upn ? data.users[upn.toLowerCase()] : undefined;
+}
+
+function normalize(data: TenantData, n: string): string | undefined {
+  if (typeof n !== 'string') return undefined;
+  if (E164_RE.test(n)) return n;
+  try { return toE164(n, data.tenant.defaultRegion); } catch (e) { if (isOcrouteError(e)) return undefined; throw e; }
+}
+
+function blank(call: Call, trace: boolean): Decision {
+  return {
+    outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
+    operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
+    policy: null, target: null, ring: null, slots: [], reason: '', rule: '',
+    trace: trace ? [] : null,
+  };
+}
+
+function reject(d: Decision, reason: string, rule: string): Decision {
+  d.outcome = 'rejected';
+  d.reason = reason;
+  d.rule = rule;
+  d.operator = d.kind === 'inbound' ? d.operator : null;
+  return d;
+}
+
+function setMatch(d: Decision, usage: string, route: string, pattern: string): void {
+  d.usage = usage; d.route = route; d.pattern = pattern;
+}
+
+function step(d: Decision, result: TraceStep['result'], why: string): void {
+  if (d.trace) d.trace.push({ result, why });
+}

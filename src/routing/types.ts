@@ -1,0 +1,50 @@
+/** The decision contract: tests and harnesses parse this JSON (README "Decision format"). */
+export type CallKind = 'meeting' | 'user' | 'inbound';
+export type Outcome = 'operator' | 'directRouting' | 'microsoft' | 'rejected';
+
+export interface Call {
+  kind: CallKind;
+  /** Organizer UPN (meeting), caller UPN (user) or the external caller's number (inbound). */
+  from?: string;
+  /** Dialed number (meeting, user) or the called DID / bridge / mobile number (inbound). */
+  to: string;
+  /** Simulated outage between the operator and Microsoft (seed 004 failsafe). */
+  ocLinkDown?: boolean;
+}
+
+export type TraceResult = 'matched' | 'no-match' | 'skipped' | 'info';
+export interface TraceStep {
+  result: TraceResult;
+  usage?: string;
+  route?: string;
+  pattern?: string;
+  why: string;
+}
+
+export type TargetType = 'user' | 'resourceAccount' | 'bridge' | 'failsafe' | 'pstn' | 'gateway';
+
+/** A number whose concurrency the call consumes (issue "Capacity"). */
+export interface Slot { number: string; capability: 'user' | 'service' | 'mobile' }
+
+export interface Decision {
+  outcome: Outcome;
+  kind: CallKind;
+  from: string | null;
+  to: string;
+  operator: string | null;
+  gateway: string | null;
+  callerId: string | null;
+  usage: string | null;
+  route: string | null;
+  pattern: string | null;
+  policy: string | null;
+  target: { type: TargetType; id: string } | null;
+  /** OC Mobile inbound: what rings, all at once, first-preference first (seed 001). */
+  ring: string[] | null;
+  slots: Slot[];
+  reason: string;
+  /** Seed rule the decision rests on, e.g. "seed 002: no route matched, OCC license". */
+  rule: string;
+  /** Ordered explain steps; null when the caller asked for no trace (batch, SIP). */
+  trace: TraceStep[] | null;
+}

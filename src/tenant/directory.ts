@@ -1,0 +1,233 @@
+/**
+ * Operators, numbers, users, the conference bridge and mobility policies: the admin-center and
+ * operator rules of seeds 000, 001, 002 and 004. Each function mutates the TenantData it is
+ * given and throws an OcrouteError naming the rule broken; callers apply changes to a clone
+ * (see tenant/transaction.ts) so a refused change leaves nothing behind.
+ */
+import { OcrouteError } from '../errors';
+import { countryOf, toE164, type E164 } from '../phone';
+import type {
+  License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
+  OperatorService, PhoneNumber, TenantData, User,
+} from './types';
+
+const fail = (code: string, message: string, field?: string): never => {
+  throw new OcrouteError(code, message, field ? { field } : {});
+};
+
+export function normalizeNumber(t: TenantData, input: string, field = 'number'): E164 {
+  return toE164(input, t.tenant.defaultRegion, field);
+}
+
+export interface EnableOperatorInput {
+  name: string;
+  countries: string[];
+  services?: OperatorService[];
+  contact?: OperatorContact;
+  dataTransferNoticeAccepted?: boolean;
+  status?: Operator['status'];
+}
+
+/** "Add as my operator": countries, contact info and the accepted data transfer notice. */
+export function enableOperator(t: TenantData, input: EnableOperatorInput): Operator {
+  if (t.operators[input.name]) fail('E_EXISTS', `operator '${input.name}' is already enabled; edit its countries instead`, 'name');
+  if (!input.dataTransferNoticeAccepted) {
+    fail('E_NOTICE', `operator '${input.name}' cannot be added until the data transfer notice is accepted`, 'dataTransferNoticeAccepted');
+  }
+  if (!input.countries?.length) fail('E_COUNTRY', `operator '${input.name}' needs at least one country`, 'countries');
+  const op: Operator = {
+    name: input.name,
+    countries: input.countries.map((c) => c.toUpperCase()),
+    services: input.services ?? ['Calling'],
+    status: input.status ?? 'Active',
+    contact: input.contact,
+    dataTransferNoticeAccepted: true,
+  };
+  t.operators[op.name] = op;
+  return op;
+}
+
+export function getOperator(t: TenantData, name: string, field = 'operator'): Operator {
+  return t.operators[name] ?? fail('E_UNKNOWN_OPERATOR', `operator '${name}' is not enabled in this tenant`, field);
+}
+
+export interface UploadNumberInput {
+  number: string;
+  operator?: string;
+  capability?: NumberCapability;
+  numberType?: NumberType;
+  emergencyAddress?: string;
+  failsafeNumber?: string;
+  maxConcurrentCalls?: number;
+}
+
+/**
+ * A number enters the tenant: uploaded by an operator (Operator Connect / OC Mobile), or an
+ * existing Calling Plan / Direct Routing number. Operators may upload only where enabled.
+ */
+export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumber {
+  const number = normalizeNumber(t, input.number);
+  if (t.numbers[number]) fail('E_EXISTS', `number ${number} is already in the tenant`, 'number');
+  const capability = input.capability ?? 'user';
+  const numberType: NumberType = input.numberType ?? (input.operator ? (capability === 'mobile' ? 'OCMobile' : 'OperatorConnect') : 'CallingPlan');
+  const country = countryOf(number);
+  if (numberType === 'OperatorConnect' || numberType === 'OCMobile') {
+    if (!input.operator) fail('E_OPERATOR_REQUIRED', `${numberType} number ${number} needs the operator that uploads it`, 'operator');
+    const op = getOperator(t, input.operator!);
+    if (country && !op.countries.includes(country)) {
+      fail('E_COUNTRY', `operator '${op.name}' is not enabled for ${country}; enable that country before it can upload ${number}`, 'operator');
+    }
+    const service: OperatorService = capability === 'mobile' ? 'Mobile' : capability === 'service' ? 'Conferencing' : 'Calling';
+    if (capability !== 'user' && !op.services.includes(service) && !(capability === 'service' && op.services.includes('Calling'))) {
+      fail('E_SERVICE', `operator '${op.name}' does not offer ${service}; it cannot upload ${capability} number ${number}`, 'capability');
+    }
+    if ((numberType === 'OCMobile') !== (capability === 'mobile')) {
+      fail('E_NUMBER_TYPE', `OCMobile numbers are the SIM-enabled mobile numbers: ${number} has type ${numberType} and capability ${capability}`, 'numberType');
+    }
+  } else if (input.operator) {
+    fail('E_NUMBER_TYPE', `${numberType} number ${number} cannot belong to operator '${input.operator}'`, 'operator');
+  }
+  const pn: PhoneNumber = { number, numberType, capability, country };
+  if (input.operator) pn.operator = input.operator;
+  if (input.emergencyAddress) pn.emergencyAddress = input.emergencyAddress;
+  if (input.failsafeNumber) pn.failsafeNumber = normalizeNumber(t, input.failsafeNumber, 'failsafeNumber');
+  if (input.maxConcurrentCalls !== undefined) pn.maxConcurrentCalls = input.maxConcurrentCalls;
+  t.numbers[number] = pn;
+  return pn;
+}
+
+export function getNumber(t: TenantData, input: string, field = 'number'): PhoneNumber {
+  const number = normalizeNumber(t, input, field);
+  return t.numbers[number] ?? fail('E_UNKNOWN_NUMBER', `number ${number} is not in this tenant; the operator must upload it first`, field);
+}
+
+export interface AddUserInput {
+  upn: string;
+  displayName?: string;
+  licenses?: License[];
+  teamsUpgradeMode?: User['teamsUpgradeMode'];
+  onPremLineUri?: string;
+  resourceAccount?: User['resourceAccount'];
+}
+
+export function addUser(t: TenantData, input: AddUserInput): User {
+  const key = input.upn.toLowerCase();
+  if (t.users[key]) fail('E_EXISTS', `user ${input.upn} already exists`, 'upn');
+  const u: User = { upn: input.upn, licenses: [...(input.licenses ?? [])] };
+  if (input.displayName) u.displayName = input.displayName;
+  if (input.teamsUpgradeMode) u.teamsUpgradeMode = input.teamsUpgradeMode;
+  if (input.resourceAccount) u.resourceAccount = input.resourceAccount;
+  if (input.onPremLineUri) u.onPremLineUri = normalizeNumber(t, input.onPremLineUri, 'onPremLineUri');
+  t.users[key] = u;
+  return u;
+}
+
+export function getUser(t: TenantData, identity: string, field = 'Identity'): User {
+  return t.users[identity.toLowerCase()] ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
+}
+
+const has = (u: User, l: License) => u.licenses.includes(l);
+
+/**
+ * Assign a number to a user or resource account (Set-CsOnlineVoiceUser -TelephoneNumber,
+ * Set-CsPhoneNumberAssignment). Prerequisites from seeds 000/001: Phone System license,
+ * TeamsOnly mode, the OC Mobile add-on for SIM-enabled numbers, no on-premises line URI.
+ */
+export function assignNumber(t: TenantData, identity: string, numberInput: string, numberType?: NumberType): PhoneNumber {
+  const user = getUser(t, identity);
+  const pn = getNumber(t, numberInput, 'TelephoneNumber');
+  if (numberType && numberType !== pn.numberType) {
+    fail('E_NUMBER_TYPE', `${pn.number} is a ${pn.numberType} number, not ${numberType}`, 'PhoneNumberType');
+  }
+  if (pn.assignedTo && pn.assignedTo !== user.upn.toLowerCase()) {
+    fail('E_ASSIGNED', `${pn.number} is already assigned to ${pn.assignedTo}; unassign it first`, 'TelephoneNumber');
+  }
+  if (pn.operator && t.operators[pn.operator]?.status === 'Suspended') {
+    fail('E_SUSPENDED', `operator '${pn.operator}' is suspended; its numbers cannot be assigned`, 'TelephoneNumber');
+  }
+  if (user.resourceAccount) {
+    if (pn.capability !== 'service') fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; resource account ${user.upn} needs a service number`, 'TelephoneNumber');
+  } else {
+    if (pn.capability === 'service') {
+      fail('E_CAPABILITY', `${pn.number} is a service number; assign it to the conference bridge or a resource account, not to user ${user.upn}`, 'TelephoneNumber');
+    }
+    if (!has(user, 'PhoneSystem')) fail('E_LICENSE', `user ${user.upn} needs a Phone System license before a phone number can be assigned`, 'Identity');
+    const mode = user.teamsUpgradeMode ?? t.tenant.teamsUpgradeMode;
+    if (mode !== 'TeamsOnly' && pn.numberType !== 'DirectRouting') {
+      fail('E_TEAMSONLY', `user ${user.upn} is in ${mode} mode; users assigned ${pn.numberType} numbers must be in TeamsOnly mode`, 'Identity');
+    }
+    if (pn.numberType === 'OCMobile' && !has(user, 'OperatorConnectMobile')) {
+      fail('E_LICENSE', `user ${user.upn} needs the Operator Connect Mobile add-on license for SIM-enabled number ${pn.number}`, 'Identity');
+    }
+    if (pn.numberType === 'CallingPlan' && !has(user, 'CallingPlan')) {
+      fail('E_LICENSE', `user ${user.upn} needs a Calling Plan license for Calling Plan number ${pn.number}`, 'Identity');
+    }
+    if (user.onPremLineUri && pn.numberType !== 'DirectRouting') {
+      fail('E_ONPREM', `user ${user.upn} still has on-premises line URI ${user.onPremLineUri}; remove it first: Set-CsUser -Identity ${user.upn} -OnPremLineURI $null`, 'Identity');
+    }
+  }
+  if (user.phoneNumber && user.phoneNumber !== pn.number) releaseAssignment(t, user);
+  user.phoneNumber = pn.number;
+  pn.assignedTo = user.upn.toLowerCase();
+  return pn;
+}
+
+/** Remove a user's number (Set-CsOnlineVoiceUser -TelephoneNumber $null). */
+export function unassignNumber(t: TenantData, identity: string): void {
+  const user = getUser(t, identity);
+  releaseAssignment(t, user);
+}
+
+function releaseAssignment(t: TenantData, user: User): void {
+  const old = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;
+  if (old) delete old.assignedTo;
+  delete user.phoneNumber;
+}
+
+/** Release a number from the tenant: only when unassigned (seed 000 "Release numbers"). */
+export function releaseNumber(t: TenantData, numberInput: string): void {
+  const pn = getNumber(t, numberInput);
+  if (pn.assignedTo) {
+    const how = pn.assignedTo === 'bridge' ? 'remove it from the conference bridge' : `unassign it from ${pn.assignedTo} (Edit, Remove user)`;
+    fail('E_ASSIGNED', `${pn.number} is assigned; ${how} before releasing it`, 'number');
+  }
+  delete t.numbers[pn.number];
+}
+
+/** Set-CsUser -OnPremLineURI $null: the Direct Routing -> Operator Connect first step. */
+export function setOnPremLineUri(t: TenantData, identity: string, value: string | null): void {
+  const user = getUser(t, identity);
+  if (value === null) delete user.onPremLineUri;
+  else user.onPremLineUri = normalizeNumber(t, value, 'OnPremLineURI');
+}
+
+/** Add a service number to the Audio Conferencing bridge; never as its default (seed 002). */
+export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = false): void {
+  const pn = getNumber(t, numberInput, 'bridge.numbers');
+  if (pn.capability !== 'service') {
+    fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; only service (conferencing) numbers go on the Audio Conferencing bridge`, 'bridge.numbers');
+  }
+  if (pn.assignedTo && pn.assignedTo !== 'bridge') fail('E_ASSIGNED', `${pn.number} is already assigned to ${pn.assignedTo}`, 'bridge.numbers');
+  if (asDefault && pn.numberType === 'OperatorConnect') {
+    fail('E_BRIDGE_DEFAULT', `${pn.number} is an Operator Connect Conferencing number; it can't be a default number of the bridge`, 'bridge.defaultNumber');
+  }
+  pn.assignedTo = 'bridge';
+  if (!t.bridge.numbers.includes(pn.number)) t.bridge.numbers.push(pn.number);
+  if (asDefault) t.bridge.defaultNumber = pn.number;
+}
+
+export function newMobilityPolicy(t: TenantData, identity: string, pref: MobileDialerPreference): void {
+  if (t.mobilityPolicies[identity]) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
+  if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or Native, not '${pref}'`, 'MobileDialerPreference');
+  t.mobilityPolicies[identity] = { identity, mobileDialerPreference: pref };
+}
+
+export function grantMobilityPolicy(t: TenantData, target: { identity?: string; global?: boolean }, policy: string | null): void {
+  if (policy !== null && !t.mobilityPolicies[policy]) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
+  if (target.global) {
+    if (policy === null) delete t.globalGrants.mobilityPolicy; else t.globalGrants.mobilityPolicy = policy;
+    return;
+  }
+  const user = getUser(t, target.identity!);
+  if (policy === null) delete user.mobilityPolicy; else user.mobilityPolicy = policy;
+}

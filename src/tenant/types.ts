@@ -1,0 +1,143 @@
+/**
+ * The tenant model in Teams' own words. Plain data only (no classes, no Maps of classes) so a
+ * whole tenant can be cloned with structuredClone and changes applied to the clone: a change
+ * that fails leaves the original untouched.
+ */
+import type { E164 } from '../phone';
+
+export type OperatorService = 'Calling' | 'Mobile' | 'Conferencing';
+export type OperatorStatus = 'Active' | 'Suspended';
+
+export interface OperatorContact {
+  fullName: string;
+  email: string;
+  companySize: string;
+  phone?: string;
+}
+
+/** An operator the tenant enabled ("Add as my operator"). */
+export interface Operator {
+  name: string;
+  services: OperatorService[];
+  countries: string[];
+  status: OperatorStatus;
+  contact?: OperatorContact;
+  dataTransferNoticeAccepted: boolean;
+}
+
+/** NumberType as Get-CsPhoneNumberAssignment reports it. */
+export type NumberType = 'CallingPlan' | 'DirectRouting' | 'OperatorConnect' | 'OCMobile';
+/** What the number may be assigned to: a user (subscriber), a service (bridge, AA, CQ). */
+export type NumberCapability = 'user' | 'service' | 'mobile';
+
+export interface PhoneNumber {
+  number: E164;
+  numberType: NumberType;
+  capability: NumberCapability;
+  /** Operator that uploaded it (OperatorConnect / OCMobile numbers). */
+  operator?: string;
+  country?: string;
+  /** UPN of the user or resource account, or 'bridge' for the Audio Conferencing bridge. */
+  assignedTo?: string;
+  emergencyAddress?: string;
+  /** Forward inbound calls here when the operator <-> Microsoft link fails (seed 004). */
+  failsafeNumber?: E164;
+  /** Per-number concurrency override (issue "Capacity"). */
+  maxConcurrentCalls?: number;
+}
+
+export type License =
+  | 'PhoneSystem'
+  | 'CallingPlan'
+  | 'AudioConferencingStandard'
+  | 'OperatorConnectConferencing'
+  | 'OperatorConnectMobile';
+
+export type TeamsUpgradeMode = 'TeamsOnly' | 'Islands';
+
+export interface User {
+  upn: string;
+  displayName?: string;
+  licenses: License[];
+  /** Coexistence mode; undefined inherits the tenant's. */
+  teamsUpgradeMode?: TeamsUpgradeMode;
+  phoneNumber?: E164;
+  /** Direct Routing number assigned on-premises and synced (seed 000/001). */
+  onPremLineUri?: E164;
+  onlineVoiceRoutingPolicy?: string;
+  audioConferencingRoutingPolicy?: string;
+  mobilityPolicy?: string;
+  /** Resource accounts (auto attendant, call queue) take service numbers. */
+  resourceAccount?: 'AutoAttendant' | 'CallQueue';
+}
+
+export interface VoiceRoute {
+  identity: string;
+  numberPattern: string;
+  onlinePstnUsages: string[];
+  /** Position in the global route list, 0 first: Teams keeps priorities unique. */
+  priority: number;
+  bridgeSourcePhoneNumber?: E164;
+  onlinePstnGatewayList: string[];
+  description?: string;
+}
+
+export interface UsagePolicy {
+  identity: string;
+  onlinePstnUsages: string[];
+  description?: string;
+}
+
+export type MobileDialerPreference = 'Teams' | 'Native';
+export interface MobilityPolicy {
+  identity: string;
+  mobileDialerPreference: MobileDialerPreference;
+}
+
+export interface ConferenceBridge {
+  numbers: E164[];
+  /** Default (toll) number; never an Operator Connect Conferencing number (seed 002). */
+  defaultNumber?: E164;
+}
+
+export interface TenantInfo {
+  id: string;
+  name: string;
+  domain?: string;
+  teamsUpgradeMode: TeamsUpgradeMode;
+  /** Region used to read national-format numbers (e.g. 'US'). */
+  defaultRegion?: string;
+}
+
+export interface TenantData {
+  tenant: TenantInfo;
+  operators: Record<string, Operator>;
+  numbers: Record<E164, PhoneNumber>;
+  users: Record<string, User>;
+  /** The Global PSTN usage list (Set-CsOnlinePstnUsage -Identity Global). */
+  pstnUsages: string[];
+  /** Ordered by priority; index === priority. */
+  voiceRoutes: VoiceRoute[];
+  audioConferencingRoutingPolicies: Record<string, UsagePolicy>;
+  onlineVoiceRoutingPolicies: Record<string, UsagePolicy>;
+  mobilityPolicies: Record<string, MobilityPolicy>;
+  /** Policies granted with -Global. */
+  globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string };
+  bridge: ConferenceBridge;
+}
+
+export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {
+  return {
+    tenant: { id: '00000000-0000-0000-0000-000000000000', name: 'tenant', teamsUpgradeMode: 'TeamsOnly', ...info },
+    operators: {},
+    numbers: {},
+    users: {},
+    pstnUsages: [],
+    voiceRoutes: [],
+    audioConferencingRoutingPolicies: {},
+    onlineVoiceRoutingPolicies: {},
+    mobilityPolicies: {},
+    globalGrants: {},
+    bridge: { numbers: [] },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * PSTN usages, online voice routes and the policies that list usages: what
+ * Set-CsOnlinePstnUsage, New-/Set-/Remove-CsOnlineVoiceRoute and the routing-policy cmdlets do.
+ * Priorities are unique positions in one global route list, as Teams keeps them: inserting at
+ * Priority N moves the routes at N and after down by one.
+ */
+import { OcrouteError } from '../errors';
+import { compileNumberPattern } from '../routing/pattern';
+import { normalizeNumber, getUser } from './directory';
+import type { TenantData, UsagePolicy, VoiceRoute } from './types';
+
+const fail = (code: string, message: string, field?: string): never => {
+  throw new OcrouteError(code, message, field ? { field } : {});
+};
+
+/** A multi-valued parameter: a plain list replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */
+export type ListChange = string[] | { add?: string[]; remove?: string[]; replace?: string[] };
+
+export function applyListChange(current: string[], change: ListChange, field: string): string[] {
+  if (Array.isArray(change)) return dedupe(change);
+  let next = change.replace ? [...change.replace] : [...current];
+  for (const a of change.add ?? []) if (!next.includes(a)) next.push(a);
+  for (const r of change.remove ?? []) {
+    if (!next.includes(r)) fail('E_NOT_IN_LIST', `cannot remove '${r}': it is not in ${field}`, field);
+    next = next.filter((x) => x !== r);
+  }
+  return next;
+}
+
+const dedupe = (xs: string[]) => [...new Set(xs)];
+
+export type PolicyKind = 'audioConferencingRoutingPolicies' | 'onlineVoiceRoutingPolicies';
+const POLICY_NOUN: Record<PolicyKind, string> = {
+  audioConferencingRoutingPolicies: 'Audio Conferencing Routing policy',
+  onlineVoiceRoutingPolicies: 'online voice routing policy',
+};
+const GRANT_KEY = {
+  audioConferencingRoutingPolicies: 'audioConferencingRoutingPolicy',
+  onlineVoiceRoutingPolicies: 'onlineVoiceRoutingPolicy',
+} as const;
+
+/** Set-CsOnlinePstnUsage -Identity Global -Usage ... */
+export function setPstnUsages(t: TenantData, change: ListChange): void {
+  const next = applyListChange(t.pstnUsages, change, 'Usage');
+  for (const gone of t.pstnUsages.filter((u) => !next.includes(u))) {
+    const route = t.voiceRoutes.find((r) => r.onlinePstnUsages.includes(gone));
+    if (route) fail('E_IN_USE', `PSTN usage '${gone}' is used by voice route '${route.identity}'; remove it from the route first`, 'Usage');
+    for (const kind of Object.keys(POLICY_NOUN) as PolicyKind[]) {
+      const p = Object.values(t[kind]).find((x) => x.onlinePstnUsages.includes(gone));
+      if (p) fail('E_IN_USE', `PSTN usage '${gone}' is used by ${POLICY_NOUN[kind]} '${p.identity}'; remove it from the policy first`, 'Usage');
+    }
+  }
+  t.pstnUsages = next;
+}
+
+function requireUsages(t: TenantData, usages: string[], field: string): void {
+  for (const u of usages) {
+    if (!t.pstnUsages.includes(u)) {
+      fail('E_UNKNOWN_USAGE', `PSTN usage '${u}' is not defined; add it first with Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="${u}"}`, field);
+    }
+  }
+}
+
+export interface VoiceRouteInput {
+  identity: string;
+  numberPattern?: string;
+  onlinePstnUsages?: ListChange;
+  priority?: number;
+  bridgeSourcePhoneNumber?: string | null;
+  onlinePstnGatewayList?: ListChange;
+  description?: string;
+}
+
+export function findRoute(t: TenantData, identity: string): VoiceRoute | undefined {
+  return t.voiceRoutes.find((r) => r.identity.toLowerCase() === identity.toLowerCase());
+}
+
+/** New-CsOnlineVoiceRoute. NumberPattern defaults to `.*` as in Teams. */
+export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
+  if (findRoute(t, input.identity)) fail('E_EXISTS', `voice route '${input.identity}' already exists; change it with Set-CsOnlineVoiceRoute`, 'Identity');
+  const route: VoiceRoute = {
+    identity: input.identity,
+    numberPattern: '.*',
+    onlinePstnUsages: [],
+    priority: t.voiceRoutes.length,
+    onlinePstnGatewayList: [],
+  };
+  t.voiceRoutes.push(route);
+  editRoute(t, route, { ...input, priority: input.priority ?? t.voiceRoutes.length - 1 });
+  return route;
+}
+
+/** Set-CsOnlineVoiceRoute. */
+export function setVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
+  const route = findRoute(t, input.identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${input.identity}' does not exist`, 'Identity');
+  editRoute(t, route, input);
+  return route;
+}
+
+export function removeVoiceRoute(t: TenantData, identity: string): void {
+  const route = findRoute(t, identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${identity}' does not exist`, 'Identity');
+  t.voiceRoutes = t.voiceRoutes.filter((r) => r !== route);
+  renumber(t);
+}
+
+function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): void {
+  if (input.numberPattern !== undefined) {
+    compileNumberPattern(input.numberPattern);
+    route.numberPattern = input.numberPattern;
+  }
+  if (input.onlinePstnUsages !== undefined) {
+    const usages = applyListChange(route.onlinePstnUsages, input.onlinePstnUsages, 'OnlinePstnUsages');
+    requireUsages(t, usages, 'OnlinePstnUsages');
+    route.onlinePstnUsages = usages;
+  }
+  if (input.onlinePstnGatewayList !== undefined) {
+    route.onlinePstnGatewayList = applyListChange(route.onlinePstnGatewayList, input.onlinePstnGatewayList, 'OnlinePstnGatewayList');
+  }
+  if (input.bridgeSourcePhoneNumber === null) delete route.bridgeSourcePhoneNumber;
+  else if (input.bridgeSourcePhoneNumber !== undefined) {
+    route.bridgeSourcePhoneNumber = normalizeNumber(t, input.bridgeSourcePhoneNumber, 'BridgeSourcePhoneNumber');
+  }
+  if (input.description !== undefined) route.description = input.description;
+  if (input.priority !== undefined) {
+    if (!Number.isInteger(input.priority) || input.priority < 0) fail('E_VALUE', `Priority must be a whole number >= 0, not ${input.priority}`, 'Priority');
+    const at = Math.min(input.priority, t.voiceRoutes.length - 1);
+    t.voiceRoutes = t.voiceRoutes.filter((r) => r !== route);
+    t.voiceRoutes.splice(at, 0, route);
+    renumber(t);
+  }
+}
+
+function renumber(t: TenantData): void {
+  t.voiceRoutes.forEach((r, i) => { r.priority = i; });
+}
+
+export interface PolicyInput {
+  identity: string;
+  onlinePstnUsages?: ListChange;
+  description?: string;
+}
+
+export function newUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
+  if (t[kind][input.identity]) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
+  const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
+  t[kind][input.identity] = p;
+  editPolicy(t, kind, p, input);
+  return p;
+}
+
+export function setUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
+  const p = t[kind][input.identity] ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
+  editPolicy(t, kind, p, input);
+  return p;
+}
+
+export function removeUsagePolicy(t: TenantData, kind: PolicyKind, identity: string): void {
+  if (!t[kind][identity]) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${identity}' does not exist`, 'Identity');
+  const key = GRANT_KEY[kind];
+  const holder = Object.values(t.users).find((u) => u[key] === identity);
+  if (holder || t.globalGrants[key] === identity) {
+    fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to ${holder ? holder.upn : 'Global'}; grant another policy first`, 'Identity');
+  }
+  delete t[kind][identity];
+}
+
+function editPolicy(t: TenantData, kind: PolicyKind, p: UsagePolicy, input: PolicyInput): void {
+  if (input.onlinePstnUsages !== undefined) {
+    const usages = applyListChange(p.onlinePstnUsages, input.onlinePstnUsages, 'OnlinePstnUsages');
+    requireUsages(t, usages, 'OnlinePstnUsages');
+    p.onlinePstnUsages = usages;
+  }
+  if (input.description !== undefined) p.description = input.description;
+}
+
+/** Grant-CsOnline*Policy -Identity <user> | -Global, -PolicyName <name> | $null. */
+export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: { identity?: string; global?: boolean }, policy: string | null): void {
+  if (policy !== null && !t[kind][policy]) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${policy}' does not exist`, 'PolicyName');
+  const key = GRANT_KEY[kind];
+  if (target.global) {
+    if (policy === null) delete t.globalGrants[key]; else t.globalGrants[key] = policy;
+    return;
+  }
+  const user = getUser(t, target.identity!);
+  if (policy === null) delete user[key]; else user[key] = policy;
+}
