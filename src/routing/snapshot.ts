@@ -77,18 +77,23 @@ function routesByUsage(routes: VoiceRoute[]): Map<string, VoiceRoute[]> {
 }
 
 function entryFor(data: TenantData, usage: string, route: VoiceRoute): RouteEntry {
-  const e: RouteEntry = { usage, route };
+  const { problem, operator } = bridgeSource(data, route);
+  return { usage, route, bridgeProblem: problem, operator };
+}
+
+/**
+ * Can this route carry a meeting dial-out? Its BridgeSourcePhoneNumber must be an operator's
+ * number on the Audio Conferencing bridge, and that operator enabled and not suspended (seed 002).
+ */
+export function bridgeSource(data: TenantData, route: VoiceRoute): { problem?: string; operator?: Operator } {
   const src = route.bridgeSourcePhoneNumber;
-  const pn: PhoneNumber | undefined = src ? data.numbers[src] : undefined;
-  if (!src) e.bridgeProblem = 'route has no BridgeSourcePhoneNumber';
-  else if (!pn) e.bridgeProblem = `BridgeSourcePhoneNumber ${src} is not a number of this tenant`;
-  else if (!pn.operator) e.bridgeProblem = `BridgeSourcePhoneNumber ${src} is a ${pn.numberType} number, not an operator's`;
-  else {
-    const op = data.operators[pn.operator];
-    e.operator = op;
-    if (!op) e.bridgeProblem = `operator '${pn.operator}' of ${src} is not enabled`;
-    else if (op.status === 'Suspended') e.bridgeProblem = `operator '${op.name}' is suspended`;
-    else if (pn.assignedTo !== 'bridge') e.bridgeProblem = `BridgeSourcePhoneNumber ${src} is not on the Audio Conferencing bridge`;
-  }
-  return e;
+  if (!src) return { problem: 'route has no BridgeSourcePhoneNumber' };
+  const pn: PhoneNumber | undefined = data.numbers[src];
+  if (!pn) return { problem: `BridgeSourcePhoneNumber ${src} is not a number of this tenant` };
+  if (!pn.operator) return { problem: `BridgeSourcePhoneNumber ${src} is a ${pn.numberType} number, not an operator's` };
+  const operator = data.operators[pn.operator];
+  if (!operator) return { problem: `operator '${pn.operator}' of ${src} is not enabled` };
+  if (operator.status === 'Suspended') return { problem: `operator '${operator.name}' is suspended`, operator };
+  if (pn.assignedTo !== 'bridge') return { problem: `BridgeSourcePhoneNumber ${src} is not on the Audio Conferencing bridge`, operator };
+  return { operator };
 }

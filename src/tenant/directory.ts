@@ -139,9 +139,6 @@ export function assignNumber(t: TenantData, identity: string, numberInput: strin
   if (numberType && numberType !== pn.numberType) {
     fail('E_NUMBER_TYPE', `${pn.number} is a ${pn.numberType} number, not ${numberType}`, 'PhoneNumberType');
   }
-  if (pn.assignedTo && pn.assignedTo !== user.upn.toLowerCase()) {
-    fail('E_ASSIGNED', `${pn.number} is already assigned to ${pn.assignedTo}; unassign it first`, 'TelephoneNumber');
-  }
   if (pn.operator && t.operators[pn.operator]?.status === 'Suspended') {
     fail('E_SUSPENDED', `operator '${pn.operator}' is suspended; its numbers cannot be assigned`, 'TelephoneNumber');
   }
@@ -165,6 +162,10 @@ export function assignNumber(t: TenantData, identity: string, numberInput: strin
     if (user.onPremLineUri && pn.numberType !== 'DirectRouting') {
       fail('E_ONPREM', `user ${user.upn} still has on-premises line URI ${user.onPremLineUri}; remove it first: Set-CsUser -Identity ${user.upn} -OnPremLineURI $null`, 'Identity');
     }
+  }
+  if (pn.assignedTo && pn.assignedTo !== user.upn.toLowerCase()) {
+    const holder = pn.assignedTo === 'bridge' ? 'the conference bridge' : pn.assignedTo;
+    fail('E_ASSIGNED', `${pn.number} is already assigned to ${holder}; unassign it first`, 'TelephoneNumber');
   }
   if (user.phoneNumber && user.phoneNumber !== pn.number) releaseAssignment(t, user);
   user.phoneNumber = pn.number;

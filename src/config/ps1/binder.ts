@@ -44,7 +44,7 @@ export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound 
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (!('param' in a)) { positional.push(a); continue; }
-    const spec = resolve(all, a.param) ?? err(unknownParam(a.param, specs), a.line, `-${a.param}`);
+    const spec = resolve(all, a.param, (m) => err(m, a.line, `-${a.param}`)) ?? err(unknownParam(a.param, specs), a.line, `-${a.param}`);
     if (spec.name in bound.values) err(`parameter -${spec.name} is given more than once`, a.line, `-${spec.name}`);
     let v: Value | undefined = a.value;
     if (spec.type !== 'switch' && v === undefined) {
@@ -70,14 +70,14 @@ export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound 
   }
 }
 
-function resolve(specs: ParamSpec[], name: string): ParamSpec | undefined {
+function resolve(specs: ParamSpec[], name: string, err: (m: string) => never): ParamSpec | undefined {
   const lower = name.toLowerCase();
   const exact = specs.find((s) => s.name.toLowerCase() === lower);
   if (exact) return exact;
   const pre = specs.filter((s) => s.name.toLowerCase().startsWith(lower));
   if (pre.length === 1) return pre[0];
   if (pre.length > 1) {
-    throw new OcrouteError('E_PS1_PARAM', `parameter -${name} is ambiguous: ${pre.map((s) => '-' + s.name).join(', ')}`, { field: `-${name}` });
+    err(`parameter -${name} is ambiguous: ${pre.map((s) => '-' + s.name).join(', ')}`);
   }
   return undefined;
 }

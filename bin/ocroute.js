@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+'use strict';
+// Thin launcher: the CLI is compiled TypeScript (npm run build).
+let main;
+try {
+  ({ main } = require('../dist/src/cli/main.js'));
+} catch (e) {
+  if (e.code !== 'MODULE_NOT_FOUND') throw e;
+  console.error('ocroute is not built: run `npm run build` (or `npm ci`, which builds it)');
+  process.exit(1);
+}
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,105 @@
+/**
+ * ocroute command line. Exit codes (README "CLI"):
+ *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError, CommanderError } from 'commander';
+import { loadConfigDir } from '../config/load';
+import { tenantSchema } from '../config/yaml';
+import { isOcrouteError } from '../errors';
+import { decide } from '../routing/decide';
+import { lintTenant } from '../routing/lint';
+import { compileSnapshot } from '../routing/snapshot';
+import type { Call, CallKind, Decision } from '../routing/types';
+
+export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4 } as const;
+
+/** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
+export const DEFAULT_CONFIG = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'routes');
+
+interface Io { out: (s: string) => void; err: (s: string) => void }
+
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = new Command('ocroute')
+    .description('Call routing engine and SIP simulator for Microsoft Teams Operator Connect')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run ocroute --help for usage)');
+  const configOpt = ['-c, --config <dir>', 'tenant configuration folder (YAML + *.ps1)', DEFAULT_CONFIG] as const;
+
+  program.command('route')
+    .description('decide where one call goes and explain why')
+    .option(...configOpt)
+    .requiredOption('--to <number>', 'dialed number (meeting, user) or called DID (inbound)')
+    .option('--from <upnOrNumber>', 'organizer / caller UPN, or the external caller number for inbound')
+    .option('--kind <kind>', 'meeting | user | inbound (default: user when --from is a UPN, else inbound)', parseKind)
+    .option('--oc-link-down', 'simulate an outage between the operator and Microsoft (failsafe)')
+    .option('--json', 'print the decision as JSON')
+    .action((o) => {
+      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const kind: CallKind = o.kind ?? (o.from?.includes('@') ? 'user' : 'inbound');
+      const call: Call = { kind, from: o.from, to: o.to, ocLinkDown: !!o.ocLinkDown };
+      const d = decide(snap, call);
+      io.out(o.json ? JSON.stringify(d, null, 2) : formatDecision(d));
+      code = d.outcome === 'rejected' ? EXIT.REJECTED : EXIT.OK;
+    });
+
+  program.command('validate')
+    .description('load a configuration and report the first error, with file and line')
+    .option(...configOpt)
+    .action((o) => {
+      const { tenant, files } = loadConfigDir(o.config);
+      io.out(`ok: ${files.length} file(s); ${Object.keys(tenant.operators).length} operators, ${Object.keys(tenant.numbers).length} numbers, ` +
+        `${Object.keys(tenant.users).length} users, ${tenant.voiceRoutes.length} voice routes, ` +
+        `${Object.keys(tenant.audioConferencingRoutingPolicies).length + Object.keys(tenant.onlineVoiceRoutingPolicies).length} routing policies`);
+    });
+
+  program.command('lint')
+    .description('validate, then warn about routes that can never win, unused usages, bad bridge numbers')
+    .option(...configOpt)
+    .option('--json', 'print findings as JSON')
+    .action((o) => {
+      const findings = lintTenant(loadConfigDir(o.config).tenant);
+      if (o.json) io.out(JSON.stringify({ errors: [], warnings: findings }, null, 2));
+      else io.out(findings.length ? findings.map((f) => `warning ${f.code}: ${f.message}`).join('\n') : 'no warnings');
+      code = findings.length ? EXIT.WARNINGS : EXIT.OK;
+    });
+
+  program.command('schema')
+    .description('print the JSON Schema of the tenant YAML file')
+    .action(() => io.out(JSON.stringify(tenantSchema, null, 2)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (isOcrouteError(e)) {
+      io.err(`error: ${e.describe()}`);
+      return EXIT.CONFIG;
+    }
+    throw e;
+  }
+  return code;
+}
+
+function parseKind(v: string): CallKind {
+  if (v === 'meeting' || v === 'user' || v === 'inbound') return v;
+  throw new InvalidArgumentError('use meeting, user or inbound');
+}
+
+export function formatDecision(d: Decision): string {
+  const lines = [`${d.outcome.toUpperCase()}: ${d.reason}`];
+  const kv: [string, unknown][] = [['operator', d.operator], ['gateway', d.gateway], ['caller ID', d.callerId], ['policy', d.policy],
+    ['usage', d.usage], ['route', d.route], ['pattern', d.pattern], ['ring', d.ring?.join(' + ')], ['rule', d.rule]];
+  for (const [k, v] of kv) if (v) lines.push(`  ${k.padEnd(9)} ${v}`);
+  if (d.trace?.length) {
+    lines.push('  trace:');
+    for (const t of d.trace) lines.push(`    ${t.result.padEnd(8)} ${t.route ? `[${t.usage}] ${t.route} /${t.pattern}/: ` : ''}${t.why}`);
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((c) => { process.exitCode = c; });
+}

@@ -1,0 +1,77 @@
+/**
+ * `ocroute lint`: what loads but cannot work as the admin likely meant. Warnings, not errors:
+ * Teams itself accepts all of these.
+ */
+import RE2 from 're2';
+import type { TenantData } from '../tenant/types';
+import { bridgeSource, compileSnapshot, type CompiledPolicy } from './snapshot';
+
+export interface LintFinding { code: string; message: string }
+
+/** Numbers from many plans and lengths: a pattern matching all of them catches everything. */
+const PROBES = ['+14255550101', '+442071234567', '+33142685300', '+861012345678', '+61291234567', '+5511912345678', '+27211234567', '911', '112', '0800123456'];
+
+export function isCatchAll(pattern: string): boolean {
+  const re = new RE2(pattern);
+  return PROBES.every((p) => re.test(p));
+}
+
+export function lintTenant(t: TenantData): LintFinding[] {
+  const out: LintFinding[] = [];
+  const warn = (code: string, message: string) => out.push({ code, message });
+  const snap = compileSnapshot(t);
+  const policies: [string, ReadonlyMap<string, CompiledPolicy>][] = [
+    ['Audio Conferencing Routing policy', snap.acr],
+    ['online voice routing policy', snap.ovr],
+  ];
+
+  for (const r of t.voiceRoutes) {
+    if (!r.onlinePstnUsages.length) warn('ROUTE_NO_USAGE', `voice route '${r.identity}' has no PSTN usage; no policy can reach it`);
+    if (!r.bridgeSourcePhoneNumber && !r.onlinePstnGatewayList.length) {
+      warn('ROUTE_NO_EXIT', `voice route '${r.identity}' has neither BridgeSourcePhoneNumber nor OnlinePstnGatewayList; it can carry no call`);
+    }
+    if (r.bridgeSourcePhoneNumber) {
+      const { problem, operator } = bridgeSource(t, r);
+      if (problem) warn('BRIDGE_SOURCE', `voice route '${r.identity}': ${problem}`);
+      else if (operator && !operator.services.includes('Conferencing')) {
+        warn('BRIDGE_SOURCE', `voice route '${r.identity}': operator '${operator.name}' of ${r.bridgeSourcePhoneNumber} does not offer Conferencing`);
+      }
+    }
+  }
+
+  const usedUsages = new Set<string>();
+  for (const [noun, map] of policies) {
+    for (const p of map.values()) {
+      p.policy.onlinePstnUsages.forEach((u) => usedUsages.add(u));
+      shadowed(p).forEach(({ route, by }) => warn('ROUTE_SHADOWED', `in ${noun} '${p.identity}', route '${route}' can never win: '${by}' comes first and matches every number it does`));
+      if (!p.entries.length) warn('POLICY_NO_ROUTES', `${noun} '${p.identity}' reaches no voice route`);
+    }
+  }
+  for (const u of t.pstnUsages) if (!usedUsages.has(u)) warn('USAGE_UNUSED', `PSTN usage '${u}' is listed by no policy`);
+
+  // Seed 000 step 2: after moving to Operator Connect, leftover usages still route to the gateway.
+  for (const user of Object.values(t.users)) {
+    const pn = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;
+    const policyName = user.onlineVoiceRoutingPolicy ?? t.globalGrants.onlineVoiceRoutingPolicy;
+    const policy = policyName ? snap.ovr.get(policyName) : undefined;
+    if (pn?.operator && policy?.entries.some((e) => e.route.onlinePstnGatewayList.length)) {
+      warn('LEFTOVER_USAGES', `user ${user.upn} has ${pn.numberType} number ${pn.number} but online voice routing policy '${policy.identity}' still sends matching calls to a gateway; grant $null once the move is done`);
+    }
+  }
+  return out;
+}
+
+/** Entries that an earlier catch-all or identical pattern always beats. */
+function shadowed(p: CompiledPolicy): { route: string; by: string }[] {
+  const out: { route: string; by: string }[] = [];
+  const seen = new Map<string, string>();
+  let catchAll: string | undefined;
+  for (const e of p.entries) {
+    const pat = e.route.numberPattern;
+    const by = catchAll ?? seen.get(pat);
+    if (by && by !== e.route.identity) out.push({ route: e.route.identity, by });
+    if (!seen.has(pat)) seen.set(pat, e.route.identity);
+    if (!catchAll && isCatchAll(pat)) catchAll = e.route.identity;
+  }
+  return out;
+}

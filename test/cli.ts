@@ -1,0 +1,60 @@
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, EXIT } from '../src/cli/main';
+
+const BIN = path.join(__dirname, '..', 'bin', 'ocroute.js');
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+t.test('the real binary routes the seed call and exits 0 (built by pretest)', async (t) => {
+  t.ok(fs.existsSync(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js')), 'dist/ is built');
+  const r = spawnSync(process.execPath, [BIN, 'route', '--kind', 'meeting', '--from', 'mary@contoso.com', '--to', '+442071234567', '--json'], { encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const d = JSON.parse(r.stdout);
+  t.match(d, { outcome: 'operator', operator: 'Infobip', callerId: '+12065550100', route: 'International', policy: 'International Policy' });
+  const rej = spawnSync(process.execPath, [BIN, 'route', '--kind', 'meeting', '--from', 'olga@contoso.com', '--to', '+442071234567'], { encoding: 'utf8' });
+  t.equal(rej.status, EXIT.REJECTED);
+  t.match(rej.stdout, /^REJECTED: no voice route for \+442071234567/);
+});
+
+t.test('route: kind defaults from --from; human output shows the trace', async (t) => {
+  const r = await run(['route', '--from', 'dave@contoso.com', '--to', '+1 206 555 0123']);
+  t.equal(r.code, EXIT.OK);
+  t.match(r.out, /^DIRECTROUTING: usage 'Legacy SBC', route 'Legacy SBC' matched \+12065550123/);
+  t.match(r.out, /gateway\s+sbc1\.contoso\.com/);
+  t.match(r.out, /matched\s+\[Legacy SBC\] Legacy SBC/);
+  const inbound = await run(['route', '--to', '+14255550150', '--from', '+15551234567', '--json']);
+  t.same(JSON.parse(inbound.out).ring, ['native-dialer', 'teams-endpoints']);
+});
+
+t.test('validate and lint on the shipped tenant', async (t) => {
+  const v = await run(['validate']);
+  t.equal(v.code, EXIT.OK);
+  t.match(v.out, /^ok: 4 file\(s\); 3 operators, 11 numbers, 7 users, 4 voice routes, 3 routing policies$/);
+  const l = await run(['lint', '--json']);
+  t.equal(l.code, EXIT.WARNINGS);
+  t.same(JSON.parse(l.out).warnings.map((w: { code: string }) => w.code), ['LEFTOVER_USAGES']);
+});
+
+t.test('config errors exit 1 with file:line; usage errors exit 2', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'a.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nNew-CsOnlineVoiceRoute -Identity X -NumberPattern "(a)\\1" -OnlinePstnUsages A\n');
+  const bad = await run(['validate', '--config', dir]);
+  t.equal(bad.code, EXIT.CONFIG);
+  t.match(bad.err, new RegExp(`^error: ${path.join(dir, 'a.ps1').replace(/[.]/g, '\\.')}:2: -NumberPattern: New-CsOnlineVoiceRoute: NumberPattern '\\(a\\)\\\\1' is not a regular expression RE2 can run`));
+  const usage = await run(['route', '--to', '+1', '--kind', 'conference']);
+  t.equal(usage.code, EXIT.USAGE);
+  t.match(usage.err, /use meeting, user or inbound/);
+  t.equal((await run(['frobnicate'])).code, EXIT.USAGE);
+  const schema = await run(['schema']);
+  t.equal(JSON.parse(schema.out).title, 'ocroute tenant configuration');
+});

@@ -1,0 +1,62 @@
+import t from 'tap';
+import { compileNumberPattern, literalPrefixes } from '../src/routing/pattern';
+import { PatternMatcher } from '../src/routing/matcher';
+import { errorOf } from './helpers/tenant';
+
+t.test('RE2 refuses lookaround and backreferences with a clear error', async (t) => {
+  t.match(errorOf(() => compileNumberPattern('^(?!\\+1)\\d+')).message, /^NumberPattern '\^\(\?!\\\+1\)\\d\+' is not a regular expression RE2 can run/);
+  t.match(errorOf(() => compileNumberPattern('(\\d)\\1')).message, /RE2 can run.*: invalid escape sequence: \\1/);
+  t.equal(errorOf(() => compileNumberPattern('')).message, 'NumberPattern must be a non-empty regular expression');
+  t.match(errorOf(() => compileNumberPattern('1'.repeat(3000))).message, /is 3000 characters long; the limit is 2048/);
+});
+
+t.test('ReDoS patterns decide in linear time (under 1 ms on a hostile input)', async (t) => {
+  const evil = ['(\\d+)+$', '^(\\d|\\d\\d)+$', '(\\d*)*x', '^(\\+?\\d+)*\\d{3}!$'];
+  // Digits then '!': the classic catastrophic input for backtracking engines on (\d+)+$.
+  const input = '+' + '1'.repeat(5000) + '!';
+  const m = new PatternMatcher(evil);
+  m.first(input); // warm up
+  const t0 = process.hrtime.bigint();
+  const hits = m.matches(input);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  t.ok(ms < 1, `took ${ms.toFixed(3)} ms`);
+  t.same(hits, [3], 'still correct: only the pattern ending in !$ matches');
+  t.equal(new RegExp(evil[0]).test('+12'), true, 'same semantics as RegExp on benign input');
+});
+
+t.test('literal prefixes: anchored heads and one literal alternation', async (t) => {
+  t.same(literalPrefixes('^\\+1(425|206)(\\d{7})$'), ['+1425', '+1206']);
+  t.same(literalPrefixes('^\\+44\\d+'), ['+44']);
+  t.same(literalPrefixes('^\\+4?4'), ['+']);
+  t.same(literalPrefixes('^\\+1(?:425|206)?\\d+'), ['+1']);
+  t.same(literalPrefixes('\\d+'), ['']);
+  t.same(literalPrefixes('^\\+1|^\\+44'), [''], 'top-level alternation has no common prefix');
+});
+
+/** Deterministic PRNG so failures reproduce. */
+function rng(seed: number) { return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff); }
+
+t.test('matcher = naive first-match RegExp loop, single set and prefix trie (seeded, 20,000 numbers)', async (t) => {
+  const r = rng(42);
+  const patterns: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const cc = 1 + Math.floor(r() * 60);
+    const area = 200 + Math.floor(r() * 800);
+    const kind = i % 5;
+    patterns.push(kind === 0 ? `^\\+${cc}${area}\\d{7}$` : kind === 1 ? `^\\+${cc}(${area}|${area + 1})(\\d{7})$`
+      : kind === 2 ? `^\\+${cc}${area}5` : kind === 3 ? `${cc}${area}$` : `^\\+${cc}\\d{${6 + (i % 6)}}$`);
+  }
+  patterns.splice(1400, 0, '\\d+');
+  const naive = patterns.map((p) => new RegExp(p));
+  const single = new PatternMatcher(patterns.slice(0, 400));
+  const trie = new PatternMatcher(patterns, { singleSetMax: 0 });
+  let mismatches = 0;
+  for (let i = 0; i < 20000; i++) {
+    const num = '+' + (1 + Math.floor(r() * 60)) + (200 + Math.floor(r() * 800)) + String(Math.floor(r() * 1e8)).padStart(7, '0').slice(0, 6 + (i % 3));
+    const want = naive.findIndex((re) => re.test(num));
+    const want400 = naive.slice(0, 400).findIndex((re) => re.test(num));
+    if (trie.first(num) !== want || single.first(num) !== want400) mismatches++;
+    if (i % 1000 === 0) t.same(trie.matches(num), naive.map((re, k) => (re.test(num) ? k : -1)).filter((k) => k >= 0));
+  }
+  t.equal(mismatches, 0);
+});

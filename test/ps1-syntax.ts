@@ -1,0 +1,105 @@
+import t from 'tap';
+import { parseScript } from '../src/config/ps1/parser';
+import { errorOf, tenant } from './helpers/tenant';
+
+t.test('quoting, comments, backtick continuations, @{Add=..}, arrays, $null', async (t) => {
+  const inv = parseScript(`# comment
+<# block
+   comment #>
+Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="US and Canada",'Int''l'} ; Get-CsOnlineUser
+New-CsOnlineVoiceRoute -Identity "R" \`
+   -NumberPattern "^\\+1(425|206)(\\d{7})$" -OnlinePstnGatewayList a.example, b.example
+Grant-CsOnlineVoiceRoutingPolicy -Identity x@y.z -PolicyName $Null
+`);
+  t.equal(inv.length, 4);
+  t.match(inv[0], { cmdlet: 'Set-CsOnlinePstnUsage', line: 4 });
+  t.same(inv[0].args[3], { value: { kind: 'hash', line: 4, entries: [{ key: 'Add', value: { kind: 'array', line: 4, items: [
+    { kind: 'string', value: 'US and Canada', line: 4 }, { kind: 'string', value: "Int'l", line: 4 }] } }] }, line: 4 });
+  t.equal(inv[2].cmdlet, 'New-CsOnlineVoiceRoute');
+  t.match(inv[2].args[3], { value: { kind: 'string', value: '^\\+1(425|206)(\\d{7})$' } }, 'regex survives double quotes');
+  t.match(inv[2].args[5], { value: { kind: 'array', items: [{ value: 'a.example' }, { value: 'b.example' }] }, line: 6 });
+  t.match(inv[3].args[3], { value: { kind: 'null' } });
+});
+
+t.test('positional parameters bind after named ones, as in the docs', async (t) => {
+  const ten = tenant(`New-CsTeamsMobilityPolicy -identity NativeFirst -MobileDialerPreference Native
+Grant-CsTeamsMobilityPolicy NativeFirst -Identity sam@contoso.com
+Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="International"}
+New-CsOnlineAudioConferencingRoutingPolicy "International Policy" -OnlinePstnUsages "International"`);
+  t.equal(ten.users['sam@contoso.com'].mobilityPolicy, 'NativeFirst');
+  t.same(ten.audioConferencingRoutingPolicies['International Policy'].onlinePstnUsages, ['International']);
+});
+
+t.test('parameter names are case-insensitive and may be abbreviated when unique', async (t) => {
+  const ten = tenant('set-csonlinepstnusage -identity global -usa @{add="A"}\nNew-CsOnlineVoiceRoute -Ident R -NumberPat "^\\+1" -OnlinePstnU A');
+  t.same(ten.pstnUsages, ['A']);
+  t.equal(ten.voiceRoutes[0].numberPattern, '^\\+1');
+  const amb = errorOf(() => tenant('New-CsOnlineVoiceRoute -Identity R -Online A'));
+  t.equal(amb.message, 'New-CsOnlineVoiceRoute: parameter -Online is ambiguous: -OnlinePstnUsages, -OnlinePstnGatewayList');
+  t.same(amb.location, { file: 'test.ps1', line: 1, field: '-Online' });
+});
+
+t.test('@{Add}/@{Remove}/@{Replace} edit lists; Remove of a missing value is an error', async (t) => {
+  const ten = tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A","B","C"}\nSet-CsOnlinePstnUsage -Identity Global -Usage @{Remove="B"}');
+  t.same(ten.pstnUsages, ['A', 'C']);
+  t.same(tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nSet-CsOnlinePstnUsage -Identity Global -Usage @{Replace="X","Y"}').pstnUsages, ['X', 'Y']);
+  t.equal(errorOf(() => tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Remove="Z"}')).message, "Set-CsOnlinePstnUsage: cannot remove 'Z': it is not in Usage");
+  t.equal(errorOf(() => tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"; Add="B"}')).message,
+    `Set-CsOnlinePstnUsage: duplicate key 'Add' in @{ }; list several values as Add="a","b"`);
+});
+
+t.test('Priority inserts and shifts like Teams; Set moves; Remove renumbers', async (t) => {
+  const ten = tenant(`Set-CsOnlinePstnUsage Global -Usage @{Add="U"}
+New-CsOnlineVoiceRoute -Identity A -OnlinePstnUsages U
+New-CsOnlineVoiceRoute -Identity B -OnlinePstnUsages U
+New-CsOnlineVoiceRoute -Identity C -OnlinePstnUsages U -Priority 0
+Set-CsOnlineVoiceRoute -Identity A -Priority 2
+Remove-CsOnlineVoiceRoute -Identity B`);
+  t.same(ten.voiceRoutes.map((r) => [r.identity, r.priority]), [['C', 0], ['A', 1]]);
+  t.equal(ten.voiceRoutes[0].numberPattern, '.*', 'NumberPattern defaults to .*');
+});
+
+t.test('-WhatIf changes nothing; Get-* and pipelines into select are accepted no-ops', async (t) => {
+  const ten = tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"} -WhatIf\nGet-CsOnlineUser -Identity x | select OnPremLineURI\nConnect-MicrosoftTeams');
+  t.same(ten.pstnUsages, []);
+});
+
+const cases: [string, string, number, string?][] = [
+  ['New-CsOnlineVoiceRoot -Identity X', "unknown cmdlet 'New-CsOnlineVoiceRoot'", 1],
+  ['\nNew-CsOnlineVoiceRoute -Identity X -Pattern "\\d+"', 'New-CsOnlineVoiceRoute: unknown parameter -Pattern; this cmdlet takes -Identity, -NumberPattern', 2, '-Pattern'],
+  ['Set-CsUser -identity john@contoso.com - OnPremLineURI $null', "stray '-' before 'OnPremLineURI': write -OnPremLineURI without a space", 1],
+  ['Set-CsOnlineVoiceUser -Identity <user> -TelephoneNumber +14255550101', "Set-CsOnlineVoiceUser: '<user>' is a placeholder from the docs; put the real value for -Identity", 1, '-Identity'],
+  ['Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"', "'@{' is never closed", 1],
+  ["New-CsOnlineVoiceRoute -Identity 'X", "string is never closed with '", 1],
+  ['Set-CsOnlineVoiceUser -Identity $user -TelephoneNumber +1', 'variables are not supported ($user); write the value itself', 1],
+  ['New-CsOnlineVoiceRoute -Identity X -Priority high', "New-CsOnlineVoiceRoute: -Priority takes a whole number, not 'high'", 1, '-Priority'],
+  ['New-CsTeamsMobilityPolicy -Identity P -MobileDialerPreference Carrier', "New-CsTeamsMobilityPolicy: -MobileDialerPreference must be one of Teams, Native, not 'Carrier'", 1],
+  ['New-CsOnlineVoiceRoute -Identity X -NumberPattern', 'New-CsOnlineVoiceRoute: parameter -NumberPattern needs a value', 1],
+  ['Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nNew-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages "B"',
+    `New-CsOnlineVoiceRoute: PSTN usage 'B' is not defined; add it first with Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="B"}`, 2, '-OnlinePstnUsages'],
+  ['Grant-CsOnlineAudioConferencingRoutingPolicy -Global -PolicyName "Nope"', "Grant-CsOnlineAudioConferencingRoutingPolicy: Audio Conferencing Routing policy 'Nope' does not exist", 1, '-PolicyName'],
+  ['Grant-CsOnlineAudioConferencingRoutingPolicy -PolicyName $null', 'Grant-CsOnlineAudioConferencingRoutingPolicy: give -Identity <user> or -Global', 1],
+  ['Set-CsOnlineVoiceUser -Identity ghost@contoso.com -TelephoneNumber +14255550101', "Set-CsOnlineVoiceUser: user 'ghost@contoso.com' was not found in this tenant", 1, '-Identity'],
+  ['Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255559999', 'Set-CsOnlineVoiceUser: number +14255559999 is not in this tenant; the operator must upload it first', 1, '-TelephoneNumber'],
+  ['Get-CsOnlineUser | Set-CsUser -OnPremLineURI $null', "piping into 'Set-CsUser' is not supported", 1],
+];
+for (const [src, msg, line, field] of cases) {
+  t.test(`error: ${msg.slice(0, 70)}`, async (t) => {
+    const e = errorOf(() => tenant(src));
+    t.ok(e.message.startsWith(msg), `message: ${e.message}`);
+    t.equal(e.location.file, 'test.ps1');
+    t.equal(e.location.line, line);
+    if (field) t.equal(e.location.field, field);
+  });
+}
+
+t.test('a failing script changes nothing when run on a clone (atomic apply)', async (t) => {
+  const { applyScript } = await import('../src/tenant/transaction');
+  const base = tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}');
+  const e = errorOf(() => applyScript(base, 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="B"}\nBogus-Cmdlet', 'change.ps1'));
+  t.equal(e.location.line, 2);
+  t.same(base.pstnUsages, ['A'], 'first line of the failed script is not applied');
+  const next = applyScript(base, 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="B"}', 'ok.ps1');
+  t.same(next.pstnUsages, ['A', 'B']);
+  t.same(base.pstnUsages, ['A'], 'the original is never mutated');
+});
