@@ -9,4 +9,5 @@ try {
   console.error('ocroute is not built: run `npm run build` (or `npm ci`, which builds it)');
   process.exit(1);
 }
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+// A negative code means a long-running command (serve) that exits on its own.
+main(process.argv.slice(2)).then((code) => { if (code >= 0) process.exitCode = code; });

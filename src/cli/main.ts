@@ -66,6 +66,18 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       code = findings.length ? EXIT.WARNINGS : EXIT.OK;
     });
 
+  program.command('serve')
+    .description('run the service: HTTP API with /v1/route and /metrics (SIGHUP reloads the config)')
+    .option(...configOpt)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'HTTP port', (v) => parsePort(v), 8080)
+    .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, trace', 'info')
+    .action(async (o) => {
+      const { serve } = await import('../service/serve');
+      await serve({ config: o.config, host: o.host, port: o.port, logLevel: o.logLevel });
+      code = -1; // keep running: main() must not exit the process
+    });
+
   program.command('schema')
     .description('print the JSON Schema of the tenant YAML file')
     .action(() => io.out(JSON.stringify(tenantSchema, null, 2)));
@@ -81,6 +93,12 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     throw e;
   }
   return code;
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is 0-65535');
+  return n;
 }
 
 function parseKind(v: string): CallKind {
@@ -101,5 +119,5 @@ export function formatDecision(d: Decision): string {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((c) => { process.exitCode = c; });
+  main(process.argv.slice(2)).then((c) => { if (c >= 0) process.exitCode = c; });
 }

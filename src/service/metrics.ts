@@ -1,0 +1,39 @@
+/**
+ * Prometheus metrics (prom-client). Names follow the conventions: `ocroute_` prefix, `_total`
+ * counters, `_seconds` durations; labels are bounded sets (outcome, kind, operator), never a
+ * phone number.
+ */
+import client from 'prom-client';
+import type { Engine } from './engine';
+
+export function createMetrics(engine: Engine, register = new client.Registry()) {
+  client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
+  const decisions = new client.Counter({
+    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind and operator',
+    labelNames: ['outcome', 'kind', 'operator'] as const, registers: [register],
+  });
+  const latency = new client.Histogram({
+    name: 'ocroute_decision_duration_seconds', help: 'Time to decide one call',
+    labelNames: ['kind'] as const, buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [register],
+  });
+  const reloads = new client.Counter({
+    name: 'ocroute_config_reloads_total', help: 'Configuration reloads by result',
+    labelNames: ['result'] as const, registers: [register],
+  });
+  const version = new client.Gauge({ name: 'ocroute_config_version', help: 'Version of the routing snapshot in use', registers: [register] });
+  const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshot in use', registers: [register] });
+  const setSnapshot = () => {
+    version.set(engine.snapshot.version);
+    routes.set(engine.snapshot.data.voiceRoutes.length);
+  };
+  setSnapshot();
+  engine.on('decision', (d, seconds) => {
+    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none' });
+    latency.observe({ kind: d.kind }, seconds);
+  });
+  engine.on('reload', (r) => {
+    reloads.inc({ result: r.ok ? 'success' : 'failure' });
+    if (r.ok) setSnapshot();
+  });
+  return { register, decisions, latency, reloads };
+}
