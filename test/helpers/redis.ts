@@ -1,0 +1,40 @@
+/** Start a private redis-server on a free loopback port for one test; stopped by teardown. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+export const NO_REDIS = 'SKIPPED LOUDLY: redis-server is not installed here; scripts/setup.sh (and so CI) installs it';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+export interface RedisServer { port: number; url: string; stop(): Promise<void>; start(): Promise<void> }
+
+export async function startRedis(t: { teardown(fn: () => unknown): void }): Promise<RedisServer> {
+  const port = await freePort();
+  let proc: ChildProcess | undefined;
+  const start = () => new Promise<void>((resolve, reject) => {
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5000);
+    proc.stdout!.on('data', (b) => {
+      out += b;
+      if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+    });
+    proc.on('exit', (c) => { clearTimeout(timer); if (c) reject(new Error(`redis-server exited ${c}: ${out}`)); });
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    if (!proc || proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGKILL');
+  });
+  await start();
+  t.teardown(stop);
+  return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+}
