@@ -40,7 +40,7 @@ export interface CapacityLimiter {
 }
 
 export function limitOf(limits: CapacityLimits, slot: Slot): number {
-  return limits.overrides?.[slot.number] ?? limits[slot.capability];
+  return limits.overrides?.[slot.number] ?? slot.limit ?? limits[slot.capability];
 }
 
 export function busy(slot: Slot, limit: number): Refusal {

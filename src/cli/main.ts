@@ -72,9 +72,13 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'HTTP port', (v) => parsePort(v), 8080)
     .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, trace', 'info')
+    .option('--capacity <backend>', 'per-number concurrency store: memory | redis', (v) => oneOf(v, ['memory', 'redis']), 'memory')
+    .option('--redis-url <url>', 'Redis for --capacity redis', process.env.OCROUTE_REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--on-redis-down <mode>', 'fail-closed (refuse calls, 503) | local (this node\'s own limits)', (v) => oneOf(v, ['fail-closed', 'local']), 'fail-closed')
     .action(async (o) => {
       const { serve } = await import('../service/serve');
-      await serve({ config: o.config, host: o.host, port: o.port, logLevel: o.logLevel });
+      await serve({ config: o.config, host: o.host, port: o.port, logLevel: o.logLevel,
+        capacity: { backend: o.capacity, url: o.redisUrl, onUnavailable: o.onRedisDown } });
       code = -1; // keep running: main() must not exit the process
     });
 
@@ -93,6 +97,11 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     throw e;
   }
   return code;
+}
+
+function oneOf<T extends string>(v: string, allowed: T[]): T {
+  if ((allowed as string[]).includes(v)) return v as T;
+  throw new InvalidArgumentError(`use ${allowed.join(' or ')}`);
 }
 
 function parsePort(v: string): number {

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isOcrouteError } from '../errors';
 import type { Engine } from '../service/engine';
+import type { CallManager } from '../service/calls';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
 
@@ -13,6 +14,8 @@ export interface HttpOptions {
   /** Largest request body accepted, bytes. */
   bodyLimit?: number;
   maxBatch?: number;
+  /** Calls with capacity slots (POST/DELETE /v1/calls); absent: those routes are not served. */
+  calls?: CallManager;
 }
 
 const callSchema = {
@@ -36,7 +39,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   });
   // No per-request lines at info: the hot path must not log every call (design.md).
   app.addHook('onRoute', (r) => { r.logLevel ??= 'warn'; });
-  const metrics = createMetrics(engine);
+  const metrics = createMetrics(engine, opts.calls);
   const maxBatch = opts.maxBatch ?? 100_000;
 
   app.setErrorHandler((err, req, reply) => {
@@ -55,6 +58,23 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
     schema: { body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } } },
   }, async (req) => ({ decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) }));
+
+  const calls = opts.calls;
+  if (calls) {
+    // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
+    app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema } }, async (req, reply) => {
+      const r = await calls.start(req.body);
+      if (r.ok) return reply.code(201).send({ callId: r.callId, decision: r.decision });
+      if (!r.refusal) return reply.code(403).send({ error: 'E_REJECTED', message: r.decision.reason, decision: r.decision });
+      const code = r.refusal.reason === 'busy' ? 429 : 503;
+      if (code === 429) reply.header('retry-after', '1');
+      return reply.code(code).send({ error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message, number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit });
+    });
+    app.delete<{ Params: { id: string } }>('/v1/calls/:id', async (req, reply) => {
+      if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
+      return reply.code(204).send();
+    });
+  }
 
   app.post('/v1/config/reload', async () => {
     const s = engine.reload();

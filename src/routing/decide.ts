@@ -6,7 +6,7 @@ import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
 import type { PhoneNumber, TenantData, User } from '../tenant/types';
 import type { CompiledPolicy, Snapshot } from './snapshot';
-import type { Call, Decision, TraceStep } from './types';
+import type { Call, Decision, Slot, TraceStep } from './types';
 
 export interface DecideOptions {
   /** Build the explain trace (default true). Batch and SIP paths turn it off for speed. */
@@ -52,7 +52,7 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
       d.callerId = src;
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'pstn', id: d.to };
-      d.slots = [{ number: src, capability: 'service' }];
+      d.slots = [slotOf(s.data.numbers[src])];
       d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; dialed out through ${d.operator} from BridgeSourcePhoneNumber ${src}`;
       d.rule = 'seed 002: first matching route by usage order then priority; BridgeSourcePhoneNumber is operator and caller ID';
       return d;
@@ -90,7 +90,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
       d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'gateway', id: d.gateway };
-      if (pn) d.slots = [{ number: pn.number, capability: pn.capability }];
+      if (pn) d.slots = [slotOf(pn)];
       const pitfall = pn && pn.operator ? ` (${pn.numberType} number ${pn.number}: leftover PSTN usages still send this call to the gateway until removed)` : '';
       d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; Direct Routing via ${d.gateway}${pitfall}`;
       d.rule = pitfall ? 'seed 000: remove PSTN usages after moving to Operator Connect, otherwise calls go to the gateway' : 'Direct Routing: first matching route of the online voice routing policy';
@@ -102,7 +102,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
     return reject(d, `caller ${user.upn} has no phone number assigned`, 'seed 000: assign numbers');
   }
   d.callerId = pn.number;
-  d.slots = [{ number: pn.number, capability: pn.capability }];
+  d.slots = [slotOf(pn)];
   d.target = { type: 'pstn', id: d.to };
   if (pn.numberType === 'CallingPlan') {
     d.outcome = 'microsoft';
@@ -128,7 +128,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   const pn = s.data.numbers[d.to];
   if (!pn) return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
   d.operator = pn.operator ?? null;
-  d.slots = [{ number: pn.number, capability: pn.capability }];
+  d.slots = [slotOf(pn)];
   const opProblem = operatorProblem(s.data, pn);
   if (opProblem) return reject(d, opProblem, 'seed 000: manage your operators');
   d.outcome = pn.operator ? 'operator' : pn.numberType === 'DirectRouting' ? 'directRouting' : 'microsoft';
@@ -200,6 +200,10 @@ function traceHit(d: Decision, p: CompiledPolicy, i: number): void {
 function entryStep(p: CompiledPolicy, i: number, result: TraceStep['result'], why: string): TraceStep {
   const e = p.entries[i];
   return { result, usage: e.usage, route: e.route.identity, pattern: e.route.numberPattern, why };
+}
+
+function slotOf(pn: PhoneNumber): Slot {
+  return pn.maxConcurrentCalls ? { number: pn.number, capability: pn.capability, limit: pn.maxConcurrentCalls } : { number: pn.number, capability: pn.capability };
 }
 
 function operatorProblem(data: TenantData, pn: PhoneNumber): string | undefined {

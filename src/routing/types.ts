@@ -24,7 +24,12 @@ export interface TraceStep {
 export type TargetType = 'user' | 'resourceAccount' | 'bridge' | 'failsafe' | 'pstn' | 'gateway';
 
 /** A number whose concurrency the call consumes (issue "Capacity"). */
-export interface Slot { number: string; capability: 'user' | 'service' | 'mobile' }
+export interface Slot {
+  number: string;
+  capability: 'user' | 'service' | 'mobile';
+  /** The number's own concurrency limit (PhoneNumber.maxConcurrentCalls), when set. */
+  limit?: number;
+}
 
 export interface Decision {
   outcome: Outcome;

@@ -5,8 +5,9 @@
  */
 import client from 'prom-client';
 import type { Engine } from './engine';
+import type { CallManager } from './calls';
 
-export function createMetrics(engine: Engine, register = new client.Registry()) {
+export function createMetrics(engine: Engine, calls?: CallManager, register = new client.Registry()) {
   client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
   const decisions = new client.Counter({
     name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind and operator',
@@ -35,5 +36,18 @@ export function createMetrics(engine: Engine, register = new client.Registry()) 
     reloads.inc({ result: r.ok ? 'success' : 'failure' });
     if (r.ok) setSnapshot();
   });
+  if (calls) {
+    const refusals = new client.Counter({
+      name: 'ocroute_capacity_refusals_total', help: 'Calls refused for capacity, by number type and reason',
+      labelNames: ['capability', 'reason'] as const, registers: [register],
+    });
+    const active = new client.Gauge({
+      name: 'ocroute_active_calls', help: 'Calls holding capacity slots, by kind',
+      labelNames: ['kind'] as const, registers: [register],
+    });
+    calls.on('refused', (r) => refusals.inc({ capability: r.capability ?? 'unknown', reason: r.reason }));
+    calls.on('started', (d) => active.inc({ kind: d.kind }));
+    calls.on('ended', (d) => active.dec({ kind: d.kind }));
+  }
   return { register, decisions, latency, reloads };
 }

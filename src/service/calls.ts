@@ -1,0 +1,55 @@
+/**
+ * Calls in progress: route, then take capacity slots on every number the decision uses, under
+ * a lease. Shared by the HTTP API and (issue 5) the SIP edge. A refused call holds nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { CapacityLimiter, Refusal } from '../capacity/types';
+import type { Call, Decision } from '../routing/types';
+import type { Engine } from './engine';
+
+export type StartResult =
+  | { ok: true; callId: string; decision: Decision }
+  | { ok: false; decision: Decision; refusal?: Refusal };
+
+export interface CallEvents {
+  refused: [Refusal];
+  started: [Decision];
+  ended: [Decision];
+}
+
+export class CallManager extends EventEmitter<CallEvents> {
+  private readonly live = new Map<string, Decision>();
+
+  constructor(private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000) { super(); }
+
+  async start(call: Call, callId: string = randomUUID()): Promise<StartResult> {
+    const decision = this.engine.route(call, { trace: false });
+    if (decision.outcome === 'rejected') return { ok: false, decision };
+    const r = await this.limiter.acquire(callId, decision.slots, this.leaseMs);
+    if (!r.ok) {
+      this.emit('refused', r);
+      return { ok: false, decision, refusal: r };
+    }
+    this.live.set(callId, decision);
+    this.emit('started', decision);
+    return { ok: true, callId, decision };
+  }
+
+  /** Hang up: give the slots back. False when the call is unknown (already ended). */
+  async end(callId: string): Promise<boolean> {
+    const d = this.live.get(callId);
+    if (!d) return false;
+    this.live.delete(callId);
+    await this.limiter.release(callId);
+    this.emit('ended', d);
+    return true;
+  }
+
+  get active(): number { return this.live.size; }
+
+  async close(): Promise<void> {
+    for (const id of [...this.live.keys()]) await this.end(id);
+    await this.limiter.close();
+  }
+}

@@ -1,0 +1,50 @@
+import t from 'tap';
+import path from 'node:path';
+import { Engine } from '../src/service/engine';
+import { CallManager } from '../src/service/calls';
+import { MemoryLimiter } from '../src/capacity/memory';
+import { buildServer } from '../src/http/server';
+
+t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 429; hang-up frees it', async (t) => {
+  const engine = new Engine(path.join(__dirname, '..', 'routes'));
+  const calls = new CallManager(engine, new MemoryLimiter());
+  const app = buildServer(engine, { logLevel: 'silent', calls });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(async () => { await app.close(); await calls.close(); });
+  const post = (body: unknown) => fetch(base + '/v1/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const john = { kind: 'user', from: 'john@contoso.com', to: '+14255551234' };
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await post(john);
+    t.equal(r.status, 201);
+    ids.push((await r.json()).callId);
+  }
+  const full = await post(john);
+  t.equal(full.status, 429);
+  t.equal(full.headers.get('retry-after'), '1');
+  t.same(await full.json(), { error: 'E_BUSY', message: 'user number +14255550101 is at its limit of 3 concurrent calls', number: '+14255550101', capability: 'user', limit: 3 });
+  const rejected = await post({ kind: 'inbound', to: '+14255550177' });
+  t.equal(rejected.status, 403, 'a call the routing rejects takes no slot');
+  let m = await (await fetch(base + '/metrics')).text();
+  t.match(m, /^ocroute_capacity_refusals_total\{capability="user",reason="busy"\} 1$/m);
+  t.match(m, /^ocroute_active_calls\{kind="user"\} 3$/m);
+  t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 204);
+  t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 404, 'second hang-up: unknown call');
+  t.equal((await post(john)).status, 201, 'the freed slot is usable');
+  m = await (await fetch(base + '/metrics')).text();
+  t.match(m, /^ocroute_active_calls\{kind="user"\} 3$/m);
+});
+
+t.test('PhoneNumber.maxConcurrentCalls overrides the type default', async (t) => {
+  const { tenant } = await import('./helpers/tenant');
+  const { compileSnapshot } = await import('../src/routing/snapshot');
+  const { decide } = await import('../src/routing/decide');
+  const ten = tenant('Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101');
+  ten.numbers['+14255550101'].maxConcurrentCalls = 1;
+  const d = decide(compileSnapshot(ten), { kind: 'user', from: 'john@contoso.com', to: '+14255551234' });
+  t.same(d.slots, [{ number: '+14255550101', capability: 'user', limit: 1 }]);
+  const lim = new MemoryLimiter();
+  t.teardown(() => lim.close());
+  t.ok((await lim.acquire('a', d.slots)).ok);
+  t.match(await lim.acquire('b', d.slots), { ok: false, limit: 1 });
+});
