@@ -17,6 +17,9 @@ export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4 } as 
 /** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
 export const DEFAULT_CONFIG = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'routes');
 
+/** The service settings `npm start` uses: ocroute.yaml beside the package. */
+export const DEFAULT_SETTINGS = path.join(path.dirname(DEFAULT_CONFIG), 'ocroute.yaml');
+
 interface Io { out: (s: string) => void; err: (s: string) => void }
 
 export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
@@ -67,18 +70,27 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     });
 
   program.command('serve')
-    .description('run the service: HTTP API with /v1/route and /metrics (SIGHUP reloads the config)')
-    .option(...configOpt)
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'HTTP port', (v) => parsePort(v), 8080)
-    .option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, trace', 'info')
-    .option('--capacity <backend>', 'per-number concurrency store: memory | redis', (v) => oneOf(v, ['memory', 'redis']), 'memory')
-    .option('--redis-url <url>', 'Redis for --capacity redis', process.env.OCROUTE_REDIS_URL ?? 'redis://127.0.0.1:6379')
-    .option('--on-redis-down <mode>', 'fail-closed (refuse calls, 503) | local (this node\'s own limits)', (v) => oneOf(v, ['fail-closed', 'local']), 'fail-closed')
+    .description('run the service (HTTP API, /metrics); settings from ocroute.yaml, flags override; SIGHUP reloads the tenant')
+    .option('--settings <file>', 'service settings YAML', DEFAULT_SETTINGS)
+    .option('-c, --config <dir>', 'tenant configuration folder (overrides settings "tenant")')
+    .option('--host <addr>', 'HTTP address (settings http.host)')
+    .option('--port <n>', 'HTTP port (settings http.port)', (v) => parsePort(v))
+    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace (settings log.level)')
+    .option('--capacity <backend>', 'memory | redis (settings capacity.backend)', (v) => oneOf(v, ['memory', 'redis']))
+    .option('--redis-url <url>', 'Redis for --capacity redis (settings capacity.url)')
+    .option('--on-redis-down <mode>', 'fail-closed | local (settings capacity.onUnavailable)', (v) => oneOf(v, ['fail-closed', 'local']))
     .action(async (o) => {
+      const { loadSettings } = await import('../config/settings');
+      const s = loadSettings(o.settings);
+      if (o.config) s.tenant = path.resolve(o.config);
+      if (o.host) s.http.host = o.host;
+      if (o.port !== undefined) s.http.port = o.port;
+      if (o.logLevel) s.log.level = o.logLevel;
+      if (o.capacity) s.capacity.backend = o.capacity;
+      if (o.redisUrl) s.capacity.url = o.redisUrl;
+      if (o.onRedisDown) s.capacity.onUnavailable = o.onRedisDown;
       const { serve } = await import('../service/serve');
-      await serve({ config: o.config, host: o.host, port: o.port, logLevel: o.logLevel,
-        capacity: { backend: o.capacity, url: o.redisUrl, onUnavailable: o.onRedisDown } });
+      await serve(s);
       code = -1; // keep running: main() must not exit the process
     });
 

@@ -3,42 +3,25 @@
  * apply through the same tenant functions the cmdlets use. Every error, schema or rule,
  * carries the file, the line and the dotted path of the offending field.
  */
-import Ajv, { type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { OcrouteError, isOcrouteError } from '../errors';
 import * as dir from '../tenant/directory';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
 import schema from './tenant.schema.json';
+import { compileSchema, loadYamlDoc, type Path } from './yaml-doc';
 
 export { schema as tenantSchema };
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-const validate = ajv.compile(schema);
-
-type Path = (string | number)[];
+const validate = compileSchema(schema);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated by the schema above */
 export function loadTenantYaml(src: string, file?: string): TenantData {
-  const lc = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new OcrouteError('E_YAML', `YAML syntax: ${e.message.split('\n')[0]}`, { file, line: lc.linePos(e.pos[0]).line });
-  }
-  const data = doc.toJS({ maxAliasCount: 100 }) as any;
-  const lineOf = (path: Path): number | undefined => locate(doc, lc, path);
-  const valid: boolean = validate(data);
-  if (!valid) {
-    const err = validate.errors![0];
-    const path = pointerToPath(err.instancePath);
-    throw new OcrouteError('E_SCHEMA', schemaMessage(err), { file, line: lineOf(path), field: path.join('.') || '(root)' });
-  }
+  const { data, lineOf, has } = loadYamlDoc<any>(src, validate, file);
   const at = (path: Path, fn: () => void): void => {
     try { fn(); } catch (e) {
       if (!isOcrouteError(e)) throw e;
       const leaf = e.location.field;
-      const full = leaf && hasPath(doc, [...path, leaf]) ? [...path, leaf] : path;
+      const full = leaf && has([...path, leaf]) ? [...path, leaf] : path;
       throw new OcrouteError(e.code, e.message, { file, line: lineOf(full), field: full.join('.') });
     }
   };
@@ -76,32 +59,4 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
   return t;
-}
-
-function schemaMessage(e: ErrorObject): string {
-  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the document';
-  switch (e.keyword) {
-    case 'additionalProperties': return `unknown field '${(e.params as any).additionalProperty}' in ${where}`;
-    case 'required': return `${where} is missing required field '${(e.params as any).missingProperty}'`;
-    case 'enum': return `${where} must be one of ${(e.params as any).allowedValues.join(', ')}`;
-    default: return `${where} ${e.message}`;
-  }
-}
-
-function pointerToPath(ptr: string): Path {
-  if (!ptr) return [];
-  return ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function hasPath(doc: Document, path: Path): boolean {
-  return doc.getIn(path, true) !== undefined;
-}
-
-/** Line of the deepest node on `path` that exists (a missing field points at its parent). */
-function locate(doc: Document, lc: LineCounter, path: Path): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
-  }
-  return undefined;
 }

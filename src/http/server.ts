@@ -38,7 +38,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // No per-request lines at info: the hot path must not log every call (design.md).
-  app.addHook('onRoute', (r) => { r.logLevel ??= 'warn'; });
+  app.addHook('onRoute', (r) => { r.logLevel = 'warn'; });
   const metrics = createMetrics(engine, opts.calls);
   const maxBatch = opts.maxBatch ?? 100_000;
 

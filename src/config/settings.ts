@@ -1,0 +1,75 @@
+/**
+ * Service settings (`ocroute.yaml`): where the tenant folder is, HTTP, logging, capacity and
+ * the SIP edge. Separate from the tenant, which admins own; this file is the operator's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OcrouteError } from '../errors';
+import { compileSchema, loadYamlDoc } from './yaml-doc';
+
+export interface Settings {
+  /** Tenant configuration folder, relative to the settings file. */
+  tenant: string;
+  http: { host: string; port: number };
+  log: { level: string };
+  capacity: {
+    backend: 'memory' | 'redis';
+    url: string;
+    onUnavailable: 'fail-closed' | 'local';
+    leaseSeconds: number;
+    limits: { user: number; mobile: number; service: number };
+  };
+}
+
+export const settingsSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ocroute service settings',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    tenant: { type: 'string', minLength: 1, default: 'routes' },
+    http: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 } },
+    },
+    log: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
+    },
+    capacity: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        backend: { enum: ['memory', 'redis'], default: 'memory' },
+        url: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
+        onUnavailable: { enum: ['fail-closed', 'local'], default: 'fail-closed' },
+        leaseSeconds: { type: 'integer', minimum: 1, default: 14400 },
+        limits: {
+          type: 'object', additionalProperties: false, default: {},
+          properties: {
+            user: { type: 'integer', minimum: 1, default: 3 },
+            mobile: { type: 'integer', minimum: 1, default: 3 },
+            service: { type: 'integer', minimum: 1, default: 500 },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = compileSchema(settingsSchema);
+
+/** Parse and validate settings text; every default is filled in. */
+export function parseSettings(src: string, file?: string): Settings {
+  return loadYamlDoc<Settings>(src, validate, file).data;
+}
+
+/** Load a settings file; the tenant folder is resolved against the file's folder. */
+export function loadSettings(file: string): Settings {
+  let src: string;
+  try { src = fs.readFileSync(file, 'utf8'); } catch (e) {
+    throw new OcrouteError('E_SETTINGS', `cannot read settings file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  const s = parseSettings(src, file);
+  s.tenant = path.resolve(path.dirname(file), s.tenant);
+  return s;
+}

@@ -1,0 +1,38 @@
+import t from 'tap';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSettings, parseSettings } from '../src/config/settings';
+import { limiterFor } from '../src/service/serve';
+import { MemoryLimiter } from '../src/capacity/memory';
+import { RedisLimiter } from '../src/capacity/redis';
+import { errorOf } from './helpers/tenant';
+
+t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) => {
+  t.same(parseSettings('{}'), {
+    tenant: 'routes', http: { host: '127.0.0.1', port: 8080 }, log: { level: 'info' },
+    capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } },
+  });
+  const s = loadSettings(path.join(__dirname, '..', 'ocroute.yaml'));
+  t.equal(s.tenant, path.join(__dirname, '..', 'routes'), 'tenant folder resolved beside the file');
+  t.equal(s.capacity.backend, 'memory');
+});
+
+t.test('capacity: {backend: redis, url} selects the Redis limiter; memory the in-process one', async (t) => {
+  const redis = limiterFor(parseSettings('capacity: { backend: redis, url: "redis://127.0.0.1:1", onUnavailable: local }').capacity);
+  t.teardown(() => redis.close());
+  t.ok(redis instanceof RedisLimiter);
+  t.ok(limiterFor(parseSettings('capacity: { backend: memory, limits: { user: 1 } }').capacity) instanceof MemoryLimiter);
+  // Port 1 has no Redis: local mode still admits calls within its own limits.
+  t.match(await redis.acquire('x', [{ number: '+1', capability: 'user' }]), { ok: true });
+});
+
+t.test('bad settings name the field and line', async (t) => {
+  const e = errorOf(() => parseSettings('http:\n  port: 8080\ncapacity:\n  backend: memcached\n', 'ocroute.yaml'));
+  t.equal(e.message, 'capacity.backend must be one of memory, redis');
+  t.same(e.location, { file: 'ocroute.yaml', line: 4, field: 'capacity.backend' });
+  t.equal(errorOf(() => parseSettings('capacity:\n  limit: 3\n')).message, "unknown field 'limit' in capacity");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-set-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.match(errorOf(() => loadSettings(path.join(dir, 'missing.yaml'))).message, /cannot read settings file .*ENOENT/);
+});
