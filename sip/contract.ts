@@ -1,0 +1,69 @@
+/**
+ * The harness contract: how a SIP INVITE says which call it is, and how a decision answers.
+ *
+ *   Request-URI user part      the dialed number (meeting, user) or the called DID (inbound)
+ *   From                       sip:upn-user@upn-domain for a Teams user; sip:+number@host for a PSTN caller
+ *   X-OC-Kind                  meeting | user | inbound (optional: inferred as below)
+ *   X-OC-Organizer             meeting organizer's UPN (implies meeting dial-out)
+ *   X-OC-Link-Down: true       simulate an operator <-> Microsoft outage (failsafe forwarding)
+ *
+ * Answers: 100 Trying at once; routed calls 180 then 200 (or the simulated far end's 486/480/503);
+ * routing rejections 404 (unknown/unassigned number, Q.850 cause 1) or 403 (cause 21); capacity
+ * 486 Busy Here (cause 17) or 503 (cause 34). Every answer carries X-OC-Correlation-ID, and
+ * refusals a Reason header with the decision's reason.
+ */
+import type { Refusal } from '../src/capacity/types';
+import type { Call, CallKind, Decision } from '../src/routing/types';
+
+export interface SipUri { schema?: string; user?: string; host?: string; port?: number }
+export interface SipMessage {
+  method?: string;
+  uri?: string;
+  status?: number;
+  reason?: string;
+  headers: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  content?: string;
+}
+
+const KINDS = new Set<CallKind>(['meeting', 'user', 'inbound']);
+
+/** INVITE -> Call, or an error text for a 400. */
+export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri): Call | string {
+  const ruri = parseUri(req.uri ?? '');
+  if (!ruri?.user) return 'Request-URI has no user part (the dialed or called number)';
+  const fromUri = parseUri(req.headers.from?.uri ?? '');
+  const kindHeader = header(req, 'x-oc-kind')?.toLowerCase();
+  if (kindHeader && !KINDS.has(kindHeader as CallKind)) return `X-OC-Kind must be meeting, user or inbound, not '${kindHeader}'`;
+  const organizer = header(req, 'x-oc-organizer');
+  const fromUser = fromUri?.user ?? '';
+  const fromIsNumber = /^\+?\d[\d\-.()]*$/.test(fromUser);
+  const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : fromIsNumber || !fromUser ? 'inbound' : 'user');
+  const from = kind === 'meeting' ? organizer ?? `${fromUser}@${fromUri?.host}` : kind === 'user' ? `${fromUser}@${fromUri?.host}` : fromUser || undefined;
+  return { kind, from, to: decodeURIComponent(ruri.user), ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true' };
+}
+
+export interface FinalAnswer { status: number; reason: string; q850: number; text: string }
+
+export function answerForRejection(d: Decision): FinalAnswer {
+  const unallocated = d.kind === 'inbound' && (d.rule === 'inbound: unknown number' || d.rule === 'seed 004: Unassigned DID');
+  return unallocated
+    ? { status: 404, reason: 'Not Found', q850: 1, text: d.reason }
+    : { status: 403, reason: 'Forbidden', q850: 21, text: d.reason };
+}
+
+export function answerForRefusal(r: Refusal): FinalAnswer {
+  return r.reason === 'busy'
+    ? { status: 486, reason: 'Busy Here', q850: 17, text: r.message }
+    : { status: 503, reason: 'Service Unavailable', q850: 34, text: r.message };
+}
+
+/** Reason: Q.850;cause=17;text="..." (quotes and backslashes escaped, one line). */
+export function reasonHeader(q850: number, text: string): string {
+  return `Q.850;cause=${q850};text="${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')}"`;
+}
+
+export function header(m: SipMessage, name: string): string | undefined {
+  const v = m.headers[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? String(v[0]) : String(v);
+}

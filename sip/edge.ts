@@ -1,0 +1,198 @@
+/**
+ * The SIP edge: a UAS on UDP and TCP (the `sip` package's transaction layer: retransmissions,
+ * Via/rport, CSeq) that routes each INVITE, takes capacity slots, simulates the far end, and
+ * writes two CDRs per call sharing one correlation ID. Protocol core here; the harness
+ * contract (headers, answer codes) lives in contract.ts.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as sip from 'sip';
+import type { CallManager } from '../src/service/calls';
+import type { CdrSink, CdrOutcome } from '../src/cdr/sink';
+import type { Decision } from '../src/routing/types';
+import { cdrPair } from './call-record';
+import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage } from './contract';
+import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
+
+export interface SipEdgeOptions {
+  host: string;
+  port: number;
+  udp?: boolean;
+  tcp?: boolean;
+  farEnd?: Partial<FarEndOptions>;
+  maxBytesHeaders?: number;
+  maxContentLength?: number;
+  log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
+}
+
+interface ActiveCall {
+  invite: SipMessage;
+  decision: Decision;
+  correlationId: string;
+  toTag: string;
+  start: number;
+  answer?: number;
+  state: 'proceeding' | 'answered';
+  timer?: NodeJS.Timeout;
+}
+
+export interface EdgeEvents { request: [string]; response: [number]; malformed: [string] }
+
+const REQUIRED = ['via', 'call-id', 'cseq', 'from', 'to'];
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+
+export class SipEdge extends EventEmitter<EdgeEvents> {
+  private stack?: sip.Stack;
+  private readonly active = new Map<string, ActiveCall>();
+  private readonly farEnd: FarEnd;
+  private draining = false;
+  private readonly sdp: string;
+
+  constructor(private readonly calls: CallManager, private readonly cdrs: CdrSink, readonly opts: SipEdgeOptions) {
+    super();
+    this.farEnd = new FarEnd({ ...DEFAULT_FAR_END, ...opts.farEnd });
+    this.sdp = ['v=0', `o=ocroute 1 1 IN IP4 ${opts.host}`, 's=ocroute', `c=IN IP4 ${opts.host}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+  }
+
+  get activeCalls(): number { return this.active.size; }
+
+  start(): void {
+    this.stack = sip.create({
+      address: this.opts.host, port: this.opts.port, udp: this.opts.udp ?? true, tcp: this.opts.tcp ?? true,
+      maxBytesHeaders: this.opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: this.opts.maxContentLength ?? 64 * 1024,
+      logger: { error: (e: Error) => { this.emit('malformed', e.message); this.opts.log?.debug({ err: e.message }, 'sip stack error'); } },
+    }, (rq, remote) => this.onRequest(rq, remote));
+  }
+
+  private onRequest(rq: SipMessage, remote: sip.Remote): void {
+    this.emit('request', rq.method ?? 'unknown');
+    const missing = REQUIRED.find((h) => rq.headers[h] === undefined);
+    if (missing) {
+      this.emit('malformed', `missing ${missing}`);
+      if (rq.method !== 'ACK' && rq.headers.via) this.reply(rq, 400, `Missing ${missing} header`);
+      return;
+    }
+    const callId = String(rq.headers['call-id']);
+    switch (rq.method) {
+      case 'INVITE': return void this.onInvite(rq, callId, remote);
+      case 'ACK': return;
+      case 'BYE': return void this.onBye(rq, callId);
+      case 'CANCEL': return void this.onCancel(rq, callId);
+      case 'OPTIONS': return this.reply(rq, 200, 'OK', { allow: ALLOW });
+      default: return this.reply(rq, 405, 'Method Not Allowed', { allow: ALLOW });
+    }
+  }
+
+  private async onInvite(rq: SipMessage, callId: string, remote: sip.Remote): Promise<void> {
+    const existing = this.active.get(callId);
+    if (existing) { // re-INVITE inside the dialog: same answer
+      if (existing.state === 'answered') this.reply(rq, 200, 'OK', { to: this.tagged(rq, existing.toTag) }, this.sdp, existing.correlationId);
+      return;
+    }
+    const correlationId = randomUUID();
+    this.reply(rq, 100, 'Trying', {}, undefined, correlationId);
+    if (this.draining) return this.reply(rq, 503, 'Service Unavailable', { 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') }, undefined, correlationId);
+    const call = callFromInvite(rq, sip.parseUri);
+    if (typeof call === 'string') return this.reply(rq, 400, 'Bad Request', { reason: reasonHeader(111, call) }, undefined, correlationId);
+    const started = await this.calls.start(call, correlationId);
+    if (!started.ok) {
+      const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision);
+      this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
+      return this.reply(rq, a.status, a.reason, { reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) }, undefined, correlationId);
+    }
+    const c: ActiveCall = { invite: rq, decision: started.decision, correlationId, toTag: randomBytes(6).toString('hex'), start: Date.now(), state: 'proceeding' };
+    this.active.set(callId, c);
+    this.opts.log?.debug({ correlationId, sipCallId: callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${remote.protocol}:${remote.address}:${remote.port}` }, 'call routed');
+    const far = this.farEnd.decide();
+    this.reply(rq, 180, 'Ringing', { to: this.tagged(rq, c.toTag), contact: this.contact() }, undefined, correlationId);
+    c.timer = setTimeout(() => {
+      c.timer = undefined;
+      if (this.active.get(callId) !== c) return;
+      if (far.kind === 'answer') {
+        c.state = 'answered';
+        c.answer = Date.now();
+        this.reply(rq, 200, 'OK', { to: this.tagged(rq, c.toTag), contact: this.contact(), 'content-type': 'application/sdp' }, this.sdp, correlationId);
+      } else {
+        this.reply(rq, far.status, far.reason, { to: this.tagged(rq, c.toTag), reason: reasonHeader(far.q850, `far end: ${far.reason}`) }, undefined, correlationId);
+        void this.finish(callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status, `far end: ${far.reason}`);
+      }
+    }, far.afterMs);
+  }
+
+  private async onBye(rq: SipMessage, callId: string): Promise<void> {
+    const c = this.active.get(callId);
+    if (!c) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
+    this.reply(rq, 200, 'OK', {}, undefined, c.correlationId);
+    await this.finish(callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487, 'normal call clearing');
+  }
+
+  private async onCancel(rq: SipMessage, callId: string): Promise<void> {
+    const c = this.active.get(callId);
+    if (!c || c.state !== 'proceeding') return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
+    this.reply(rq, 200, 'OK', {}, undefined, c.correlationId);
+    this.reply(c.invite, 487, 'Request Terminated', { to: this.tagged(c.invite, c.toTag) }, undefined, c.correlationId);
+    await this.finish(callId, 'cancelled', 487, 'caller cancelled');
+  }
+
+  /** End a call: free its slots, write both CDRs. */
+  private async finish(callId: string, outcome: CdrOutcome, sipCode: number, reason: string): Promise<void> {
+    const c = this.active.get(callId);
+    if (!c) return;
+    this.active.delete(callId);
+    if (c.timer) clearTimeout(c.timer);
+    await this.calls.end(c.correlationId);
+    for (const cdr of cdrPair(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason)) this.cdrs.write(cdr);
+  }
+
+  private reply(rq: SipMessage, status: number, reason: string, extra: Record<string, unknown> = {}, body?: string, correlationId?: string): void {
+    const rs = sip.makeResponse(rq, status, reason);
+    Object.assign(rs.headers, extra);
+    if (correlationId) rs.headers['x-oc-correlation-id'] = correlationId;
+    if (body) rs.content = body;
+    this.emit('response', status);
+    this.stack?.send(rs);
+  }
+
+  private tagged(rq: SipMessage, tag: string) {
+    return { ...rq.headers.to, params: { ...(rq.headers.to?.params ?? {}), tag } };
+  }
+
+  private contact() {
+    return [{ uri: `sip:ocroute@${this.opts.host}:${this.opts.port}` }];
+  }
+
+  /**
+   * Graceful stop: refuse new calls (503), end ringing calls with 487 and answered ones with a
+   * BYE to the caller, write their CDRs, then close the sockets.
+   */
+  async stop(byeTimeoutMs = 2000): Promise<void> {
+    this.draining = true;
+    const byes: Promise<void>[] = [];
+    for (const [callId, c] of [...this.active]) {
+      if (c.state === 'proceeding') {
+        this.reply(c.invite, 487, 'Request Terminated', { to: this.tagged(c.invite, c.toTag) }, undefined, c.correlationId);
+        await this.finish(callId, 'cancelled', 487, 'ocroute shutting down');
+      } else {
+        byes.push(this.sendBye(c, byeTimeoutMs).then(() => this.finish(callId, 'answered', 200, 'ocroute shutting down')));
+      }
+    }
+    await Promise.all(byes);
+    this.stack?.destroy();
+    this.stack = undefined;
+  }
+
+  private sendBye(c: ActiveCall, timeoutMs: number): Promise<void> {
+    const inv = c.invite;
+    const target = inv.headers.contact?.[0]?.uri ?? inv.headers.from.uri;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.stack!.send({
+        method: 'BYE', uri: target,
+        headers: {
+          to: inv.headers.from, from: this.tagged(inv, c.toTag), 'call-id': inv.headers['call-id'],
+          cseq: { method: 'BYE', seq: 1 }, 'x-oc-correlation-id': c.correlationId, 'max-forwards': 70,
+        },
+      }, (rs: SipMessage) => { if ((rs.status ?? 0) >= 200) { clearTimeout(timer); resolve(); } });
+    });
+  }
+}

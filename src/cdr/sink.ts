@@ -1,0 +1,73 @@
+/**
+ * Call detail records: two per call (seed 004), Technology "Operator Connect" for the leg
+ * between Microsoft and the operator, "Phone" for the PSTN leg, one Correlation Identifier.
+ * Written as JSON Lines; the latest are kept in memory for queries by correlation ID.
+ */
+import fs from 'node:fs';
+
+export type CdrOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'cancelled';
+
+export interface Cdr {
+  correlationId: string;
+  technology: 'Operator Connect' | 'Phone';
+  direction: 'inbound' | 'outbound';
+  kind: string;
+  sipCallId: string;
+  from: string | null;
+  to: string;
+  operator: string | null;
+  callerId: string | null;
+  start: string;
+  answer: string | null;
+  end: string;
+  durationSec: number;
+  outcome: CdrOutcome;
+  sipCode: number;
+  reason: string;
+  /** Failsafe number, mobile fork or other target the leg reached. */
+  target?: string;
+}
+
+export class CdrSink {
+  private readonly stream?: fs.WriteStream;
+  private readonly recent = new Map<string, Cdr[]>();
+  written = 0;
+
+  constructor(readonly file?: string, private readonly keep = 100_000) {
+    if (file) this.stream = fs.createWriteStream(file, { flags: 'a' });
+  }
+
+  write(cdr: Cdr): void {
+    this.written++;
+    this.stream?.write(JSON.stringify(cdr) + '\n');
+    let list = this.recent.get(cdr.correlationId);
+    if (!list) {
+      if (this.recent.size >= this.keep) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(cdr.correlationId, (list = []));
+    }
+    list.push(cdr);
+  }
+
+  byCorrelationId(id: string): Cdr[] { return this.recent.get(id) ?? []; }
+
+  /** The kept CDRs, grouped by correlation ID, oldest first. */
+  groups(): IterableIterator<Cdr[]> { return this.recent.values(); }
+
+  /** Flush and close the file (graceful shutdown). */
+  close(): Promise<void> {
+    const s = this.stream;
+    if (!s) return Promise.resolve();
+    return new Promise((resolve) => s.end(resolve));
+  }
+}
+
+/** Read CDRs back from a JSONL file (CLI `ocroute cdr`). */
+export function readCdrFile(file: string, correlationId?: string): Cdr[] {
+  const out: Cdr[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const c = JSON.parse(line) as Cdr;
+    if (!correlationId || c.correlationId === correlationId) out.push(c);
+  }
+  return out;
+}

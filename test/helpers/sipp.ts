@@ -1,0 +1,37 @@
+/** Run the real sipp binary against an edge on loopback and read its exact counts. */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const hasSipp = spawnSync('sipp', ['-v']).status !== null && spawnSync('which', ['sipp']).status === 0;
+export const NO_SIPP = 'SKIPPED LOUDLY: sipp is not installed here (Debian package sip-tester); scripts/setup.sh (and so CI) installs it';
+export const SCENARIOS = path.join(__dirname, '..', '..', 'sip', 'scenarios');
+
+export interface SippResult { status: number | null; successful: number; failed: number; output: string }
+
+export async function runSipp(scenario: string, port: number, keys: Record<string, string>, opts: { calls: number; rate?: number; holdMs?: number; transport?: 'u1' | 't1'; timeoutS?: number; maxConcurrent?: number }): Promise<SippResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipp-'));
+  const stats = path.join(dir, 'stats.csv');
+  const args = ['-sf', path.join(SCENARIOS, scenario), '-m', String(opts.calls), '-r', String(opts.rate ?? 50), '-d', String(opts.holdMs ?? 10),
+    '-t', opts.transport ?? 'u1', '-i', '127.0.0.1', '-p', '0', '-nostdin', '-timeout', `${opts.timeoutS ?? 30}s`, '-timeout_error',
+    '-recv_timeout', '5000', '-trace_stat', '-stf', stats, '-fd', '1'];
+  if (opts.maxConcurrent) args.push('-l', String(opts.maxConcurrent));
+  for (const [k, v] of Object.entries(keys)) args.push('-key', k, v);
+  args.push(`127.0.0.1:${port}`);
+  const p = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  let output = '';
+  p.stdout.on('data', (b) => { output += b; });
+  p.stderr.on('data', (b) => { output += b; });
+  const status = await new Promise<number | null>((resolve) => p.on('exit', (c) => resolve(c)));
+  let successful = -1; let failed = -1;
+  if (fs.existsSync(stats)) {
+    const lines = fs.readFileSync(stats, 'utf8').trim().split('\n');
+    const head = lines[0].split(';');
+    const last = lines[lines.length - 1].split(';');
+    successful = Number(last[head.indexOf('SuccessfulCall(C)')]);
+    failed = Number(last[head.indexOf('FailedCall(C)')]);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { status, successful, failed, output: output.slice(-2000) };
+}
