@@ -22,6 +22,12 @@ export interface SipEdgeOptions {
   farEnd?: Partial<FarEndOptions>;
   maxBytesHeaders?: number;
   maxContentLength?: number;
+  /**
+   * Name the stack puts in its own Via headers. The `sip` package treats a request whose
+   * target host equals its own as a local flow token, so on a shared loopback address the edge's
+   * BYE to a 127.0.0.1 caller would never leave; a distinct name (default 'localhost') avoids it.
+   */
+  publicAddress?: string;
   log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
 
@@ -38,7 +44,6 @@ interface ActiveCall {
 
 export interface EdgeEvents { request: [string]; response: [number]; malformed: [string] }
 
-const REQUIRED = ['via', 'call-id', 'cseq', 'from', 'to'];
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 export class SipEdge extends EventEmitter<EdgeEvents> {
@@ -58,20 +63,15 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
 
   start(): void {
     this.stack = sip.create({
-      address: this.opts.host, port: this.opts.port, udp: this.opts.udp ?? true, tcp: this.opts.tcp ?? true,
+      address: this.opts.host, publicAddress: this.opts.publicAddress ?? 'localhost', port: this.opts.port, udp: this.opts.udp ?? true, tcp: this.opts.tcp ?? true,
       maxBytesHeaders: this.opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: this.opts.maxContentLength ?? 64 * 1024,
       logger: { error: (e: Error) => { this.emit('malformed', e.message); this.opts.log?.debug({ err: e.message }, 'sip stack error'); } },
     }, (rq, remote) => this.onRequest(rq, remote));
   }
 
   private onRequest(rq: SipMessage, remote: sip.Remote): void {
+    // The stack has already dropped anything unparseable or missing Via/Call-ID/To/From/CSeq.
     this.emit('request', rq.method ?? 'unknown');
-    const missing = REQUIRED.find((h) => rq.headers[h] === undefined);
-    if (missing) {
-      this.emit('malformed', `missing ${missing}`);
-      if (rq.method !== 'ACK' && rq.headers.via) this.reply(rq, 400, `Missing ${missing} header`);
-      return;
-    }
     const callId = String(rq.headers['call-id']);
     switch (rq.method) {
       case 'INVITE': return void this.onInvite(rq, callId, remote);
