@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
 import { tenantSchema } from '../config/yaml';
-import { isOcrouteError } from '../errors';
+import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
 import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
@@ -92,6 +92,22 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       const { serve } = await import('../service/serve');
       await serve(s);
       code = -1; // keep running: main() must not exit the process
+    });
+
+  program.command('cdr')
+    .description('read call detail records (JSON Lines written by serve) for one correlation ID or all')
+    .requiredOption('--file <file>', 'CDR file (settings cdr.file)')
+    .option('--correlation-id <id>', 'only this call\'s two legs')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const { readCdrFile } = await import('../cdr/sink');
+      let list;
+      try { list = readCdrFile(o.file, o.correlationId); } catch (e) {
+        throw new OcrouteError('E_CDR', `cannot read CDR file: ${(e as Error).message}`, { file: o.file });
+      }
+      if (o.json) io.out(JSON.stringify(list, null, 2));
+      else for (const c of list) io.out(`${c.correlationId} ${c.technology.padEnd(16)} ${c.direction.padEnd(8)} ${c.from ?? '-'} -> ${c.to} ${c.outcome} ${c.sipCode} ${c.durationSec}s ${c.operator ?? ''}`);
+      if (o.correlationId && !list.length) code = EXIT.CONFIG;
     });
 
   program.command('schema')

@@ -19,6 +19,12 @@ export interface Settings {
     leaseSeconds: number;
     limits: { user: number; mobile: number; service: number };
   };
+  sip: {
+    enabled: boolean; host: string; port: number; udp: boolean; tcp: boolean;
+    farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
+  };
+  /** CDR JSON Lines file, relative to the settings file; empty keeps CDRs in memory only. */
+  cdr: { file: string };
 }
 
 export const settingsSchema = {
@@ -53,6 +59,31 @@ export const settingsSchema = {
         },
       },
     },
+    sip: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 5060 },
+        udp: { type: 'boolean', default: true },
+        tcp: { type: 'boolean', default: true },
+        farEnd: {
+          type: 'object', additionalProperties: false, default: {},
+          properties: {
+            answerDelayMs: { type: 'integer', minimum: 0, default: 0 },
+            busyRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+            noAnswerRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+            failureRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+            noAnswerTimeoutMs: { type: 'integer', minimum: 0, default: 30000 },
+            seed: { type: 'integer', default: 1 },
+          },
+        },
+      },
+    },
+    cdr: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: { file: { type: 'string', default: '' } },
+    },
   },
 } as const;
 
@@ -71,5 +102,6 @@ export function loadSettings(file: string): Settings {
   }
   const s = parseSettings(src, file);
   s.tenant = path.resolve(path.dirname(file), s.tenant);
+  if (s.cdr.file) s.cdr.file = path.resolve(path.dirname(file), s.cdr.file);
   return s;
 }

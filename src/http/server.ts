@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { isOcrouteError } from '../errors';
 import type { Engine } from '../service/engine';
 import type { CallManager } from '../service/calls';
+import type { CdrSink } from '../cdr/sink';
+import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
 
@@ -16,6 +18,10 @@ export interface HttpOptions {
   maxBatch?: number;
   /** Calls with capacity slots (POST/DELETE /v1/calls); absent: those routes are not served. */
   calls?: CallManager;
+  /** Serves GET /v1/cdrs?correlationId= when given. */
+  cdrs?: CdrSink;
+  /** Registry to expose on /metrics (other components may register into it). */
+  register?: client.Registry;
 }
 
 const callSchema = {
@@ -39,7 +45,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   });
   // No per-request lines at info: the hot path must not log every call (design.md).
   app.addHook('onRoute', (r) => { r.logLevel = 'warn'; });
-  const metrics = createMetrics(engine, opts.calls);
+  const metrics = createMetrics(engine, opts.calls, opts.register);
   const maxBatch = opts.maxBatch ?? 100_000;
 
   app.setErrorHandler((err, req, reply) => {
@@ -74,6 +80,13 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
       return reply.code(204).send();
     });
+  }
+
+  const cdrs = opts.cdrs;
+  if (cdrs) {
+    app.get<{ Querystring: { correlationId: string } }>('/v1/cdrs', {
+      schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
+    }, async (req) => ({ cdrs: cdrs.byCorrelationId(req.query.correlationId) }));
   }
 
   app.post('/v1/config/reload', async () => {

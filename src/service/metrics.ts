@@ -7,7 +7,7 @@ import client from 'prom-client';
 import type { Engine } from './engine';
 import type { CallManager } from './calls';
 
-export function createMetrics(engine: Engine, calls?: CallManager, register = new client.Registry()) {
+export function createMetrics(engine: Engine, calls?: CallManager, register: client.Registry = new client.Registry()) {
   client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
   const decisions = new client.Counter({
     name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind and operator',

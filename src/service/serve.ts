@@ -6,7 +6,11 @@ import type { CapacityLimiter } from '../capacity/types';
 import { CallManager } from './calls';
 import { Engine } from './engine';
 
+import client from 'prom-client';
 import type { Settings } from '../config/settings';
+import { CdrSink } from '../cdr/sink';
+import { SipEdge } from '../../sip/edge';
+import { registerEdgeMetrics } from '../../sip/metrics';
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
@@ -16,18 +20,28 @@ export function limiterFor(c: Settings['capacity']): CapacityLimiter {
 export async function serve(o: Settings): Promise<() => Promise<void>> {
   const engine = new Engine(o.tenant);
   const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000);
-  const app = buildServer(engine, { logLevel: o.log.level, calls });
+  const cdrs = new CdrSink(o.cdr.file || undefined);
+  const register = new client.Registry();
+  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register });
+  let edge: SipEdge | undefined;
+  if (o.sip.enabled) {
+    edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, log: app.log });
+    registerEdgeMetrics(register, edge, cdrs);
+  }
   const onHup = () => {
     try { engine.reload(); app.log.info({ version: engine.snapshot.version }, 'config reloaded'); }
     catch (e) { app.log.error({ err: e }, 'config reload refused; keeping the old config'); }
   };
   process.on('SIGHUP', onHup);
   const address = await app.listen({ host: o.http.host, port: o.http.port });
-  app.log.info({ address, capacity: o.capacity.backend, tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
+  edge?.start();
+  app.log.info({ address, capacity: o.capacity.backend, sip: edge ? `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})` : 'off', cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
   const stop = async () => {
     process.off('SIGHUP', onHup);
+    await edge?.stop();  // 503 to new calls, BYE to answered ones, CDRs written
     await app.close();
     await calls.close();
+    await cdrs.close();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
   return stop;
