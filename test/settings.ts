@@ -12,6 +12,8 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
   t.same(parseSettings('{}'), {
     tenant: 'routes', http: { host: '127.0.0.1', port: 8080 }, log: { level: 'info' },
     capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } },
+    sip: { enabled: true, host: '127.0.0.1', port: 5060, udp: true, tcp: true, farEnd: { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30000, seed: 1 } },
+    cdr: { file: '' },
   });
   const s = loadSettings(path.join(__dirname, '..', 'ocroute.yaml'));
   t.equal(s.tenant, path.join(__dirname, '..', 'routes'), 'tenant folder resolved beside the file');
