@@ -7,6 +7,7 @@ import { isOcrouteError } from '../errors';
 import type { Engine } from '../service/engine';
 import type { CallManager } from '../service/calls';
 import type { CdrSink } from '../cdr/sink';
+import type { BatchPool } from '../service/batch-pool';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
@@ -22,6 +23,8 @@ export interface HttpOptions {
   cdrs?: CdrSink;
   /** Registry to expose on /metrics (other components may register into it). */
   register?: client.Registry;
+  /** Worker pool for /v1/route/batch; without one batches run in-process. */
+  batch?: BatchPool;
 }
 
 const callSchema = {
@@ -63,7 +66,9 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
 
   app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
     schema: { body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } } },
-  }, async (req) => ({ decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) }));
+  }, async (req) => ({
+    decisions: opts.batch ? await opts.batch.route(req.body.calls) : req.body.calls.map((c) => engine.route(c, { trace: false })),
+  }));
 
   const calls = opts.calls;
   if (calls) {

@@ -3,6 +3,7 @@ import { buildServer } from '../http/server';
 import { MemoryLimiter } from '../capacity/memory';
 import { RedisLimiter } from '../capacity/redis';
 import type { CapacityLimiter } from '../capacity/types';
+import { BatchPool } from './batch-pool';
 import { CallManager } from './calls';
 import { Engine } from './engine';
 
@@ -22,7 +23,8 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000);
   const cdrs = new CdrSink(o.cdr.file || undefined);
   const register = new client.Registry();
-  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register });
+  const batch = new BatchPool(engine);
+  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch });
   let edge: SipEdge | undefined;
   if (o.sip.enabled) {
     edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, log: app.log });
@@ -42,6 +44,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     await app.close();
     await calls.close();
     await cdrs.close();
+    await batch.close();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
   return stop;

@@ -1,0 +1,40 @@
+import t from 'tap';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../src/service/engine';
+import { BatchPool } from '../src/service/batch-pool';
+import type { Call } from '../src/routing/types';
+
+const ROUTES = path.join(__dirname, '..', 'routes');
+const CALLS: Call[] = [
+  { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' },
+  { kind: 'meeting', from: 'olga@contoso.com', to: '+14255551234' },
+  { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' },
+  { kind: 'user', from: 'john@contoso.com', to: '+14255551234' },
+  { kind: 'inbound', from: '+15551234567', to: '+14255550150' },
+  { kind: 'inbound', to: '+14255550177' },
+];
+
+t.test('worker-pool decisions equal in-process ones, in order; a reload reaches the workers', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-batch-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const f of fs.readdirSync(ROUTES)) fs.copyFileSync(path.join(ROUTES, f), path.join(dir, f));
+  const engine = new Engine(dir);
+  const pool = new BatchPool(engine, { threads: 2, inProcessBelow: 10 });
+  t.teardown(() => pool.close());
+  let counted = 0;
+  engine.on('decision', () => { counted++; });
+  const calls = Array.from({ length: 3000 }, (_, i) => CALLS[i % CALLS.length]);
+  const viaPool = await pool.route(calls);
+  t.equal(viaPool.length, 3000);
+  t.equal(counted, 3000, 'worker decisions are counted in the main thread metrics');
+  const inProc = calls.map((c) => engine.route(c, { trace: false }));
+  t.same(viaPool, inProc);
+  t.equal(viaPool[2].outcome, 'directRouting');
+  fs.appendFileSync(path.join(dir, '30-direct-routing.ps1'), '\nGrant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName $Null\n');
+  engine.reload();
+  const after = await pool.route(calls);
+  t.equal(after[2].outcome, 'operator', 'workers route on the reloaded snapshot');
+  t.same(after, calls.map((c) => engine.route(c, { trace: false })));
+});

@@ -1,0 +1,85 @@
+import t from 'tap';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadSettings } from '../src/config/settings';
+import { freePort } from './helpers/redis';
+
+const ROOT = path.join(__dirname, '..');
+const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
+const NO_PROM = 'SKIPPED LOUDLY: prometheus is not installed here; scripts/setup.sh (and so CI) installs it';
+if (!hasPrometheus) console.error(`\n*** deploy-prometheus: ${NO_PROM}\n`);
+
+t.test('docker-compose.yml: the services, their files, and the settings they load', async (t) => {
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
+  t.same(Object.keys(compose.services).sort(), ['drachtio', 'grafana', 'ocroute', 'prometheus', 'redis']);
+  t.same(compose.services.drachtio.profiles, ['drachtio'], 'drachtio only with --profile drachtio');
+  for (const [name, svc] of Object.entries<{ volumes?: string[]; ports?: string[] }>(compose.services)) {
+    for (const v of svc.volumes ?? []) {
+      const src = v.split(':')[0];
+      t.ok(fs.existsSync(path.join(ROOT, src)), `${name}: ${src} exists`);
+    }
+    for (const p of svc.ports ?? []) t.match(p, /^127\.0\.0\.1:/, `${name} publishes ${p} on loopback only`);
+  }
+  const s = loadSettings(path.join(ROOT, 'deploy', 'ocroute.compose.yaml'));
+  t.equal(s.tenant, path.join(ROOT, 'routes'));
+  t.same(s.capacity, { backend: 'redis', url: 'redis://redis:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } });
+  const prom = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus.yml'), 'utf8'));
+  t.same(prom.scrape_configs[0].static_configs[0].targets, ['ocroute:8080']);
+  t.match(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), /deploy\/ocroute\.compose\.yaml/);
+});
+
+async function startService(t: Tap.Test) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-prom-'));
+  const [httpPort, sipPort] = [await freePort(), await freePort()];
+  const settings = path.join(dir, 'ocroute.yaml');
+  fs.writeFileSync(settings, `tenant: ${path.join(ROOT, 'routes')}\nhttp: { port: ${httpPort} }\nlog: { level: warn }\nsip: { port: ${sipPort} }\n`);
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', settings], { stdio: 'ignore' });
+  t.teardown(() => { proc.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+  const base = `http://127.0.0.1:${httpPort}`;
+  await until(async () => (await fetch(`${base}/readyz`)).ok, 10_000);
+  return { base, httpPort, proc };
+}
+
+async function until(fn: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { if (await fn()) return; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`not ready after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+t.test('the Grafana dashboard queries only metrics the service really exports', async (t) => {
+  const { base } = await startService(t);
+  await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"user","from":"john@contoso.com","to":"+14255551234"}' });
+  await fetch(`${base}/v1/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"inbound","to":"+14255550101"}' });
+  const exposition = await (await fetch(`${base}/metrics`)).text();
+  const exported = new Set([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+  const dash = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', 'ocroute.json'), 'utf8'));
+  const used = new Set<string>(dash.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.flatMap((x) => x.expr.match(/ocroute_[a-z0-9_]+/g) ?? [])));
+  t.ok(used.size >= 10, `${used.size} metric names used`);
+  for (const m of used) t.ok(exported.has(m), `${m} is exported`);
+});
+
+t.test('a real Prometheus scrapes /metrics and can query ocroute series', { skip: hasPrometheus ? false : NO_PROM }, async (t) => {
+  const { base, httpPort } = await startService(t);
+  for (let i = 0; i < 7; i++) {
+    await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"meeting","from":"mary@contoso.com","to":"+442071234567"}' });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-promdata-'));
+  const promPort = await freePort();
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: ocroute\n    static_configs: [{ targets: ["127.0.0.1:${httpPort}"] }]\n`);
+  const prom: ChildProcess = spawn('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
+  t.teardown(() => { prom.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+  const q = async (expr: string) => (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()).data.result;
+  await until(async () => (await q('up{job="ocroute"}'))[0]?.value[1] === '1', 30_000);
+  await until(async () => (await q('ocroute_decisions_total')).length > 0, 30_000);
+  const r = await q('sum(ocroute_decisions_total{outcome="operator",kind="meeting",operator="Infobip"})');
+  t.equal(r[0].value[1], '7', 'Prometheus parsed our exposition and sees 7 decisions');
+  const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()).data.activeTargets;
+  t.equal(targets[0].health, 'up');
+  t.equal(targets[0].lastError, '');
+});
