@@ -28,6 +28,7 @@ t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 42
   let m = await (await fetch(base + '/metrics')).text();
   t.match(m, /^ocroute_capacity_refusals_total\{capability="user",reason="busy"\} 1$/m);
   t.match(m, /^ocroute_active_calls\{kind="user"\} 3$/m);
+  t.match(m, /^ocroute_capacity_slots_in_use\{capability="user"\} 3$/m);
   t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 204);
   t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 404, 'second hang-up: unknown call');
   t.equal((await post(john)).status, 201, 'the freed slot is usable');

@@ -26,8 +26,8 @@ t.test('POST /v1/route over real HTTP on loopback; /metrics counts it', async (t
   const batch = await (await post('/v1/route/batch', { calls: [{ kind: 'inbound', to: '+14255550177' }, { kind: 'inbound', to: '+14255550101' }] })).json();
   t.same(batch.decisions.map((d: { outcome: string }) => d.outcome), ['rejected', 'operator']);
   const m = await (await fetch(base + '/metrics')).text();
-  t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip"\} 1$/m);
-  t.match(m, /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom"\} 1$/m);
+  t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip",route="International"\} 1$/m);
+  t.match(m, /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom",route="none"\} 1$/m);
   t.match(m, /^ocroute_decision_duration_seconds_count\{kind="meeting"\} 1$/m);
   t.match(m, /^ocroute_process_cpu_seconds_total /m, 'default process metrics');
   t.equal((await fetch(base + '/healthz')).status, 200);

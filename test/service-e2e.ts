@@ -31,8 +31,8 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
   const m = await (await fetch(`${base}/metrics`)).text();
   t.match(m, /^ocroute_sip_requests_total\{method="INVITE"\} 10$/m);
   t.match(m, /^ocroute_sip_responses_total\{code="200"\} 20$/m, '200 to each INVITE and each BYE');
-  t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip"\} 10$/m);
-  t.match(m, /^ocroute_cdrs_written 20$/m);
+  t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip",route="International"\} 10$/m);
+  t.match(m, /^ocroute_cdrs_written_total 20$/m);
   const corr = JSON.parse(fs.readFileSync(path.join(dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;
   const pair = (await (await fetch(`${base}/v1/cdrs?correlationId=${corr}`)).json()).cdrs;
   t.same(pair.map((c: { technology: string }) => c.technology), ['Operator Connect', 'Phone']);

@@ -3,6 +3,7 @@
  * between Microsoft and the operator, "Phone" for the PSTN leg, one Correlation Identifier.
  * Written as JSON Lines; the latest are kept in memory for queries by correlation ID.
  */
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 
 export type CdrOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'cancelled';
@@ -28,12 +29,13 @@ export interface Cdr {
   target?: string;
 }
 
-export class CdrSink {
+export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
   private readonly stream?: fs.WriteStream;
   private readonly recent = new Map<string, Cdr[]>();
   written = 0;
 
   constructor(readonly file?: string, private readonly keep = 100_000) {
+    super();
     if (file) this.stream = fs.createWriteStream(file, { flags: 'a' });
   }
 
@@ -46,6 +48,7 @@ export class CdrSink {
       this.recent.set(cdr.correlationId, (list = []));
     }
     list.push(cdr);
+    this.emit('write', cdr);
   }
 
   byCorrelationId(id: string): Cdr[] { return this.recent.get(id) ?? []; }

@@ -94,6 +94,18 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       code = -1; // keep running: main() must not exit the process
     });
 
+  program.command('batch')
+    .description('route a JSON Lines file of calls on the worker pool, with progress; write decisions')
+    .option(...configOpt)
+    .requiredOption('--file <calls.jsonl>', 'one call per line: {"kind":"user","from":"john@contoso.com","to":"+14255551234"}')
+    .option('--out <decisions.jsonl>', 'write one decision per line')
+    .option('--threads <n>', 'workers (default: one per core)', (v) => parsePositive(v))
+    .option('--no-progress', 'no progress bar')
+    .action(async (o) => {
+      const { runBatch } = await import('./batch');
+      await runBatch({ config: o.config, file: o.file, out: o.out, threads: o.threads, progress: o.progress && process.stderr.isTTY === true }, io.out);
+    });
+
   program.command('cdr')
     .description('read call detail records (JSON Lines written by serve) for one correlation ID or all')
     .requiredOption('--file <file>', 'CDR file (settings cdr.file)')
@@ -130,6 +142,12 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
 function oneOf<T extends string>(v: string, allowed: T[]): T {
   if ((allowed as string[]).includes(v)) return v as T;
   throw new InvalidArgumentError(`use ${allowed.join(' or ')}`);
+}
+
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number >= 1');
+  return n;
 }
 
 function parsePort(v: string): number {

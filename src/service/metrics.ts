@@ -10,8 +10,8 @@ import type { CallManager } from './calls';
 export function createMetrics(engine: Engine, calls?: CallManager, register: client.Registry = new client.Registry()) {
   client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
   const decisions = new client.Counter({
-    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind and operator',
-    labelNames: ['outcome', 'kind', 'operator'] as const, registers: [register],
+    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind, operator and voice route (route values are bounded by the tenant\'s route list)',
+    labelNames: ['outcome', 'kind', 'operator', 'route'] as const, registers: [register],
   });
   const latency = new client.Histogram({
     name: 'ocroute_decision_duration_seconds', help: 'Time to decide one call',
@@ -29,7 +29,7 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
   };
   setSnapshot();
   engine.on('decision', (d, seconds) => {
-    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none' });
+    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none', route: d.route ?? 'none' });
     latency.observe({ kind: d.kind }, seconds);
   });
   engine.on('reload', (r) => {
@@ -45,9 +45,14 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
       name: 'ocroute_active_calls', help: 'Calls holding capacity slots, by kind',
       labelNames: ['kind'] as const, registers: [register],
     });
+    const slots = new client.Gauge({
+      name: 'ocroute_capacity_slots_in_use', help: 'Capacity slots held by calls in progress, by number type',
+      labelNames: ['capability'] as const, registers: [register],
+    });
+    for (const c of ['user', 'service', 'mobile']) slots.set({ capability: c }, 0);
     calls.on('refused', (r) => refusals.inc({ capability: r.capability ?? 'unknown', reason: r.reason }));
-    calls.on('started', (d) => active.inc({ kind: d.kind }));
-    calls.on('ended', (d) => active.dec({ kind: d.kind }));
+    calls.on('started', (d) => { active.inc({ kind: d.kind }); for (const s of d.slots) slots.inc({ capability: s.capability }); });
+    calls.on('ended', (d) => { active.dec({ kind: d.kind }); for (const s of d.slots) slots.dec({ capability: s.capability }); });
   }
   return { register, decisions, latency, reloads };
 }

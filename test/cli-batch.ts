@@ -1,0 +1,28 @@
+import t from 'tap';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, EXIT } from '../src/cli/main';
+
+t.test('ocroute batch routes a JSONL file on the worker pool and writes decisions in order', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-batch-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const calls = [
+    { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' },
+    { kind: 'inbound', to: '+14255550177' },
+    { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' },
+  ];
+  fs.writeFileSync(path.join(dir, 'calls.jsonl'), Array.from({ length: 3000 }, (_, i) => JSON.stringify(calls[i % 3])).join('\n') + '\n');
+  const out: string[] = [];
+  const code = await main(['batch', '--file', path.join(dir, 'calls.jsonl'), '--out', path.join(dir, 'd.jsonl'), '--threads', '2', '--no-progress'], { out: (s) => out.push(s), err: () => {} });
+  t.equal(code, EXIT.OK);
+  t.match(out.join('\n'), /^3000 calls in [\d.]+ s on 2 worker\(s\): operator 1000, rejected 1000, directRouting 1000$/);
+  const decisions = fs.readFileSync(path.join(dir, 'd.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  t.equal(decisions.length, 3000);
+  t.same(decisions.slice(0, 3).map((d) => d.outcome), ['operator', 'rejected', 'directRouting']);
+
+  fs.writeFileSync(path.join(dir, 'bad.jsonl'), '{"kind":"user","to":"+1"}\n{"kind":"conference","to":"+1"}\n');
+  const err: string[] = [];
+  t.equal(await main(['batch', '--file', path.join(dir, 'bad.jsonl'), '--no-progress'], { out: () => {}, err: (s) => err.push(s) }), EXIT.CONFIG);
+  t.equal(err[0], `error: ${path.join(dir, 'bad.jsonl')}:2: a call needs "kind" (meeting, user, inbound) and "to"`);
+});
