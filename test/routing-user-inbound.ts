@@ -95,3 +95,18 @@ Grant-CsTeamsMobilityPolicy NativeFirst -Identity sam@contoso.com`), 'inbound', 
   t.equal(out.operator, 'Fabrikam Mobile');
   t.equal(out.callerId, '+14255550150');
 });
+
+t.test('names that exist on Object.prototype are not users, numbers or policies', async (t) => {
+  const ten = tenant();
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    const d = route(ten, 'user', name, '+14255551234');
+    t.equal(d.outcome, 'rejected', name);
+    t.equal(d.reason, `caller '${name}' is not a user of this tenant`);
+    t.match(route(ten, 'meeting', name, '+14255551234').reason, /is not a user of this tenant/);
+  }
+  const { errorOf } = await import('./helpers/tenant');
+  t.equal(errorOf(() => tenant('Set-CsOnlineVoiceUser -Identity constructor -TelephoneNumber +14255550101')).message,
+    "Set-CsOnlineVoiceUser: user 'constructor' was not found in this tenant");
+  const p = tenant('Set-CsOnlinePstnUsage Global -Usage @{Add="U"}\nNew-CsOnlineVoiceRoutingPolicy constructor -OnlinePstnUsages U');
+  t.same(p.onlineVoiceRoutingPolicies.constructor, { identity: 'constructor', onlinePstnUsages: ['U'] }, 'a policy may be called constructor');
+});

@@ -4,7 +4,7 @@
  */
 import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
-import type { PhoneNumber, TenantData, User } from '../tenant/types';
+import { own, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, Slot, TraceStep } from './types';
 
@@ -75,7 +75,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const user = findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
   if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone System license`, 'seed 000: Phone System license');
-  const pn = user.phoneNumber ? s.data.numbers[user.phoneNumber] : undefined;
+  const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
   const granted = user.onlineVoiceRoutingPolicy;
   const policyName = granted ?? s.data.globalGrants.onlineVoiceRoutingPolicy;
   const policy = policyName ? s.ovr.get(policyName) : undefined;
@@ -125,7 +125,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
 /** Inbound to a DID, a bridge number or an OC Mobile number (seeds 000, 001, 002, 004). */
 function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.callerId = call.from ?? null;
-  const pn = s.data.numbers[d.to];
+  const pn = own(s.data.numbers, d.to);
   if (!pn) return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
   d.operator = pn.operator ?? null;
   d.slots = [slotOf(pn)];
@@ -145,7 +145,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
     d.rule = 'seed 002: conference bridge numbers';
     return d;
   }
-  const user = pn.assignedTo ? s.data.users[pn.assignedTo] : undefined;
+  const user = pn.assignedTo ? own(s.data.users, pn.assignedTo) : undefined;
   if (!user) return reject(d, `${pn.number} is not assigned to a user or resource`, 'seed 004: Unassigned DID');
   if (user.resourceAccount) {
     d.target = { type: 'resourceAccount', id: user.upn };
@@ -156,7 +156,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.target = { type: 'user', id: user.upn };
   if (pn.numberType === 'OCMobile') {
     const policyName = user.mobilityPolicy ?? s.data.globalGrants.mobilityPolicy;
-    const pref = (policyName && s.data.mobilityPolicies[policyName]?.mobileDialerPreference) || 'Teams';
+    const pref = (policyName && own(s.data.mobilityPolicies, policyName)?.mobileDialerPreference) || 'Teams';
     d.policy = policyName ?? null;
     d.ring = pref === 'Native' ? ['native-dialer', 'teams-endpoints'] : ['teams-mobile', 'teams-endpoints'];
     d.reason = `OC Mobile number ${pn.number} of ${user.upn}: rings the ${pref === 'Native' ? 'native dialer' : 'Teams app'} on the SIM-enabled phone and all other Teams endpoints at once`;
@@ -208,7 +208,7 @@ function slotOf(pn: PhoneNumber): Slot {
 
 function operatorProblem(data: TenantData, pn: PhoneNumber): string | undefined {
   if (!pn.operator) return undefined;
-  const op = data.operators[pn.operator];
+  const op = own(data.operators, pn.operator);
   if (!op) return `operator '${pn.operator}' of ${pn.number} is no longer enabled`;
   if (op.status === 'Suspended') return `operator '${op.name}' is suspended; no calls go through it`;
   if (pn.country && !op.countries.includes(pn.country)) return `operator '${op.name}' is not enabled for ${pn.country}`;
@@ -216,7 +216,8 @@ function operatorProblem(data: TenantData, pn: PhoneNumber): string | undefined 
 }
 
 function findUser(data: TenantData, upn: string | undefined): User | undefined {
-  return upn ? data.users[upn.toLowerCase()] : undefined;
+  // Keys are lower-case UPNs; most callers already send them so, which spares an allocation.
+  return upn ? own(data.users, upn) ?? own(data.users, upn.toLowerCase()) : undefined;
 }
 
 function normalize(data: TenantData, n: string): string | undefined {

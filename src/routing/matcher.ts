@@ -29,6 +29,10 @@ export class PatternMatcher {
   readonly size: number;
   private readonly root: TrieNode = { next: new Map() };
   private readonly scratch = Buffer.alloc(64);
+  /** views[n] is scratch's first n bytes: writing scratch updates them, so no per-call Buffer. */
+  private readonly views: Buffer[] = Array.from({ length: 65 }, (_, n) => this.scratch.subarray(0, n));
+  /** Buckets on the current number's path (reused; decide() is synchronous). */
+  private readonly onPath: Bucket[] = [];
 
   constructor(patterns: readonly string[], opts: { singleSetMax?: number } = {}) {
     this.size = patterns.length;
@@ -69,19 +73,34 @@ export class PatternMatcher {
     return out;
   }
 
-  /** Index of the first matching entry, or -1. Skips buckets that cannot beat the best so far. */
+  /**
+   * Index of the first matching entry, or -1. The buckets on the number's path are asked in
+   * order of their first entry, and asking stops once no bucket left can beat the best match:
+   * usually one RE2 call even when a catch-all sits at the root.
+   */
   first(number: string): number {
-    const input = this.toBuffer(number);
-    let best = -1;
+    const path = this.onPath;
+    path.length = 0;
     let node: TrieNode | undefined = this.root;
     for (let i = 0; node; i++) {
-      const b = node.bucket;
-      if (b && (best < 0 || b.minEntry < best)) {
-        const hit = firstIn(b, input, best);
-        if (hit >= 0 && (best < 0 || hit < best)) best = hit;
+      if (node.bucket) {
+        // Insertion sort by minEntry: a path holds a handful of buckets at most.
+        let k = path.length;
+        path.push(node.bucket);
+        while (k > 0 && path[k - 1].minEntry > node.bucket.minEntry) { path[k] = path[k - 1]; k--; }
+        path[k] = node.bucket;
       }
       if (i >= number.length) break;
       node = node.next.get(number.charCodeAt(i));
+    }
+    if (path.length === 0) return -1;
+    const input = this.toBuffer(number);
+    let best = -1;
+    for (let k = 0; k < path.length; k++) {
+      const b = path[k];
+      if (best >= 0 && b.minEntry >= best) break;
+      const hit = firstIn(b, input, best);
+      if (hit >= 0 && (best < 0 || hit < best)) best = hit;
     }
     return best;
   }
@@ -89,8 +108,7 @@ export class PatternMatcher {
   /** Dialed numbers are ASCII; writing into a reused buffer avoids RE2's string conversion. */
   private toBuffer(number: string): Buffer {
     if (number.length > this.scratch.length) return Buffer.from(number, 'latin1');
-    const n = this.scratch.write(number, 0, 'latin1');
-    return this.scratch.subarray(0, n);
+    return this.views[this.scratch.write(number, 0, 'latin1')];
   }
 }
 

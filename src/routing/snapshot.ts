@@ -3,7 +3,7 @@
  * order per policy); decide() only reads. A config change compiles a new snapshot and swaps
  * the reference, so a call in flight keeps the snapshot it started with.
  */
-import type { Operator, PhoneNumber, TenantData, UsagePolicy, VoiceRoute } from '../tenant/types';
+import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { PatternMatcher } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -88,10 +88,10 @@ function entryFor(data: TenantData, usage: string, route: VoiceRoute): RouteEntr
 export function bridgeSource(data: TenantData, route: VoiceRoute): { problem?: string; operator?: Operator } {
   const src = route.bridgeSourcePhoneNumber;
   if (!src) return { problem: 'route has no BridgeSourcePhoneNumber' };
-  const pn: PhoneNumber | undefined = data.numbers[src];
+  const pn: PhoneNumber | undefined = own(data.numbers, src);
   if (!pn) return { problem: `BridgeSourcePhoneNumber ${src} is not a number of this tenant` };
   if (!pn.operator) return { problem: `BridgeSourcePhoneNumber ${src} is a ${pn.numberType} number, not an operator's` };
-  const operator = data.operators[pn.operator];
+  const operator = own(data.operators, pn.operator);
   if (!operator) return { problem: `operator '${pn.operator}' of ${src} is not enabled` };
   if (operator.status === 'Suspended') return { problem: `operator '${operator.name}' is suspended`, operator };
   if (pn.assignedTo !== 'bridge') return { problem: `BridgeSourcePhoneNumber ${src} is not on the Audio Conferencing bridge`, operator };

@@ -10,6 +10,7 @@ import type {
   License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
   OperatorService, PhoneNumber, TenantData, User,
 } from './types';
+import { own } from './types';
 
 const fail = (code: string, message: string, field?: string): never => {
   throw new OcrouteError(code, message, field ? { field } : {});
@@ -30,7 +31,7 @@ export interface EnableOperatorInput {
 
 /** "Add as my operator": countries, contact info and the accepted data transfer notice. */
 export function enableOperator(t: TenantData, input: EnableOperatorInput): Operator {
-  if (t.operators[input.name]) fail('E_EXISTS', `operator '${input.name}' is already enabled; edit its countries instead`, 'name');
+  if (own(t.operators, input.name)) fail('E_EXISTS', `operator '${input.name}' is already enabled; edit its countries instead`, 'name');
   if (!input.dataTransferNoticeAccepted) {
     fail('E_NOTICE', `operator '${input.name}' cannot be added until the data transfer notice is accepted`, 'dataTransferNoticeAccepted');
   }
@@ -48,7 +49,7 @@ export function enableOperator(t: TenantData, input: EnableOperatorInput): Opera
 }
 
 export function getOperator(t: TenantData, name: string, field = 'operator'): Operator {
-  return t.operators[name] ?? fail('E_UNKNOWN_OPERATOR', `operator '${name}' is not enabled in this tenant`, field);
+  return own(t.operators, name) ?? fail('E_UNKNOWN_OPERATOR', `operator '${name}' is not enabled in this tenant`, field);
 }
 
 export interface UploadNumberInput {
@@ -67,7 +68,7 @@ export interface UploadNumberInput {
  */
 export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumber {
   const number = normalizeNumber(t, input.number);
-  if (t.numbers[number]) fail('E_EXISTS', `number ${number} is already in the tenant`, 'number');
+  if (own(t.numbers, number)) fail('E_EXISTS', `number ${number} is already in the tenant`, 'number');
   const capability = input.capability ?? 'user';
   const numberType: NumberType = input.numberType ?? (input.operator ? (capability === 'mobile' ? 'OCMobile' : 'OperatorConnect') : 'CallingPlan');
   const country = countryOf(number);
@@ -98,7 +99,7 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
 
 export function getNumber(t: TenantData, input: string, field = 'number'): PhoneNumber {
   const number = normalizeNumber(t, input, field);
-  return t.numbers[number] ?? fail('E_UNKNOWN_NUMBER', `number ${number} is not in this tenant; the operator must upload it first`, field);
+  return own(t.numbers, number) ?? fail('E_UNKNOWN_NUMBER', `number ${number} is not in this tenant; the operator must upload it first`, field);
 }
 
 export interface AddUserInput {
@@ -112,7 +113,7 @@ export interface AddUserInput {
 
 export function addUser(t: TenantData, input: AddUserInput): User {
   const key = input.upn.toLowerCase();
-  if (t.users[key]) fail('E_EXISTS', `user ${input.upn} already exists`, 'upn');
+  if (own(t.users, key)) fail('E_EXISTS', `user ${input.upn} already exists`, 'upn');
   const u: User = { upn: input.upn, licenses: [...(input.licenses ?? [])] };
   if (input.displayName) u.displayName = input.displayName;
   if (input.teamsUpgradeMode) u.teamsUpgradeMode = input.teamsUpgradeMode;
@@ -123,7 +124,7 @@ export function addUser(t: TenantData, input: AddUserInput): User {
 }
 
 export function getUser(t: TenantData, identity: string, field = 'Identity'): User {
-  return t.users[identity.toLowerCase()] ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
+  return own(t.users, identity.toLowerCase()) ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
 }
 
 const has = (u: User, l: License) => u.licenses.includes(l);
@@ -139,7 +140,7 @@ export function assignNumber(t: TenantData, identity: string, numberInput: strin
   if (numberType && numberType !== pn.numberType) {
     fail('E_NUMBER_TYPE', `${pn.number} is a ${pn.numberType} number, not ${numberType}`, 'PhoneNumberType');
   }
-  if (pn.operator && t.operators[pn.operator]?.status === 'Suspended') {
+  if (pn.operator && own(t.operators, pn.operator)?.status === 'Suspended') {
     fail('E_SUSPENDED', `operator '${pn.operator}' is suspended; its numbers cannot be assigned`, 'TelephoneNumber');
   }
   if (user.resourceAccount) {
@@ -180,7 +181,7 @@ export function unassignNumber(t: TenantData, identity: string): void {
 }
 
 function releaseAssignment(t: TenantData, user: User): void {
-  const old = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;
+  const old = user.phoneNumber ? own(t.numbers, user.phoneNumber) : undefined;
   if (old) delete old.assignedTo;
   delete user.phoneNumber;
 }
@@ -218,13 +219,13 @@ export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = 
 }
 
 export function newMobilityPolicy(t: TenantData, identity: string, pref: MobileDialerPreference): void {
-  if (t.mobilityPolicies[identity]) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
+  if (own(t.mobilityPolicies, identity)) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
   if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or Native, not '${pref}'`, 'MobileDialerPreference');
   t.mobilityPolicies[identity] = { identity, mobileDialerPreference: pref };
 }
 
 export function grantMobilityPolicy(t: TenantData, target: { identity?: string; global?: boolean }, policy: string | null): void {
-  if (policy !== null && !t.mobilityPolicies[policy]) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
+  if (policy !== null && !own(t.mobilityPolicies, policy)) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
   if (target.global) {
     if (policy === null) delete t.globalGrants.mobilityPolicy; else t.globalGrants.mobilityPolicy = policy;
     return;

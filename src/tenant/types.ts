@@ -141,3 +141,11 @@ export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {
     bridge: { numbers: [] },
   };
 }
+
+/**
+ * Read a tenant record by a key that may come from input. The records are plain objects, so
+ * `users['constructor']` would otherwise find Object.prototype's; only own keys count.
+ */
+export function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

@@ -7,7 +7,7 @@
 import { OcrouteError } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
 import { normalizeNumber, getUser } from './directory';
-import type { TenantData, UsagePolicy, VoiceRoute } from './types';
+import { own, type TenantData, type UsagePolicy, type VoiceRoute } from './types';
 
 const fail = (code: string, message: string, field?: string): never => {
   throw new OcrouteError(code, message, field ? { field } : {});
@@ -141,7 +141,7 @@ export interface PolicyInput {
 }
 
 export function newUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
-  if (t[kind][input.identity]) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
+  if (own(t[kind], input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
   const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
   t[kind][input.identity] = p;
   editPolicy(t, kind, p, input);
@@ -149,13 +149,13 @@ export function newUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInp
 }
 
 export function setUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
-  const p = t[kind][input.identity] ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
+  const p = own(t[kind], input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
   editPolicy(t, kind, p, input);
   return p;
 }
 
 export function removeUsagePolicy(t: TenantData, kind: PolicyKind, identity: string): void {
-  if (!t[kind][identity]) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${identity}' does not exist`, 'Identity');
+  if (!own(t[kind], identity)) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${identity}' does not exist`, 'Identity');
   const key = GRANT_KEY[kind];
   const holder = Object.values(t.users).find((u) => u[key] === identity);
   if (holder || t.globalGrants[key] === identity) {
@@ -175,7 +175,7 @@ function editPolicy(t: TenantData, kind: PolicyKind, p: UsagePolicy, input: Poli
 
 /** Grant-CsOnline*Policy -Identity <user> | -Global, -PolicyName <name> | $null. */
 export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: { identity?: string; global?: boolean }, policy: string | null): void {
-  if (policy !== null && !t[kind][policy]) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${policy}' does not exist`, 'PolicyName');
+  if (policy !== null && !own(t[kind], policy)) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${policy}' does not exist`, 'PolicyName');
   const key = GRANT_KEY[kind];
   if (target.global) {
     if (policy === null) delete t.globalGrants[key]; else t.globalGrants[key] = policy;
