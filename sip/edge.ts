@@ -13,6 +13,7 @@ import type { Decision } from '../src/routing/types';
 import { cdrPair } from './call-record';
 import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage } from './contract';
 import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
+import { DownstreamLeg, type DownstreamTarget } from './downstream';
 
 export interface SipEdgeOptions {
   host: string;
@@ -20,6 +21,8 @@ export interface SipEdgeOptions {
   udp?: boolean;
   tcp?: boolean;
   farEnd?: Partial<FarEndOptions>;
+  /** B2BUA mode: send the PSTN leg to this SIP target instead of simulating the far end. */
+  downstream?: DownstreamTarget;
   maxBytesHeaders?: number;
   maxContentLength?: number;
   /**
@@ -40,6 +43,7 @@ interface ActiveCall {
   answer?: number;
   state: 'proceeding' | 'answered';
   timer?: NodeJS.Timeout;
+  leg?: DownstreamLeg;
 }
 
 export interface EdgeEvents { request: [string]; response: [number]; malformed: [string] }
@@ -103,26 +107,49 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     const c: ActiveCall = { invite: rq, decision: started.decision, correlationId, toTag: randomBytes(6).toString('hex'), start: Date.now(), state: 'proceeding' };
     this.active.set(callId, c);
     this.opts.log?.debug({ correlationId, sipCallId: callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${remote.protocol}:${remote.address}:${remote.port}` }, 'call routed');
+    if (this.opts.downstream) return this.bridge(rq, callId, c, this.opts.downstream);
     const far = this.farEnd.decide();
     this.reply(rq, 180, 'Ringing', { to: this.tagged(rq, c.toTag), contact: this.contact() }, undefined, correlationId);
     c.timer = setTimeout(() => {
       c.timer = undefined;
       if (this.active.get(callId) !== c) return;
-      if (far.kind === 'answer') {
-        c.state = 'answered';
-        c.answer = Date.now();
-        this.reply(rq, 200, 'OK', { to: this.tagged(rq, c.toTag), contact: this.contact(), 'content-type': 'application/sdp' }, this.sdp, correlationId);
-      } else {
+      if (far.kind === 'answer') this.answer(rq, c);
+      else {
         this.reply(rq, far.status, far.reason, { to: this.tagged(rq, c.toTag), reason: reasonHeader(far.q850, `far end: ${far.reason}`) }, undefined, correlationId);
         void this.finish(callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status, `far end: ${far.reason}`);
       }
     }, far.afterMs);
   }
 
+  private answer(rq: SipMessage, c: ActiveCall): void {
+    c.state = 'answered';
+    c.answer = Date.now();
+    this.reply(rq, 200, 'OK', { to: this.tagged(rq, c.toTag), contact: this.contact(), 'content-type': 'application/sdp' }, this.sdp, c.correlationId);
+  }
+
+  /** B2BUA: relay the downstream leg's ringing and answer; its refusal ends the call. */
+  private bridge(rq: SipMessage, callId: string, c: ActiveCall, target: DownstreamTarget): void {
+    const d = c.decision;
+    const to = d.target?.type === 'failsafe' ? d.target.id : d.to;
+    c.leg = new DownstreamLeg(this.stack!, target, to, d.callerId, c.correlationId, rq.content || this.sdp, this.contact()[0].uri);
+    c.leg.start({
+      provisional: (status) => this.reply(rq, status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', { to: this.tagged(rq, c.toTag), contact: this.contact() }, undefined, c.correlationId),
+      final: (rs) => {
+        if (this.active.get(callId) !== c) return;
+        const status = rs.status ?? 500;
+        if (status < 300) return this.answer(rq, c);
+        const reason = `downstream: ${status} ${rs.reason ?? ''}`.trim();
+        this.reply(rq, status, rs.reason ?? 'Failed', { to: this.tagged(rq, c.toTag), reason: reasonHeader(status === 486 ? 17 : 38, reason) }, undefined, c.correlationId);
+        void this.finish(callId, status === 486 ? 'busy' : status === 480 || status === 408 ? 'noAnswer' : 'failed', status, reason);
+      },
+    });
+  }
+
   private async onBye(rq: SipMessage, callId: string): Promise<void> {
     const c = this.active.get(callId);
     if (!c) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
     this.reply(rq, 200, 'OK', {}, undefined, c.correlationId);
+    if (c.state !== 'answered') c.leg?.cancel();
     await this.finish(callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487, 'normal call clearing');
   }
 
@@ -131,6 +158,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (!c || c.state !== 'proceeding') return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
     this.reply(rq, 200, 'OK', {}, undefined, c.correlationId);
     this.reply(c.invite, 487, 'Request Terminated', { to: this.tagged(c.invite, c.toTag) }, undefined, c.correlationId);
+    c.leg?.cancel();
     await this.finish(callId, 'cancelled', 487, 'caller cancelled');
   }
 
@@ -140,6 +168,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (!c) return;
     this.active.delete(callId);
     if (c.timer) clearTimeout(c.timer);
+    if (c.leg) await c.leg.bye(); // no-op unless the downstream leg is up
     await this.calls.end(c.correlationId);
     for (const cdr of cdrPair(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason)) this.cdrs.write(cdr);
   }
@@ -171,6 +200,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     for (const [callId, c] of [...this.active]) {
       if (c.state === 'proceeding') {
         this.reply(c.invite, 487, 'Request Terminated', { to: this.tagged(c.invite, c.toTag) }, undefined, c.correlationId);
+        c.leg?.cancel();
         await this.finish(callId, 'cancelled', 487, 'ocroute shutting down');
       } else {
         byes.push(this.sendBye(c, byeTimeoutMs).then(() => this.finish(callId, 'answered', 200, 'ocroute shutting down')));

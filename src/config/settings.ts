@@ -22,6 +22,8 @@ export interface Settings {
   sip: {
     enabled: boolean; host: string; port: number; udp: boolean; tcp: boolean;
     farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
+    /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
+    downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
   };
   /** CDR JSON Lines file, relative to the settings file; empty keeps CDRs in memory only. */
   cdr: { file: string };
@@ -76,6 +78,15 @@ export const settingsSchema = {
             failureRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
             noAnswerTimeoutMs: { type: 'integer', minimum: 0, default: 30000 },
             seed: { type: 'integer', default: 1 },
+          },
+        },
+        downstream: {
+          type: 'object', additionalProperties: false, required: ['host', 'port'],
+          properties: {
+            host: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            transport: { enum: ['udp', 'tcp'], default: 'udp' },
+            timeoutMs: { type: 'integer', minimum: 1, default: 8000 },
           },
         },
       },

@@ -27,7 +27,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch });
   let edge: SipEdge | undefined;
   if (o.sip.enabled) {
-    edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, log: app.log });
+    edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log });
     registerEdgeMetrics(register, edge, cdrs);
   }
   const onHup = () => {
