@@ -90,6 +90,9 @@ export class DownstreamLeg {
     });
   }
 
+  /** The far end hung up itself: nothing left to BYE. */
+  forget(): void { this.answered = undefined; }
+
   /** Caller gave up while ringing: CANCEL shares the INVITE's Via branch. */
   cancel(): void {
     if (this.done || !this.request.headers.via) return;

@@ -53,6 +53,8 @@ const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 export class SipEdge extends EventEmitter<EdgeEvents> {
   private stack?: sip.Stack;
   private readonly active = new Map<string, ActiveCall>();
+  /** B2BUA: downstream leg Call-ID -> caller leg Call-ID, for BYEs from the PSTN side. */
+  private readonly byLeg = new Map<string, string>();
   private readonly farEnd: FarEnd;
   private draining = false;
   private readonly sdp: string;
@@ -132,6 +134,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     const d = c.decision;
     const to = d.target?.type === 'failsafe' ? d.target.id : d.to;
     c.leg = new DownstreamLeg(this.stack!, target, to, d.callerId, c.correlationId, rq.content || this.sdp, this.contact()[0].uri);
+    this.byLeg.set(c.leg.request.headers['call-id'], callId);
     c.leg.start({
       provisional: (status) => this.reply(rq, status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', { to: this.tagged(rq, c.toTag), contact: this.contact() }, undefined, c.correlationId),
       final: (rs) => {
@@ -146,11 +149,23 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
   }
 
   private async onBye(rq: SipMessage, callId: string): Promise<void> {
+    const callerLeg = this.byLeg.get(callId);
+    if (callerLeg) return this.onDownstreamBye(rq, callerLeg);
     const c = this.active.get(callId);
     if (!c) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
     this.reply(rq, 200, 'OK', {}, undefined, c.correlationId);
     if (c.state !== 'answered') c.leg?.cancel();
     await this.finish(callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487, 'normal call clearing');
+  }
+
+  /** The PSTN side hung up: answer it, hang up the caller, write the CDRs. */
+  private async onDownstreamBye(rq: SipMessage, callId: string): Promise<void> {
+    const c = this.active.get(callId);
+    this.reply(rq, 200, 'OK', {}, undefined, c?.correlationId);
+    if (!c) return;
+    c.leg?.forget();
+    if (c.state === 'answered') await this.sendBye(c, this.opts.downstream?.timeoutMs ?? 2000);
+    await this.finish(callId, 'answered', 200, 'far end hung up');
   }
 
   private async onCancel(rq: SipMessage, callId: string): Promise<void> {
@@ -168,7 +183,10 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (!c) return;
     this.active.delete(callId);
     if (c.timer) clearTimeout(c.timer);
-    if (c.leg) await c.leg.bye(); // no-op unless the downstream leg is up
+    if (c.leg) {
+      this.byLeg.delete(c.leg.request.headers['call-id']);
+      await c.leg.bye(); // no-op unless the downstream leg is up
+    }
     await this.calls.end(c.correlationId);
     for (const cdr of cdrPair(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason)) this.cdrs.write(cdr);
   }

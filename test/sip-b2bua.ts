@@ -37,3 +37,31 @@ t.test('B2BUA: a downstream target that is gone fails the call fast (504) and fr
   t.equal(calls.active, 0);
   t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id'])[1], { technology: 'Phone', outcome: 'failed' });
 });
+
+t.test('B2BUA: the PSTN side hangs up; the caller gets a BYE and the CDRs say so', async (t) => {
+  const sip = await import('sip');
+  const { ack } = await import('./helpers/uac');
+  // A tiny downstream UAS on the sip package: answers, then hangs up after 100 ms.
+  const pstn = await startUac(t, (rq, stack) => {
+    if (rq.method !== 'INVITE') return;
+    const ok = sip.makeResponse(rq, 200, 'OK');
+    ok.headers.to.params = { tag: 'pstn1' };
+    ok.headers.contact = [{ uri: `sip:pstn@127.0.0.1:${pstnPort}` }];
+    stack.send(ok);
+    setTimeout(() => stack.send({
+      method: 'BYE', uri: rq.headers.contact[0].uri,
+      headers: { to: rq.headers.from, from: ok.headers.to, 'call-id': rq.headers['call-id'], cseq: { method: 'BYE', seq: 1 } },
+    }, () => {}), 100);
+  });
+  const pstnPort = pstn.port;
+  const { port, cdrs, calls } = await startEdge(t, { downstream: { host: '127.0.0.1', port: pstnPort, transport: 'udp', timeoutMs: 2000 } });
+  let byeToCaller = 0;
+  const caller = await startUac(t, (rq, stack) => { if (rq.method === 'BYE') { byeToCaller++; stack.send(sip.makeResponse(rq, 200, 'OK')); } });
+  const r = await invite(caller.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: caller.port });
+  t.equal(r.final.status, 200);
+  ack(caller.stack, r.request, r.final);
+  for (let i = 0; i < 40 && calls.active > 0; i++) await new Promise((res) => setTimeout(res, 50));
+  t.equal(calls.active, 0, 'call ended by the far end');
+  t.equal(byeToCaller, 1, 'the caller got a BYE');
+  t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id']), [{ outcome: 'answered', reason: 'far end hung up' }, { technology: 'Phone' }]);
+});
