@@ -39,6 +39,22 @@ const callSchema = {
   },
 } as const;
 
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+/** The Decision contract as a response schema: fastify compiles a serializer for it. */
+const decisionSchema = {
+  type: 'object',
+  properties: {
+    outcome: str, kind: str, from: strOrNull, to: str, operator: strOrNull, gateway: strOrNull, callerId: strOrNull,
+    usage: strOrNull, route: strOrNull, pattern: strOrNull, policy: strOrNull,
+    target: { type: ['object', 'null'], properties: { type: str, id: str } },
+    ring: { type: ['array', 'null'], items: str },
+    slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
+    reason: str, rule: str,
+    trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
+  },
+} as const;
+
 export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
@@ -61,11 +77,14 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   });
 
   app.post<{ Body: Call; Querystring: { trace?: string } }>('/v1/route', {
-    schema: { body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } } },
+    schema: { body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } }, response: { 200: decisionSchema } },
   }, async (req) => engine.route(req.body, { trace: req.query.trace !== 'false' }));
 
   app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
-    schema: { body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } } },
+    schema: {
+      body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } },
+      response: { 200: { type: 'object', properties: { decisions: { type: 'array', items: decisionSchema } } } },
+    },
   }, async (req) => ({
     decisions: opts.batch ? await opts.batch.route(req.body.calls) : req.body.calls.map((c) => engine.route(c, { trace: false })),
   }));
