@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSippStats } from '../sip/sipp-stats';
 import { printTable, writeResult } from './util';
 import { freePort, startService } from './service';
 
@@ -21,12 +22,7 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   return new Promise((resolve) => {
     const p = spawn('sipp', [...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', '30s', '-timeout_error', '-recv_timeout', '5000'], { stdio: 'ignore', cwd: dir });
     p.on('exit', () => {
-      let ok = 0; let failed = -1;
-      if (fs.existsSync(stats)) {
-        const lines = fs.readFileSync(stats, 'utf8').trim().split('\n');
-        const head = lines[0].split(';'); const last = lines[lines.length - 1].split(';');
-        ok = Number(last[head.indexOf('SuccessfulCall(C)')]); failed = Number(last[head.indexOf('FailedCall(C)')]);
-      }
+      const { successful: ok, failed } = readSippStats(stats);
       fs.rmSync(dir, { recursive: true, force: true });
       resolve({ ok, failed });
     });

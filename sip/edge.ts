@@ -46,7 +46,7 @@ interface ActiveCall {
   leg?: DownstreamLeg;
 }
 
-export interface EdgeEvents { request: [string]; response: [number]; malformed: [string] }
+export interface EdgeEvents { request: [string]; response: [number]; stackError: [string] }
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
@@ -71,7 +71,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     this.stack = sip.create({
       address: this.opts.host, publicAddress: this.opts.publicAddress ?? 'localhost', port: this.opts.port, udp: this.opts.udp ?? true, tcp: this.opts.tcp ?? true,
       maxBytesHeaders: this.opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: this.opts.maxContentLength ?? 64 * 1024,
-      logger: { error: (e: Error) => { this.emit('malformed', e.message); this.opts.log?.debug({ err: e.message }, 'sip stack error'); } },
+      logger: { error: (e: Error) => { this.emit('stackError', e.message); this.opts.log?.debug({ err: e.message }, 'sip stack error'); } },
     }, (rq, remote) => this.onRequest(rq, remote));
   }
 

@@ -14,4 +14,6 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipEdge, cd
   // Bounded labels: unknown methods are one bucket, codes are at most ~60 values.
   edge.on('request', (m) => requests.inc({ method: METHODS.has(m) ? m : 'other' }));
   edge.on('response', (c) => responses.inc({ code: String(c) }));
+  const stackErrors = new client.Counter({ name: 'ocroute_sip_stack_errors_total', help: 'Messages the SIP stack failed to handle (exceptions while processing)', registers: [register] });
+  edge.on('stackError', () => stackErrors.inc());
 }

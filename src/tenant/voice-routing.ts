@@ -144,13 +144,13 @@ export function newUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInp
   if (own(t[kind], input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
   const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
   t[kind][input.identity] = p;
-  editPolicy(t, kind, p, input);
+  editPolicy(t, p, input);
   return p;
 }
 
 export function setUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
   const p = own(t[kind], input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
-  editPolicy(t, kind, p, input);
+  editPolicy(t, p, input);
   return p;
 }
 
@@ -164,7 +164,7 @@ export function removeUsagePolicy(t: TenantData, kind: PolicyKind, identity: str
   delete t[kind][identity];
 }
 
-function editPolicy(t: TenantData, kind: PolicyKind, p: UsagePolicy, input: PolicyInput): void {
+function editPolicy(t: TenantData, p: UsagePolicy, input: PolicyInput): void {
   if (input.onlinePstnUsages !== undefined) {
     const usages = applyListChange(p.onlinePstnUsages, input.onlinePstnUsages, 'OnlinePstnUsages');
     requireUsages(t, usages, 'OnlinePstnUsages');

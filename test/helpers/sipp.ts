@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSippStats } from '../../sip/sipp-stats';
 
 export const hasSipp = spawnSync('sipp', ['-v']).status !== null && spawnSync('which', ['sipp']).status === 0;
 export const NO_SIPP = 'SKIPPED LOUDLY: sipp is not installed here (Debian package sip-tester); scripts/setup.sh (and so CI) installs it';
@@ -24,14 +25,7 @@ export async function runSipp(scenario: string, port: number, keys: Record<strin
   p.stdout.on('data', (b) => { output += b; });
   p.stderr.on('data', (b) => { output += b; });
   const status = await new Promise<number | null>((resolve) => p.on('exit', (c) => resolve(c)));
-  let successful = -1; let failed = -1;
-  if (fs.existsSync(stats)) {
-    const lines = fs.readFileSync(stats, 'utf8').trim().split('\n');
-    const head = lines[0].split(';');
-    const last = lines[lines.length - 1].split(';');
-    successful = Number(last[head.indexOf('SuccessfulCall(C)')]);
-    failed = Number(last[head.indexOf('FailedCall(C)')]);
-  }
+  const { successful, failed } = readSippStats(stats);
   fs.rmSync(dir, { recursive: true, force: true });
   return { status, successful, failed, output: output.slice(-2000) };
 }
