@@ -4,12 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../src/service/engine';
 import { buildServer } from '../src/http/server';
+import { BatchPool } from '../src/service/batch-pool';
 
 const ROUTES = path.join(__dirname, '..', 'routes');
 
-async function start(t: Tap.Test, dir = ROUTES) {
+async function start(t: Tap.Test, dir = ROUTES, batch?: (e: Engine) => BatchPool) {
   const engine = new Engine(dir);
-  const app = buildServer(engine, { logLevel: 'silent' });
+  const pool = batch?.(engine);
+  if (pool) t.teardown(() => pool.close());
+  const app = buildServer(engine, { logLevel: 'silent', batch: pool });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const post = (p: string, body: unknown) => fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -31,6 +34,19 @@ t.test('POST /v1/route over real HTTP on loopback; /metrics counts it', async (t
   t.match(m, /^ocroute_decision_duration_seconds_count\{kind="meeting"\} 1$/m);
   t.match(m, /^ocroute_process_cpu_seconds_total /m, 'default process metrics');
   t.equal((await fetch(base + '/healthz')).status, 200);
+});
+
+t.test('POST /v1/route/batch through the worker pool: pre-rendered JSON, same decisions, counted in /metrics', async (t) => {
+  const { base, post, engine } = await start(t, ROUTES, (e) => new BatchPool(e, { threads: 2, inProcessBelow: 0 }));
+  const calls = Array.from({ length: 10 }, (_, i) => (i % 2 ? { kind: 'inbound', to: '+14255550177' } : { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' }));
+  const r = await post('/v1/route/batch', { calls });
+  t.equal(r.status, 200);
+  t.match(r.headers.get('content-type'), /^application\/json/);
+  const body = await r.json();
+  const m = await (await fetch(base + '/metrics')).text();
+  t.match(m, /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom",route="none"\} 5$/m, 'pool decisions counted');
+  t.match(m, /^ocroute_batch_chunk_duration_seconds_count 2$/m, 'two chunks, one per worker');
+  t.same(body.decisions, calls.map((c) => engine.route(c as never, { trace: false })));
 });
 
 t.test('bad requests get 400 with the field named', async (t) => {

@@ -7,7 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { OcrouteError } from '../errors';
 import { BatchPool } from '../service/batch-pool';
 import { Engine } from '../service/engine';
-import type { Call, Decision } from '../routing/types';
+import type { Call } from '../routing/types';
 
 const KINDS = new Set(['meeting', 'user', 'inbound']);
 
@@ -41,14 +41,22 @@ export async function runBatch(o: { config: string; file: string; out?: string; 
   const t0 = Date.now();
   bar?.start(calls.length, 0, { rate: 0 });
   try {
-    for (let i = 0; i < calls.length; i += chunk) {
-      const decisions: Decision[] = await pool.route(calls.slice(i, i + chunk));
-      for (const d of decisions) {
-        counts[d.outcome] = (counts[d.outcome] ?? 0) + 1;
-        out?.write(JSON.stringify(d) + '\n');
+    // Two chunks in flight: workers route the next while this thread writes the last.
+    let pending = calls.length ? pool.routeText(calls.slice(0, chunk), '\n') : undefined;
+    for (let i = 0; pending; i += chunk) {
+      const next = i + chunk < calls.length ? pool.routeText(calls.slice(i + chunk, i + 2 * chunk), '\n') : undefined;
+      next?.catch(() => undefined); // its error surfaces when awaited; not as an unhandled rejection meanwhile
+      const { chunks, tally } = await pending;
+      for (const [key, n] of Object.entries(tally)) {
+        const outcome = key.slice(0, key.indexOf('\u0000'));
+        counts[outcome] = (counts[outcome] ?? 0) + n;
+      }
+      for (const text of chunks) {
+        if (out && !out.write(text + '\n')) await new Promise((r) => out.once('drain', r));
       }
       const done = Math.min(i + chunk, calls.length);
       bar?.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - t0) / 1000)) });
+      pending = next;
     }
   } finally {
     bar?.stop();

@@ -8,6 +8,7 @@ import type { Engine } from '../service/engine';
 import type { CallManager } from '../service/calls';
 import type { CdrSink } from '../cdr/sink';
 import type { BatchPool } from '../service/batch-pool';
+import { decisionSchema } from '../routing/decision-schema';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
@@ -36,22 +37,6 @@ const callSchema = {
     from: { type: 'string', maxLength: 320 },
     to: { type: 'string', minLength: 1, maxLength: 64 },
     ocLinkDown: { type: 'boolean' },
-  },
-} as const;
-
-const str = { type: 'string' } as const;
-const strOrNull = { type: ['string', 'null'] } as const;
-/** The Decision contract as a response schema: fastify compiles a serializer for it. */
-const decisionSchema = {
-  type: 'object',
-  properties: {
-    outcome: str, kind: str, from: strOrNull, to: str, operator: strOrNull, gateway: strOrNull, callerId: strOrNull,
-    usage: strOrNull, route: strOrNull, pattern: strOrNull, policy: strOrNull,
-    target: { type: ['object', 'null'], properties: { type: str, id: str } },
-    ring: { type: ['array', 'null'], items: str },
-    slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
-    reason: str, rule: str,
-    trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
   },
 } as const;
 
@@ -85,9 +70,12 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } },
       response: { 200: { type: 'object', properties: { decisions: { type: 'array', items: decisionSchema } } } },
     },
-  }, async (req) => ({
-    decisions: opts.batch ? await opts.batch.route(req.body.calls) : req.body.calls.map((c) => engine.route(c, { trace: false })),
-  }));
+  }, async (req, reply) => {
+    if (!opts.batch) return { decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) };
+    // The pool hands back decisions already rendered as JSON: send that text as it is.
+    const { chunks } = await opts.batch.routeText(req.body.calls, ',');
+    return reply.type('application/json; charset=utf-8').serializer((p: string) => p).send(`{"decisions":[${chunks.join(',')}]}`);
+  });
 
   const calls = opts.calls;
   if (calls) {

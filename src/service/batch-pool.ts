@@ -2,6 +2,10 @@
  * Batch routing on a piscina worker pool sized to the cores. Each worker compiles the tenant
  * once per snapshot version from a JSON file written here on first use of that version, so
  * workers and the main thread always route on the same configuration.
+ *
+ * The primary API is text (`routeText`): workers render decisions as JSON and the main thread
+ * writes that text straight to a file or an HTTP body without parsing it (see batch-worker.ts
+ * for why). `route` parses it back for callers that want objects.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,11 +13,20 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import type { Call, Decision } from '../routing/types';
 import type { Engine } from './engine';
+import { renderChunk, type BatchTask, type ChunkResult, type Tally } from './batch-worker';
 
 export interface BatchPoolOptions {
   threads?: number;
-  /** Below this many calls a batch is routed in-process: a thread hop costs more. */
+  /** Below this many calls a batch is routed in-process: a thread hop costs more. Otherwise even
+   * one worker is used, so routing never blocks the main thread (HTTP, SIP). */
   inProcessBelow?: number;
+}
+
+export interface BatchText {
+  /** One JSON text per chunk, decisions joined by `sep`, in call order. */
+  chunks: string[];
+  tally: Tally;
+  count: number;
 }
 
 /** The compiled worker (tests run from src/ under ts-node; the worker is always the built JS). */
@@ -36,19 +49,31 @@ export class BatchPool {
     this.pool = new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
   }
 
-  async route(calls: Call[]): Promise<Decision[]> {
-    if (calls.length < this.inProcessBelow || this.threads === 1) return calls.map((c) => this.engine.route(c, { trace: false }));
+  /** Route calls; decisions come back as JSON text joined by `sep` ('\n' for JSON Lines, ',' for an array body). */
+  async routeText(calls: Call[], sep = '\n'): Promise<BatchText> {
     const snap = this.engine.snapshot;
-    const file = this.snapshotFile(snap.version, snap.data);
-    const size = Math.ceil(calls.length / this.threads);
-    const t0 = process.hrtime.bigint();
-    const parts = await Promise.all(
-      Array.from({ length: Math.ceil(calls.length / size) }, (_, i) => this.pool.run({ file, version: snap.version, calls: calls.slice(i * size, (i + 1) * size) }) as Promise<Decision[]>),
-    );
-    const out = parts.flat();
-    const each = Number(process.hrtime.bigint() - t0) / 1e9 / out.length;
-    for (const d of out) this.engine.emit('decision', d, each);
-    return out;
+    let parts: ChunkResult[];
+    if (calls.length < this.inProcessBelow) {
+      parts = [renderChunk(snap, calls, sep)];
+    } else {
+      const file = this.snapshotFile(snap.version, snap.data);
+      const size = Math.ceil(calls.length / this.threads);
+      parts = await Promise.all(Array.from({ length: Math.ceil(calls.length / size) }, (_, i) => {
+        const task: BatchTask = { file, version: snap.version, calls: calls.slice(i * size, (i + 1) * size), sep };
+        return this.pool.run(task) as Promise<ChunkResult>;
+      }));
+    }
+    const tally: Tally = {};
+    for (const p of parts) {
+      for (const [k, n] of Object.entries(p.tally)) tally[k] = (tally[k] ?? 0) + n;
+      this.engine.emit('batch', p.tally, p.count, p.seconds);
+    }
+    return { chunks: parts.filter((p) => p.count > 0).map((p) => p.text), tally, count: calls.length };
+  }
+
+  async route(calls: Call[]): Promise<Decision[]> {
+    const { chunks } = await this.routeText(calls, ',');
+    return JSON.parse(`[${chunks.join(',')}]`) as Decision[];
   }
 
   private snapshotFile(version: number, data: unknown): string {

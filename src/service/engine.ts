@@ -8,21 +8,36 @@ import { loadConfigDir } from '../config/load';
 import { decide, type DecideOptions } from '../routing/decide';
 import { compileSnapshot, type Snapshot } from '../routing/snapshot';
 import type { Call, Decision } from '../routing/types';
+import type { Tally } from './batch-worker';
+import type { TenantData } from '../tenant/types';
 
 export interface EngineEvents {
   reload: [{ ok: boolean; version?: number; error?: Error; files?: string[] }];
   decision: [Decision, number];
+  /** A chunk routed by the batch pool: decisions tallied by outcome/kind/operator/route. */
+  batch: [Tally, number, number];
 }
 
 export class Engine extends EventEmitter<EngineEvents> {
   private current: Snapshot;
   files: string[];
 
-  constructor(readonly configDir: string) {
+  /** From a config folder (YAML + .ps1), or from a tenant already built (the store, benchmarks). */
+  constructor(readonly configDir: string, tenant?: TenantData) {
     super();
-    const { tenant, files } = loadConfigDir(configDir);
-    this.current = compileSnapshot(tenant);
-    this.files = files;
+    const loaded = tenant ? { tenant, files: [] } : loadConfigDir(configDir);
+    this.current = compileSnapshot(loaded.tenant);
+    this.files = loaded.files;
+  }
+
+  static fromTenant(tenant: TenantData): Engine { return new Engine('', tenant); }
+
+  /** Swap in a snapshot of a changed tenant (admin API). Calls in flight keep the one they started on. */
+  publish(tenant: TenantData): Snapshot {
+    const next = compileSnapshot(tenant);
+    this.current = next;
+    this.emit('reload', { ok: true, version: next.version, files: this.files });
+    return next;
   }
 
   get snapshot(): Snapshot { return this.current; }

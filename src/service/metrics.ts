@@ -32,6 +32,17 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none', route: d.route ?? 'none' });
     latency.observe({ kind: d.kind }, seconds);
   });
+  const batchChunks = new client.Histogram({
+    name: 'ocroute_batch_chunk_duration_seconds', help: 'Time a worker took to route one batch chunk (its decisions are in ocroute_decisions_total)',
+    buckets: [1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1, 5], registers: [register],
+  });
+  engine.on('batch', (tally, _count, seconds) => {
+    for (const [key, n] of Object.entries(tally)) {
+      const [outcome, kind, operator, route] = key.split('\u0000');
+      decisions.inc({ outcome, kind, operator, route }, n);
+    }
+    batchChunks.observe(seconds);
+  });
   engine.on('reload', (r) => {
     reloads.inc({ result: r.ok ? 'success' : 'failure' });
     if (r.ok) setSnapshot();

@@ -1,0 +1,16 @@
+/** The Decision contract (routing/types.ts) as JSON Schema: the HTTP response schema and the batch serializer. */
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+export const decisionSchema = {
+  type: 'object',
+  properties: {
+    outcome: str, kind: str, from: strOrNull, to: str, operator: strOrNull, gateway: strOrNull, callerId: strOrNull,
+    usage: strOrNull, route: strOrNull, pattern: strOrNull, policy: strOrNull,
+    target: { type: ['object', 'null'], properties: { type: str, id: str } },
+    ring: { type: ['array', 'null'], items: str },
+    slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
+    reason: str, rule: str,
+    trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
+  },
+} as const;
+
