@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OcrouteError } from '../errors';
 import { compileSchema, loadYamlDoc } from './yaml-doc';
+import type { TokenSpec } from '../http/auth';
 
 export interface Settings {
   /** Tenant configuration folder, relative to the settings file. */
@@ -27,6 +28,10 @@ export interface Settings {
   };
   /** CDR JSON Lines file, relative to the settings file; empty keeps CDRs in memory only. */
   cdr: { file: string };
+  /** Tenant store (SQLite); empty file keeps tenants in memory only (tests). */
+  store: { file: string; onPremSyncDelaySeconds: number; checkpointEvery: number };
+  /** Admin API tokens, as SHA-256 digests (src/http/auth.ts). */
+  auth: { tokens: TokenSpec[] };
 }
 
 export const settingsSchema = {
@@ -95,6 +100,33 @@ export const settingsSchema = {
       type: 'object', additionalProperties: false, default: {},
       properties: { file: { type: 'string', default: '' } },
     },
+    store: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        file: { type: 'string', default: 'data/ocroute.db' },
+        onPremSyncDelaySeconds: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
+        checkpointEvery: { type: 'integer', minimum: 1, default: 1000 },
+      },
+    },
+    auth: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        tokens: {
+          type: 'array', default: [],
+          items: {
+            type: 'object', additionalProperties: false, required: ['name', 'sha256', 'role'],
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+              role: { enum: ['tenantAdmin', 'operator'] },
+              tenant: { type: 'string' },
+              operator: { type: 'string' },
+            },
+            if: { properties: { role: { const: 'tenantAdmin' } } }, then: { required: ['tenant'] }, else: { required: ['operator'] },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -114,5 +146,6 @@ export function loadSettings(file: string): Settings {
   const s = parseSettings(src, file);
   s.tenant = path.resolve(path.dirname(file), s.tenant);
   if (s.cdr.file) s.cdr.file = path.resolve(path.dirname(file), s.cdr.file);
+  if (s.store.file) s.store.file = path.resolve(path.dirname(file), s.store.file);
   return s;
 }

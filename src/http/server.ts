@@ -12,6 +12,7 @@ import { decisionSchema } from '../routing/decision-schema';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
+import { adminPlugin, type AdminOptions } from './admin';
 
 export interface HttpOptions {
   logLevel?: string;
@@ -26,6 +27,8 @@ export interface HttpOptions {
   register?: client.Registry;
   /** Worker pool for /v1/route/batch; without one batches run in-process. */
   batch?: BatchPool;
+  /** Tenant store + tokens: serves the admin/operator API under /v1/tenants. */
+  admin?: AdminOptions;
 }
 
 const callSchema = {
@@ -42,7 +45,8 @@ const callSchema = {
 
 export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'info' },
+    // Bearer tokens never reach a log line.
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'headers.authorization'] },
     bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024,
     // A misspelt field ("frm") must be an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
@@ -114,6 +118,8 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       counts: { operators: Object.keys(d.operators).length, numbers: Object.keys(d.numbers).length, users: Object.keys(d.users).length, voiceRoutes: d.voiceRoutes.length },
     };
   });
+
+  if (opts.admin) void app.register(adminPlugin, opts.admin);
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async () => ({ ok: true, version: engine.snapshot.version }));

@@ -125,6 +125,8 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
 /** Inbound to a DID, a bridge number or an OC Mobile number (seeds 000, 001, 002, 004). */
 function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.callerId = call.from ?? null;
+  const moving = s.migrating.get(d.to);
+  if (moving) return reject(d, `${d.to} is out of service while it migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
   const pn = own(s.data.numbers, d.to);
   if (!pn) return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
   d.operator = pn.operator ?? null;

@@ -3,6 +3,7 @@
  * order per policy); decide() only reads. A config change compiles a new snapshot and swaps
  * the reference, so a call in flight keeps the snapshot it started with.
  */
+import { migratingNumbers, type Migration } from '../tenant/migration';
 import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { PatternMatcher } from './matcher';
 
@@ -28,6 +29,8 @@ export interface Snapshot {
   readonly compiledAt: number;
   readonly acr: ReadonlyMap<string, CompiledPolicy>;
   readonly ovr: ReadonlyMap<string, CompiledPolicy>;
+  /** Numbers out of service while they migrate (seed 000/001 pitfalls). */
+  readonly migrating: ReadonlyMap<string, Migration>;
 }
 
 let versions = 0;
@@ -39,6 +42,7 @@ export function compileSnapshot(data: TenantData): Snapshot {
     compiledAt: Date.now(),
     acr: compilePolicies(data, data.audioConferencingRoutingPolicies),
     ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies),
+    migrating: migratingNumbers(data),
   };
 }
 

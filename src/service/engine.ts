@@ -12,7 +12,7 @@ import type { Tally } from './batch-worker';
 import type { TenantData } from '../tenant/types';
 
 export interface EngineEvents {
-  reload: [{ ok: boolean; version?: number; error?: Error; files?: string[] }];
+  reload: [{ ok: boolean; version?: number; error?: Error; files?: string[]; /** config folder, or the tenant store (admin API) */ source?: 'config' | 'store' }];
   decision: [Decision, number];
   /** A chunk routed by the batch pool: decisions tallied by outcome/kind/operator/route. */
   batch: [Tally, number, number];
@@ -36,7 +36,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   publish(tenant: TenantData): Snapshot {
     const next = compileSnapshot(tenant);
     this.current = next;
-    this.emit('reload', { ok: true, version: next.version, files: this.files });
+    this.emit('reload', { ok: true, version: next.version, files: this.files, source: 'store' });
     return next;
   }
 
@@ -49,7 +49,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const next = compileSnapshot(tenant);
       this.current = next;
       this.files = files;
-      this.emit('reload', { ok: true, version: next.version, files });
+      this.emit('reload', { ok: true, version: next.version, files, source: 'config' });
       return next;
     } catch (e) {
       this.emit('reload', { ok: false, error: e as Error });

@@ -7,7 +7,11 @@ import { BatchPool } from './batch-pool';
 import { CallManager } from './calls';
 import { Engine } from './engine';
 
+import fs from 'node:fs';
+import path from 'node:path';
 import client from 'prom-client';
+import { TokenRegistry } from '../http/auth';
+import { TenantStore } from '../store/tenant-store';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
 import { SipEdge } from '../../sip/edge';
@@ -18,13 +22,29 @@ export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   return new RedisLimiter({ url: c.url, onUnavailable: c.onUnavailable, limits: c.limits });
 }
 
+/**
+ * The tenant store behind the admin API. First start: the config folder seeds it. Later starts:
+ * the store wins (it holds the admin API's changes). A config reload replaces the stored tenant.
+ */
+export function openStore(s: Settings['store'], engine: Engine): TenantStore {
+  if (s.file) fs.mkdirSync(path.dirname(s.file), { recursive: true });
+  const store = new TenantStore(s.file || ':memory:', { syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery });
+  const id = engine.snapshot.data.tenant.id.toLowerCase();
+  const stored = store.get(id);
+  if (stored) engine.publish(stored); else store.put(engine.snapshot.data);
+  store.on('change', (tid, t) => { if (tid === id) engine.publish(t); });
+  engine.on('reload', (r) => { if (r.ok && r.source === 'config') store.put(engine.snapshot.data); });
+  return store;
+}
+
 export async function serve(o: Settings): Promise<() => Promise<void>> {
   const engine = new Engine(o.tenant);
   const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000);
   const cdrs = new CdrSink(o.cdr.file || undefined);
   const register = new client.Registry();
   const batch = new BatchPool(engine);
-  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch });
+  const store = openStore(o.store, engine);
+  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens) } });
   let edge: SipEdge | undefined;
   if (o.sip.enabled) {
     edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log });
@@ -45,6 +65,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     await calls.close();
     await cdrs.close();
     await batch.close();
+    store.close();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
   return stop;

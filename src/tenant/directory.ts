@@ -7,7 +7,7 @@
 import { OcrouteError } from '../errors';
 import { countryOf, toE164, type E164 } from '../phone';
 import type {
-  License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
+  EmergencyAddressMode, License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
   OperatorService, PhoneNumber, TenantData, User,
 } from './types';
 import { own } from './types';
@@ -58,6 +58,7 @@ export interface UploadNumberInput {
   capability?: NumberCapability;
   numberType?: NumberType;
   emergencyAddress?: string;
+  emergencyAddressMode?: EmergencyAddressMode;
   failsafeNumber?: string;
   maxConcurrentCalls?: number;
 }
@@ -91,6 +92,13 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
   const pn: PhoneNumber = { number, numberType, capability, country };
   if (input.operator) pn.operator = input.operator;
   if (input.emergencyAddress) pn.emergencyAddress = input.emergencyAddress;
+  if (input.emergencyAddressMode) {
+    if (!pn.operator) fail('E_EMERGENCY_MODE', `only an operator's number has an emergency address scenario; ${number} has no operator`, 'emergencyAddressMode');
+    if (input.emergencyAddressMode === 'operatorLocked' && !pn.emergencyAddress) {
+      fail('E_EMERGENCY_MODE', `operator-locked number ${number} needs the emergency address the operator assigns`, 'emergencyAddress');
+    }
+    pn.emergencyAddressMode = input.emergencyAddressMode;
+  }
   if (input.failsafeNumber) pn.failsafeNumber = normalizeNumber(t, input.failsafeNumber, 'failsafeNumber');
   if (input.maxConcurrentCalls !== undefined) pn.maxConcurrentCalls = input.maxConcurrentCalls;
   t.numbers[number] = pn;

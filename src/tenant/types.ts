@@ -4,6 +4,8 @@
  * that fails leaves the original untouched.
  */
 import type { E164 } from '../phone';
+import type { PortalAccount } from './portal';
+import type { Migration } from './migration';
 
 export type OperatorService = 'Calling' | 'Mobile' | 'Conferencing';
 export type OperatorStatus = 'Active' | 'Suspended';
@@ -30,6 +32,8 @@ export type NumberType = 'CallingPlan' | 'DirectRouting' | 'OperatorConnect' | '
 /** What the number may be assigned to: a user (subscriber), a service (bridge, AA, CQ). */
 export type NumberCapability = 'user' | 'service' | 'mobile';
 
+export type EmergencyAddressMode = 'operatorAssigned' | 'adminAssigned' | 'operatorLocked';
+
 export interface PhoneNumber {
   number: E164;
   numberType: NumberType;
@@ -40,6 +44,8 @@ export interface PhoneNumber {
   /** UPN of the user or resource account, or 'bridge' for the Audio Conferencing bridge. */
   assignedTo?: string;
   emergencyAddress?: string;
+  /** Who sets the emergency address (seed 000's three operator scenarios); see tenant/emergency.ts. */
+  emergencyAddressMode?: EmergencyAddressMode;
   /** Forward inbound calls here when the operator <-> Microsoft link fails (seed 004). */
   failsafeNumber?: E164;
   /** Per-number concurrency override (issue "Capacity"). */
@@ -107,6 +113,8 @@ export interface TenantInfo {
   teamsUpgradeMode: TeamsUpgradeMode;
   /** Region used to read national-format numbers (e.g. 'US'). */
   defaultRegion?: string;
+  /** Emergency locations created in the Teams admin center (operators pick a DID's location from these). */
+  locations?: string[];
 }
 
 export interface TenantData {
@@ -124,6 +132,10 @@ export interface TenantData {
   /** Policies granted with -Global. */
   globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string };
   bridge: ConferenceBridge;
+  /** Each operator's portal view of this tenant (seed 004), by operator name. */
+  portal?: Record<string, PortalAccount>;
+  /** Number migrations in progress or done, by id (tenant/migration.ts). */
+  migrations?: Record<string, Migration>;
 }
 
 export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {

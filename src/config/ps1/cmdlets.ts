@@ -3,6 +3,7 @@
  * mapped onto the tenant model. Read-only cmdlets (Get-*, Connect-MicrosoftTeams) are accepted
  * and do nothing, so a script pasted from the docs runs as is.
  */
+import { setEmergencyAddress } from '../../tenant/emergency';
 import * as dir from '../../tenant/directory';
 import * as vr from '../../tenant/voice-routing';
 import type { NumberType, TenantData } from '../../tenant/types';
@@ -91,7 +92,7 @@ export const CMDLETS: CmdletSpec[] = [
       if (a.TelephoneNumber === null) dir.unassignNumber(t, a.Identity as string);
       else if (a.TelephoneNumber !== undefined) {
         const pn = dir.assignNumber(t, a.Identity as string, a.TelephoneNumber as string);
-        if (a.LocationID) pn.emergencyAddress = a.LocationID as string;
+        if (a.LocationID) setEmergencyAddress(t, pn.number, a.LocationID as string, 'admin', '-LocationID');
       }
     },
   },
@@ -102,7 +103,7 @@ export const CMDLETS: CmdletSpec[] = [
       if (a.PhoneNumber === undefined) { dir.getUser(t, a.Identity as string); return; }
       if (a.PhoneNumberType === undefined) throw new OcrouteError('E_PS1_PARAM', '-PhoneNumber needs -PhoneNumberType', { field: '-PhoneNumberType' });
       const pn = dir.assignNumber(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
-      if (a.LocationId) pn.emergencyAddress = a.LocationId as string;
+      if (a.LocationId) setEmergencyAddress(t, pn.number, a.LocationId as string, 'admin', '-LocationId');
     },
   },
   {

@@ -1,0 +1,123 @@
+/**
+ * Tenants persisted in SQLite (better-sqlite3): a checkpoint of each tenant (numbers and users a
+ * row each, the rest one JSON row) plus a journal of every admin/operator command since. An
+ * accepted command is one journal INSERT, committed (WAL, synchronous=FULL) before it is
+ * acknowledged, so kill -9 at any moment loses no acknowledged change; a refused command is never
+ * written. Loading = checkpoint + replay of the journal after it (commands carry their time).
+ * The journal is folded into a new checkpoint every `checkpointEvery` commands and on close.
+ */
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import { OcrouteError } from '../errors';
+import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
+import type { PhoneNumber, TenantData, User } from '../tenant/types';
+
+export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
+export interface StoreOptions { checkpointEvery?: number; syncDelayMs?: number; clock?: () => number }
+export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS numbers (tenant TEXT NOT NULL, number TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, number)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS users (tenant TEXT NOT NULL, upn TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, upn)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
+`;
+
+export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> {
+  private readonly db: Database.Database;
+  private readonly live = new Map<string, TenantData>();
+  private readonly sinceCheckpoint = new Map<string, number>();
+  private readonly checkpointEvery: number;
+  readonly syncDelayMs: number;
+  private readonly clock: () => number;
+
+  constructor(readonly file: string, opts: StoreOptions = {}) {
+    super();
+    this.checkpointEvery = opts.checkpointEvery ?? 1000;
+    this.syncDelayMs = opts.syncDelayMs ?? 0;
+    this.clock = opts.clock ?? Date.now;
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    for (const { id } of this.db.prepare('SELECT id FROM tenant_state').all() as { id: string }[]) this.live.set(id, this.load(id));
+  }
+
+  tenantIds(): string[] { return [...this.live.keys()]; }
+  get(id: string): TenantData | undefined { return this.live.get(id.toLowerCase()); }
+
+  /** Put a whole tenant (first seed from YAML/.ps1, or a config reload): a checkpoint, atomically. */
+  put(t: TenantData): void {
+    const id = t.tenant.id.toLowerCase();
+    this.writeCheckpoint(id, t);
+    this.live.set(id, t);
+    this.emit('change', id, t);
+  }
+
+  /** Run a command on a copy; journal it; swap it in. A refused command changes nothing anywhere. */
+  apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): { tenant: TenantData; result: unknown; seq: number } {
+    const id = tenantId.toLowerCase();
+    const current = this.live.get(id);
+    if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
+    const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (spec && spec.scope !== actor.scope) throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
+    const ctx: CommandContext = { now: this.clock(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
+    const draft = structuredClone(current);
+    const result = runCommand(draft, command, args, ctx);
+    const { lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
+      .run(id, ctx.now, JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs }), command, JSON.stringify(args));
+    this.live.set(id, draft);
+    const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
+    this.sinceCheckpoint.set(id, n);
+    if (n >= this.checkpointEvery) this.writeCheckpoint(id, draft);
+    this.emit('change', id, draft);
+    return { tenant: draft, result, seq: Number(lastInsertRowid) };
+  }
+
+  journal(tenantId: string, limit = 100): JournalEntry[] {
+    const rows = this.db.prepare('SELECT * FROM journal WHERE tenant = ? ORDER BY seq DESC LIMIT ?').all(tenantId.toLowerCase(), limit) as (Omit<JournalEntry, 'args'> & { args: string })[];
+    return rows.map((r) => ({ ...r, args: JSON.parse(r.args) }));
+  }
+
+  private writeCheckpoint(id: string, t: TenantData): void {
+    const { numbers, users, ...rest } = t;
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM journal').get() as { s: number }).s;
+    const insN = this.db.prepare('INSERT INTO numbers (tenant, number, data) VALUES (?, ?, ?)');
+    const insU = this.db.prepare('INSERT INTO users (tenant, upn, data) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM numbers WHERE tenant = ?').run(id);
+      this.db.prepare('DELETE FROM users WHERE tenant = ?').run(id);
+      for (const [k, v] of Object.entries(numbers)) insN.run(id, k, JSON.stringify(v));
+      for (const [k, v] of Object.entries(users)) insU.run(id, k, JSON.stringify(v));
+      this.db.prepare('INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, rest = excluded.rest').run(id, seq, JSON.stringify(rest));
+    })();
+    this.sinceCheckpoint.set(id, 0);
+  }
+
+  private load(id: string): TenantData {
+    const row = this.db.prepare('SELECT seq, rest FROM tenant_state WHERE id = ?').get(id) as { seq: number; rest: string };
+    const numbers: Record<string, PhoneNumber> = {};
+    for (const r of this.db.prepare('SELECT number, data FROM numbers WHERE tenant = ?').raw().iterate(id) as Iterable<[string, string]>) numbers[r[0]] = JSON.parse(r[1]);
+    const users: Record<string, User> = {};
+    for (const r of this.db.prepare('SELECT upn, data FROM users WHERE tenant = ?').raw().iterate(id) as Iterable<[string, string]>) users[r[0]] = JSON.parse(r[1]);
+    const t = { ...JSON.parse(row.rest), numbers, users } as TenantData;
+    let n = 0;
+    for (const e of this.db.prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq').iterate(id, row.seq) as Iterable<JournalEntry & { args: string; actor: string }>) {
+      // Replay with the context the command ran under (its time, the sync delay then in force).
+      const actor = JSON.parse(e.actor) as Actor & { syncDelayMs: number };
+      try {
+        runCommand(t, e.command, JSON.parse(e.args), { now: e.at, syncDelayMs: actor.syncDelayMs, operator: actor.operator });
+      } catch (err) {
+        throw new OcrouteError('E_STORE', `journal entry ${e.seq} (${e.command}) no longer applies: ${(err as Error).message}`, { file: this.file });
+      }
+      n++;
+    }
+    this.sinceCheckpoint.set(id, n);
+    return t;
+  }
+
+  close(): void {
+    for (const [id, n] of this.sinceCheckpoint) if (n > 0) this.writeCheckpoint(id, this.live.get(id)!);
+    this.db.close();
+  }
+}
