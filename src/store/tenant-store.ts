@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
-import type { PhoneNumber, TenantData, User } from '../tenant/types';
+import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
 export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
 export interface StoreOptions { checkpointEvery?: number; syncDelayMs?: number; clock?: () => number }
@@ -100,7 +100,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
     for (const r of this.db.prepare('SELECT number, data FROM numbers WHERE tenant = ?').raw().iterate(id) as Iterable<[string, string]>) numbers[r[0]] = JSON.parse(r[1]);
     const users: Record<string, User> = {};
     for (const r of this.db.prepare('SELECT upn, data FROM users WHERE tenant = ?').raw().iterate(id) as Iterable<[string, string]>) users[r[0]] = JSON.parse(r[1]);
-    const t = { ...JSON.parse(row.rest), numbers, users } as TenantData;
+    // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
+    const t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers, users } as TenantData;
     let n = 0;
     for (const e of this.db.prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq').iterate(id, row.seq) as Iterable<JournalEntry & { args: string; actor: string }>) {
       // Replay with the context the command ran under (its time, the sync delay then in force).
