@@ -14,6 +14,8 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
     capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } },
     sip: { enabled: true, host: '127.0.0.1', port: 5060, udp: true, tcp: true, farEnd: { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30000, seed: 1 } },
     cdr: { file: '' },
+    store: { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000 },
+    auth: { tokens: [] },
   });
   const s = loadSettings(path.join(__dirname, '..', 'ocroute.yaml'));
   t.equal(s.tenant, path.join(__dirname, '..', 'routes'), 'tenant folder resolved beside the file');
@@ -37,4 +39,14 @@ t.test('bad settings name the field and line', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-set-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   t.match(errorOf(() => loadSettings(path.join(dir, 'missing.yaml'))).message, /cannot read settings file .*ENOENT/);
+});
+
+t.test('auth tokens: digests only, and each role names what it is bound to', async (t) => {
+  const ok = parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: Infobip, sha256: ' + 'a'.repeat(64) + ' }\n');
+  t.same(ok.auth.tokens.map((k) => k.operator), ['Infobip']);
+  t.same(ok.store, { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000 }, 'store defaults');
+  const e = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: tenantAdmin, sha256: ' + 'b'.repeat(64) + ' }\n', 's.yaml'));
+  t.same([e.message, e.location.line, e.location.field], ["auth.tokens.0: a tenantAdmin token needs 'tenant'", 3, 'auth.tokens.0']);
+  const plain = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: X, sha256: my-secret-token }\n', 's.yaml'));
+  t.equal(plain.code, 'E_SCHEMA', 'a plaintext token in place of a digest is refused');
 });

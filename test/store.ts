@@ -37,6 +37,21 @@ t.test('commands survive a restart (journal replay) and a checkpoint; refused on
   s1.close();
 });
 
+t.test('a command that fails half-way is rolled back in place: touched numbers and users as before', async (t) => {
+  const store = new TenantStore(':memory:');
+  t.teardown(() => store.close());
+  const tn = emptyTenant({ id: ID, name: 'T' });
+  store.put(tn);
+  store.apply(ID, 'operators.enable', { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true }, admin);
+  store.apply(ID, 'numbers.upload', { number: '+14255550101' }, { scope: 'operator', operator: 'Op', who: 'op' });
+  store.apply(ID, 'users.add', { upn: 'a@t.test', licenses: ['PhoneSystem'] }, admin);
+  const before = JSON.stringify(store.get(ID));
+  const script = 'Set-CsOnlineVoiceUser -Identity a@t.test -TelephoneNumber +14255550101\nSet-CsOnlineVoiceUser -Identity ghost@t.test -TelephoneNumber +14255550101';
+  t.throws(() => store.apply(ID, 'script.apply', { script }, admin), { code: 'E_UNKNOWN_USER' });
+  t.equal(JSON.stringify(store.get(ID)), before, 'line 1 assigned the number, line 2 failed: nothing of it remains');
+  t.equal(store.journal(ID).length, 3);
+});
+
 t.test('kill -9 mid-stream: every acknowledged command survives, none is half-applied', async (t) => {
   const file = tmp(t);
   const child = spawn(process.execPath, [path.join(__dirname, 'helpers', 'store-writer.js'), file, ID, '100000', '37'], { stdio: ['ignore', 'pipe', 'inherit'] });

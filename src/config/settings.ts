@@ -122,7 +122,6 @@ export const settingsSchema = {
               tenant: { type: 'string' },
               operator: { type: 'string' },
             },
-            if: { properties: { role: { const: 'tenantAdmin' } } }, then: { required: ['tenant'] }, else: { required: ['operator'] },
           },
         },
       },
@@ -134,7 +133,15 @@ const validate = compileSchema(settingsSchema);
 
 /** Parse and validate settings text; every default is filled in. */
 export function parseSettings(src: string, file?: string): Settings {
-  return loadYamlDoc<Settings>(src, validate, file).data;
+  const doc = loadYamlDoc<Settings>(src, validate, file);
+  doc.data.auth.tokens.forEach((tk, i) => {
+    const need = tk.role === 'tenantAdmin' ? 'tenant' : 'operator';
+    if (!tk[need]) {
+      const at = ['auth', 'tokens', i];
+      throw new OcrouteError('E_SCHEMA', `auth.tokens.${i}: a ${tk.role} token needs '${need}'`, { file, line: doc.lineOf(at), field: at.join('.') });
+    }
+  });
+  return doc.data;
 }
 
 /** Load a settings file; the tenant folder is resolved against the file's folder. */
