@@ -73,15 +73,8 @@ export function addServiceAddress(t: TenantData, operator: string, address: stri
   if (!acc.serviceAddresses.includes(address)) acc.serviceAddresses.push(address);
 }
 
-export interface AddDidInput {
-  number: string;
-  userType: DidUserType;
-  userInfo?: string;
-  location?: string;
-  failsafeNumber?: string;
-  billingPlan: BillingPlan;
-  serviceAddress: string;
-}
+/** An order line in "Add users": a DID before it is pushed. */
+export type AddDidInput = Omit<Did, 'pushError'>;
 
 const capabilityOf = (u: DidUserType): NumberCapability => (u === 'autoAttendant' ? 'service' : 'user');
 
