@@ -121,3 +121,17 @@ t.test('operator portal over HTTP: registration, service address, DIDs with stat
   const all = await call('DELETE', `${tenant}/portal/dids`, IB);
   t.equal(all.body.message, 'cannot disconnect all: 1 DID(s) are not Unassigned (+12065550150 Assigned); only Unassigned DIDs can be deleted');
 });
+
+t.test('emergency address over HTTP: the command follows the token; unassigning a free number is refused', async (t) => {
+  const { call } = await start(t);
+  const tenant = `/v1/tenants/${CONTOSO}`;
+  const IB = 'infobip-operator-secret-01';
+  t.equal((await call('POST', `${tenant}/numbers`, IB, { number: '+12065550181', emergencyAddress: '1 Main St', emergencyAddressMode: 'operatorLocked' })).status, 200);
+  const admin = await call('PUT', `${tenant}/numbers/+12065550181/emergency-address`, ADMIN, { address: '2 Side St' });
+  t.same(admin.body, { error: 'E_EMERGENCY_LOCKED', message: "the emergency address of +12065550181 is assigned and locked by operator 'Infobip'; contact your operator to change it", field: 'address' });
+  const op = await call('PUT', `${tenant}/numbers/+12065550181/emergency-address`, IB, { address: '2 Side St' });
+  t.match(op.body, { ok: true, command: 'numbers.setOperatorEmergencyAddress', result: { emergencyAddress: '2 Side St' } });
+  const free = await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, ADMIN);
+  t.same(free.body, { error: 'E_NOT_ASSIGNED', message: '+12065550181 is not assigned to anyone', field: 'number' });
+  t.equal((await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, IB)).status, 403, 'unassigning is the admin\'s');
+});

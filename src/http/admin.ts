@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OcrouteError } from '../errors';
 import type { TenantStore } from '../store/tenant-store';
 import { COMMANDS } from '../tenant/commands';
+import { getNumber } from '../tenant/directory';
 import { didStatus } from '../tenant/portal';
 import { own, type TenantData } from '../tenant/types';
 import type { Principal, TokenRegistry } from './auth';
@@ -128,9 +129,11 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     return { entries: store.journal(req.params.id, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
   });
 
-  const run = (command: string, args: ArgsOf) => async (req: Req, reply: FastifyReply) => {
+  /** `command` may depend on who asks (the emergency address is set by the admin or the operator). */
+  const run = (which: string | ((p: Principal) => string), args: ArgsOf) => async (req: Req, reply: FastifyReply) => {
     const a = tenantFor(req, reply);
     if (!a) return reply;
+    const command = typeof which === 'string' ? which : which(a.p);
     const scope = a.p.role === 'operator' ? 'operator' : 'admin';
     if (COMMANDS[command].scope !== scope) {
       return reply.code(403).send({ error: 'E_FORBIDDEN', message: `'${command}' is ${COMMANDS[command].scope === 'admin' ? 'for the tenant admin' : 'for an operator'}; this token is ${a.p.role === 'operator' ? `operator '${a.p.operator}'` : 'a tenant admin'}` });
@@ -144,22 +147,18 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
   for (const [method, url, command, args] of MUTATIONS) {
     app.route({ method: method as 'POST', url: `/v1/tenants/:id${url}`, handler: run(command, args) });
   }
-  // Who unassigns: the number's holder, so the caller names only the number.
-  app.delete('/v1/tenants/:id/numbers/:number/assignment', async (req: Req, reply) => {
-    const t = store.get(req.params.id);
-    const holder = t ? Object.values(t.numbers).find((n) => n.number === req.params.number)?.assignedTo : undefined;
-    return run('numbers.unassign', () => {
-      if (!holder) throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to anyone`, { field: 'number' });
-      if (holder === 'bridge') throw new OcrouteError('E_ASSIGNED', `${req.params.number} is on the conference bridge, not assigned to a user`, { field: 'number' });
-      return { upn: holder };
-    })(req, reply);
-  });
+  // Who unassigns: the number's holder, so the caller names only the number (looked up after auth).
+  app.delete('/v1/tenants/:id/numbers/:number/assignment', run('numbers.unassign', (req) => {
+    const holder = getNumber(store.get(req.params.id)!, req.params.number).assignedTo;
+    if (!holder) throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to anyone`, { field: 'number' });
+    if (holder === 'bridge') throw new OcrouteError('E_ASSIGNED', `${req.params.number} is on the conference bridge, not assigned to a user`, { field: 'number' });
+    return { upn: holder };
+  }));
   // Emergency address: the admin, or the operator in its scenarios (tenant/emergency.ts).
-  app.put('/v1/tenants/:id/numbers/:number/emergency-address', async (req: Req, reply) => {
-    const p = tokens.authenticate(req.headers.authorization);
-    const command = p?.role === 'operator' ? 'numbers.setOperatorEmergencyAddress' : 'numbers.setEmergencyAddress';
-    return run(command, (r) => ({ number: r.params.number, address: r.body.address ?? null }))(req, reply);
-  });
+  app.put('/v1/tenants/:id/numbers/:number/emergency-address', run(
+    (p) => (p.role === 'operator' ? 'numbers.setOperatorEmergencyAddress' : 'numbers.setEmergencyAddress'),
+    (r) => ({ number: r.params.number, address: r.body.address ?? null }),
+  ));
   // Any command by name, for scripting (the CLI uses this).
   app.post('/v1/tenants/:id/commands', async (req: Req, reply) => {
     const name = String(req.body?.command ?? '');

@@ -38,8 +38,6 @@ export interface PortalAccount {
   dids: Record<string, Did>;
 }
 
-/** Unlimited plan: 4,000 outbound minutes to US numbers per user (seed 004). */
-export const UNLIMITED_US_MINUTES = 4000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER_TYPES: DidUserType[] = ['standardUser', 'sharedLine', 'autoAttendant'];
 
