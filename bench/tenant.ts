@@ -1,5 +1,6 @@
 /** The benchmark tenant: one conferencing bridge, an organizer and n voice routes (shared by core, pool, scale). */
 import { emptyTenant, type TenantData } from '../src/tenant/types';
+import { addBridgeNumber } from '../src/tenant/bridge';
 import * as dir from '../src/tenant/directory';
 import * as vr from '../src/tenant/voice-routing';
 import { rng } from './util';
@@ -9,7 +10,7 @@ export function buildTenant(n: number): { t: TenantData; patterns: string[] } {
   const t = emptyTenant({ id: '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66', name: 'bench' });
   dir.enableOperator(t, { name: 'Op', countries: ['US'], services: ['Calling', 'Conferencing'], dataTransferNoticeAccepted: true });
   dir.uploadNumber(t, { number: '+14255550100', operator: 'Op', capability: 'service' });
-  dir.addBridgeNumber(t, '+14255550100');
+  addBridgeNumber(t, '+14255550100');
   dir.addUser(t, { upn: 'org@bench.test', licenses: ['PhoneSystem', 'OperatorConnectConferencing'] });
   vr.setPstnUsages(t, ['U']);
   const patterns: string[] = [];

@@ -1,10 +1,12 @@
 /**
  * ocroute command line. Exit codes (README "CLI"):
  *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings
+ *   5 the service refused an admin command (or could not be reached)
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
+import { addAdminCommands, EXIT_REFUSED } from './admin';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
@@ -12,7 +14,7 @@ import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
 
-export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4 } as const;
+export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED } as const;
 
 /** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
 export const DEFAULT_CONFIG = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'routes');
@@ -122,6 +124,16 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       if (o.correlationId && !list.length) code = EXIT.CONFIG;
     });
 
+  program.command('export')
+    .description('load a configuration folder (YAML + *.ps1) and print it as one tenant YAML file')
+    .option(...configOpt)
+    .action(async (o) => {
+      const { exportTenantYaml } = await import('../config/export');
+      io.out(exportTenantYaml(loadConfigDir(o.config).tenant).trimEnd());
+    });
+
+  addAdminCommands(program, io, (c) => { code = c; });
+
   program.command('schema')
     .description('print the JSON Schema of the tenant YAML file')
     .action(() => io.out(JSON.stringify(tenantSchema, null, 2)));
@@ -132,7 +144,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (isOcrouteError(e)) {
       io.err(`error: ${e.describe()}`);
-      return EXIT.CONFIG;
+      return e.code === 'E_USAGE' ? EXIT.USAGE : e.code === 'E_UNREACHABLE' ? EXIT.REFUSED : EXIT.CONFIG;
     }
     throw e;
   }

@@ -39,8 +39,8 @@ export function loadYamlDoc<T>(src: string, validate: ValidateFunction, file?: s
   return { data, lineOf, has: (path) => doc.getIn(path, true) !== undefined };
 }
 
-function schemaMessage(e: ErrorObject): string {
-  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the document';
+export function schemaMessage(e: ErrorObject, root = 'the document'): string {
+  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : root;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties': return `unknown field '${p.additionalProperty}' in ${where}`;
@@ -50,7 +50,7 @@ function schemaMessage(e: ErrorObject): string {
   }
 }
 
-function pointerToPath(ptr: string): Path {
+export function pointerToPath(ptr: string): Path {
   if (!ptr) return [];
   return ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }

@@ -4,6 +4,7 @@
  * carries the file, the line and the dotted path of the offending field.
  */
 import { OcrouteError, isOcrouteError } from '../errors';
+import { addBridgeNumber } from '../tenant/bridge';
 import * as dir from '../tenant/directory';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
@@ -26,13 +27,14 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     }
   };
   const t = emptyTenant({ ...data.tenant });
-  (data.operators ?? []).forEach((o: any, i: number) => at(['operators', i], () => dir.enableOperator(t, o)));
+  // Operators start Active so their numbers can be assigned below; a Suspended status applies last.
+  (data.operators ?? []).forEach((o: any, i: number) => at(['operators', i], () => dir.enableOperator(t, { ...o, status: 'Active' })));
   (data.numbers ?? []).forEach((n: any, i: number) =>
     at(['numbers', i], () => dir.uploadNumber(t, { ...n, capability: n.type })));
   const bridge = data.bridge ?? {};
-  (bridge.numbers ?? []).forEach((n: string, i: number) => at(['bridge', 'numbers', i], () => dir.addBridgeNumber(t, n, n === bridge.defaultNumber)));
+  (bridge.numbers ?? []).forEach((n: string, i: number) => at(['bridge', 'numbers', i], () => addBridgeNumber(t, n, n === bridge.defaultNumber)));
   if (bridge.defaultNumber && !(bridge.numbers ?? []).includes(bridge.defaultNumber)) {
-    at(['bridge', 'defaultNumber'], () => dir.addBridgeNumber(t, bridge.defaultNumber, true));
+    at(['bridge', 'defaultNumber'], () => addBridgeNumber(t, bridge.defaultNumber, true));
   }
   (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference)));
   if (data.pstnUsages) at(['pstnUsages'], () => vr.setPstnUsages(t, data.pstnUsages));
@@ -58,5 +60,6 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));
   if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
+  for (const o of data.operators ?? []) if (o.status) t.operators[o.name].status = o.status;
   return t;
 }

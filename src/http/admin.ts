@@ -1,86 +1,71 @@
 /**
  * Admin and operator API (fastify plugin): resources over the tenant store. Every mutation is one
- * store command (tenant/commands.ts), journaled before the answer; every request needs a bearer
- * token: a tenant-admin token sees only its tenant, an operator token only tenants that enabled
- * that operator, and only operator commands. A refused request changes nothing.
+ * store command (tenant/commands.ts), journaled before the answer. Every request needs a bearer
+ * token, checked in onRequest, before the body is even parsed: a tenant-admin token sees only
+ * its tenant, an operator token only tenants that enabled that operator, and only operator
+ * commands. A refused request changes nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OcrouteError } from '../errors';
 import type { TenantStore } from '../store/tenant-store';
-import { COMMANDS } from '../tenant/commands';
-import { getNumber } from '../tenant/directory';
-import { didStatus } from '../tenant/portal';
+import type { MinutesLedger } from '../billing/minutes';
+import { exportTenantYaml } from '../config/export';
 import { own, type TenantData } from '../tenant/types';
+import { didStatus } from '../tenant/portal';
 import type { Principal, TokenRegistry } from './auth';
+import { registerCommandRoutes } from './admin-commands';
 
-export interface AdminOptions { store: TenantStore; tokens: TokenRegistry }
+export interface AdminOptions { store: TenantStore; tokens: TokenRegistry; minutes?: MinutesLedger }
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Body: Record<string, unknown>; Querystring: Record<string, string> }>;
-type ArgsOf = (req: Req) => Record<string, unknown>;
+export interface Access { p: Principal; t: TenantData; tenantId: string }
+declare module 'fastify' {
+  interface FastifyRequest { access: Access | null; principal: Principal | null }
+}
 
-/** Method, URL, command, and how its arguments come from params and body. */
-const MUTATIONS: [string, string, string, ArgsOf][] = [
-  ['POST', '/operators', 'operators.enable', (r) => r.body],
-  ['PUT', '/operators/:name/countries', 'operators.setCountries', (r) => ({ name: r.params.name, countries: r.body.countries })],
-  ['PUT', '/operators/:name/contact', 'operators.setContact', (r) => ({ name: r.params.name, contact: r.body })],
-  ['POST', '/operators/:name/suspend', 'operators.suspend', (r) => ({ name: r.params.name })],
-  ['POST', '/operators/:name/resume', 'operators.resume', (r) => ({ name: r.params.name })],
-  ['DELETE', '/operators/:name', 'operators.remove', (r) => ({ name: r.params.name })],
-  ['POST', '/users', 'users.add', (r) => r.body],
-  ['PUT', '/users/:upn/licenses', 'users.setLicenses', (r) => ({ upn: r.params.upn, licenses: r.body.licenses })],
-  ['PUT', '/users/:upn/teams-upgrade-mode', 'users.setUpgradeMode', (r) => ({ upn: r.params.upn, mode: r.body.mode })],
-  ['PUT', '/numbers/:number/assignment', 'numbers.assign', (r) => ({ number: r.params.number, upn: r.body.upn })],
-  ['DELETE', '/numbers/:number', 'numbers.release', (r) => ({ number: r.params.number })],
-  ['POST', '/bridge/numbers', 'bridge.addNumber', (r) => r.body],
-  ['POST', '/locations', 'locations.add', (r) => r.body],
-  ['POST', '/scripts', 'script.apply', (r) => r.body],
-  ['POST', '/migrations', 'migrations.start', (r) => r.body],
-  ['POST', '/migrations/:id/steps', 'migrations.advance', (r) => ({ id: r.params.id, step: r.body.step })],
-  // operator side
-  ['POST', '/numbers', 'numbers.upload', (r) => r.body],
-  ['PUT', '/portal/registration', 'portal.registerTenantId', (r) => r.body],
-  ['POST', '/portal/service-addresses', 'portal.addServiceAddress', (r) => r.body],
-  ['POST', '/portal/dids', 'portal.addDid', (r) => r.body],
-  ['DELETE', '/portal/dids/:number', 'portal.deleteDid', (r) => ({ number: r.params.number })],
-  ['DELETE', '/portal/dids', 'portal.disconnectAll', () => ({})],
-  ['POST', '/portal/push', 'portal.pushToMicrosoft', () => ({})],
-  ['PUT', '/portal/billing', 'portal.setBillingOk', (r) => r.body],
-];
+export type AdminReq = FastifyRequest<{ Params: Record<string, string>; Body: Record<string, unknown>; Querystring: Record<string, string> }>;
+
+const forbidden = (reply: FastifyReply, message: string) => reply.code(403).send({ error: 'E_FORBIDDEN', message });
+const BEARER = [{ bearer: [] }];
 
 export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { store, tokens } = opts;
+  app.decorateRequest('access', null);
+  app.decorateRequest('principal', null);
 
-  const principalOf = (req: FastifyRequest, reply: FastifyReply): Principal | undefined => {
-    const p = tokens.authenticate(req.headers.authorization);
-    if (!p) void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
-    return p;
-  };
   const mayAccess = (p: Principal, t: TenantData | undefined, id: string): boolean =>
     !!t && (p.role === 'tenantAdmin' ? p.tenant?.toLowerCase() === id.toLowerCase() : !!own(t.operators, p.operator ?? ''));
-  /** The tenant a request names, when this token may touch it; otherwise a 403 already sent. */
-  const tenantFor = (req: Req, reply: FastifyReply): { p: Principal; t: TenantData } | undefined => {
-    const p = principalOf(req, reply);
-    if (!p) return undefined;
-    const t = store.get(req.params.id);
-    // Same answer for "not yours" and "does not exist": a token learns nothing about other tenants.
-    if (!mayAccess(p, t, req.params.id)) {
-      void reply.code(403).send({ error: 'E_FORBIDDEN', message: p.role === 'operator' ? `tenant ${req.params.id} has not enabled operator '${p.operator}'` : `this token manages tenant ${p.tenant} only` });
-      return undefined;
-    }
-    return { p, t: t! };
-  };
 
-  app.get('/v1/tenants', async (req, reply) => {
-    const p = principalOf(req, reply);
-    if (!p) return reply;
+  app.addHook('onRequest', async (req: AdminReq, reply) => {
+    const p = tokens.authenticate(req.headers.authorization);
+    if (!p) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
+    req.principal = p;
+    const id = req.params.tenantId;
+    if (id === undefined) return;
+    const t = store.get(id);
+    // Same answer for "not yours" and "does not exist": a token learns nothing about other tenants.
+    if (!mayAccess(p, t, id)) {
+      return forbidden(reply, p.role === 'operator' ? `tenant ${id} has not enabled operator '${p.operator}'` : `this token manages tenant ${p.tenant} only`);
+    }
+    req.access = { p, t: t!, tenantId: id };
+  });
+  /** The tenant as it is now (a command may have run since onRequest). */
+  const current = (req: AdminReq): TenantData => store.get(req.access!.tenantId) ?? req.access!.t;
+  const adminOnly = (req: AdminReq, reply: FastifyReply, what: string) => {
+    if (req.access!.p.role === 'tenantAdmin') return false;
+    void forbidden(reply, `${what} visible to the tenant admin only`);
+    return true;
+  };
+  const tag = (tags: string[], summary: string, extra: object = {}) => ({ schema: { tags, summary, security: BEARER, ...extra } });
+  const page = { type: 'object', properties: { limit: { type: 'string', pattern: '^\\d+$' }, offset: { type: 'string', pattern: '^\\d+$' } }, additionalProperties: false };
+
+  app.get('/v1/tenants', tag(['tenants'], 'Tenants this token may see'), async (req: AdminReq) => {
+    const p = req.principal!;
     return { tenants: store.tenantIds().filter((id) => mayAccess(p, store.get(id), id)).map((id) => ({ id, name: store.get(id)!.tenant.name })) };
   });
 
-  app.get('/v1/tenants/:id', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    const t = a.t;
-    if (a.p.role === 'operator') return { tenant: { id: t.tenant.id, name: t.tenant.name }, operator: own(t.operators, a.p.operator!) };
+  app.get('/v1/tenants/:tenantId', tag(['tenants'], 'Tenant summary (an operator sees its own entry)'), async (req: AdminReq) => {
+    const { p } = req.access!;
+    const t = current(req);
+    if (p.role === 'operator') return { tenant: { id: t.tenant.id, name: t.tenant.name }, operator: own(t.operators, p.operator!) };
     return {
       tenant: t.tenant, operators: Object.values(t.operators), bridge: t.bridge, pstnUsages: t.pstnUsages,
       counts: { numbers: Object.keys(t.numbers).length, users: Object.keys(t.users).length, voiceRoutes: t.voiceRoutes.length },
@@ -88,81 +73,57 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     };
   });
 
-  app.get('/v1/tenants/:id/numbers', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
+  app.get('/v1/tenants/:tenantId/numbers', tag(['numbers'], 'Numbers (an operator sees its own)', { querystring: page }), async (req: AdminReq) => {
+    const { p } = req.access!;
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
-    const offset = Math.max(Number(req.query.offset ?? 0) || 0, 0);
-    // Operators see only their own numbers.
-    const all = Object.values(a.t.numbers).filter((n) => a.p.role !== 'operator' || n.operator === a.p.operator);
+    const offset = Number(req.query.offset ?? 0) || 0;
+    const all = Object.values(current(req).numbers).filter((n) => p.role !== 'operator' || n.operator === p.operator);
     return { total: all.length, numbers: all.slice(offset, offset + limit) };
   });
 
-  app.get('/v1/tenants/:id/users/:upn', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    if (a.p.role !== 'tenantAdmin') return reply.code(403).send({ error: 'E_FORBIDDEN', message: 'users are visible to the tenant admin only' });
-    const u = own(a.t.users, req.params.upn.toLowerCase());
+  app.get('/v1/tenants/:tenantId/users/:upn', tag(['users'], 'One user'), async (req: AdminReq, reply) => {
+    if (adminOnly(req, reply, 'users are')) return reply;
+    const u = own(current(req).users, req.params.upn.toLowerCase());
     return u ?? reply.code(404).send({ error: 'E_UNKNOWN_USER', message: `user '${req.params.upn}' was not found in this tenant` });
   });
 
-  /** "Find a local number": every bridge number with its country; invites get the default. */
-  app.get('/v1/tenants/:id/bridge', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    return { defaultNumber: a.t.bridge.defaultNumber ?? null, localNumbers: a.t.bridge.numbers.map((n) => ({ number: n, country: own(a.t.numbers, n)?.country ?? null })) };
+  app.get('/v1/tenants/:tenantId/bridge', tag(['bridge'], '"Find a local number": every bridge number with its country; invites get the default'), async (req: AdminReq) => {
+    const t = current(req);
+    return { defaultNumber: t.bridge.defaultNumber ?? null, localNumbers: t.bridge.numbers.map((n) => ({ number: n, country: own(t.numbers, n)?.country ?? null })) };
   });
 
-  app.get('/v1/tenants/:id/portal', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    if (a.p.role !== 'operator') return reply.code(403).send({ error: 'E_FORBIDDEN', message: 'the portal belongs to an operator token' });
-    const acc = a.t.portal ? own(a.t.portal, a.p.operator!) : undefined;
+  app.get('/v1/tenants/:tenantId/meetings/:inviteId', tag(['bridge'], 'A meeting invite with the dial-in details it was sent with'), async (req: AdminReq, reply) => {
+    if (adminOnly(req, reply, 'invites are')) return reply;
+    const inv = own(current(req).invites ?? {}, req.params.inviteId);
+    return inv ?? reply.code(404).send({ error: 'E_UNKNOWN_INVITE', message: `no invite '${req.params.inviteId}'` });
+  });
+
+  app.get('/v1/tenants/:tenantId/portal', tag(['portal'], "The operator's portal view of this tenant (seed 004)"), async (req: AdminReq, reply) => {
+    const { p } = req.access!;
+    if (p.role !== 'operator') return forbidden(reply, 'the portal belongs to an operator token');
+    const t = current(req);
+    const acc = t.portal ? own(t.portal, p.operator!) : undefined;
     if (!acc) return { tenantIdRegistered: false, serviceAddresses: [], billingOk: true, dids: [] };
-    return { ...acc, dids: Object.values(acc.dids).map((d) => ({ ...d, status: didStatus(a.t, d) })) };
+    return { ...acc, dids: Object.values(acc.dids).map((d) => ({ ...d, status: didStatus(t, d) })) };
   });
 
-  app.get('/v1/tenants/:id/journal', async (req: Req, reply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    if (a.p.role !== 'tenantAdmin') return reply.code(403).send({ error: 'E_FORBIDDEN', message: 'the journal is visible to the tenant admin only' });
-    return { entries: store.journal(req.params.id, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
+  app.get('/v1/tenants/:tenantId/minutes', tag(['portal'], 'Minutes per user this month, counted from the CDRs, with the unlimited plan allowance', {
+    querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, additionalProperties: false },
+  }), async (req: AdminReq, reply) => {
+    if (!opts.minutes) return reply.code(404).send({ error: 'E_NO_CDRS', message: 'this service keeps no CDR minutes' });
+    const { p } = req.access!;
+    return opts.minutes.report(current(req), req.query.month, p.role === 'operator' ? p.operator : undefined);
   });
 
-  /** `command` may depend on who asks (the emergency address is set by the admin or the operator). */
-  const run = (which: string | ((p: Principal) => string), args: ArgsOf) => async (req: Req, reply: FastifyReply) => {
-    const a = tenantFor(req, reply);
-    if (!a) return reply;
-    const command = typeof which === 'string' ? which : which(a.p);
-    const scope = a.p.role === 'operator' ? 'operator' : 'admin';
-    if (COMMANDS[command].scope !== scope) {
-      return reply.code(403).send({ error: 'E_FORBIDDEN', message: `'${command}' is ${COMMANDS[command].scope === 'admin' ? 'for the tenant admin' : 'for an operator'}; this token is ${a.p.role === 'operator' ? `operator '${a.p.operator}'` : 'a tenant admin'}` });
-    }
-    const body = req.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new OcrouteError('E_REQUEST', 'the body must be a JSON object');
-    const { result, seq } = store.apply(req.params.id, command, args({ ...req, body } as Req), { scope, operator: a.p.operator, who: a.p.name });
-    return { ok: true, command, seq, result: result ?? null };
-  };
-
-  for (const [method, url, command, args] of MUTATIONS) {
-    app.route({ method: method as 'POST', url: `/v1/tenants/:id${url}`, handler: run(command, args) });
-  }
-  // Who unassigns: the number's holder, so the caller names only the number (looked up after auth).
-  app.delete('/v1/tenants/:id/numbers/:number/assignment', run('numbers.unassign', (req) => {
-    const holder = getNumber(store.get(req.params.id)!, req.params.number).assignedTo;
-    if (!holder) throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to anyone`, { field: 'number' });
-    if (holder === 'bridge') throw new OcrouteError('E_ASSIGNED', `${req.params.number} is on the conference bridge, not assigned to a user`, { field: 'number' });
-    return { upn: holder };
-  }));
-  // Emergency address: the admin, or the operator in its scenarios (tenant/emergency.ts).
-  app.put('/v1/tenants/:id/numbers/:number/emergency-address', run(
-    (p) => (p.role === 'operator' ? 'numbers.setOperatorEmergencyAddress' : 'numbers.setEmergencyAddress'),
-    (r) => ({ number: r.params.number, address: r.body.address ?? null }),
-  ));
-  // Any command by name, for scripting (the CLI uses this).
-  app.post('/v1/tenants/:id/commands', async (req: Req, reply) => {
-    const name = String(req.body?.command ?? '');
-    if (!Object.hasOwn(COMMANDS, name)) return reply.code(400).send({ error: 'E_COMMAND', message: `unknown command '${name}'; one of ${Object.keys(COMMANDS).join(', ')}` });
-    return run(name, (r) => (r.body.args ?? {}) as Record<string, unknown>)(req, reply);
+  app.get('/v1/tenants/:tenantId/journal', tag(['tenants'], 'The command journal, newest first', { querystring: page }), async (req: AdminReq, reply) => {
+    if (adminOnly(req, reply, 'the journal is')) return reply;
+    return { entries: store.journal(req.access!.tenantId, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
   });
+
+  app.get('/v1/tenants/:tenantId/export', tag(['tenants'], 'The tenant as a YAML configuration (loads back to the same tenant)'), async (req: AdminReq, reply) => {
+    if (adminOnly(req, reply, 'the export is')) return reply;
+    return reply.type('application/yaml; charset=utf-8').send(exportTenantYaml(current(req)));
+  });
+
+  registerCommandRoutes(app, store, current);
 }

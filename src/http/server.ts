@@ -2,6 +2,8 @@
  * HTTP API (fastify): decisions, reload, health and /metrics. Loopback by default.
  * Errors are JSON: { error, message, file?, line?, field? }.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isOcrouteError } from '../errors';
 import type { Engine } from '../service/engine';
@@ -12,7 +14,13 @@ import { decisionSchema } from '../routing/decision-schema';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
+import type { ErrorObject } from 'ajv';
+import { pointerToPath, schemaMessage } from '../config/yaml-doc';
+import swagger from '@fastify/swagger';
 import { adminPlugin, type AdminOptions } from './admin';
+
+/** package.json beside src/ (or beside dist/src/ when built). */
+const VERSION: string = (JSON.parse(fs.readFileSync(path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface HttpOptions {
   logLevel?: string;
@@ -57,75 +65,92 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   const maxBatch = opts.maxBatch ?? 100_000;
 
   app.setErrorHandler((err, req, reply) => {
-    if (isOcrouteError(err)) return reply.code(422).send(err.toJSON());
-    const e = err as { validation?: unknown; statusCode?: number; code?: string; message: string };
-    if (e.validation) return reply.code(400).send({ error: 'E_REQUEST', message: e.message });
+    // A malformed request is 400; a well-formed one that breaks a tenant rule is 422.
+    if (isOcrouteError(err)) return reply.code(err.code === 'E_REQUEST' ? 400 : 422).send(err.toJSON());
+    const e = err as { validation?: ErrorObject[]; validationContext?: string; statusCode?: number; code?: string; message: string };
+    if (e.validation?.length) {
+      const v = e.validation[0];
+      const field = [e.validationContext, ...pointerToPath(v.instancePath)].filter(Boolean).join('.');
+      return reply.code(400).send({ error: 'E_REQUEST', message: `${e.validationContext ?? 'request'}: ${schemaMessage(v, 'the ' + (e.validationContext ?? 'request'))}`, field });
+    }
     if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: e.code ?? 'E_REQUEST', message: e.message });
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'E_INTERNAL', message: 'internal error' });
   });
 
-  app.post<{ Body: Call; Querystring: { trace?: string } }>('/v1/route', {
-    schema: { body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } }, response: { 200: decisionSchema } },
-  }, async (req) => engine.route(req.body, { trace: req.query.trace !== 'false' }));
-
-  app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
-    schema: {
-      body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } },
-      response: { 200: { type: 'object', properties: { decisions: { type: 'array', items: decisionSchema } } } },
+  // OpenAPI 3.1 from the route schemas (3.1: argument schemas use JSON Schema's null); served on /openapi.json.
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ocroute', version: VERSION, description: 'Routing decisions, simulated calls, CDRs, and the tenant admin/operator API (bearer tokens).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-  }, async (req, reply) => {
-    if (!opts.batch) return { decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) };
-    // The pool hands back decisions already rendered as JSON: send that text as it is.
-    const { chunks } = await opts.batch.routeText(req.body.calls, ',');
-    return reply.type('application/json; charset=utf-8').serializer((p: string) => p).send(`{"decisions":[${chunks.join(',')}]}`);
   });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Routes go in a child context registered after swagger, so its onRoute hook sees every one.
+  void app.register(async (app) => {
+    app.post<{ Body: Call; Querystring: { trace?: string } }>('/v1/route', {
+      schema: { body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } }, response: { 200: decisionSchema } },
+    }, async (req) => engine.route(req.body, { trace: req.query.trace !== 'false' }));
 
-  const calls = opts.calls;
-  if (calls) {
-    // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
-    app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema } }, async (req, reply) => {
-      const r = await calls.start(req.body);
-      if (r.ok) return reply.code(201).send({ callId: r.callId, decision: r.decision });
-      if (!r.refusal) return reply.code(403).send({ error: 'E_REJECTED', message: r.decision.reason, decision: r.decision });
-      const code = r.refusal.reason === 'busy' ? 429 : 503;
-      if (code === 429) reply.header('retry-after', '1');
-      return reply.code(code).send({ error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message, number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit });
+    app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
+      schema: {
+        body: { type: 'object', required: ['calls'], additionalProperties: false, properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } } },
+        response: { 200: { type: 'object', properties: { decisions: { type: 'array', items: decisionSchema } } } },
+      },
+    }, async (req, reply) => {
+      if (!opts.batch) return { decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) };
+      // The pool hands back decisions already rendered as JSON: send that text as it is.
+      const { chunks } = await opts.batch.routeText(req.body.calls, ',');
+      return reply.type('application/json; charset=utf-8').serializer((p: string) => p).send(`{"decisions":[${chunks.join(',')}]}`);
     });
-    app.delete<{ Params: { id: string } }>('/v1/calls/:id', async (req, reply) => {
-      if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
-      return reply.code(204).send();
+
+    const calls = opts.calls;
+    if (calls) {
+      // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
+      app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema } }, async (req, reply) => {
+        const r = await calls.start(req.body);
+        if (r.ok) return reply.code(201).send({ callId: r.callId, decision: r.decision });
+        if (!r.refusal) return reply.code(403).send({ error: 'E_REJECTED', message: r.decision.reason, decision: r.decision });
+        const code = r.refusal.reason === 'busy' ? 429 : 503;
+        if (code === 429) reply.header('retry-after', '1');
+        return reply.code(code).send({ error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message, number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit });
+      });
+      app.delete<{ Params: { id: string } }>('/v1/calls/:id', async (req, reply) => {
+        if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
+        return reply.code(204).send();
+      });
+    }
+
+    const cdrs = opts.cdrs;
+    if (cdrs) {
+      app.get<{ Querystring: { correlationId: string } }>('/v1/cdrs', {
+        schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
+      }, async (req) => ({ cdrs: cdrs.byCorrelationId(req.query.correlationId) }));
+    }
+
+    app.post('/v1/config/reload', async () => {
+      const s = engine.reload();
+      return { ok: true, version: s.version, files: engine.files };
     });
-  }
 
-  const cdrs = opts.cdrs;
-  if (cdrs) {
-    app.get<{ Querystring: { correlationId: string } }>('/v1/cdrs', {
-      schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
-    }, async (req) => ({ cdrs: cdrs.byCorrelationId(req.query.correlationId) }));
-  }
+    app.get('/v1/config', async () => {
+      const s = engine.snapshot;
+      const d = s.data;
+      return {
+        version: s.version, compiledAt: new Date(s.compiledAt).toISOString(), files: engine.files, tenant: d.tenant,
+        counts: { operators: Object.keys(d.operators).length, numbers: Object.keys(d.numbers).length, users: Object.keys(d.users).length, voiceRoutes: d.voiceRoutes.length },
+      };
+    });
 
-  app.post('/v1/config/reload', async () => {
-    const s = engine.reload();
-    return { ok: true, version: s.version, files: engine.files };
-  });
+    if (opts.admin) void app.register(adminPlugin, opts.admin);
 
-  app.get('/v1/config', async () => {
-    const s = engine.snapshot;
-    const d = s.data;
-    return {
-      version: s.version, compiledAt: new Date(s.compiledAt).toISOString(), files: engine.files, tenant: d.tenant,
-      counts: { operators: Object.keys(d.operators).length, numbers: Object.keys(d.numbers).length, users: Object.keys(d.users).length, voiceRoutes: d.voiceRoutes.length },
-    };
-  });
-
-  if (opts.admin) void app.register(adminPlugin, opts.admin);
-
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async () => ({ ok: true, version: engine.snapshot.version }));
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', metrics.register.contentType);
-    return metrics.register.metrics();
+    app.get('/healthz', async () => ({ ok: true }));
+    app.get('/readyz', async () => ({ ok: true, version: engine.snapshot.version }));
+    app.get('/metrics', async (_req, reply) => {
+      reply.header('content-type', metrics.register.contentType);
+      return metrics.register.metrics();
+    });
   });
   return app;
 }

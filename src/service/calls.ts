@@ -18,14 +18,19 @@ export interface CallEvents {
   ended: [Decision];
 }
 
+/** A check after routing, before any slot is taken (the billing allowance): a reason refuses the call. */
+export type Admission = (d: Decision) => { reason: string; rule: string } | undefined;
+
 export class CallManager extends EventEmitter<CallEvents> {
   private readonly live = new Map<string, Decision>();
 
-  constructor(private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000) { super(); }
+  constructor(private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000, private readonly admit?: Admission) { super(); }
 
   async start(call: Call, callId: string = randomUUID()): Promise<StartResult> {
     const decision = this.engine.route(call, { trace: false });
     if (decision.outcome === 'rejected') return { ok: false, decision };
+    const no = this.admit?.(decision);
+    if (no) return { ok: false, decision: { ...decision, outcome: 'rejected', ...no, slots: [] } };
     const r = await this.limiter.acquire(callId, decision.slots, this.leaseMs);
     if (!r.ok) {
       this.emit('refused', r);

@@ -14,6 +14,7 @@ import { TokenRegistry } from '../http/auth';
 import { TenantStore } from '../store/tenant-store';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
+import { MinutesLedger } from '../billing/minutes';
 import { SipEdge } from '../../sip/edge';
 import { registerEdgeMetrics } from '../../sip/metrics';
 
@@ -39,12 +40,16 @@ export function openStore(s: Settings['store'], engine: Engine): TenantStore {
 
 export async function serve(o: Settings): Promise<() => Promise<void>> {
   const engine = new Engine(o.tenant);
-  const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000);
+  // Minutes per user come from the CDRs: replay the file, then count each CDR as it is written.
+  const minutes = new MinutesLedger();
+  if (o.cdr.file) await minutes.loadFile(o.cdr.file);
+  const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000, (d) => minutes.refusal(engine.snapshot.data, d));
   const cdrs = new CdrSink(o.cdr.file || undefined);
+  cdrs.on('write', (c) => minutes.record(c));
   const register = new client.Registry();
   const batch = new BatchPool(engine);
   const store = openStore(o.store, engine);
-  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens) } });
+  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes } });
   let edge: SipEdge | undefined;
   if (o.sip.enabled) {
     edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log });

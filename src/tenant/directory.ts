@@ -211,21 +211,6 @@ export function setOnPremLineUri(t: TenantData, identity: string, value: string 
   else user.onPremLineUri = normalizeNumber(t, value, 'OnPremLineURI');
 }
 
-/** Add a service number to the Audio Conferencing bridge; never as its default (seed 002). */
-export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = false): void {
-  const pn = getNumber(t, numberInput, 'bridge.numbers');
-  if (pn.capability !== 'service') {
-    fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; only service (conferencing) numbers go on the Audio Conferencing bridge`, 'bridge.numbers');
-  }
-  if (pn.assignedTo && pn.assignedTo !== 'bridge') fail('E_ASSIGNED', `${pn.number} is already assigned to ${pn.assignedTo}`, 'bridge.numbers');
-  if (asDefault && pn.numberType === 'OperatorConnect') {
-    fail('E_BRIDGE_DEFAULT', `${pn.number} is an Operator Connect Conferencing number; it can't be a default number of the bridge`, 'bridge.defaultNumber');
-  }
-  pn.assignedTo = 'bridge';
-  if (!t.bridge.numbers.includes(pn.number)) t.bridge.numbers.push(pn.number);
-  if (asDefault) t.bridge.defaultNumber = pn.number;
-}
-
 export function newMobilityPolicy(t: TenantData, identity: string, pref: MobileDialerPreference): void {
   if (own(t.mobilityPolicies, identity)) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
   if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or Native, not '${pref}'`, 'MobileDialerPreference');

@@ -39,7 +39,7 @@ export interface PortalAccount {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER_TYPES: DidUserType[] = ['standardUser', 'sharedLine', 'autoAttendant'];
+export const USER_TYPES: DidUserType[] = ['standardUser', 'sharedLine', 'autoAttendant'];
 
 const fail = (code: string, message: string, field?: string): never => {
   throw new OcrouteError(code, message, field ? { field } : {});

@@ -6,6 +6,7 @@
 import type { E164 } from '../phone';
 import type { PortalAccount } from './portal';
 import type { Migration } from './migration';
+import type { MeetingInvite } from './bridge';
 
 export type OperatorService = 'Calling' | 'Mobile' | 'Conferencing';
 export type OperatorStatus = 'Active' | 'Suspended';
@@ -136,6 +137,8 @@ export interface TenantData {
   portal?: Record<string, PortalAccount>;
   /** Number migrations in progress or done, by id (tenant/migration.ts). */
   migrations?: Record<string, Migration>;
+  /** Meeting invites with the dial-in details they were sent with (tenant/bridge.ts). */
+  invites?: Record<string, MeetingInvite>;
 }
 
 export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {

@@ -1,0 +1,48 @@
+/**
+ * Export a tenant back to the YAML configuration format (config/yaml.ts loads it). The output
+ * loads to the same tenant: same operators, numbers, users, grants, routes in priority order and
+ * bridge. Operator portal accounts, migrations and meeting invites are history kept by the store
+ * (its journal), not configuration, so they are left out, and the header says so.
+ */
+import { stringify } from 'yaml';
+import type { TenantData } from '../tenant/types';
+
+/** Drop undefined fields so the YAML holds only what is set. */
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
+const sortedValues = <T>(r: Record<string, T>): T[] => Object.keys(r).sort().map((k) => r[k]);
+
+export function tenantToConfig(t: TenantData): Record<string, unknown> {
+  const { id, name, domain, teamsUpgradeMode, defaultRegion, locations } = t.tenant;
+  const policies = (r: TenantData['onlineVoiceRoutingPolicies']) => sortedValues(r).map((p) => defined({ identity: p.identity, onlinePstnUsages: p.onlinePstnUsages, description: p.description }));
+  return defined({
+    tenant: defined({ id, name, domain, teamsUpgradeMode, defaultRegion, locations }),
+    operators: sortedValues(t.operators).map((o) => defined({
+      name: o.name, countries: o.countries, services: o.services, status: o.status, dataTransferNoticeAccepted: o.dataTransferNoticeAccepted, contact: o.contact,
+    })),
+    numbers: sortedValues(t.numbers).map((n) => defined({
+      number: n.number, operator: n.operator, type: n.capability, numberType: n.numberType, emergencyAddress: n.emergencyAddress,
+      emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
+    })),
+    mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => ({ identity: p.identity, mobileDialerPreference: p.mobileDialerPreference })),
+    pstnUsages: t.pstnUsages,
+    voiceRoutes: t.voiceRoutes.map((r) => defined({
+      identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages, priority: r.priority,
+      bridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber, onlinePstnGatewayList: r.onlinePstnGatewayList, description: r.description,
+    })),
+    audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
+    onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
+    users: sortedValues(t.users).map((u) => defined({
+      upn: u.upn, displayName: u.displayName, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
+      onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
+      onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy,
+    })),
+    bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
+    globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,
+  });
+}
+
+export function exportTenantYaml(t: TenantData): string {
+  return `# ocroute tenant configuration, exported by ocroute (ocroute export, GET /v1/tenants/:id/export).\n` +
+    `# Portal accounts, migrations and meeting invites are store history, not configuration: not included.\n` +
+    stringify(tenantToConfig(t), { lineWidth: 0 });
+}
