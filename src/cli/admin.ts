@@ -15,10 +15,13 @@ type Prop = { type?: string; enum?: string[]; items?: Prop; anyOf?: Prop[] };
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** Commander turns a parser's null into '' (its "no value"): the parser returns this, the action maps it to null. */
+const NULL = Symbol('$null');
+
 /** The value a flag's text stands for, per the argument's schema. `$null` clears (as in PowerShell). */
 function parseValue(prop: Prop, text: string, flag: string): unknown {
   if (prop.anyOf) {
-    if (text === '$null') return null;
+    if (text === '$null') return NULL;
     return parseValue(prop.anyOf[0], text, flag);
   }
   if (prop.type === 'integer') {
@@ -82,7 +85,7 @@ export function addAdminCommands(program: Command, io: Io, setCode: (c: number) 
       c.addOption(opt);
     }
     c.action(async (o: Record<string, unknown>) => {
-      const args = Object.fromEntries(Object.keys(spec.args.properties).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+      const args = Object.fromEntries(Object.keys(spec.args.properties).filter((k) => o[k] !== undefined).map((k) => [k, o[k] === NULL ? null : o[k]]));
       report(await call(o as unknown as Conn, 'POST', '/commands', { command: name, args }));
     });
   }

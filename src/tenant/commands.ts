@@ -157,7 +157,9 @@ export function checkArgs(name: string, args: unknown): void {
   if (!v) validators.set(name, (v = compileSchema(COMMANDS[name].args)));
   if (v(args)) return;
   const err = v.errors![0];
-  throw new OcrouteError('E_REQUEST', `${name}: ${schemaMessage(err)}`, { field: pointerToPath(err.instancePath).join('.') || String((err.params as { missingProperty?: string }).missingProperty ?? '(args)') });
+  const p = err.params as { missingProperty?: string; additionalProperty?: string };
+  const field = [...pointerToPath(err.instancePath), p.missingProperty ?? p.additionalProperty].filter((x) => x !== undefined).join('.');
+  throw new OcrouteError('E_REQUEST', `${name}: ${schemaMessage(err, 'args')}`, { field: field || '(args)' });
 }
 
 /** Run a command. Replays of the journal pass validate: false (they were checked when first run). */
