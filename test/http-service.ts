@@ -53,10 +53,10 @@ t.test('bad requests get 400 with the field named', async (t) => {
   const { post } = await start(t);
   const r = await post('/v1/route', { kind: 'conference', to: '+1' });
   t.equal(r.status, 400);
-  t.same(await r.json(), { error: 'E_REQUEST', message: 'body/kind must be equal to one of the allowed values' });
+  t.same(await r.json(), { error: 'E_REQUEST', message: 'body: kind must be one of meeting, user, inbound', field: 'body.kind' });
   const extra = await post('/v1/route', { kind: 'user', to: '+1', frm: 'x' });
   t.equal(extra.status, 400);
-  t.match((await extra.json()).message, /must NOT have additional properties/);
+  t.same(await extra.json(), { error: 'E_REQUEST', message: "body: unknown field 'frm' in the body", field: 'body.frm' });
 });
 
 t.test('reload: a good config swaps atomically, a bad one is refused and the old one kept', async (t) => {

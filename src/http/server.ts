@@ -70,7 +70,8 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     const e = err as { validation?: ErrorObject[]; validationContext?: string; statusCode?: number; code?: string; message: string };
     if (e.validation?.length) {
       const v = e.validation[0];
-      const field = [e.validationContext, ...pointerToPath(v.instancePath)].filter(Boolean).join('.');
+      const named = v.params as { additionalProperty?: string; missingProperty?: string };
+      const field = [e.validationContext, ...pointerToPath(v.instancePath), named.additionalProperty ?? named.missingProperty].filter((x) => x !== undefined && x !== '').join('.');
       return reply.code(400).send({ error: 'E_REQUEST', message: `${e.validationContext ?? 'request'}: ${schemaMessage(v, 'the ' + (e.validationContext ?? 'request'))}`, field });
     }
     if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: e.code ?? 'E_REQUEST', message: e.message });
