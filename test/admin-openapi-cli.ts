@@ -94,3 +94,28 @@ t.test('the CLI mirrors the API: ocroute numbers assign ... runs numbers.assign'
   t.equal(down.code, 5);
   t.match(down.err, /cannot reach http:\/\/127.0.0.1:9/);
 });
+
+t.test('voice routing as resources: usages, routes, policies, grants (seed 002 example pattern)', async (t) => {
+  const { call } = await start(t);
+  const j = async (method: string, p: string, body?: unknown) => call(method, `${tenant}${p}`, ADMIN, body);
+  t.equal((await j('PUT', '/pstn-usages', { usages: { add: ['Premium'] } })).status, 200);
+  const route = await j('POST', '/voice-routes', { identity: 'Premium', numberPattern: '^\\+1(425|206)(\\d{7})$', onlinePstnUsages: ['Premium'], priority: 0, bridgeSourcePhoneNumber: '+12065550100' });
+  t.equal(route.status, 200, JSON.stringify(route.body));
+  t.equal((await j('POST', '/audio-conferencing-routing-policies', { identity: 'Premium Policy', onlinePstnUsages: ['Premium'] })).status, 200);
+  t.equal((await j('PUT', '/users/olga@contoso.com/audio-conferencing-routing-policy', { policy: 'Premium Policy' })).status, 200);
+  const routed = await call('POST', '/v1/route', undefined, { kind: 'meeting', from: 'olga@contoso.com', to: '+14255551234' });
+  t.match(routed.body, { route: 'Premium', usage: 'Premium', policy: 'Premium Policy', pattern: '^\\+1(425|206)(\\d{7})$', callerId: '+12065550100' });
+  const vr = await j('GET', '/voice-routing');
+  t.equal(vr.body.voiceRoutes[0].identity, 'Premium', 'priority 0 puts it first');
+  t.equal((await j('PUT', '/voice-routes/Premium', { priority: vr.body.voiceRoutes.length - 1 })).status, 200);
+  t.equal((await j('GET', '/voice-routing')).body.voiceRoutes.at(-1).identity, 'Premium', 'moved last');
+  const bad = await j('POST', '/voice-routes', { identity: 'Lookahead', numberPattern: '^(?=\\+1)\\d+$' });
+  t.equal(bad.status, 422);
+  t.equal(bad.body.field, 'numberPattern');
+  t.equal((await j('DELETE', '/audio-conferencing-routing-policies/Premium%20Policy')).status, 422, 'refused while granted to olga');
+  t.equal((await j('PUT', '/users/olga@contoso.com/audio-conferencing-routing-policy', { policy: null })).status, 200);
+  t.equal((await j('DELETE', '/audio-conferencing-routing-policies/Premium%20Policy')).status, 200);
+  t.equal((await j('DELETE', '/voice-routes/Premium')).status, 200);
+  t.notOk((await j('GET', '/voice-routing')).body.voiceRoutes.some((r: { identity: string }) => r.identity === 'Premium'));
+  t.equal((await call('GET', `${tenant}/voice-routing`, INFOBIP)).status, 403, 'an operator does not see the tenant\'s routing');
+});

@@ -58,7 +58,7 @@ t.test('mobility policies as commands: create, grant, and the inbound fork follo
   t.same(ring(), ['native-dialer', 'teams-endpoints'], 'the routes/ script grants NativeFirst to sam');
   run(tenant, 'mobility.newPolicy', { identity: 'TeamsFirstSales', mobileDialerPreference: 'Teams' });
   t.same(refusal(() => run(tenant, 'mobility.newPolicy', { identity: 'TeamsFirstSales', mobileDialerPreference: 'Teams' })),
-    { code: 'E_EXISTS', message: "mobility policy 'TeamsFirstSales' already exists", field: 'Identity' });
+    { code: 'E_EXISTS', message: "mobility policy 'TeamsFirstSales' already exists", field: 'identity' });
   run(tenant, 'mobility.grant', { upn: 'sam@contoso.com', policy: 'TeamsFirstSales' });
   t.equal(tenant.users['sam@contoso.com'].mobilityPolicy, 'TeamsFirstSales');
   t.same(ring(), ['teams-mobile', 'teams-endpoints'], 'Teams app first after the grant');

@@ -21,7 +21,7 @@ const NULL = Symbol('$null');
 /** The value a flag's text stands for, per the argument's schema. `$null` clears (as in PowerShell). */
 function parseValue(prop: Prop, text: string, flag: string): unknown {
   if (prop.anyOf) {
-    if (text === '$null') return NULL;
+    if (text === '$null' && prop.anyOf.some((x) => x.type === 'null')) return NULL;
     return parseValue(prop.anyOf[0], text, flag);
   }
   if (prop.type === 'integer') {
@@ -34,6 +34,21 @@ function parseValue(prop: Prop, text: string, flag: string): unknown {
   }
   if (prop.enum && !prop.enum.includes(text)) throw new InvalidArgumentError(`${flag} is one of ${prop.enum.join(', ')}`);
   return text;
+}
+
+/** A flag for one argument: booleans are switches, lists take several values (a list where a list or an {add, remove} object is allowed). */
+function optionFor(arg: string, p: Prop): Option {
+  const flag = `--${kebab(arg)}`;
+  const base = p.anyOf ? p.anyOf[0] : p;
+  const nullable = !!p.anyOf?.some((x) => x.type === 'null');
+  if (base.type === 'boolean') return new Option(flag);
+  if (base.type === 'array') {
+    const items = base.items ?? {};
+    return new Option(`${flag} <values...>`, items.enum ? items.enum.join(' | ') : 'one or more values')
+      .argParser((v: string, prev: unknown[] | undefined) => [...(prev ?? []), parseValue(items, v, flag)]);
+  }
+  const desc = base.enum ? base.enum.join(' | ') : `${base.type ?? 'value'}${nullable ? ", or '$null' to clear" : ''}`;
+  return new Option(`${flag} <value>`, desc).argParser((v: string) => parseValue(p, v, flag));
 }
 
 interface Conn { url: string; token?: string; tenant?: string }
@@ -76,11 +91,7 @@ export function addAdminCommands(program: Command, io: Io, setCode: (c: number) 
     const c = connOpts(g.command(kebab(action)).description(`${spec.summary} [${spec.scope}]`));
     const required = new Set(spec.args.required ?? []);
     for (const [arg, p] of Object.entries(spec.args.properties) as [string, Prop][]) {
-      const flag = `--${kebab(arg)}`;
-      const desc = `${p.enum ? p.enum.join(' | ') : p.anyOf ? `${p.anyOf[0].type} or $null` : p.type ?? ''}`;
-      const opt = p.type === 'boolean' ? new Option(flag, desc)
-        : p.type === 'array' ? new Option(`${flag} <values...>`, `${desc}${p.items?.enum ? `: ${p.items.enum.join(' | ')}` : ''}`).argParser((v: string, prev: unknown[] | undefined) => [...(prev ?? []), parseValue(p.items ?? {}, v, flag)])
-          : new Option(`${flag} <value>`, desc).argParser((v: string) => parseValue(p, v, flag));
+      const opt = optionFor(arg, p);
       if (required.has(arg)) opt.makeOptionMandatory();
       c.addOption(opt);
     }

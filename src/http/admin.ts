@@ -87,6 +87,15 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     return u ?? reply.code(404).send({ error: 'E_UNKNOWN_USER', message: `user '${req.params.upn}' was not found in this tenant` });
   });
 
+  app.get('/v1/tenants/:tenantId/voice-routing', tag(['voice-routing'], 'PSTN usages, voice routes in priority order, and the routing policies'), async (req: AdminReq, reply) => {
+    if (adminOnly(req, reply, 'voice routing is')) return reply;
+    const t = current(req);
+    return {
+      pstnUsages: t.pstnUsages, voiceRoutes: t.voiceRoutes, onlineVoiceRoutingPolicies: Object.values(t.onlineVoiceRoutingPolicies),
+      audioConferencingRoutingPolicies: Object.values(t.audioConferencingRoutingPolicies), mobilityPolicies: Object.values(t.mobilityPolicies), globalGrants: t.globalGrants,
+    };
+  });
+
   app.get('/v1/tenants/:tenantId/bridge', tag(['bridge'], '"Find a local number": every bridge number with its country; invites get the default'), async (req: AdminReq) => {
     const t = current(req);
     return { defaultNumber: t.bridge.defaultNumber ?? null, localNumbers: t.bridge.numbers.map((n) => ({ number: n, country: own(t.numbers, n)?.country ?? null })) };

@@ -41,6 +41,22 @@ const contact = obj(['fullName', 'email', 'companySize'], { fullName: S, email: 
 const countries = A({ type: 'string', pattern: '^[A-Za-z]{2}$' });
 const number = S;
 
+const listChange = { anyOf: [A(S), obj([], { add: A(S), remove: A(S), replace: A(S) })] };
+const routeArgs = {
+  identity: S, numberPattern: { type: 'string', minLength: 1, maxLength: 2048 }, onlinePstnUsages: listChange, priority: { type: 'integer', minimum: 0 },
+  bridgeSourcePhoneNumber: nullable(S), onlinePstnGatewayList: listChange, description: { type: 'string', maxLength: 1024 },
+};
+
+/** New/Set/Remove for one kind of usage policy (the two kinds share every rule). */
+function policyCommands(noun: string, kind: vr.PolicyKind, cmdlet: string): Record<string, CommandSpec> {
+  const args = obj(['identity'], { identity: S, onlinePstnUsages: listChange, description: { type: 'string', maxLength: 1024 } });
+  return {
+    [`policies.new${noun}`]: { scope: 'admin', summary: `New-${cmdlet}`, args, run: (t, a) => vr.newUsagePolicy(t, kind, a as vr.PolicyInput) },
+    [`policies.set${noun}`]: { scope: 'admin', summary: `Set-${cmdlet}`, args, run: (t, a) => vr.setUsagePolicy(t, kind, a as vr.PolicyInput) },
+    [`policies.remove${noun}`]: { scope: 'admin', summary: `Remove-${cmdlet}`, args: obj(['identity'], { identity: S }), run: (t, a) => vr.removeUsagePolicy(t, kind, a.identity) },
+  };
+}
+
 export const COMMANDS: Record<string, CommandSpec> = {
   // Admin center: operators (seed 000)
   'operators.enable': {
@@ -108,7 +124,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     args: obj(['policy'], { upn: S, global: B, policy: nullable(S) }),
     run: (t, a) => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', grantTarget(a), a.policy),
   },
-  // Everything else the cmdlets do (routes, usages, policies): paste a script.
+  // Voice routing (seed 002): the Global PSTN usage list, voice routes in priority order.
+  'usages.set': { scope: 'admin', summary: 'Set-CsOnlinePstnUsage -Identity Global -Usage (a list, or {add, remove, replace})', args: obj(['usages'], { usages: listChange }), run: (t, a) => vr.setPstnUsages(t, a.usages) },
+  'routes.new': { scope: 'admin', summary: 'New-CsOnlineVoiceRoute', args: obj(['identity'], routeArgs), run: (t, a) => vr.newVoiceRoute(t, a as vr.VoiceRouteInput) },
+  'routes.set': { scope: 'admin', summary: 'Set-CsOnlineVoiceRoute', args: obj(['identity'], routeArgs), run: (t, a) => vr.setVoiceRoute(t, a as vr.VoiceRouteInput) },
+  'routes.remove': { scope: 'admin', summary: 'Remove-CsOnlineVoiceRoute', args: obj(['identity'], { identity: S }), run: (t, a) => vr.removeVoiceRoute(t, a.identity) },
+  ...policyCommands('VoiceRouting', 'onlineVoiceRoutingPolicies', 'CsOnlineVoiceRoutingPolicy'),
+  ...policyCommands('AudioConferencingRouting', 'audioConferencingRoutingPolicies', 'CsOnlineAudioConferencingRoutingPolicy'),
+  // Anything else the cmdlets do: paste a script.
   'script.apply': { scope: 'admin', summary: 'Run a Teams PowerShell script (the cmdlets ocroute knows)', args: obj(['script'], { script: { type: 'string', maxLength: 4 * 1024 * 1024 }, file: S }), run: (t, a) => runScript(t, a.script, a.file ?? 'script.ps1') },
   'migrations.start': {
     scope: 'admin', summary: 'Start a number migration',
@@ -168,5 +191,13 @@ export function runCommand(t: TenantData, name: string, args: Args, ctx: Command
   if (!spec) throw new OcrouteError('E_COMMAND', `unknown command '${name}'`);
   if (!args || typeof args !== 'object' || Array.isArray(args)) throw new OcrouteError('E_REQUEST', `command '${name}' needs an object of arguments`);
   if (validate) checkArgs(name, args);
-  return spec.run(t, args, ctx);
+  try {
+    return spec.run(t, args, ctx);
+  } catch (e) {
+    // Rules name cmdlet parameters (NumberPattern); name the command's own argument (numberPattern).
+    const f = (e as OcrouteError).location?.field?.toLowerCase();
+    const arg = f ? Object.keys(spec.args.properties).find((k) => k.toLowerCase() === f) : undefined;
+    if (arg) (e as OcrouteError).location.field = arg;
+    throw e;
+  }
 }
