@@ -11,7 +11,7 @@ export type Path = (string | number)[];
 export interface LocatedDoc<T> {
   data: T;
   /** Line of the deepest node on `path` that exists (a missing field points at its parent). */
-  lineOf(path: Path): number | undefined;
+  lineOf(path: Path): number;
   has(path: Path): boolean;
 }
 
@@ -28,7 +28,13 @@ export function loadYamlDoc<T>(src: string, validate: ValidateFunction, file?: s
     const e = doc.errors[0];
     throw new OcrouteError('E_YAML', `YAML syntax: ${e.message.split('\n')[0]}`, { file, line: lc.linePos(e.pos[0]).line });
   }
-  const data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as T;
+  let data: T;
+  try {
+    data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as T;
+  } catch (e) {
+    // The yaml package refuses alias bombs ("billion laughs") here, with a ReferenceError.
+    throw new OcrouteError('E_YAML', `YAML: ${(e as Error).message} (at most 100 alias expansions)`, { file, line: 1 });
+  }
   const lineOf = (path: Path) => locate(doc, lc, path);
   const valid: boolean = validate(data);
   if (!valid) {
@@ -55,10 +61,10 @@ export function pointerToPath(ptr: string): Path {
   return ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function locate(doc: Document, lc: LineCounter, path: Path): number | undefined {
+function locate(doc: Document, lc: LineCounter, path: Path): number {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
   }
-  return undefined;
+  return 1; // an empty document: its error is about line 1
 }
