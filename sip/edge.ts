@@ -14,6 +14,8 @@ import { cdrPair } from './call-record';
 import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage } from './contract';
 import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
 import { DownstreamLeg, type DownstreamTarget } from './downstream';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { AllowList } from '../src/service/allow-list';
 
 export interface SipEdgeOptions {
   host: string;
@@ -32,6 +34,12 @@ export interface SipEdgeOptions {
    */
   publicAddress?: string;
   log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
+  /** RFC 3261 13.3.1.4: a 200 OK never ACKed ends the call with a BYE after this long (64*T1). */
+  ackTimeoutMs?: number;
+  /** INVITEs from other source addresses get 403 (IPs / CIDR ranges); absent: any source. */
+  allowedSources?: AllowList;
+  /** INVITEs per second from one source address; more get 503 + Retry-After. 0: no limit. */
+  invitesPerSecondPerSource?: number;
 }
 
 interface ActiveCall {
@@ -43,6 +51,8 @@ interface ActiveCall {
   answer?: number;
   state: 'proceeding' | 'answered';
   timer?: NodeJS.Timeout;
+  /** Running from the 200 OK until its ACK (ackTimeoutMs). */
+  ackTimer?: NodeJS.Timeout;
   leg?: DownstreamLeg;
 }
 
@@ -58,10 +68,13 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
   private readonly farEnd: FarEnd;
   private draining = false;
   private readonly sdp: string;
+  private readonly perSource?: RateLimiterMemory;
 
   constructor(private readonly calls: CallManager, private readonly cdrs: CdrSink, readonly opts: SipEdgeOptions) {
     super();
     this.farEnd = new FarEnd({ ...DEFAULT_FAR_END, ...opts.farEnd });
+    const rate = opts.invitesPerSecondPerSource ?? 0;
+    if (rate > 0) this.perSource = new RateLimiterMemory({ points: rate, duration: 1 });
     this.sdp = ['v=0', `o=ocroute 1 1 IN IP4 ${opts.host}`, 's=ocroute', `c=IN IP4 ${opts.host}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
   }
 
@@ -80,13 +93,25 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     this.emit('request', rq.method ?? 'unknown');
     const callId = String(rq.headers['call-id']);
     switch (rq.method) {
-      case 'INVITE': return void this.onInvite(rq, callId, remote);
-      case 'ACK': return;
-      case 'BYE': return void this.onBye(rq, callId);
-      case 'CANCEL': return void this.onCancel(rq, callId);
+      case 'INVITE': return this.guard(this.onInvite(rq, callId, remote), callId);
+      case 'ACK': return this.onAck(callId);
+      case 'BYE': return this.guard(this.onBye(rq, callId), callId);
+      case 'CANCEL': return this.guard(this.onCancel(rq, callId), callId);
       case 'OPTIONS': return this.reply(rq, 200, 'OK', { allow: ALLOW });
       default: return this.reply(rq, 405, 'Method Not Allowed', { allow: ALLOW });
     }
+  }
+
+  /**
+   * A request that makes the stack throw (its URIs or Via parse but cannot be routed) must not
+   * become an unhandled rejection, which would end the process: log it, end that call, go on.
+   */
+  private guard(p: Promise<void>, callId: string): void {
+    p.catch((e: Error) => {
+      this.emit('stackError', e.message);
+      this.opts.log?.warn({ err: e.message, sipCallId: callId }, 'request failed in the SIP stack');
+      void this.finish(callId, 'failed', 500, `SIP stack error: ${e.message}`).catch(() => {});
+    });
   }
 
   private async onInvite(rq: SipMessage, callId: string, remote: sip.Remote): Promise<void> {
@@ -94,6 +119,16 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (existing) { // re-INVITE inside the dialog: same answer
       if (existing.state === 'answered') this.reply(rq, 200, 'OK', { to: this.tagged(rq, existing.toTag) }, this.sdp, existing.correlationId);
       return;
+    }
+    if (this.opts.allowedSources && !this.opts.allowedSources.allows(remote.address)) {
+      this.opts.log?.warn({ source: remote.address, protocol: remote.protocol }, 'INVITE from a source not allowed');
+      return this.reply(rq, 403, 'Forbidden', { reason: reasonHeader(21, `source ${remote.address} is not an allowed trunk`) });
+    }
+    if (this.perSource) {
+      try { await this.perSource.consume(remote.address); } catch (r) {
+        const wait = Math.max(1, Math.ceil(((r as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000));
+        return this.reply(rq, 503, 'Service Unavailable', { 'retry-after': String(wait), reason: reasonHeader(34, `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${remote.address}`) });
+      }
     }
     const correlationId = randomUUID();
     this.reply(rq, 100, 'Trying', {}, undefined, correlationId);
@@ -127,6 +162,18 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     c.state = 'answered';
     c.answer = Date.now();
     this.reply(rq, 200, 'OK', { to: this.tagged(rq, c.toTag), contact: this.contact(), 'content-type': 'application/sdp' }, this.sdp, c.correlationId);
+    const callId = String(rq.headers['call-id']);
+    c.ackTimer = setTimeout(() => {
+      c.ackTimer = undefined;
+      if (this.active.get(callId) !== c) return;
+      // The caller never confirmed the answer: hang up rather than hold the slots for the lease.
+      void this.sendBye(c, 2000).then(() => this.finish(callId, 'failed', 408, 'no ACK for the 200 OK'));
+    }, this.opts.ackTimeoutMs ?? 32_000);
+  }
+
+  private onAck(callId: string): void {
+    const c = this.active.get(callId);
+    if (c?.ackTimer) { clearTimeout(c.ackTimer); c.ackTimer = undefined; }
   }
 
   /** B2BUA: relay the downstream leg's ringing and answer; its refusal ends the call. */
@@ -183,6 +230,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (!c) return;
     this.active.delete(callId);
     if (c.timer) clearTimeout(c.timer);
+    if (c.ackTimer) clearTimeout(c.ackTimer);
     if (c.leg) {
       this.byLeg.delete(c.leg.request.headers['call-id']);
       await c.leg.bye(); // no-op unless the downstream leg is up
@@ -197,7 +245,10 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     if (correlationId) rs.headers['x-oc-correlation-id'] = correlationId;
     if (body) rs.content = body;
     this.emit('response', status);
-    this.stack?.send(rs);
+    try { this.stack?.send(rs); } catch (e) {
+      // e.g. a Via the parser accepted but no transport can reach: nothing can be answered.
+      this.emit('stackError', (e as Error).message);
+    }
   }
 
   private tagged(rq: SipMessage, tag: string) {
@@ -234,13 +285,20 @@ export class SipEdge extends EventEmitter<EdgeEvents> {
     const target = inv.headers.contact?.[0]?.uri ?? inv.headers.from.uri;
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
-      this.stack!.send({
-        method: 'BYE', uri: target,
-        headers: {
-          to: inv.headers.from, from: this.tagged(inv, c.toTag), 'call-id': inv.headers['call-id'],
-          cseq: { method: 'BYE', seq: 1 }, 'x-oc-correlation-id': c.correlationId, 'max-forwards': 70,
-        },
-      }, (rs: SipMessage) => { if ((rs.status ?? 0) >= 200) { clearTimeout(timer); resolve(); } });
+      try {
+        this.stack!.send({
+          method: 'BYE', uri: target,
+          headers: {
+            to: inv.headers.from, from: this.tagged(inv, c.toTag), 'call-id': inv.headers['call-id'],
+            cseq: { method: 'BYE', seq: 1 }, 'x-oc-correlation-id': c.correlationId, 'max-forwards': 70,
+          },
+        }, (rs: SipMessage) => { if ((rs.status ?? 0) >= 200) { clearTimeout(timer); resolve(); } });
+      } catch (e) {
+        // The caller's Contact cannot be reached (found by the SIP fuzz test): the call still ends here.
+        this.emit('stackError', (e as Error).message);
+        clearTimeout(timer);
+        resolve();
+      }
     });
   }
 }

@@ -2,6 +2,7 @@
  * Service settings (`ocroute.yaml`): where the tenant folder is, HTTP, logging, capacity and
  * the SIP edge. Separate from the tenant, which admins own; this file is the operator's.
  */
+import { allowList } from '../service/allow-list';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OcrouteError } from '../errors';
@@ -11,7 +12,7 @@ import type { TokenSpec } from '../http/auth';
 export interface Settings {
   /** Tenant configuration folder, relative to the settings file. */
   tenant: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number } };
   log: { level: string };
   capacity: {
     backend: 'memory' | 'redis';
@@ -22,6 +23,11 @@ export interface Settings {
   };
   sip: {
     enabled: boolean; host: string; port: number; udp: boolean; tcp: boolean;
+    ackTimeoutMs: number; maxBytesHeaders: number; maxContentLength: number;
+    /** INVITE sources allowed (IPs, CIDR ranges); others get 403. */
+    allowedSources: string[];
+    /** INVITEs per second from one source; 0: no limit. */
+    invitesPerSecondPerSource: number;
     farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
@@ -43,7 +49,13 @@ export const settingsSchema = {
     tenant: { type: 'string', minLength: 1, default: 'routes' },
     http: {
       type: 'object', additionalProperties: false, default: {},
-      properties: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 } },
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        rateLimit: {
+          type: 'object', additionalProperties: false, default: {},
+          properties: { max: { type: 'integer', minimum: 0, default: 0 }, windowMs: { type: 'integer', minimum: 1, default: 1000 } },
+        },
+      },
     },
     log: {
       type: 'object', additionalProperties: false, default: {},
@@ -74,6 +86,11 @@ export const settingsSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 5060 },
         udp: { type: 'boolean', default: true },
         tcp: { type: 'boolean', default: true },
+        ackTimeoutMs: { type: 'integer', minimum: 1, default: 32000 },
+        maxBytesHeaders: { type: 'integer', minimum: 256, maximum: 1048576, default: 16384 },
+        maxContentLength: { type: 'integer', minimum: 0, maximum: 16777216, default: 65536 },
+        allowedSources: { type: 'array', items: { type: 'string' }, maxItems: 10000, default: ['127.0.0.0/8', '::1'] },
+        invitesPerSecondPerSource: { type: 'integer', minimum: 0, default: 0 },
         farEnd: {
           type: 'object', additionalProperties: false, default: {},
           properties: {
@@ -141,6 +158,12 @@ export function parseSettings(src: string, file?: string): Settings {
       throw new OcrouteError('E_SCHEMA', `auth.tokens.${i}: a ${tk.role} token needs '${need}'`, { file, line: doc.lineOf(at), field: at.join('.') });
     }
   });
+  try {
+    allowList(doc.data.sip.allowedSources);
+  } catch (e) {
+    const field = (e as OcrouteError).location.field!;
+    throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, { file, line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))), field });
+  }
   return doc.data;
 }
 

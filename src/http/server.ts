@@ -17,6 +17,7 @@ import type { Call } from '../routing/types';
 import type { ErrorObject } from 'ajv';
 import { pointerToPath, schemaMessage } from '../config/yaml-doc';
 import swagger from '@fastify/swagger';
+import rateLimit from '@fastify/rate-limit';
 import { adminPlugin, type AdminOptions } from './admin';
 
 /** package.json beside src/ (or beside dist/src/ when built). */
@@ -37,6 +38,8 @@ export interface HttpOptions {
   batch?: BatchPool;
   /** Tenant store + tokens: serves the admin/operator API under /v1/tenants. */
   admin?: AdminOptions;
+  /** Per source address: more than `max` requests in `windowMs` get 429 + Retry-After. max 0: off. */
+  rateLimit?: { max: number; windowMs: number };
 }
 
 const callSchema = {
@@ -88,6 +91,14 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (opts.rateLimit?.max) {
+    void app.register(rateLimit, {
+      max: opts.rateLimit.max, timeWindow: opts.rateLimit.windowMs,
+      // Scrapes and probes stay answerable during a flood.
+      allowList: (req) => req.url === '/metrics' || req.url === '/healthz' || req.url === '/readyz',
+      errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'E_RATE_LIMIT', message: `over ${ctx.max} requests per ${ctx.after} from this address` }),
+    });
+  }
   // Routes go in a child context registered after swagger, so its onRoute hook sees every one.
   void app.register(async (app) => {
     app.post<{ Body: Call; Querystring: { trace?: string } }>('/v1/route', {

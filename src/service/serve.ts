@@ -14,6 +14,7 @@ import { TokenRegistry } from '../http/auth';
 import { TenantStore } from '../store/tenant-store';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
+import { allowList } from './allow-list';
 import { MinutesLedger } from '../billing/minutes';
 import { SipEdge } from '../../sip/edge';
 import { registerEdgeMetrics } from '../../sip/metrics';
@@ -49,10 +50,14 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const register = new client.Registry();
   const batch = new BatchPool(engine);
   const store = openStore(o.store, engine);
-  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes } });
+  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
   let edge: SipEdge | undefined;
   if (o.sip.enabled) {
-    edge = new SipEdge(calls, cdrs, { host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log });
+    edge = new SipEdge(calls, cdrs, {
+      host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log,
+      ackTimeoutMs: o.sip.ackTimeoutMs, maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
+      allowedSources: allowList(o.sip.allowedSources), invitesPerSecondPerSource: o.sip.invitesPerSecondPerSource,
+    });
     registerEdgeMetrics(register, edge, cdrs);
   }
   const onHup = () => {
