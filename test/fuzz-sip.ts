@@ -10,28 +10,9 @@ import net from 'node:net';
 import { rng } from '../bench/util';
 import { startService } from './helpers/service';
 import { ack, inDialog, invite, startUac } from './helpers/uac';
+import { valid } from './helpers/raw-sip';
 
 const HEADERS = ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Max-Forwards', 'Content-Type', 'Content-Length'];
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
-
-function valid(i: number, transport: 'UDP' | 'TCP', method: string, to: string): string[] {
-  const body = method === 'INVITE' ? SDP : '';
-  return [
-    `${method} sip:${to}@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/${transport} 127.0.0.1:9;branch=z9hG4bKfuzz${i}`,
-    `From: <sip:+15551230000@127.0.0.1>;tag=f${i}`,
-    `To: <sip:${to}@127.0.0.1>`,
-    `Call-ID: fuzz-${transport}-${i}`,
-    `CSeq: 1 ${method}`,
-    'Contact: <sip:fuzz@127.0.0.1:9>',
-    'Max-Forwards: 70',
-    ...(body ? ['Content-Type: application/sdp'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ];
-}
-
 /** One malformed (or occasionally still valid) request. */
 function mutant(i: number, transport: 'UDP' | 'TCP', r: () => number): Buffer {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
