@@ -81,9 +81,9 @@ export class MinutesLedger {
 
   /** Why this call may not start, or undefined: the unlimited plan's US allowance is used up. */
   refusal(t: TenantData, d: Decision): { reason: string; rule: string } | undefined {
-    if (d.kind !== 'user' || !d.callerId || !isUs(d.to)) return undefined;
-    const plan = planOf(t, d.callerId);
-    if (plan?.plan !== 'unlimited') return undefined;
+    // Cheapest checks first: this runs on every call start; parsing the number comes last.
+    if (d.kind !== 'user' || !d.callerId || !t.portal) return undefined;
+    if (planOf(t, d.callerId)?.plan !== 'unlimited' || !isUs(d.to)) return undefined;
     const used = this.used(d.callerId).usOutbound;
     if (used < UNLIMITED_US_MINUTES) return undefined;
     return {
