@@ -48,3 +48,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export function isOcrouteError(e: unknown): e is OcrouteError {
   return e instanceof OcrouteError;
 }
+
+/** Throw the rule a change breaks, naming the field (tenant rule modules share this). */
+export function refuse(code: string, message: string, field?: string): never {
+  throw new OcrouteError(code, message, field ? { field } : {});
+}

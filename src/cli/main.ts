@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
+import { PACKAGE_ROOT } from '../package';
 import { addAdminCommands, EXIT_REFUSED } from './admin';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
@@ -17,7 +18,7 @@ import type { Call, CallKind, Decision } from '../routing/types';
 export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED } as const;
 
 /** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
-export const DEFAULT_CONFIG = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'routes');
+export const DEFAULT_CONFIG = path.join(PACKAGE_ROOT, 'routes');
 
 /** The service settings `npm start` uses: ocroute.yaml beside the package. */
 export const DEFAULT_SETTINGS = path.join(path.dirname(DEFAULT_CONFIG), 'ocroute.yaml');

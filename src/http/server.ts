@@ -2,8 +2,7 @@
  * HTTP API (fastify): decisions, reload, health and /metrics. Loopback by default.
  * Errors are JSON: { error, message, file?, line?, field? }.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { VERSION } from '../package';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isOcrouteError } from '../errors';
 import type { Engine } from '../service/engine';
@@ -20,8 +19,7 @@ import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { adminPlugin, type AdminOptions } from './admin';
 
-/** package.json beside src/ (or beside dist/src/ when built). */
-const VERSION: string = (JSON.parse(fs.readFileSync(path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'package.json'), 'utf8')) as { version: string }).version;
+
 
 export interface HttpOptions {
   logLevel?: string;

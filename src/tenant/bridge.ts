@@ -4,7 +4,7 @@
  * numbers may be on the bridge but never its default. An invite keeps the dial-in details it was
  * sent with, so changing the default affects new invites only.
  */
-import { OcrouteError } from '../errors';
+import { refuse } from '../errors';
 import { getNumber, getUser } from './directory';
 import type { E164 } from '../phone';
 import { own, type TenantData } from './types';
@@ -20,9 +20,7 @@ export interface MeetingInvite {
   note?: string;
 }
 
-const fail = (code: string, message: string, field: string): never => {
-  throw new OcrouteError(code, message, { field });
-};
+const fail = refuse;
 
 /** Add a service number to the bridge, optionally as its default. */
 export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = false): void {

@@ -4,7 +4,7 @@
  * given and throws an OcrouteError naming the rule broken; callers apply changes to a clone
  * (see tenant/transaction.ts) so a refused change leaves nothing behind.
  */
-import { OcrouteError } from '../errors';
+import { refuse } from '../errors';
 import { countryOf, toE164, type E164 } from '../phone';
 import type {
   EmergencyAddressMode, License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
@@ -12,9 +12,7 @@ import type {
 } from './types';
 import { own } from './types';
 
-const fail = (code: string, message: string, field?: string): never => {
-  throw new OcrouteError(code, message, field ? { field } : {});
-};
+const fail = refuse;
 
 export function normalizeNumber(t: TenantData, input: string, field = 'number'): E164 {
   return toE164(input, t.tenant.defaultRegion, field);

@@ -4,13 +4,11 @@
  * refused while any of its numbers is assigned there or still in the tenant: the admin must
  * unassign them and the operator must release them first.
  */
-import { OcrouteError } from '../errors';
+import { refuse } from '../errors';
 import { getOperator } from './directory';
 import type { Operator, OperatorContact, PhoneNumber, TenantData } from './types';
 
-const fail = (code: string, message: string, field?: string): never => {
-  throw new OcrouteError(code, message, field ? { field } : {});
-};
+const fail = refuse;
 
 function numbersOf(t: TenantData, op: Operator, country?: string): PhoneNumber[] {
   return Object.values(t.numbers).filter((n) => n.operator === op.name && (!country || n.country === country));

@@ -7,7 +7,7 @@
  * Subscription Error (the customer's account has no funds; pushed again automatically once
  * billing is fixed). Only Unassigned DIDs may be deleted.
  */
-import { OcrouteError, isOcrouteError } from '../errors';
+import { OcrouteError, isOcrouteError, refuse } from '../errors';
 import { normalizeNumber, releaseNumber, uploadNumber } from './directory';
 import { own, type NumberCapability, type TenantData } from './types';
 
@@ -41,9 +41,7 @@ export interface PortalAccount {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const USER_TYPES: DidUserType[] = ['standardUser', 'sharedLine', 'autoAttendant'];
 
-const fail = (code: string, message: string, field?: string): never => {
-  throw new OcrouteError(code, message, field ? { field } : {});
-};
+const fail = refuse;
 
 /** Step 1: the operator registers the customer's tenant ID; it must be a tenant that enabled it. */
 export function registerTenantId(t: TenantData, operator: string, tenantId: string): PortalAccount {

@@ -4,14 +4,12 @@
  * Priorities are unique positions in one global route list, as Teams keeps them: inserting at
  * Priority N moves the routes at N and after down by one.
  */
-import { OcrouteError } from '../errors';
+import { refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
 import { normalizeNumber, getUser } from './directory';
 import { own, type TenantData, type UsagePolicy, type VoiceRoute } from './types';
 
-const fail = (code: string, message: string, field?: string): never => {
-  throw new OcrouteError(code, message, field ? { field } : {});
-};
+const fail = refuse;
 
 /** A multi-valued parameter: a plain list replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */
 export type ListChange = string[] | { add?: string[]; remove?: string[]; replace?: string[] };
