@@ -60,8 +60,10 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     // A misspelt field ("frm") must be an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  // No per-request lines at info: the hot path must not log every call (design.md).
-  app.addHook('onRoute', (r) => { r.logLevel = 'warn'; });
+  // No per-request lines at info: the hot path must not log every call (design.md); at debug
+  // and trace each request and response is logged, as ocroute.yaml says.
+  const perRequest = opts.logLevel === 'debug' || opts.logLevel === 'trace';
+  app.addHook('onRoute', (r) => { if (!perRequest) r.logLevel = 'warn'; });
   const metrics = createMetrics(engine, opts.calls, opts.register);
   const maxBatch = opts.maxBatch ?? 100_000;
 

@@ -16,11 +16,12 @@ export async function freePort(): Promise<number> {
 
 export interface RedisServer { port: number; url: string; stop(): Promise<void>; start(): Promise<void> }
 
-export async function startRedis(t: { teardown(fn: () => unknown): void }): Promise<RedisServer> {
+/** `password` sets requirepass; the url then carries it (redis://:password@...). */
+export async function startRedis(t: { teardown(fn: () => unknown): void }, password?: string): Promise<RedisServer> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = () => new Promise<void>((resolve, reject) => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5000);
     proc.stdout!.on('data', (b) => {
@@ -36,5 +37,5 @@ export async function startRedis(t: { teardown(fn: () => unknown): void }): Prom
   });
   await start();
   t.teardown(stop);
-  return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+  return { port, url: `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`, stop, start };
 }
