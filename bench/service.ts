@@ -11,12 +11,13 @@ export async function freePort(): Promise<number> {
 
 export interface Service { http: number; sip: number; proc: ChildProcess; stop(): Promise<void> }
 
-export async function startService(opts: { sip?: boolean } = {}): Promise<Service> {
+/** `nodeArgs` go before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR] to profile the service. */
+export async function startService(opts: { sip?: boolean; nodeArgs?: string[] } = {}): Promise<Service> {
   const root = path.join(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-bench-'));
   const [http, sip] = [await freePort(), await freePort()];
   fs.writeFileSync(path.join(dir, 'ocroute.yaml'), `tenant: ${path.join(root, 'routes')}\nhttp: { port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, port: ${sip} }\n`);
-  const proc = spawn(process.execPath, [path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (b) => { stderr += b; });
   for (let i = 0; ; i++) {

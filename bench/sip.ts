@@ -9,9 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { readSippStats } from '../sip/sipp-stats';
 import { printTable, writeResult } from './util';
+import { summarize } from './profile-summary';
 import { freePort, startService } from './service';
 
 const quick = process.argv.includes('--quick');
+/** --profile RATE: no grid; the edge runs under `--cpu-prof` while sipp offers RATE calls/s for 5 s. */
+const profileAt = process.argv.includes('--profile') ? Number(process.argv[process.argv.indexOf('--profile') + 1]) : 0;
 const RATES = quick ? [500, 1500, 3000] : [500, 1000, 2000, 3000, 4000, 5000];
 const SECONDS = 2;
 const SCENARIO = path.join(__dirname, '..', '..', 'sip', 'scenarios', 'uac-meeting.xml');
@@ -29,7 +32,27 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   });
 }
 
+const edgeCall = (port: number, rate: number, n: number) => sipp(['-sf', SCENARIO, '-key', 'to', '+442071234567', '-key', 'organizer', 'mary@contoso.com',
+  '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000', `127.0.0.1:${port}`]);
+
+/** Where the edge's time goes under sipp load: a CPU profile of `ocroute serve`, summarized. */
+async function profile(rate: number) {
+  const dir = path.join(__dirname, '..', '..', 'bench', 'results', 'profiles');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const svc = await startService({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const r = await edgeCall(svc.sip, rate, rate * 5);
+  await svc.stop(); // SIGTERM: the service exits and V8 writes the profile
+  const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!);
+  const s = summarize(file, 25);
+  console.log(`edge at ${rate} calls/s for 5 s: ${r.ok} ok, ${r.failed} failed; ${s.total} ms sampled in the service\n\nby area:`);
+  printTable(s.byArea);
+  console.log('\nby function (self time):');
+  printTable(s.byFunction);
+  console.log(`wrote ${writeResult('sip-profile', s.byFunction, { rate, ok: r.ok, failed: r.failed, byArea: s.byArea, profile: path.relative(process.cwd(), file) })}`);
+}
+
 async function main() {
+  if (profileAt) return profile(profileAt);
   const svc = await startService();
   const uasPort = await freePort();
   const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
@@ -39,7 +62,7 @@ async function main() {
   for (const rate of RATES) {
     const n = rate * SECONDS;
     const common = ['-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000'];
-    const e = await sipp(['-sf', SCENARIO, '-key', 'to', '+442071234567', '-key', 'organizer', 'mary@contoso.com', ...common, `127.0.0.1:${svc.sip}`]);
+    const e = await edgeCall(svc.sip, rate, n);
     const u = await sipp(['-sn', 'uac', ...common, `127.0.0.1:${uasPort}`]);
     if (e.failed === 0 && e.ok === n) bestEdge = rate;
     if (u.failed === 0 && u.ok === n) bestUas = rate;

@@ -48,6 +48,8 @@ export class DownstreamLeg {
 
   private readonly timeoutMs: number;
 
+  get callId(): string { return String(this.request.headers['call-id']); }
+
   start(ev: LegEvents): void {
     this.timer = setTimeout(() => this.finish(ev, { status: 504, reason: 'Downstream Timeout', headers: {} }), this.timeoutMs);
     this.stack.send(this.request, (rs: SipMessage) => {

@@ -1,11 +1,11 @@
 /** Prometheus metrics of the SIP edge: requests by method, responses by code, CDRs, calls. */
 import client from 'prom-client';
-import type { SipEdge } from './edge';
+import type { SipDriver } from './edge';
 import type { CdrSink } from '../src/cdr/sink';
 
 const METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS']);
 
-export function registerEdgeMetrics(register: client.Registry, edge: SipEdge, cdrs: CdrSink): void {
+export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, cdrs: CdrSink): void {
   const requests = new client.Counter({ name: 'ocroute_sip_requests_total', help: 'SIP requests received by method', labelNames: ['method'] as const, registers: [register] });
   const responses = new client.Counter({ name: 'ocroute_sip_responses_total', help: 'SIP responses sent by status code', labelNames: ['code'] as const, registers: [register] });
   new client.Gauge({ name: 'ocroute_sip_active_calls', help: 'SIP calls in progress on the edge', registers: [register], collect() { this.set(edge.activeCalls); } });

@@ -14,8 +14,9 @@ if (!hasPrometheus) console.error(`\n*** deploy-prometheus: ${NO_PROM}\n`);
 
 t.test('docker-compose.yml: the services, their files, and the settings they load', async (t) => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
-  t.same(Object.keys(compose.services).sort(), ['drachtio', 'grafana', 'ocroute', 'prometheus', 'redis']);
+  t.same(Object.keys(compose.services).sort(), ['drachtio', 'grafana', 'ocroute', 'ocroute-drachtio', 'prometheus', 'redis']);
   t.same(compose.services.drachtio.profiles, ['drachtio'], 'drachtio only with --profile drachtio');
+  t.same(compose.services['ocroute-drachtio'].profiles, ['drachtio']);
   for (const [name, svc] of Object.entries<{ volumes?: string[]; ports?: string[] }>(compose.services)) {
     for (const v of svc.volumes ?? []) {
       const src = v.split(':')[0];
@@ -26,6 +27,9 @@ t.test('docker-compose.yml: the services, their files, and the settings they loa
   const s = loadSettings(path.join(ROOT, 'deploy', 'ocroute.compose.yaml'));
   t.equal(s.tenant, path.join(ROOT, 'routes'));
   t.same(s.capacity, { backend: 'redis', url: 'redis://redis:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } });
+  const d = loadSettings(path.join(ROOT, compose.services['ocroute-drachtio'].command.at(-1)));
+  t.same([d.sip.driver, d.sip.drachtio], ['drachtio', { host: 'drachtio', port: 9022, secret: 'cymru' }], 'the drachtio profile uses the drachtio-srf driver');
+  t.same(d.capacity.url, s.capacity.url, 'and shares capacity through the same Redis');
   const prom = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus.yml'), 'utf8'));
   t.same(prom.scrape_configs[0].static_configs[0].targets, ['ocroute:8080']);
   t.match(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), /deploy\/ocroute\.compose\.yaml/);

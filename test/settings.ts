@@ -15,6 +15,7 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
     sip: {
       enabled: true, host: '127.0.0.1', port: 5060, udp: true, tcp: true, ackTimeoutMs: 32000, maxBytesHeaders: 16384, maxContentLength: 65536,
       allowedSources: ['127.0.0.0/8', '::1'], invitesPerSecondPerSource: 0, farEnd: { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30000, seed: 1 },
+      driver: 'embedded', drachtio: { host: '127.0.0.1', port: 9022, secret: 'cymru' },
     },
     cdr: { file: '' },
     store: { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000 },

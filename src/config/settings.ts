@@ -31,6 +31,9 @@ export interface Settings {
     farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
+    /** Which SIP stack carries the calls: the embedded `sip` package, or a drachtio-server via drachtio-srf. */
+    driver: 'embedded' | 'drachtio';
+    drachtio: { host: string; port: number; secret: string };
   };
   /** CDR JSON Lines file, relative to the settings file; empty keeps CDRs in memory only. */
   cdr: { file: string };
@@ -111,6 +114,15 @@ export const settingsSchema = {
             timeoutMs: { type: 'integer', minimum: 1, default: 8000 },
           },
         },
+        driver: { enum: ['embedded', 'drachtio'], default: 'embedded' },
+        drachtio: {
+          type: 'object', additionalProperties: false, default: {},
+          properties: {
+            host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 9022 },
+            secret: { type: 'string', minLength: 1, default: 'cymru' },
+          },
+        },
       },
     },
     cdr: {
@@ -158,6 +170,9 @@ export function parseSettings(src: string, file?: string): Settings {
       throw new OcrouteError('E_SCHEMA', `auth.tokens.${i}: a ${tk.role} token needs '${need}'`, { file, line: doc.lineOf(at), field: at.join('.') });
     }
   });
+  if (doc.data.sip.driver === 'drachtio' && doc.data.sip.downstream) {
+    throw new OcrouteError('E_SETTINGS', "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far end answers)", { file, line: doc.lineOf(['sip', 'downstream']), field: 'sip.downstream' });
+  }
   try {
     allowList(doc.data.sip.allowedSources);
   } catch (e) {

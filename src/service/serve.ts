@@ -16,7 +16,8 @@ import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
 import { allowList } from './allow-list';
 import { MinutesLedger } from '../billing/minutes';
-import { SipEdge } from '../../sip/edge';
+import { SipEdge, type SipDriver } from '../../sip/edge';
+import { DrachtioDriver } from '../../sip/drachtio';
 import { registerEdgeMetrics } from '../../sip/metrics';
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
@@ -51,13 +52,19 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const batch = new BatchPool(engine);
   const store = openStore(o.store, engine);
   const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
-  let edge: SipEdge | undefined;
+  let edge: SipDriver | undefined;
   if (o.sip.enabled) {
-    edge = new SipEdge(calls, cdrs, {
-      host: o.sip.host, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, farEnd: o.sip.farEnd, downstream: o.sip.downstream, log: app.log,
-      ackTimeoutMs: o.sip.ackTimeoutMs, maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
+    const flow = {
+      host: o.sip.host, farEnd: o.sip.farEnd, log: app.log, ackTimeoutMs: o.sip.ackTimeoutMs,
       allowedSources: allowList(o.sip.allowedSources), invitesPerSecondPerSource: o.sip.invitesPerSecondPerSource,
-    });
+    };
+    // One CallFlow either way; the driver is only the SIP stack underneath (sip/call-flow.ts).
+    edge = o.sip.driver === 'drachtio'
+      ? new DrachtioDriver(calls, cdrs, { ...flow, drachtio: o.sip.drachtio })
+      : new SipEdge(calls, cdrs, {
+        ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream,
+        maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
+      });
     registerEdgeMetrics(register, edge, cdrs);
   }
   const onHup = () => {
@@ -66,8 +73,9 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   };
   process.on('SIGHUP', onHup);
   const address = await app.listen({ host: o.http.host, port: o.http.port });
-  edge?.start();
-  app.log.info({ address, capacity: o.capacity.backend, sip: edge ? `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})` : 'off', cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
+  await edge?.start();
+  const sip = !edge ? 'off' : o.sip.driver === 'drachtio' ? `drachtio-server ${o.sip.drachtio.host}:${o.sip.drachtio.port}` : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
+  app.log.info({ address, capacity: o.capacity.backend, sip, cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
   const stop = async () => {
     process.off('SIGHUP', onHup);
     await edge?.stop();  // 503 to new calls, BYE to answered ones, CDRs written

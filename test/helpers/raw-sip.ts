@@ -1,5 +1,6 @@
 /** Raw SIP text for tests that must see exactly what went over the wire (no UAC stack in between). */
 import dgram from 'node:dgram';
+import net from 'node:net';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 
@@ -39,4 +40,30 @@ export async function rawUdp(t: { teardown(fn: () => unknown): void }, address =
   });
   await new Promise<void>((res) => sock.bind(0, address, () => res()));
   return { sock, finals, arrivedAt, send: (msg: string, port: number) => sock.send(msg, port, '127.0.0.1') };
+}
+
+/**
+ * One TCP connection from `address` that sends raw requests and keeps each final response by
+ * Call-ID with its arrival time. Unlike UDP nothing is lost, so a test can count every answer.
+ */
+export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: number, address = '127.0.0.1') {
+  const sock = net.connect({ port, host: '127.0.0.1', localAddress: address });
+  t.teardown(() => sock.destroy());
+  await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
+  const finals = new Map<string, string>();
+  const arrivedAt = new Map<string, number>();
+  let buf = '';
+  sock.on('data', (b) => {
+    buf += b.toString('latin1');
+    // Frame the stream as RFC 3261 18.3 says: headers up to the blank line, then Content-Length bytes.
+    for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
+      const length = Number(/^Content-Length:\s*(\d+)/im.exec(buf.slice(0, end))?.[1] ?? 0);
+      if (buf.length < end + 4 + length) break;
+      const text = buf.slice(0, end + 4 + length);
+      buf = buf.slice(end + 4 + length);
+      const callId = /^Call-ID:\s*(.+)$/im.exec(text)?.[1].trim();
+      if (callId && Number(text.slice(8, 11)) >= 200 && !finals.has(callId)) { finals.set(callId, text); arrivedAt.set(callId, performance.now()); }
+    }
+  });
+  return { sock, finals, arrivedAt, send: (msg: string) => sock.write(msg) };
 }

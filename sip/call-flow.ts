@@ -1,0 +1,254 @@
+/**
+ * The call logic every SIP driver shares (the embedded `sip` stack in edge.ts, drachtio-srf in
+ * drachtio.ts): who may call, per-source rates, routing and capacity through CallManager, the
+ * simulated far end or a downstream PSTN leg, the ACK timeout, hang-ups, draining, and the two
+ * CDRs per call. A driver turns its stack's requests into calls on this class and gives it a
+ * CallerLeg to answer through; nothing here knows how SIP goes over the wire.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { CallManager } from '../src/service/calls';
+import type { CdrSink, CdrOutcome } from '../src/cdr/sink';
+import type { Decision } from '../src/routing/types';
+import type { AllowList } from '../src/service/allow-list';
+import { cdrPair } from './call-record';
+import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage, type SipUri } from './contract';
+import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
+import type { LegEvents } from './downstream';
+
+/** The caller's side of one call, as a driver exposes it. */
+export interface CallerLeg {
+  /** The INVITE in the `sip` package's message shape (contract.ts reads it). */
+  readonly invite: SipMessage;
+  readonly callId: string;
+  readonly remote: { address: string; port: number; protocol: string };
+  /** Answer the INVITE: 100/180/183, 200 with SDP, or a final refusal. Headers by lower-case name. */
+  respond(status: number, reason: string, headers: Record<string, string>, sdp?: string): void;
+  /** Hang up an answered call (BYE); resolves on its answer or after timeoutMs, never rejects. */
+  hangUp(timeoutMs: number): Promise<void>;
+}
+
+/** B2BUA: the PSTN side as a real SIP call (downstream.ts for the embedded stack). */
+export interface PstnLeg {
+  readonly callId: string;
+  start(ev: LegEvents): void;
+  cancel(): void;
+  bye(): Promise<void>;
+  forget(): void;
+}
+export type PstnLegFactory = (to: string, callerId: string | null, correlationId: string, sdp: string) => PstnLeg;
+
+export interface CallFlowOptions {
+  /** Address written into the simulated far end's SDP. */
+  host: string;
+  farEnd?: Partial<FarEndOptions>;
+  /** RFC 3261 13.3.1.4: a 200 OK never ACKed ends the call with a BYE after this long (64*T1). */
+  ackTimeoutMs?: number;
+  /** INVITEs from other source addresses get 403 (IPs / CIDR ranges); absent: any source. */
+  allowedSources?: AllowList;
+  /** INVITEs per second from one source address; more get 503 + Retry-After. 0: no limit. */
+  invitesPerSecondPerSource?: number;
+  /** B2BUA mode: each routed call's PSTN leg goes here instead of the simulated far end. */
+  pstnLeg?: PstnLegFactory;
+  /** How long a hang-up waits for the other side's answer. */
+  byeTimeoutMs?: number;
+  log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
+}
+
+interface ActiveCall {
+  leg: CallerLeg;
+  decision: Decision;
+  correlationId: string;
+  start: number;
+  answer?: number;
+  state: 'proceeding' | 'answered';
+  timer?: NodeJS.Timeout;
+  /** Running from the 200 OK until its ACK (ackTimeoutMs). */
+  ackTimer?: NodeJS.Timeout;
+  pstn?: PstnLeg;
+}
+
+export class CallFlow extends EventEmitter<{ failure: [string] }> {
+  private readonly active = new Map<string, ActiveCall>();
+  /** B2BUA: PSTN leg Call-ID -> caller leg Call-ID, for hang-ups from the PSTN side. */
+  private readonly byPstnLeg = new Map<string, string>();
+  private readonly farEnd: FarEnd;
+  private readonly perSource?: RateLimiterMemory;
+  private readonly sdp: string;
+  private draining = false;
+
+  constructor(private readonly calls: CallManager, private readonly cdrs: CdrSink, readonly opts: CallFlowOptions) {
+    super();
+    this.farEnd = new FarEnd({ ...DEFAULT_FAR_END, ...opts.farEnd });
+    const rate = opts.invitesPerSecondPerSource ?? 0;
+    if (rate > 0) this.perSource = new RateLimiterMemory({ points: rate, duration: 1 });
+    this.sdp = ['v=0', `o=ocroute 1 1 IN IP4 ${opts.host}`, 's=ocroute', `c=IN IP4 ${opts.host}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+  }
+
+  get activeCalls(): number { return this.active.size; }
+
+  /** The correlation ID of a call in progress (a driver's BYE/CANCEL answers carry it). */
+  correlationOf(callId: string): string | undefined { return this.active.get(callId)?.correlationId; }
+
+  isPstnLeg(callId: string): boolean { return this.byPstnLeg.has(callId); }
+
+  /** A new INVITE (or a re-INVITE for a call in progress, answered with the same SDP). */
+  async invite(leg: CallerLeg, parseUri: (s: string) => SipUri): Promise<void> {
+    const existing = this.active.get(leg.callId);
+    if (existing) {
+      if (existing.state === 'answered') leg.respond(200, 'OK', { 'x-oc-correlation-id': existing.correlationId, 'content-type': 'application/sdp' }, this.sdp);
+      return;
+    }
+    const { address, protocol } = leg.remote;
+    if (this.opts.allowedSources && !this.opts.allowedSources.allows(address)) {
+      this.opts.log?.warn({ source: address, protocol }, 'INVITE from a source not allowed');
+      return leg.respond(403, 'Forbidden', { reason: reasonHeader(21, `source ${address} is not an allowed trunk`) });
+    }
+    if (this.perSource) {
+      try { await this.perSource.consume(address); } catch (r) {
+        const wait = Math.max(1, Math.ceil(((r as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000));
+        return leg.respond(503, 'Service Unavailable', { 'retry-after': String(wait), reason: reasonHeader(34, `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${address}`) });
+      }
+    }
+    const correlationId = randomUUID();
+    const cid = { 'x-oc-correlation-id': correlationId };
+    leg.respond(100, 'Trying', cid);
+    if (this.draining) return leg.respond(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
+    const call = callFromInvite(leg.invite, parseUri);
+    if (typeof call === 'string') return leg.respond(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
+    const started = await this.calls.start(call, correlationId);
+    if (!started.ok) {
+      const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision);
+      this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
+      return leg.respond(a.status, a.reason, { ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) });
+    }
+    const c: ActiveCall = { leg, decision: started.decision, correlationId, start: Date.now(), state: 'proceeding' };
+    this.active.set(leg.callId, c);
+    this.opts.log?.debug({ correlationId, sipCallId: leg.callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${protocol}:${address}:${leg.remote.port}` }, 'call routed');
+    if (this.opts.pstnLeg) return this.bridge(c, this.opts.pstnLeg);
+    const far = this.farEnd.decide();
+    leg.respond(180, 'Ringing', cid);
+    c.timer = setTimeout(() => {
+      c.timer = undefined;
+      if (this.active.get(leg.callId) !== c) return;
+      if (far.kind === 'answer') return this.answer(c);
+      leg.respond(far.status, far.reason, { ...cid, reason: reasonHeader(far.q850, `far end: ${far.reason}`) });
+      this.end(leg.callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status, `far end: ${far.reason}`);
+    }, far.afterMs);
+  }
+
+  private answer(c: ActiveCall): void {
+    c.state = 'answered';
+    c.answer = Date.now();
+    c.leg.respond(200, 'OK', { 'x-oc-correlation-id': c.correlationId, 'content-type': 'application/sdp' }, this.sdp);
+    c.ackTimer = setTimeout(() => {
+      c.ackTimer = undefined;
+      if (this.active.get(c.leg.callId) !== c) return;
+      // The caller never confirmed the answer: hang up rather than hold the slots for the lease.
+      void c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000).then(() => this.end(c.leg.callId, 'failed', 408, 'no ACK for the 200 OK'));
+    }, this.opts.ackTimeoutMs ?? 32_000);
+  }
+
+  ack(callId: string): void {
+    const c = this.active.get(callId);
+    if (c?.ackTimer) { clearTimeout(c.ackTimer); c.ackTimer = undefined; }
+  }
+
+  /** B2BUA: relay the PSTN leg's ringing and answer; its refusal ends the call. */
+  private bridge(c: ActiveCall, factory: PstnLegFactory): void {
+    const d = c.decision;
+    const cid = { 'x-oc-correlation-id': c.correlationId };
+    const to = d.target?.type === 'failsafe' ? d.target.id : d.to;
+    c.pstn = factory(to, d.callerId, c.correlationId, c.leg.invite.content || this.sdp);
+    this.byPstnLeg.set(c.pstn.callId, c.leg.callId);
+    c.pstn.start({
+      provisional: (status) => c.leg.respond(status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', cid),
+      final: (rs) => {
+        if (this.active.get(c.leg.callId) !== c) return;
+        const status = rs.status ?? 500;
+        if (status < 300) return this.answer(c);
+        const reason = `downstream: ${status} ${rs.reason ?? ''}`.trim();
+        c.leg.respond(status, rs.reason ?? 'Failed', { ...cid, reason: reasonHeader(status === 486 ? 17 : 38, reason) });
+        this.end(c.leg.callId, status === 486 ? 'busy' : status === 480 || status === 408 ? 'noAnswer' : 'failed', status, reason);
+      },
+    });
+  }
+
+  /** The caller hung up (BYE). False: no such call (the driver answers 481). */
+  bye(callId: string): boolean {
+    const c = this.active.get(callId);
+    if (!c) return false;
+    if (c.state !== 'answered') c.pstn?.cancel();
+    this.end(callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487, 'normal call clearing');
+    return true;
+  }
+
+  /** The PSTN side hung up (B2BUA): hang up the caller, write the CDRs. */
+  async pstnBye(pstnCallId: string): Promise<void> {
+    const c = this.active.get(this.byPstnLeg.get(pstnCallId) ?? '');
+    if (!c) return;
+    c.pstn?.forget();
+    if (c.state === 'answered') await c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000);
+    await this.finish(c.leg.callId, 'answered', 200, 'far end hung up');
+  }
+
+  /**
+   * The caller gave up while ringing (CANCEL). False: nothing to cancel (481). `respond487`
+   * false where the driver's stack has already answered the INVITE 487 itself (drachtio).
+   */
+  cancel(callId: string, respond487 = true): boolean {
+    const c = this.active.get(callId);
+    if (!c || c.state !== 'proceeding') return false;
+    if (respond487) c.leg.respond(487, 'Request Terminated', { 'x-oc-correlation-id': c.correlationId });
+    c.pstn?.cancel();
+    this.end(callId, 'cancelled', 487, 'caller cancelled');
+    return true;
+  }
+
+  /** A driver failed to handle a request for this call: log it, end that call, go on. */
+  fail(callId: string, e: Error): void {
+    this.emit('failure', e.message);
+    this.opts.log?.warn({ err: e.message, sipCallId: callId }, 'request failed in the SIP stack');
+    this.end(callId, 'failed', 500, `SIP stack error: ${e.message}`);
+  }
+
+  /** finish() from a timer or a request handler: a failure (e.g. Redis) is counted, never thrown. */
+  private end(callId: string, outcome: CdrOutcome, sipCode: number, reason: string): void {
+    this.finish(callId, outcome, sipCode, reason).catch((e: Error) => this.emit('failure', e.message));
+  }
+
+  /** End a call: free its slots, write both CDRs. */
+  private async finish(callId: string, outcome: CdrOutcome, sipCode: number, reason: string): Promise<void> {
+    const c = this.active.get(callId);
+    if (!c) return;
+    this.active.delete(callId);
+    if (c.timer) clearTimeout(c.timer);
+    if (c.ackTimer) clearTimeout(c.ackTimer);
+    if (c.pstn) {
+      this.byPstnLeg.delete(c.pstn.callId);
+      await c.pstn.bye(); // no-op unless the PSTN leg is up
+    }
+    await this.calls.end(c.correlationId);
+    for (const cdr of cdrPair(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason)) this.cdrs.write(cdr);
+  }
+
+  /**
+   * Graceful stop: refuse new calls (503), end ringing calls with 487 and answered ones with a
+   * BYE to the caller, write their CDRs.
+   */
+  async drain(byeTimeoutMs = 2000): Promise<void> {
+    this.draining = true;
+    const byes: Promise<void>[] = [];
+    for (const [callId, c] of [...this.active]) {
+      if (c.state === 'proceeding') {
+        c.leg.respond(487, 'Request Terminated', { 'x-oc-correlation-id': c.correlationId });
+        c.pstn?.cancel();
+        await this.finish(callId, 'cancelled', 487, 'ocroute shutting down');
+      } else {
+        byes.push(c.leg.hangUp(byeTimeoutMs).then(() => this.finish(callId, 'answered', 200, 'ocroute shutting down')));
+      }
+    }
+    await Promise.all(byes);
+  }
+}
