@@ -33,6 +33,7 @@ t.test('B2BUA: a downstream target that is gone fails the call fast (504) and fr
   const r = await invite(uac.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port });
   const ms = Date.now() - t0;
   t.ok(r.final.status! >= 500, `final ${r.final.status}`);
+  t.same(r.provisional.map((p) => p.status), [100], 'nothing else within 200 ms, so a 100 Trying went out (RFC 3261 17.2.1)');
   t.ok(ms < 2000, `answered in ${ms} ms, not after SIP's 32 s timer`);
   t.equal(calls.active, 0);
   t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id'])[1], { technology: 'Phone', outcome: 'failed' });

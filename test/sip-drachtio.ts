@@ -13,6 +13,7 @@ import { parseSettings } from '../src/config/settings';
 import { DrachtioDriver, type DrachtioOptions } from '../sip/drachtio';
 import { startDrachtioStandIn } from './helpers/drachtio-server';
 import { startService } from './helpers/service';
+import { buildServer } from '../src/http/server';
 import type { OcrouteError } from '../src/errors';
 
 async function setup(t: Tap.Test, opts: Partial<DrachtioOptions> = {}, secret = 'cymru') {
@@ -122,4 +123,14 @@ t.test('ocroute serve with sip.driver drachtio: a call through the stand-in, CDR
   t.same(body.cdrs?.map((c) => c.technology), ['Operator Connect', 'Phone'], 'both legs, one correlation ID');
   t.equal(await svc.metric('ocroute_sip_responses_total{code="200"}'), 2, 'metrics count the 200 OK for the INVITE and the BYE');
   t.notOk(svc.log().includes('svc-secret-1'), 'the drachtio secret is not logged');
+});
+
+t.test('/readyz says 503 until the SIP driver is up (drachtio: until its control connection is)', async (t) => {
+  let up = false;
+  const app = buildServer(new Engine(path.join(__dirname, '..', 'routes')), { logLevel: 'silent', ready: () => up });
+  t.teardown(() => app.close());
+  const before = await app.inject('/readyz');
+  t.same([before.statusCode, before.json()], [503, { ok: false, reason: 'starting' }]);
+  up = true;
+  t.equal((await app.inject('/readyz')).statusCode, 200);
 });

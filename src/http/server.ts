@@ -23,6 +23,8 @@ import { adminPlugin, type AdminOptions } from './admin';
 
 export interface HttpOptions {
   logLevel?: string;
+  /** /readyz says 503 until this returns true (serve: once the SIP driver is up). */
+  ready?: () => boolean;
   /** Largest request body accepted, bytes. */
   bodyLimit?: number;
   maxBatch?: number;
@@ -158,7 +160,10 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     if (opts.admin) void app.register(adminPlugin, opts.admin);
 
     app.get('/healthz', async () => ({ ok: true }));
-    app.get('/readyz', async () => ({ ok: true, version: engine.snapshot.version }));
+    app.get('/readyz', async (_req, reply) => {
+      if (opts.ready && !opts.ready()) return reply.code(503).send({ ok: false, reason: 'starting' });
+      return { ok: true, version: engine.snapshot.version };
+    });
     app.get('/metrics', async (_req, reply) => {
       reply.header('content-type', metrics.register.contentType);
       return metrics.register.metrics();

@@ -51,7 +51,8 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const register = new client.Registry();
   const batch = new BatchPool(engine);
   const store = openStore(o.store, engine);
-  const app = buildServer(engine, { logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
+  let started = false; // /readyz waits for the SIP driver (drachtio: its control connection)
+  const app = buildServer(engine, { ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
   let edge: SipDriver | undefined;
   if (o.sip.enabled) {
     const flow = {
@@ -74,6 +75,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   process.on('SIGHUP', onHup);
   const address = await app.listen({ host: o.http.host, port: o.http.port });
   await edge?.start();
+  started = true;
   const sip = !edge ? 'off' : o.sip.driver === 'drachtio' ? `drachtio-server ${o.sip.drachtio.host}:${o.sip.drachtio.port}` : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
   app.log.info({ address, capacity: o.capacity.backend, sip, cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
   const stop = async () => {

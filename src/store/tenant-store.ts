@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
 import { draftOf } from './draft';
+import { decodeNumbers, encodeNumbers } from './number-rows';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
@@ -99,7 +100,10 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
       this.db.prepare('DELETE FROM records WHERE tenant = ?').run(id);
       for (const [kind, map] of [['numbers', numbers], ['users', users]] as const) {
         const values = Object.values(map);
-        for (let i = 0; i * CHUNK < values.length; i++) ins.run(id, kind, i, JSON.stringify(values.slice(i * CHUNK, (i + 1) * CHUNK)));
+        for (let i = 0; i * CHUNK < values.length; i++) {
+          const chunk = values.slice(i * CHUNK, (i + 1) * CHUNK);
+          ins.run(id, kind, i, kind === 'numbers' ? encodeNumbers(chunk as PhoneNumber[]) : JSON.stringify(chunk));
+        }
       }
       this.db.prepare('INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, rest = excluded.rest').run(id, seq, JSON.stringify(rest));
     })();
@@ -112,7 +116,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
     const users: Record<string, User> = {};
     const rows = this.db.prepare('SELECT kind, data FROM records WHERE tenant = ? ORDER BY kind, chunk').raw().iterate(id) as Iterable<[string, string]>;
     for (const [kind, data] of rows) {
-      if (kind === 'numbers') for (const n of JSON.parse(data) as PhoneNumber[]) numbers[n.number] = n;
+      if (kind === 'numbers') decodeNumbers(data, (n) => { numbers[n.number] = n; });
       else for (const u of JSON.parse(data) as User[]) users[u.upn.toLowerCase()] = u;
     }
     // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.

@@ -1,17 +1,31 @@
 /** Start a private redis-server on a free loopback port for one test; stopped by teardown. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 export const NO_REDIS = 'SKIPPED LOUDLY: redis-server is not installed here; scripts/setup.sh (and so CI) installs it';
 
+/**
+ * A loopback port free for both TCP and UDP right now (the SIP edge binds both; a TCP-only
+ * check let a test collide with another test's UDP socket under parallel runs).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      }).on('error', reject);
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('freePort: no port free for both TCP and UDP in 20 tries');
 }
 
 export interface RedisServer { port: number; url: string; stop(): Promise<void>; start(): Promise<void> }
