@@ -70,7 +70,7 @@ interface ActiveCall {
 }
 
 /** How long an INVITE may go unanswered before a 100 Trying is due (RFC 3261 17.2.1). */
-export const TRYING_AFTER_MS = 200;
+const TRYING_AFTER_MS = 200;
 
 /**
  * RFC 3261 17.2.1: a 100 Trying is needed only when the TU will not answer within 200 ms.

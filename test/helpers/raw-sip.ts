@@ -23,23 +23,19 @@ export function valid(i: number, transport: 'UDP' | 'TCP', method: string, to: s
 }
 
 
-/**
- * A UDP socket (on `address`, any loopback one) that sends raw requests and keeps each final
- * response's text by Call-ID, with when it arrived (performance.now()).
- */
-export async function rawUdp(t: { teardown(fn: () => unknown): void }, address = '127.0.0.1') {
+/** A UDP socket that sends raw requests and keeps each final response's text by Call-ID. */
+export async function rawUdp(t: { teardown(fn: () => unknown): void }) {
   const sock = dgram.createSocket('udp4');
   t.teardown(() => sock.close());
   const finals = new Map<string, string>();
-  const arrivedAt = new Map<string, number>();
   sock.on('message', (m) => {
     const text = m.toString('latin1');
     const status = Number(text.slice(8, 11));
     const callId = /^Call-ID:\s*(.+)$/im.exec(text)?.[1].trim();
-    if (callId && status >= 200 && !finals.has(callId)) { finals.set(callId, text); arrivedAt.set(callId, performance.now()); }
+    if (callId && status >= 200) finals.set(callId, text);
   });
-  await new Promise<void>((res) => sock.bind(0, address, () => res()));
-  return { sock, finals, arrivedAt, send: (msg: string, port: number) => sock.send(msg, port, '127.0.0.1') };
+  await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
+  return { sock, finals, send: (msg: string, port: number) => sock.send(msg, port, '127.0.0.1') };
 }
 
 /**
