@@ -88,16 +88,22 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
         if (status < 200) return res.send(status, reason, { headers });
         finalSent = true;
         if (status >= 300) return res.send(status, reason, { headers });
-        dialog = this.srf!.createUAS(req, res, { localSdp: sdp ?? '', headers }).then((d) => {
-          d.on('ack', () => this.flow.ack(callId));
-          d.on('destroy', () => {
-            if (hangingUp) return;
-            this.emit('request', 'BYE');
-            this.emit('response', 200); // drachtio-srf's Dialog has answered the BYE itself
-            this.flow.bye(callId);
+        // The callback form, not the promise: drachtio-srf calls it synchronously as the dialog is
+        // created, so the listeners are on before an ACK and BYE read in the same TCP chunk are
+        // handled (with the promise they came a microtask late and the BYE was missed).
+        dialog = new Promise((resolve) => {
+          this.srf!.createUAS(req, res, { localSdp: sdp ?? '', headers }, (err: Error | null, d: Srf.Dialog) => {
+            if (err) { this.flow.fail(callId, err); return resolve(undefined); }
+            d.on('ack', () => this.flow.ack(callId));
+            d.on('destroy', () => {
+              if (hangingUp) return;
+              this.emit('request', 'BYE');
+              this.emit('response', 200); // drachtio-srf's Dialog has answered the BYE itself
+              this.flow.bye(callId);
+            });
+            resolve(d);
           });
-          return d;
-        }, (e: Error) => { this.flow.fail(callId, e); return undefined; });
+        });
       },
       hangUp: (timeoutMs) => new Promise<void>((resolve) => {
         hangingUp = true;
