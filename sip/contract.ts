@@ -57,6 +57,9 @@ export function answerForRefusal(r: Refusal): FinalAnswer {
     : { status: 503, reason: 'Service Unavailable', q850: 34, text: r.message };
 }
 
+/** The methods the edge answers, whichever driver carries them (Allow header). */
+export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+
 /** Reason: Q.850;cause=17;text="..." (quotes and backslashes escaped, one line). */
 export function reasonHeader(q850: number, text: string): string {
   return `Q.850;cause=${q850};text="${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')}"`;

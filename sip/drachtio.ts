@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink } from '../src/cdr/sink';
-import type { SipMessage } from './contract';
+import { ALLOW, type SipMessage } from './contract';
 import { CallFlow, type CallFlowOptions, type CallerLeg } from './call-flow';
 import type { EdgeEvents, SipDriver } from './edge';
 
@@ -22,7 +22,6 @@ export interface DrachtioOptions extends Omit<CallFlowOptions, 'pstnLeg'> {
 
 /** The headers contract.ts reads, copied from drachtio's request into the `sip` package's shape. */
 const CONTRACT_HEADERS = ['x-oc-kind', 'x-oc-organizer', 'x-oc-link-down'];
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 /** CallFlow names headers in lower case (the `sip` package's way); on the wire, as RFC 3261 writes them. */
 const CANONICAL: Record<string, string> = { 'x-oc-correlation-id': 'X-OC-Correlation-ID', reason: 'Reason', 'retry-after': 'Retry-After', 'content-type': 'Content-Type' };

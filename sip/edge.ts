@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import * as sip from 'sip';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink } from '../src/cdr/sink';
-import type { SipMessage } from './contract';
+import { ALLOW, type SipMessage } from './contract';
 import { CallFlow, type CallFlowOptions, type CallerLeg } from './call-flow';
 import { DownstreamLeg, type DownstreamTarget } from './downstream';
 
@@ -37,7 +37,6 @@ export interface SipDriver extends EventEmitter<EdgeEvents> {
   stop(byeTimeoutMs?: number): Promise<void>;
 }
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   private stack?: sip.Stack;
