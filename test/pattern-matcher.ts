@@ -60,3 +60,22 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
   }
   t.equal(mismatches, 0);
 });
+
+t.test('huge literal alternations: fan-out is capped, so 1,000 of them compile once, not 400 times', async (t) => {
+  // Found by a hostile-config probe: each pattern below split into 401 prefix sets, and the
+  // matcher compiled 401 RE2 sets of 1,000 two-kilobyte patterns (three minutes here).
+  const alts = Array.from({ length: 400 }, (_, i) => String(1000 + i)).join('|');
+  const patterns = Array.from({ length: 1000 }, (_, k) => `^\\+(${k}|${alts})$`);
+  const total = patterns.reduce((n, p) => n + p.length, 0);
+  const m = new PatternMatcher(patterns);
+  t.ok(m.compiledChars <= 3 * total, `compiled ${m.compiledChars} characters for ${total} of patterns`);
+  t.equal(m.first('+1200'), 0, 'all match +1200: the first wins');
+  t.equal(m.first('+999'), 999, 'only the last lists 999');
+  t.equal(m.first('+5'), 5);
+  t.equal(m.first('+99999'), -1);
+  // Short alternations still fan out (the index that keeps 10,000 routes fast).
+  const small = Array.from({ length: 600 }, (_, k) => `^\\+1(${200 + k}|${900 + k})\\d{7}$`);
+  const s = new PatternMatcher(small);
+  t.equal(s.compiledChars, 2 * small.reduce((n, p) => n + p.length, 0), 'two alternatives: two copies each');
+  t.equal(s.first('+19051234567'), 5);
+});

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OcrouteError } from '../errors';
+import { checkRoutingLimits } from '../routing/limits';
 import { emptyTenant, type TenantData } from '../tenant/types';
 import { runScript } from './ps1/run';
 import { loadTenantYaml } from './yaml';
@@ -42,6 +43,11 @@ export function loadConfigDir(dirPath: string): LoadedConfig {
     const p = path.join(dirPath, f);
     runScript(tenant, readText(p), p);
     files.push(p);
+  }
+  try {
+    checkRoutingLimits(tenant);
+  } catch (e) {
+    throw (e as OcrouteError).at({ file: dirPath });
   }
   return { tenant, files };
 }

@@ -13,6 +13,10 @@ type RE2Set = ReturnType<typeof RE2.Set>;
 
 /** Above this many distinct patterns, split by prefix instead of one set. */
 export const SINGLE_SET_MAX = 512;
+/** Most literal alternatives one pattern is split into (`^\+(1|44|33)` -> 3 sets). */
+export const MAX_FANOUT = 32;
+/** Pattern text compiled more than once may add at most this multiple of the whole list's. */
+const FANOUT_BUDGET = 2;
 
 interface Bucket {
   /** RE2 sets in entry order; each maps its own pattern index to the entries using it. */
@@ -27,6 +31,8 @@ interface TrieNode {
 
 export class PatternMatcher {
   readonly size: number;
+  /** Pattern text handed to RE2, copies included: what the fan-out budget bounds. */
+  readonly compiledChars: number = 0;
   private readonly root: TrieNode = { next: new Map() };
   private readonly scratch = Buffer.alloc(64);
   /** views[n] is scratch's first n bytes: writing scratch updates them, so no per-call Buffer. */
@@ -39,8 +45,17 @@ export class PatternMatcher {
     const max = opts.singleSetMax ?? SINGLE_SET_MAX;
     const distinct = new Set(patterns).size;
     const groups = new Map<string, number[]>();
+    // A pattern with N literal alternatives lands in N sets; a hostile config (1,000 patterns of
+    // 400 alternatives each) made that 400 compiles of 1,000 patterns: minutes. Copies beyond the
+    // originals are capped at FANOUT_BUDGET x their total length; past it, the common prefix.
+    let spare = FANOUT_BUDGET * patterns.reduce((n, p) => n + p.length, 0);
     patterns.forEach((p, idx) => {
-      const keys = distinct <= max ? [''] : literalPrefixes(p);
+      let keys = distinct <= max ? [''] : literalPrefixes(p);
+      if (keys.length > 1) {
+        const cost = (keys.length - 1) * p.length;
+        if (keys.length > MAX_FANOUT || cost > spare) keys = [commonPrefix(keys)];
+        else spare -= cost;
+      }
       for (const k of keys) {
         let g = groups.get(k);
         if (!g) groups.set(k, (g = []));
@@ -48,6 +63,7 @@ export class PatternMatcher {
       }
     });
     for (const [prefix, idxs] of groups) {
+      for (const idx of idxs) this.compiledChars += patterns[idx].length;
       let node = this.root;
       for (let i = 0; i < prefix.length; i++) {
         const code = prefix.charCodeAt(i);
@@ -110,6 +126,12 @@ export class PatternMatcher {
     if (number.length > this.scratch.length) return Buffer.from(number, 'latin1');
     return this.views[this.scratch.write(number, 0, 'latin1')];
   }
+}
+
+function commonPrefix(keys: string[]): string {
+  let p = keys[0];
+  for (const k of keys) while (!k.startsWith(p)) p = p.slice(0, -1);
+  return p;
 }
 
 function buildBucket(patterns: readonly string[], idxs: number[]): Bucket {

@@ -5,6 +5,7 @@
  */
 import { migratingNumbers, type Migration } from '../tenant/migration';
 import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
+import { checkRoutingLimits } from './limits';
 import { PatternMatcher } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -36,6 +37,7 @@ export interface Snapshot {
 let versions = 0;
 
 export function compileSnapshot(data: TenantData): Snapshot {
+  checkRoutingLimits(data);
   return {
     data,
     version: ++versions,

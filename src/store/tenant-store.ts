@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
+import { checkRoutingLimits } from '../routing/limits';
 import { draftOf } from './draft';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
@@ -72,6 +73,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
     let lastInsertRowid: number | bigint;
     try {
       result = runCommand(work.draft, command, args, ctx);
+      checkRoutingLimits(work.draft);
       ({ lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
         .run(id, ctx.now, JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs }), command, JSON.stringify(args)));
     } catch (e) {
