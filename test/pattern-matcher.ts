@@ -48,15 +48,22 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
   }
   patterns.splice(1400, 0, '\\d+');
   const naive = patterns.map((p) => new RegExp(p));
-  const single = new PatternMatcher(patterns.slice(0, 400));
-  const trie = new PatternMatcher(patterns, { singleSetMax: 0 });
+  const single = new PatternMatcher(patterns.slice(0, 400), { re2Only: true });
+  const trie = new PatternMatcher(patterns, { singleSetMax: 0, re2Only: true });
+  const mixed = new PatternMatcher(patterns);
+  const mixedTrie = new PatternMatcher(patterns, { singleSetMax: 0 });
+  t.equal(mixed.simpleCount, 1201, 'kinds 0, 1, 2 and 4 and \\d+ are simple; `cc area$` (a literal searched anywhere) goes to RE2');
   let mismatches = 0;
   for (let i = 0; i < 20000; i++) {
     const num = '+' + (1 + Math.floor(r() * 60)) + (200 + Math.floor(r() * 800)) + String(Math.floor(r() * 1e8)).padStart(7, '0').slice(0, 6 + (i % 3));
     const want = naive.findIndex((re) => re.test(num));
     const want400 = naive.slice(0, 400).findIndex((re) => re.test(num));
-    if (trie.first(num) !== want || single.first(num) !== want400) mismatches++;
-    if (i % 1000 === 0) t.same(trie.matches(num), naive.map((re, k) => (re.test(num) ? k : -1)).filter((k) => k >= 0));
+    if (trie.first(num) !== want || single.first(num) !== want400 || mixed.first(num) !== want || mixedTrie.first(num) !== want) mismatches++;
+    if (i % 1000 === 0) {
+      const all = naive.map((re, k) => (re.test(num) ? k : -1)).filter((k) => k >= 0);
+      t.same(trie.matches(num), all);
+      t.same(mixed.matches(num), all);
+    }
   }
   t.equal(mismatches, 0);
 });
@@ -67,7 +74,7 @@ t.test('huge literal alternations: fan-out is capped, so 1,000 of them compile o
   const alts = Array.from({ length: 400 }, (_, i) => String(1000 + i)).join('|');
   const patterns = Array.from({ length: 1000 }, (_, k) => `^\\+(${k}|${alts})$`);
   const total = patterns.reduce((n, p) => n + p.length, 0);
-  const m = new PatternMatcher(patterns);
+  const m = new PatternMatcher(patterns, { re2Only: true });
   t.ok(m.compiledChars <= 3 * total, `compiled ${m.compiledChars} characters for ${total} of patterns`);
   t.equal(m.first('+1200'), 0, 'all match +1200: the first wins');
   t.equal(m.first('+999'), 999, 'only the last lists 999');
@@ -75,7 +82,7 @@ t.test('huge literal alternations: fan-out is capped, so 1,000 of them compile o
   t.equal(m.first('+99999'), -1);
   // Short alternations still fan out (the index that keeps 10,000 routes fast).
   const small = Array.from({ length: 600 }, (_, k) => `^\\+1(${200 + k}|${900 + k})\\d{7}$`);
-  const s = new PatternMatcher(small);
+  const s = new PatternMatcher(small, { re2Only: true });
   t.equal(s.compiledChars, 2 * small.reduce((n, p) => n + p.length, 0), 'two alternatives: two copies each');
   t.equal(s.first('+19051234567'), 5);
 });

@@ -42,7 +42,7 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
   const policy = policyName ? s.acr.get(policyName) : undefined;
   if (policy) {
     d.policy = policy.identity;
-    step(d, 'info', `policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
+    if (d.trace) step(d, 'info', `policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
     const hit = firstUsable(policy, d, (e) => e.bridgeProblem);
     if (hit >= 0) {
       const e = policy.entries[hit];
@@ -81,7 +81,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const policy = policyName ? s.ovr.get(policyName) : undefined;
   if (policy) {
     d.policy = policy.identity;
-    step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
+    if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
     const hit = firstUsable(policy, d, (e) => (e.route.onlinePstnGatewayList.length ? undefined : 'route has no OnlinePstnGatewayList'));
     if (hit >= 0) {
       const e = policy.entries[hit];

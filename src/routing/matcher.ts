@@ -1,13 +1,71 @@
 /**
  * First-match over an ordered list of NumberPatterns, the routing hot path.
  *
- * Measured here: one RE2.Set.match costs ~1 us on a Buffer and ~2.5 us on a string, whatever
- * the set's size up to ~1,000 patterns, while a 10,000-pattern set does not compile at all. So:
- * small lists use one set; large lists are split by literal prefix into a trie of sets, and a
- * call asks only the sets on its number's path. Results are entry indexes in list order.
+ * Patterns of the simple form (a literal head and a digit count, see simple-pattern.ts) are
+ * answered from a prefix trie in JS. The rest go to RE2. Measured here: one RE2.Set.match costs
+ * ~1 us on a Buffer and ~2.5 us on a string, whatever the set's size up to ~1,000 patterns,
+ * while a 10,000-pattern set does not compile at all. So: small lists use one set; large lists
+ * are split by literal prefix into a trie of sets, and a call asks only the sets on its number's
+ * path. Results are entry indexes in list order.
  */
 import RE2 from 're2';
 import { literalPrefixes } from './pattern';
+import { SimpleIndex, parseSimple } from './simple-pattern';
+
+export interface MatcherOptions {
+  singleSetMax?: number;
+  /** Send every pattern to RE2 (tests and the benchmark's comparison). */
+  re2Only?: boolean;
+}
+
+export class PatternMatcher {
+  readonly size: number;
+  private readonly simple = new SimpleIndex();
+  private readonly re2?: Re2Matcher;
+  /** Entry index of each pattern given to RE2, ascending. */
+  private readonly re2Entries: number[] = [];
+
+  constructor(patterns: readonly string[], opts: MatcherOptions = {}) {
+    this.size = patterns.length;
+    const rest: string[] = [];
+    patterns.forEach((p, idx) => {
+      const simple = opts.re2Only ? undefined : parseSimple(p);
+      if (simple) this.simple.add(idx, simple);
+      else { rest.push(p); this.re2Entries.push(idx); }
+    });
+    if (rest.length) this.re2 = new Re2Matcher(rest, opts);
+  }
+
+  /** Patterns answered without RE2. */
+  get simpleCount(): number { return this.simple.size; }
+  /** Pattern text handed to RE2, copies included: what the fan-out budget bounds. */
+  get compiledChars(): number { return this.re2?.compiledChars ?? 0; }
+
+  /** Index of the first matching entry, or -1. RE2 is asked only if it could beat the simple index. */
+  first(number: string): number {
+    const best = this.simple.first(number, this.size);
+    if (this.re2) {
+      const ids = this.re2Entries;
+      // RE2 may only return entries below `best`: count its patterns before it.
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (ids[mid] < best) lo = mid + 1; else hi = mid; }
+      if (lo > 0) {
+        const hit = this.re2.first(number, lo);
+        if (hit >= 0) return ids[hit];
+      }
+    }
+    return best < this.size ? best : -1;
+  }
+
+  /** Entry indexes whose pattern matches `number`, ascending. */
+  matches(number: string): number[] {
+    const out: number[] = [];
+    this.simple.matches(number, out);
+    if (this.re2) for (const k of this.re2.matches(number)) out.push(this.re2Entries[k]);
+    return out.sort((a, b) => a - b);
+  }
+}
 
 type RE2Set = ReturnType<typeof RE2.Set>;
 
@@ -29,7 +87,8 @@ interface TrieNode {
   bucket?: Bucket;
 }
 
-export class PatternMatcher {
+/** RE2 sets over the patterns the simple index cannot answer; indexes are local to them. */
+export class Re2Matcher {
   readonly size: number;
   /** Pattern text handed to RE2, copies included: what the fan-out budget bounds. */
   readonly compiledChars: number = 0;
@@ -90,11 +149,11 @@ export class PatternMatcher {
   }
 
   /**
-   * Index of the first matching entry, or -1. The buckets on the number's path are asked in
+   * Index of the first matching entry below `below`, or -1. The buckets on the number's path are asked in
    * order of their first entry, and asking stops once no bucket left can beat the best match:
    * usually one RE2 call even when a catch-all sits at the root.
    */
-  first(number: string): number {
+  first(number: string, below = Infinity): number {
     const path = this.onPath;
     path.length = 0;
     let node: TrieNode | undefined = this.root;
@@ -109,14 +168,15 @@ export class PatternMatcher {
       if (i >= number.length) break;
       node = node.next.get(number.charCodeAt(i));
     }
-    if (path.length === 0) return -1;
+    if (path.length === 0 || path[0].minEntry >= below) return -1;
     const input = this.toBuffer(number);
     let best = -1;
     for (let k = 0; k < path.length; k++) {
       const b = path[k];
-      if (best >= 0 && b.minEntry >= best) break;
+      const limit = best >= 0 ? best : below;
+      if (b.minEntry >= limit) break;
       const hit = firstIn(b, input, best);
-      if (hit >= 0 && (best < 0 || hit < best)) best = hit;
+      if (hit >= 0 && hit < limit) best = hit;
     }
     return best;
   }

@@ -6,7 +6,7 @@
 import { migratingNumbers, type Migration } from '../tenant/migration';
 import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { checkRoutingLimits } from './limits';
-import { PatternMatcher } from './matcher';
+import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
 export interface RouteEntry {
@@ -36,19 +36,20 @@ export interface Snapshot {
 
 let versions = 0;
 
-export function compileSnapshot(data: TenantData): Snapshot {
+/** `matcher` options are for benchmarks comparing matcher strategies; the service uses none. */
+export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}): Snapshot {
   checkRoutingLimits(data);
   return {
     data,
     version: ++versions,
     compiledAt: Date.now(),
-    acr: compilePolicies(data, data.audioConferencingRoutingPolicies),
-    ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies),
+    acr: compilePolicies(data, data.audioConferencingRoutingPolicies, matcher),
+    ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher),
     migrating: migratingNumbers(data),
   };
 }
 
-function compilePolicies(data: TenantData, policies: Record<string, UsagePolicy>): Map<string, CompiledPolicy> {
+function compilePolicies(data: TenantData, policies: Record<string, UsagePolicy>, opts: MatcherOptions): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
   // Policies listing the same usages share one matcher: compile each distinct list once.
@@ -61,7 +62,7 @@ function compilePolicies(data: TenantData, policies: Record<string, UsagePolicy>
       for (const usage of policy.onlinePstnUsages) {
         for (const route of byUsage.get(usage) ?? []) entries.push(entryFor(data, usage, route));
       }
-      c = { entries, matcher: new PatternMatcher(entries.map((e) => e.route.numberPattern)) };
+      c = { entries, matcher: new PatternMatcher(entries.map((e) => e.route.numberPattern), opts) };
       shared.set(key, c);
     }
     out.set(policy.identity, { identity: policy.identity, policy, ...c });
