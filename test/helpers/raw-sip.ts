@@ -35,15 +35,15 @@ export async function rawUdp(t: { teardown(fn: () => unknown): void }) {
     if (callId && status >= 200) finals.set(callId, text);
   });
   await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
-  return { sock, finals, send: (msg: string, port: number) => sock.send(msg, port, '127.0.0.1') };
+  return { sock, finals, send: (msg: string, port: number, host = '127.0.0.1') => sock.send(msg, port, host) };
 }
 
 /**
  * One TCP connection from `address` that sends raw requests and keeps each final response by
  * Call-ID with its arrival time. Unlike UDP nothing is lost, so a test can count every answer.
  */
-export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: number, address = '127.0.0.1') {
-  const sock = net.connect({ port, host: '127.0.0.1', localAddress: address });
+export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: number, address = '127.0.0.1', host = '127.0.0.1') {
+  const sock = net.connect({ port, host, localAddress: address });
   t.teardown(() => sock.destroy());
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
   const finals = new Map<string, string>();
