@@ -23,12 +23,12 @@ async function main(): Promise<void> {
   const engine = Engine.fromTenant(buildTenant(1000).t);
   const calls: Call[] = dialed('uniform', CALLS).map((to) => ({ kind: 'meeting', from: 'org@bench.test', to }));
   let bytes = 0;
-  const sink = (texts: string[]) => { for (const s of texts) bytes += s.length; };
+  const sink = (chunks: Uint8Array[]) => { for (const c of chunks) bytes += c.length; };
 
   const inProcess: number[] = [];
   for (let k = 0; k < RUNS; k++) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls.length; i += BATCH) sink([renderChunk(engine.snapshot, calls.slice(i, i + BATCH), '\n').text]);
+    for (let i = 0; i < calls.length; i += BATCH) sink([renderChunk(engine.snapshot, calls.slice(i, i + BATCH), '\n').bytes]);
     inProcess.push(calls.length / (Number(process.hrtime.bigint() - t0) / 1e9));
   }
   const base = median(inProcess);

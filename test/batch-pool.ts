@@ -6,6 +6,7 @@ import { Engine } from '../src/service/engine';
 import { BatchPool } from '../src/service/batch-pool';
 import type { Call } from '../src/routing/types';
 import { createMetrics } from '../src/service/metrics';
+import { renderChunk } from '../src/service/batch-worker';
 
 const ROUTES = path.join(__dirname, '..', 'routes');
 const CALLS: Call[] = [
@@ -52,8 +53,24 @@ t.test('one worker still routes off the main thread; text comes back as JSON Lin
   const { chunks, tally, count } = await pool.routeText(calls, '\n');
   t.equal(count, 600);
   t.equal(chunks.length, 1, 'one worker, one chunk');
-  const lines = chunks[0].split('\n');
+  const lines = chunks[0].toString('utf8').split('\n');
   t.equal(lines.length, 600);
   t.same(lines.map((l) => JSON.parse(l)), calls.map((c) => engine.route(c, { trace: false })));
   t.equal(Object.values(tally).reduce((a, b) => a + b, 0), 600);
+});
+
+t.test('rendered bytes are UTF-8 JSON, whatever the text and however long a decision is', async (t) => {
+  const engine = new Engine(ROUTES);
+  // Non-ASCII (2-, 3- and 4-byte UTF-8) and a decision far longer than the buffer's first guess.
+  const calls: Call[] = [
+    { kind: 'meeting', from: 'zoë@contoso.com', to: '+442071234567' },
+    { kind: 'meeting', from: '会議@contoso.com', to: '+442071234567' },
+    { kind: 'meeting', from: `${'🎧'.repeat(3000)}@contoso.com`, to: '+442071234567' },
+    ...CALLS,
+  ];
+  const { bytes, count } = renderChunk(engine.snapshot, calls, '\n');
+  t.equal(count, calls.length);
+  const lines = Buffer.from(bytes).toString('utf8').split('\n');
+  t.same(lines.map((l) => JSON.parse(l)), calls.map((c) => engine.route(c, { trace: false })));
+  t.match(lines[1], /会議@contoso.com/);
 });

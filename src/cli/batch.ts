@@ -51,8 +51,9 @@ export async function runBatch(o: { config: string; file: string; out?: string; 
         const outcome = key.slice(0, key.indexOf('\u0000'));
         counts[outcome] = (counts[outcome] ?? 0) + n;
       }
-      for (const text of chunks) {
-        if (out && !out.write(text + '\n')) await new Promise((r) => out.once('drain', r));
+      for (const bytes of chunks) {
+        out?.write(bytes);
+        if (out && !out.write('\n')) await new Promise((r) => out.once('drain', r));
       }
       const done = Math.min(i + chunk, calls.length);
       bar?.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - t0) / 1000)) });

@@ -42,6 +42,9 @@ export interface HttpOptions {
   rateLimit?: { max: number; windowMs: number };
 }
 
+/** Between the pool's chunks in a batch response body. */
+const COMMA = Buffer.from(',');
+
 const callSchema = {
   type: 'object',
   additionalProperties: false,
@@ -116,7 +119,10 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       if (!opts.batch) return { decisions: req.body.calls.map((c) => engine.route(c, { trace: false })) };
       // The pool hands back decisions already rendered as JSON: send that text as it is.
       const { chunks } = await opts.batch.routeText(req.body.calls, ',');
-      return reply.type('application/json; charset=utf-8').serializer((p: string) => p).send(`{"decisions":[${chunks.join(',')}]}`);
+      const parts: Uint8Array[] = [Buffer.from('{"decisions":[')];
+      chunks.forEach((c, i) => { if (i) parts.push(COMMA); parts.push(c); });
+      parts.push(Buffer.from(']}'));
+      return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
     });
 
     const calls = opts.calls;

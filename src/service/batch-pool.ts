@@ -3,9 +3,9 @@
  * once per snapshot version from a JSON file written here on first use of that version, so
  * workers and the main thread always route on the same configuration.
  *
- * The primary API is text (`routeText`): workers render decisions as JSON and the main thread
- * writes that text straight to a file or an HTTP body without parsing it (see batch-worker.ts
- * for why). `route` parses it back for callers that want objects.
+ * The primary API is text (`routeText`): workers render decisions as JSON bytes and the main
+ * thread writes them straight to a file or an HTTP body without parsing them (see
+ * batch-worker.ts for why). `route` parses it back for callers that want objects.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,8 +23,8 @@ export interface BatchPoolOptions {
 }
 
 export interface BatchText {
-  /** One JSON text per chunk, decisions joined by `sep`, in call order. */
-  chunks: string[];
+  /** One UTF-8 JSON text per chunk, decisions joined by `sep`, in call order. */
+  chunks: Buffer[];
   tally: Tally;
   count: number;
 }
@@ -68,12 +68,14 @@ export class BatchPool {
       for (const [k, n] of Object.entries(p.tally)) tally[k] = (tally[k] ?? 0) + n;
       this.engine.emit('batch', p.tally, p.count, p.seconds);
     }
-    return { chunks: parts.filter((p) => p.count > 0).map((p) => p.text), tally, count: calls.length };
+    // A moved buffer arrives as a plain Uint8Array: view it as a Buffer (no copy).
+    const chunks = parts.filter((p) => p.count > 0).map((p) => Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength));
+    return { chunks, tally, count: calls.length };
   }
 
   async route(calls: Call[]): Promise<Decision[]> {
     const { chunks } = await this.routeText(calls, ',');
-    return JSON.parse(`[${chunks.join(',')}]`) as Decision[];
+    return JSON.parse(`[${chunks.map((c) => c.toString('utf8')).join(',')}]`) as Decision[];
   }
 
   private snapshotFile(version: number, data: unknown): string {

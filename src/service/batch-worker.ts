@@ -4,10 +4,15 @@
  *
  * Decisions come back as one JSON text per chunk plus a tally, not as objects: structured-
  * cloning thousands of Decision objects back to the main thread cost more than routing them
- * (54k calls/s through 2 workers vs 400k in-process), while one string is a single copy and
- * the consumers (JSON Lines file, HTTP JSON body) want text anyway.
+ * (54k calls/s through 2 workers vs 400k in-process), while one buffer is moved, not copied,
+ * and the consumers (JSON Lines file, HTTP JSON body) want bytes anyway.
+ *
+ * Each decision's JSON is written into one growing buffer as soon as it is made. Keeping the
+ * 20,000 strings of a chunk alive until a join made the young-generation GC copy them: 45% of
+ * the time in a profile, and 2.2x slower than writing them away at once.
  */
 import fs from 'node:fs';
+import { Piscina } from 'piscina';
 import { decide } from '../routing/decide';
 import { compileSnapshot, type Snapshot } from '../routing/snapshot';
 import type { Call, Decision } from '../routing/types';
@@ -17,22 +22,36 @@ export interface BatchTask { file: string; version: number; calls: Call[]; sep: 
 
 /** How many decisions share one outcome, kind, operator and route: what the metrics count. */
 export type Tally = Record<string, number>;
-export interface ChunkResult { text: string; tally: Tally; count: number; seconds: number }
+export interface ChunkResult {
+  /** UTF-8 JSON of each decision, joined by the separator, in call order. */
+  bytes: Uint8Array;
+  tally: Tally;
+  count: number;
+  seconds: number;
+}
 
 export const tallyKey = (d: Decision): string => `${d.outcome}\u0000${d.kind}\u0000${d.operator ?? 'none'}\u0000${d.route ?? 'none'}`;
 
 /** Route calls and render them as JSON joined by `sep`: shared by workers and the in-process path. */
 export function renderChunk(snap: Snapshot, calls: Call[], sep: string): ChunkResult {
   const t0 = process.hrtime.bigint();
-  const parts = new Array<string>(calls.length);
   const tally: Tally = {};
+  let buf = Buffer.allocUnsafe(Math.max(1024, calls.length * 640));
+  let end = 0;
   for (let i = 0; i < calls.length; i++) {
     const d = decide(snap, calls[i], { trace: false });
     const k = tallyKey(d);
     tally[k] = (tally[k] ?? 0) + 1;
-    parts[i] = stringifyDecision(d);
+    const json = (i > 0 ? sep : '') + stringifyDecision(d);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: grow before a write could be cut short.
+    if (end + json.length * 3 > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, end + json.length * 3));
+      buf.copy(bigger, 0, 0, end);
+      buf = bigger;
+    }
+    end += buf.write(json, end);
   }
-  return { text: parts.join(sep), tally, count: calls.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  return { bytes: buf.subarray(0, end), tally, count: calls.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
 let cached: { version: number; snapshot: Snapshot } | undefined;
@@ -41,5 +60,10 @@ export default function routeChunk(task: BatchTask): ChunkResult {
   if (!cached || cached.version !== task.version) {
     cached = { version: task.version, snapshot: compileSnapshot(JSON.parse(fs.readFileSync(task.file, 'utf8'))) };
   }
-  return renderChunk(cached.snapshot, task.calls, task.sep);
+  const result = renderChunk(cached.snapshot, task.calls, task.sep);
+  // Move the buffer to the main thread instead of copying it (piscina's Transferable protocol).
+  return Piscina.move({
+    get [Piscina.transferableSymbol]() { return result.bytes.buffer; },
+    get [Piscina.valueSymbol]() { return result; },
+  } as never) as unknown as ChunkResult;
 }
