@@ -50,8 +50,8 @@ export function checkRoutingLimits(t: TenantData): void {
       if (seen.has(key)) continue;
       seen.add(key);
       for (const u of p.onlinePstnUsages) {
-        entries += perUsage.get(u)?.entries ?? 0;
-        text += perUsage.get(u)?.text ?? 0;
+        const c = perUsage.get(u);
+        if (c) { entries += c.entries; text += c.text; }
       }
       const over = entries > MAX_ROUTE_ENTRIES
         ? `${fmt(entries)} (usage, voice route) entries; the limit is ${fmt(MAX_ROUTE_ENTRIES)}`

@@ -88,7 +88,7 @@ interface TrieNode {
 }
 
 /** RE2 sets over the patterns the simple index cannot answer; indexes are local to them. */
-export class Re2Matcher {
+class Re2Matcher {
   readonly size: number;
   /** Pattern text handed to RE2, copies included: what the fan-out budget bounds. */
   readonly compiledChars: number = 0;
@@ -149,9 +149,9 @@ export class Re2Matcher {
   }
 
   /**
-   * Index of the first matching entry below `below`, or -1. The buckets on the number's path are asked in
-   * order of their first entry, and asking stops once no bucket left can beat the best match:
-   * usually one RE2 call even when a catch-all sits at the root.
+   * Index of the first matching entry below `below`, or -1. The buckets on the number's path
+   * are asked in order of their first entry, and asking stops once no bucket left can beat the
+   * best match: usually one RE2 call even when a catch-all sits at the root.
    */
   first(number: string, below = Infinity): number {
     const path = this.onPath;
