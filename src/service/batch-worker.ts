@@ -36,7 +36,8 @@ export const tallyKey = (d: Decision): string => `${d.outcome}\u0000${d.kind}\u0
 export function renderChunk(snap: Snapshot, calls: Call[], sep: string): ChunkResult {
   const t0 = process.hrtime.bigint();
   const tally: Tally = {};
-  let buf = Buffer.allocUnsafe(Math.max(1024, calls.length * 640));
+  // Never a slice of Buffer's shared pool: this buffer's whole ArrayBuffer is moved to the main thread.
+  let buf = Buffer.allocUnsafeSlow(Math.max(1024, calls.length * 640));
   let end = 0;
   for (let i = 0; i < calls.length; i++) {
     const d = decide(snap, calls[i], { trace: false });
@@ -45,7 +46,7 @@ export function renderChunk(snap: Snapshot, calls: Call[], sep: string): ChunkRe
     const json = (i > 0 ? sep : '') + stringifyDecision(d);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: grow before a write could be cut short.
     if (end + json.length * 3 > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, end + json.length * 3));
+      const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, end + json.length * 3));
       buf.copy(bigger, 0, 0, end);
       buf = bigger;
     }
