@@ -27,6 +27,8 @@ export interface CallerLeg {
   respond(status: number, reason: string, headers: Record<string, string>, sdp?: string): void;
   /** Hang up an answered call (BYE); resolves on its answer or after timeoutMs, never rejects. */
   hangUp(timeoutMs: number): Promise<void>;
+  /** The call is over (its CDRs are written): the driver may forget its dialog. */
+  ended?(): void;
 }
 
 /** B2BUA: the PSTN side as a real SIP call (downstream.ts for the embedded stack). */
@@ -53,8 +55,16 @@ export interface CallFlowOptions {
   pstnLeg?: PstnLegFactory;
   /** How long a hang-up waits for the other side's answer. */
   byeTimeoutMs?: number;
+  /**
+   * Refusals to sources outside this list say only 404, with no text that tells an unknown
+   * number from an unassigned or barred one (a scanner cannot map the inventory). Absent: off.
+   */
+  inventoryPrivacy?: { trusted: AllowList };
   log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
+
+/** An INVITE between its arrival and its routing answer (the capacity store may be slow). */
+interface PendingCall { leg: CallerLeg; correlationId: string; start: number; cancelled: boolean }
 
 interface ActiveCall {
   leg: CallerLeg;
@@ -91,6 +101,8 @@ function withTrying(leg: CallerLeg, headers: Record<string, string>): CallerLeg 
 
 export class CallFlow extends EventEmitter<{ failure: [string] }> {
   private readonly active = new Map<string, ActiveCall>();
+  /** Registered before the first await, so a CANCEL at any moment finds the call. */
+  private readonly pending = new Map<string, PendingCall>();
   /** B2BUA: PSTN leg Call-ID -> caller leg Call-ID, for hang-ups from the PSTN side. */
   private readonly byPstnLeg = new Map<string, string>();
   private readonly farEnd: FarEnd;
@@ -113,38 +125,80 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
 
   isPstnLeg(callId: string): boolean { return this.byPstnLeg.has(callId); }
 
-  /** A new INVITE (or a re-INVITE for a call in progress, answered with the same SDP). */
+  /** The SDP an answered call's re-INVITE is answered with; undefined for no such call. */
+  sdpOf(callId: string): string | undefined { return this.active.get(callId)?.state === 'answered' ? this.sdp : undefined; }
+
+  /**
+   * A new INVITE (or a re-INVITE for a call in progress, answered with the same SDP). Every
+   * INVITE gets exactly one final answer: a failure anywhere below answers 500.
+   */
   async invite(leg: CallerLeg, parseUri: (s: string) => SipUri): Promise<void> {
     const existing = this.active.get(leg.callId);
     if (existing) {
       if (existing.state === 'answered') leg.respond(200, 'OK', { 'x-oc-correlation-id': existing.correlationId, 'content-type': 'application/sdp' }, this.sdp);
       return;
     }
+    if (this.pending.has(leg.callId)) return; // the driver answers a merged request (482) itself
+    const p: PendingCall = { leg, correlationId: randomUUID(), start: Date.now(), cancelled: false };
+    this.pending.set(leg.callId, p);
+    try {
+      await this.route(p, parseUri);
+    } catch (e) {
+      this.emit('failure', (e as Error).message);
+      this.opts.log?.warn({ err: (e as Error).message, sipCallId: leg.callId }, 'INVITE failed; answered 500');
+      const answer500 = { 'x-oc-correlation-id': p.correlationId, reason: reasonHeader(41, 'internal error') };
+      const c = this.active.get(leg.callId);
+      if (c?.state === 'proceeding') {
+        c.leg.respond(500, 'Server Internal Error', answer500);
+        this.end(leg.callId, 'failed', 500, `internal error: ${(e as Error).message}`);
+      } else if (!c && !p.cancelled) {
+        p.leg.respond(500, 'Server Internal Error', answer500);
+        leg.ended?.();
+      }
+    } finally {
+      if (this.pending.get(leg.callId) === p) this.pending.delete(leg.callId);
+    }
+  }
+
+  private async route(p: PendingCall, parseUri: (s: string) => SipUri): Promise<void> {
+    let leg = p.leg;
     const { address, protocol } = leg.remote;
+    const refuse = (status: number, reason: string, h: Record<string, string>) => { leg.respond(status, reason, h); leg.ended?.(); };
     if (this.opts.allowedSources && !this.opts.allowedSources.allows(address)) {
       this.opts.log?.warn({ source: address, protocol }, 'INVITE from a source not allowed');
-      return leg.respond(403, 'Forbidden', { reason: reasonHeader(21, `source ${address} is not an allowed trunk`) });
+      return refuse(403, 'Forbidden', { reason: reasonHeader(21, `source ${address} is not an allowed trunk`) });
     }
     if (this.perSource) {
       try { await this.perSource.consume(address); } catch (r) {
+        if (p.cancelled) return;
         const wait = Math.max(1, Math.ceil(((r as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000));
-        return leg.respond(503, 'Service Unavailable', { 'retry-after': String(wait), reason: reasonHeader(34, `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${address}`) });
+        return refuse(503, 'Service Unavailable', { 'retry-after': String(wait), reason: reasonHeader(34, `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${address}`) });
       }
+      if (p.cancelled) return;
     }
-    const correlationId = randomUUID();
+    const correlationId = p.correlationId;
     const cid = { 'x-oc-correlation-id': correlationId };
-    leg = withTrying(leg, cid);
-    if (this.draining) return leg.respond(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
+    leg = p.leg = withTrying(leg, cid);
+    if (this.draining) return refuse(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
     const call = callFromInvite(leg.invite, parseUri);
-    if (typeof call === 'string') return leg.respond(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
+    if (typeof call === 'string') return refuse(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
     const started = await this.calls.start(call, correlationId);
-    if (!started.ok) {
-      const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision);
-      this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
-      return leg.respond(a.status, a.reason, { ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) });
+    if (p.cancelled) {
+      // CANCEL came while routing/capacity was awaited: 487 went out then; give back the slot now.
+      if (started.ok) {
+        await this.calls.end(correlationId);
+        this.writeCdrs(started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, 'cancelled', 487, 'caller cancelled');
+      }
+      return;
     }
-    const c: ActiveCall = { leg, decision: started.decision, correlationId, start: Date.now(), state: 'proceeding' };
+    if (!started.ok) {
+      const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision, this.isPrivate(address));
+      this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
+      return refuse(a.status, a.reason, { ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) });
+    }
+    const c: ActiveCall = { leg, decision: started.decision, correlationId, start: p.start, state: 'proceeding' };
     this.active.set(leg.callId, c);
+    this.pending.delete(leg.callId);
     this.opts.log?.debug({ correlationId, sipCallId: leg.callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${protocol}:${address}:${leg.remote.port}` }, 'call routed');
     if (this.opts.pstnLeg) return this.bridge(c, this.opts.pstnLeg);
     const far = this.farEnd.decide();
@@ -156,6 +210,12 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       leg.respond(far.status, far.reason, { ...cid, reason: reasonHeader(far.q850, `far end: ${far.reason}`) });
       this.end(leg.callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status, `far end: ${far.reason}`);
     }, far.afterMs);
+  }
+
+  /** Inventory privacy applies to this source (it is not a trusted one). */
+  private isPrivate(address: string): boolean {
+    const p = this.opts.inventoryPrivacy;
+    return !!p && !p.trusted.allows(address);
   }
 
   private answer(c: ActiveCall): void {
@@ -218,6 +278,13 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
    * false where the driver's stack has already answered the INVITE 487 itself (drachtio).
    */
   cancel(callId: string, respond487 = true): boolean {
+    const p = this.pending.get(callId);
+    if (p && !p.cancelled) {
+      p.cancelled = true;
+      if (respond487) p.leg.respond(487, 'Request Terminated', { 'x-oc-correlation-id': p.correlationId });
+      p.leg.ended?.();
+      return true;
+    }
     const c = this.active.get(callId);
     if (!c || c.state !== 'proceeding') return false;
     if (respond487) c.leg.respond(487, 'Request Terminated', { 'x-oc-correlation-id': c.correlationId });
@@ -250,7 +317,12 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       await c.pstn.bye(); // no-op unless the PSTN leg is up
     }
     await this.calls.end(c.correlationId);
-    for (const cdr of cdrPair(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason)) this.cdrs.write(cdr);
+    c.leg.ended?.();
+    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason);
+  }
+
+  private writeCdrs(d: Decision, correlationId: string, callId: string, times: { start: number; answer?: number; end: number }, outcome: CdrOutcome, sipCode: number, reason: string): void {
+    for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason)) this.cdrs.write(cdr);
   }
 
   /**

@@ -39,12 +39,23 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri)
   const fromIsNumber = /^\+?\d[\d\-.()]*$/.test(fromUser);
   const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : fromIsNumber || !fromUser ? 'inbound' : 'user');
   const from = kind === 'meeting' ? organizer ?? `${fromUser}@${fromUri?.host}` : kind === 'user' ? `${fromUser}@${fromUri?.host}` : fromUser || undefined;
-  return { kind, from, to: decodeURIComponent(ruri.user), ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true' };
+  // A user part may arrive escaped (RFC 3261 19.1.2) or already unescaped by the stack's grammar.
+  let to = ruri.user;
+  if (/%[0-9a-f]{2}/i.test(to)) {
+    try { to = decodeURIComponent(to); } catch { return 'Request-URI user part has a bad %-escape'; }
+  }
+  return { kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true' };
 }
 
 export interface FinalAnswer { status: number; reason: string; q850: number; text: string }
 
-export function answerForRejection(d: Decision): FinalAnswer {
+/**
+ * A routing rejection as SIP. `private`: the caller is not a trusted source, so every rejection
+ * is the same 404 with no text: unknown, unassigned and barred numbers look alike (RFC 3261
+ * 26.1.4 on scanners learning a UAS's users; Q.850 cause 1).
+ */
+export function answerForRejection(d: Decision, private_ = false): FinalAnswer {
+  if (private_) return { status: 404, reason: 'Not Found', q850: 1, text: 'not found' };
   const unallocated = d.kind === 'inbound' && (d.rule === 'inbound: unknown number' || d.rule === 'seed 004: Unassigned DID');
   return unallocated
     ? { status: 404, reason: 'Not Found', q850: 1, text: d.reason }
@@ -59,6 +70,18 @@ export function answerForRefusal(r: Refusal): FinalAnswer {
 
 /** The methods the edge answers, whichever driver carries them (Allow header). */
 export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+
+/** CallFlow names headers in lower case; on the wire they are written as RFC 3261 writes them. */
+const CANONICAL: Record<string, string> = {
+  'x-oc-correlation-id': 'X-OC-Correlation-ID', reason: 'Reason', 'retry-after': 'Retry-After', 'content-type': 'Content-Type',
+};
+export function sipHeaderNames(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [CANONICAL[k] ?? k, v]));
+}
+/** The same as 'Name: value' lines; Content-Type is left to the stack, which writes it with the body. */
+export function sipHeaderLines(h: Record<string, string>): string[] {
+  return Object.entries(sipHeaderNames(h)).filter(([k]) => k !== 'Content-Type').map(([k, v]) => `${k}: ${v.replace(/[\r\n]+/g, ' ')}`);
+}
 
 /** Reason: Q.850;cause=17;text="..." (quotes and backslashes escaped, one line). */
 export function reasonHeader(q850: number, text: string): string {

@@ -1,12 +1,16 @@
 /**
  * B2BUA mode: the PSTN leg as a real SIP call to a downstream target (an SBC, or `sipp -sn uas`
- * standing in for the phone network). New Call-ID and tags on this side; the correlation ID
- * travels in X-OC-Correlation-ID. A target that does not answer in `timeoutMs` counts as
- * failed at once (504), not after SIP's 32 s timer B, so slots are never held by a dead peer.
+ * standing in for the phone network), on SIP.js's INVITE client transaction (sip/core/client.ts).
+ * New Call-ID and tags on this side; the correlation ID travels in X-OC-Correlation-ID. A target
+ * that does not answer in `timeoutMs` counts as failed at once (504), not after SIP's 32 s
+ * Timer B, so slots are never held by a dead peer.
  */
 import { randomBytes } from 'node:crypto';
-import type * as sip from 'sip';
+import type { InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage } from 'sip.js/lib/core/index.js';
 import type { SipMessage } from './contract';
+import type { SipClient } from './core/client';
+import { hostPort } from './core/server';
+import type { Flow } from './core/transport';
 
 export interface DownstreamTarget {
   host: string;
@@ -21,46 +25,57 @@ export interface LegEvents {
   final(rs: SipMessage): void;
 }
 
+interface Answered { toTag: string; target: string; routeSet: string[] }
+
 export class DownstreamLeg {
-  readonly request: SipMessage & { uri: string };
-  private answered?: SipMessage;
+  readonly callId = `${randomBytes(10).toString('hex')}@ocroute`;
+  private readonly fromTag = randomBytes(6).toString('hex');
+  private readonly invite: OutgoingRequestMessage;
+  private readonly flow: Flow;
+  private tx?: InviteClientTransaction;
+  private answered?: Answered;
   private timer?: NodeJS.Timeout;
   private done = false;
+  private readonly to: string;
+  private readonly from: string;
 
-  constructor(private readonly stack: sip.Stack, target: DownstreamTarget, to: string, from: string | null, correlationId: string, sdp: string, contact: string) {
-    const uri = `sip:${to}@${target.host}:${target.port};transport=${target.transport}`;
-    this.request = {
-      method: 'INVITE', uri,
-      headers: {
-        to: { uri: `sip:${to}@${target.host}:${target.port}` },
-        from: { uri: `sip:${from ?? 'anonymous'}@localhost`, params: { tag: randomBytes(6).toString('hex') } },
-        'call-id': `${randomBytes(10).toString('hex')}@ocroute`,
-        cseq: { method: 'INVITE', seq: 1 },
-        contact: [{ uri: contact }],
-        'max-forwards': 70,
-        'x-oc-correlation-id': correlationId,
-        'content-type': 'application/sdp',
-      },
-      content: sdp,
-    };
-    this.timeoutMs = target.timeoutMs;
+  constructor(private readonly client: SipClient, private readonly target: DownstreamTarget, to: string, from: string | null,
+    private readonly correlationId: string, sdp: string, private readonly onBye: (callId: string) => void) {
+    const where = hostPort(target.host, target.port);
+    this.to = `sip:${to}@${where}`;
+    this.from = `sip:${from ?? 'anonymous'}@${client.localHost}`;
+    this.invite = client.message({
+      method: 'INVITE', ruri: `${this.to};transport=${target.transport}`, from: this.from, to: this.to, fromTag: this.fromTag,
+      callId: this.callId, cseq: 1, sdp,
+      headers: [`Contact: <sip:ocroute@${client.localHost}>`, `X-OC-Correlation-ID: ${correlationId}`],
+    });
+    this.flow = client.flowTo({ protocol: target.transport === 'tcp' ? 'TCP' : 'UDP', address: target.host, port: target.port });
   }
 
-  private readonly timeoutMs: number;
-
-  get callId(): string { return String(this.request.headers['call-id']); }
-
   start(ev: LegEvents): void {
-    this.timer = setTimeout(() => this.finish(ev, { status: 504, reason: 'Downstream Timeout', headers: {} }), this.timeoutMs);
-    this.stack.send(this.request, (rs: SipMessage) => {
-      const status = rs.status ?? 0;
-      if (status < 200) { if (!this.done && status > 100) ev.provisional(status); return; }
-      if (status < 300) {
-        this.ack(rs);
-        if (this.done) { this.answered = rs; void this.bye(); return; } // answered after we gave up
-        this.answered = rs;
-      }
-      this.finish(ev, rs);
+    const fail = (status: number, reason: string) => this.finish(ev, { status, reason, headers: {} });
+    this.timer = setTimeout(() => { fail(504, 'Downstream Timeout'); this.sendCancel(); }, this.target.timeoutMs);
+    this.tx = this.client.send(this.invite, this.flow, (rs) => this.onResponse(ev, rs), () => fail(503, 'Downstream Unreachable')) as InviteClientTransaction;
+  }
+
+  private onResponse(ev: LegEvents, rs: IncomingResponseMessage): void {
+    const status = rs.statusCode ?? 0;
+    if (status < 200) { if (!this.done && status > 100) ev.provisional(status); return; }
+    if (status < 300) {
+      const contact = rs.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
+      this.answered = { toTag: rs.toTag, target: contact?.uri?.toString() ?? this.to, routeSet: rs.getHeaders('record-route').reverse() };
+      this.tx?.ackResponse(this.request('ACK', 1));
+      this.client.registerUacDialog(this.callId, this.fromTag, rs.toTag, () => this.onBye(this.callId));
+      if (this.done) { void this.bye(); return; } // answered after we gave up
+    }
+    this.finish(ev, { status, reason: rs.reasonPhrase, headers: {} });
+  }
+
+  private request(method: string, cseq: number): OutgoingRequestMessage {
+    const a = this.answered!;
+    return this.client.message({
+      method, ruri: a.target, from: this.from, to: this.to, fromTag: this.fromTag, toTag: a.toTag, callId: this.callId, cseq,
+      routeSet: a.routeSet, headers: [`X-OC-Correlation-ID: ${this.correlationId}`],
     });
   }
 
@@ -71,38 +86,42 @@ export class DownstreamLeg {
     ev.final(rs);
   }
 
-  private ack(rs: SipMessage): void {
-    this.stack.send({
-      method: 'ACK', uri: rs.headers.contact?.[0]?.uri ?? this.request.uri,
-      headers: { to: rs.headers.to, from: this.request.headers.from, 'call-id': this.request.headers['call-id'], cseq: { method: 'ACK', seq: 1 }, via: [] },
-    });
-  }
-
   /** Hang up the answered leg; resolves on the answer or after the timeout. */
   bye(): Promise<void> {
-    const rs = this.answered;
-    if (!rs) return Promise.resolve();
+    const a = this.answered;
+    if (!a) return Promise.resolve();
+    this.client.forgetUacDialog(this.callId, this.fromTag, a.toTag);
+    const msg = this.request('BYE', 2);
     this.answered = undefined;
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.timeoutMs);
-      this.stack.send({
-        method: 'BYE', uri: rs.headers.contact?.[0]?.uri ?? this.request.uri,
-        headers: { to: rs.headers.to, from: this.request.headers.from, 'call-id': this.request.headers['call-id'], cseq: { method: 'BYE', seq: 2 }, 'x-oc-correlation-id': this.request.headers['x-oc-correlation-id'] },
-      }, (r: SipMessage) => { if ((r.status ?? 0) >= 200) { clearTimeout(timer); resolve(); } });
+      const timer = setTimeout(resolve, this.target.timeoutMs);
+      const done = () => { clearTimeout(timer); resolve(); };
+      this.client.send(msg, this.flow, (r) => { if ((r.statusCode ?? 0) >= 200) done(); }, done);
     });
   }
 
   /** The far end hung up itself: nothing left to BYE. */
-  forget(): void { this.answered = undefined; }
+  forget(): void {
+    if (this.answered) this.client.forgetUacDialog(this.callId, this.fromTag, this.answered.toTag);
+    this.answered = undefined;
+  }
 
-  /** Caller gave up while ringing: CANCEL shares the INVITE's Via branch. */
+  /** Caller gave up while ringing. */
   cancel(): void {
-    if (this.done || !this.request.headers.via) return;
+    if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
-    this.stack.send({
-      method: 'CANCEL', uri: this.request.uri,
-      headers: { via: this.request.headers.via, to: this.request.headers.to, from: this.request.headers.from, 'call-id': this.request.headers['call-id'], cseq: { method: 'CANCEL', seq: 1 } },
+    this.sendCancel();
+  }
+
+  /** CANCEL shares the INVITE's branch (RFC 3261 9.1). */
+  private sendCancel(): void {
+    if (!this.invite.branch) return;
+    const c = this.client.message({
+      method: 'CANCEL', ruri: `${this.to};transport=${this.target.transport}`, from: this.from, to: this.to, fromTag: this.fromTag,
+      callId: this.callId, cseq: 1,
     });
+    c.branch = this.invite.branch;
+    this.client.send(c, this.flow, () => undefined, () => undefined);
   }
 }

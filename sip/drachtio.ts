@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink } from '../src/cdr/sink';
-import { ALLOW, type SipMessage } from './contract';
+import { ALLOW, sipHeaderNames, type SipMessage } from './contract';
 import { CallFlow, type CallFlowOptions, type CallerLeg } from './call-flow';
 import type { EdgeEvents, SipDriver } from './edge';
 
@@ -22,12 +22,6 @@ export interface DrachtioOptions extends Omit<CallFlowOptions, 'pstnLeg'> {
 
 /** The headers contract.ts reads, copied from drachtio's request into the `sip` package's shape. */
 const CONTRACT_HEADERS = ['x-oc-kind', 'x-oc-organizer', 'x-oc-link-down'];
-
-/** CallFlow names headers in lower case (the `sip` package's way); on the wire, as RFC 3261 writes them. */
-const CANONICAL: Record<string, string> = { 'x-oc-correlation-id': 'X-OC-Correlation-ID', reason: 'Reason', 'retry-after': 'Retry-After', 'content-type': 'Content-Type' };
-function sipHeaderNames(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [CANONICAL[k] ?? k, v]));
-}
 
 export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDriver {
   readonly flow: CallFlow;

@@ -1,19 +1,22 @@
 /**
- * The SIP edge's default driver: a UAS on UDP and TCP built on the `sip` package (its
- * transaction layer does retransmissions, Via/rport, CSeq). It turns requests into calls on the
- * shared CallFlow (call-flow.ts) and answers through a CallerLeg; drachtio.ts is the other
- * driver. The harness contract (headers, answer codes) lives in contract.ts.
+ * The SIP edge's default driver, on SIP.js's protocol core (sip/core: transport, transactions,
+ * dialogs). It maps the core's events onto the shared CallFlow (call-flow.ts) through a
+ * CallerLeg; drachtio.ts is the other driver. The harness contract lives in contract.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import * as sip from 'sip';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink } from '../src/cdr/sink';
-import { ALLOW, type SipMessage } from './contract';
+import { VERSION } from '../src/package';
+import { sipHeaderLines, type SipMessage } from './contract';
 import { CallFlow, type CallFlowOptions, type CallerLeg } from './call-flow';
 import { DownstreamLeg, type DownstreamTarget } from './downstream';
+import { SipClient } from './core/client';
+import { SipServer, type InviteContext } from './core/server';
+import { SipTransport } from './core/transport';
+import { parseSipUri } from './core/uri';
+import type { AllowList } from '../src/service/allow-list';
 
-export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTimeoutMs'> {
+export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTimeoutMs' | 'allowedSources'> {
   port: number;
   udp?: boolean;
   tcp?: boolean;
@@ -21,128 +24,123 @@ export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTi
   downstream?: DownstreamTarget;
   maxBytesHeaders?: number;
   maxContentLength?: number;
-  /**
-   * Name the stack puts in its own Via headers. The `sip` package treats a request whose
-   * target host equals its own as a local flow token, so on a shared loopback address the edge's
-   * BYE to a 127.0.0.1 caller would never leave; a distinct name (default 'localhost') avoids it.
-   */
-  publicAddress?: string;
+  /** Sources that may send anything; others are dropped (UDP) or closed (TCP) before parsing. */
+  allowedSources?: AllowList;
+  /** An INVITE with no final answer after this long is answered 500 (backstop). */
+  inviteBackstopMs?: number;
+  maxConnections?: number;
 }
 
 /** What the metrics and serve.ts see of either driver. */
-export interface EdgeEvents { request: [string]; response: [number]; stackError: [string] }
+export interface EdgeEvents { request: [string]; response: [number]; stackError: [string]; refused: [string] }
 export interface SipDriver extends EventEmitter<EdgeEvents> {
   readonly activeCalls: number;
   start(): void | Promise<void>;
   stop(byeTimeoutMs?: number): Promise<void>;
 }
 
+export const PRODUCT = `ocroute/${VERSION}`;
 
 export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
-  private stack?: sip.Stack;
   readonly flow: CallFlow;
+  readonly transport: SipTransport;
+  readonly server: SipServer;
+  readonly client: SipClient;
+  private draining = false;
 
   constructor(calls: CallManager, cdrs: CdrSink, readonly opts: SipEdgeOptions) {
     super();
+    const { allowedSources, ...flowOpts } = opts;
+    this.transport = new SipTransport({
+      host: opts.host, port: opts.port, udp: opts.udp, tcp: opts.tcp, allowedSources,
+      maxBytesHeaders: opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: opts.maxContentLength ?? 64 * 1024,
+      maxConnections: opts.maxConnections,
+    });
+    this.server = new SipServer(this.transport, { product: PRODUCT, inviteBackstopMs: opts.inviteBackstopMs });
+    this.client = new SipClient(this.server, PRODUCT);
     const target = opts.downstream;
     this.flow = new CallFlow(calls, cdrs, {
-      ...opts,
+      ...flowOpts,
       byeTimeoutMs: target?.timeoutMs,
-      pstnLeg: target && ((to, callerId, correlationId, sdp) => new DownstreamLeg(this.stack!, target, to, callerId, correlationId, sdp, this.contact()[0].uri)),
+      pstnLeg: target && ((to, callerId, correlationId, sdp) => new DownstreamLeg(this.client, target, to, callerId, correlationId, sdp, this.onPstnBye)),
     });
     this.flow.on('failure', (m) => this.emit('stackError', m));
+    this.wire();
   }
 
   get activeCalls(): number { return this.flow.activeCalls; }
+  get port(): number { return this.transport.port; }
 
-  start(): void {
-    this.stack = sip.create({
-      address: this.opts.host, publicAddress: this.opts.publicAddress ?? 'localhost', port: this.opts.port, udp: this.opts.udp ?? true, tcp: this.opts.tcp ?? true,
-      maxBytesHeaders: this.opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: this.opts.maxContentLength ?? 64 * 1024,
-      logger: { error: (e: Error) => { this.emit('stackError', e.message); this.opts.log?.debug({ err: e.message }, 'sip stack error'); } },
-    }, (rq, remote) => this.onRequest(rq, remote));
-  }
-
-  private onRequest(rq: SipMessage, remote: sip.Remote): void {
-    // The stack has already dropped anything unparseable or missing Via/Call-ID/To/From/CSeq.
-    this.emit('request', rq.method ?? 'unknown');
-    const callId = String(rq.headers['call-id']);
+  private wire(): void {
+    const s = this.server;
     const f = this.flow;
-    switch (rq.method) {
-      case 'INVITE':
-        // A request that makes the stack throw (its URIs or Via parse but cannot be routed) must
-        // not become an unhandled rejection, which would end the process: it ends only its call.
-        return void f.invite(this.leg(rq, callId, remote), sip.parseUri).catch((e: Error) => f.fail(callId, e));
-      case 'ACK': return f.ack(callId);
-      case 'BYE': {
-        if (f.isPstnLeg(callId)) { // the PSTN side (B2BUA downstream) hung up
-          this.reply(rq, 200, 'OK');
-          return void f.pstnBye(callId).catch((e: Error) => f.fail(callId, e));
-        }
-        const correlationId = f.correlationOf(callId);
-        if (!correlationId) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
-        this.reply(rq, 200, 'OK', { 'x-oc-correlation-id': correlationId });
-        return void f.bye(callId);
-      }
-      case 'CANCEL': {
-        const correlationId = f.correlationOf(callId);
-        if (!correlationId || !f.cancel(callId)) return this.reply(rq, 481, 'Call/Transaction Does Not Exist');
-        return this.reply(rq, 200, 'OK', { 'x-oc-correlation-id': correlationId });
-      }
-      case 'OPTIONS': return this.reply(rq, 200, 'OK', { allow: ALLOW });
-      default: return this.reply(rq, 405, 'Method Not Allowed', { allow: ALLOW });
-    }
+    s.on('request', (m) => this.emit('request', m));
+    s.on('response', (c) => this.emit('response', c));
+    s.on('malformed', (why) => this.emit('refused', `malformed: ${why}`));
+    this.transport.on('refused', (what) => this.emit('refused', what));
+    this.transport.on('error', (e) => this.emit('stackError', e.message));
+    s.optionsStatus = () => (this.draining ? 503 : 200);
+    s.on('invite', (ctx) => {
+      const leg = this.leg(ctx);
+      // A failure anywhere still answers the INVITE (CallFlow answers 500 itself; this is the last guard).
+      f.invite(leg, parseSipUri).catch((e: Error) => { ctx.respond(500, 'Server Internal Error'); f.fail(ctx.callId, e); });
+    });
+    s.on('cancel', (ctx) => { if (!f.cancel(ctx.callId)) ctx.respond(487, 'Request Terminated'); });
+    s.on('reinvite', (ctx) => {
+      const corr = f.correlationOf(ctx.callId);
+      if (!corr) return ctx.respond(481, 'Call/Transaction Does Not Exist');
+      ctx.respond(200, 'OK', [`X-OC-Correlation-ID: ${corr}`], f.sdpOf(ctx.callId));
+    });
+    s.on('ack', (d) => f.ack(d.callId));
+    s.on('bye', (d) => f.bye(d.callId));
+    s.on('backstop', (ctx) => f.fail(ctx.callId, new Error('no final answer within the INVITE backstop')));
   }
+
+  private readonly onPstnBye = (pstnCallId: string) => {
+    void this.flow.pstnBye(pstnCallId).catch((e: Error) => this.emit('stackError', e.message));
+  };
 
   /** The caller leg of an INVITE: answers in its transaction, BYE within its dialog. */
-  private leg(invite: SipMessage, callId: string, remote: sip.Remote): CallerLeg {
-    // A re-INVITE carries the dialog's To tag already; a new call gets one.
-    const toTag: string = invite.headers.to?.params?.tag ?? randomBytes(6).toString('hex');
-    const to = { ...invite.headers.to, params: { ...(invite.headers.to?.params ?? {}), tag: toTag } };
+  private leg(ctx: InviteContext): CallerLeg {
+    const rq = ctx.request;
+    const invite: SipMessage = { method: 'INVITE', uri: rq.ruri?.toString(), headers: contractHeaders(rq), content: rq.body };
     return {
-      invite, callId, remote,
-      respond: (status, reason, headers, sdp) => this.reply(invite, status, reason, {
-        ...headers, ...(status > 100 ? { to } : {}), ...(status > 100 && status < 300 ? { contact: this.contact() } : {}),
-      }, sdp),
-      hangUp: (timeoutMs) => new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        try {
-          this.stack!.send({
-            method: 'BYE', uri: invite.headers.contact?.[0]?.uri ?? invite.headers.from.uri,
-            headers: {
-              to: invite.headers.from, from: to, 'call-id': callId, cseq: { method: 'BYE', seq: 1 }, 'max-forwards': 70,
-              'x-oc-correlation-id': this.flow.correlationOf(callId),
-            },
-          }, (rs: SipMessage) => { if ((rs.status ?? 0) >= 200) { clearTimeout(timer); resolve(); } });
-        } catch (e) {
-          // The caller's Contact cannot be reached (found by the SIP fuzz test): the call still ends here.
-          this.emit('stackError', (e as Error).message);
-          clearTimeout(timer);
-          resolve();
-        }
-      }),
+      invite, callId: ctx.callId, remote: ctx.flow.remote,
+      respond: (status, reason, headers, sdp) => {
+        ctx.respond(status, reason, sipHeaderLines(headers), sdp);
+        if (ctx.dialog && headers['x-oc-correlation-id']) ctx.dialog.correlationId = headers['x-oc-correlation-id'];
+        if (status >= 300) this.server.release(ctx);
+      },
+      hangUp: async (timeoutMs) => {
+        const d = ctx.dialog;
+        if (!d) return;
+        this.server.endDialog(d);
+        await this.client.bye(d, d.correlationHeaders(), timeoutMs);
+      },
+      ended: () => { if (ctx.dialog) this.server.endDialog(ctx.dialog); else this.server.release(ctx); },
     };
   }
 
-  private reply(rq: SipMessage, status: number, reason: string, extra: Record<string, unknown> = {}, body?: string): void {
-    const rs = sip.makeResponse(rq, status, reason);
-    Object.assign(rs.headers, extra);
-    if (body) rs.content = body;
-    this.emit('response', status);
-    try { this.stack?.send(rs); } catch (e) {
-      // e.g. a Via the parser accepted but no transport can reach: nothing can be answered.
-      this.emit('stackError', (e as Error).message);
-    }
-  }
-
-  private contact() {
-    return [{ uri: `sip:ocroute@${this.opts.host}:${this.opts.port}` }];
+  async start(): Promise<void> {
+    await this.transport.listen();
   }
 
   /** Graceful stop: CallFlow.drain (503 to new calls, 487/BYE to the rest, CDRs), then close the sockets. */
   async stop(byeTimeoutMs = 2000): Promise<void> {
+    this.draining = true;
     await this.flow.drain(byeTimeoutMs);
-    this.stack?.destroy();
-    this.stack = undefined;
+    this.client.close();
+    this.server.close();
+    await this.transport.close();
   }
+}
+
+/** The headers contract.ts reads, in the shape CallFlow shares with the drachtio driver. */
+function contractHeaders(rq: InviteContext['request']): Record<string, unknown> {
+  const headers: Record<string, unknown> = { from: { uri: rq.from.uri.toString() } };
+  for (const h of ['x-oc-kind', 'x-oc-organizer', 'x-oc-link-down']) {
+    const v = rq.getHeader(h);
+    if (v !== undefined) headers[h] = v;
+  }
+  return headers;
 }

@@ -1,5 +1,6 @@
 /** Who may talk and how fast (issue 8): SIP source allow-list, per-source rates, the ACK timeout, HTTP 429. */
 import t from 'tap';
+import net from 'node:net';
 import path from 'node:path';
 import { startEdge } from './helpers/edge';
 import { invite, startUac, type Msg } from './helpers/uac';
@@ -26,12 +27,19 @@ t.test('allow-list: IPv4/IPv6 addresses and CIDR ranges; bad entries named in th
   t.same(parseSettings('{}').sip.allowedSources, ['127.0.0.0/8', '::1'], 'default: loopback only');
 });
 
-t.test('an INVITE from a source outside the allow-list gets 403 and takes nothing', async (t) => {
-  const { port, calls } = await startEdge(t, { allowedSources: allowList(['192.0.2.0/24']) });
-  const uac = await startUac(t);
-  const r = await invite(uac.stack, port, { to: '+14255550101', from: '+15551234567@127.0.0.1', uacPort: uac.port });
-  t.equal(r.final.status, 403);
-  t.match(r.final.headers.reason, /cause=21;text="source 127.0.0.1 is not an allowed trunk"/);
+t.test('a source outside the allow-list is refused before parsing: UDP dropped, TCP closed at accept, nothing taken', async (t) => {
+  const { port, calls, edge } = await startEdge(t, { allowedSources: allowList(['192.0.2.0/24']) });
+  const refused: string[] = [];
+  edge.on('refused', (w) => refused.push(w));
+  const udp = await rawUdp(t);
+  const dropped = new Promise<void>((r) => edge.once('refused', () => r()));
+  udp.send(valid(1, 'UDP', 'INVITE', '+14255550101').join('\r\n'), port);
+  await dropped;
+  const sock = net.connect(port, '127.0.0.1');
+  const closed = await new Promise<string>((r) => { sock.on('close', () => r('closed')); sock.on('data', () => r('answered')); });
+  t.equal(closed, 'closed', 'the TCP connection is closed without a byte');
+  t.same(refused, ['source', 'source']);
+  t.equal(udp.finals.size, 0, 'no answer reveals the edge to a refused source');
   t.equal(calls.active, 0);
 });
 

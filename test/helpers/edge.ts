@@ -15,7 +15,7 @@ export async function startEdge(t: { teardown(fn: () => unknown): void }, opts: 
   const edge = new SipEdge(calls, cdrs, { host: '127.0.0.1', port, ...opts });
   const responses = new Map<number, number>();
   edge.on('response', (s) => responses.set(s, (responses.get(s) ?? 0) + 1));
-  edge.start();
+  await edge.start();
   t.teardown(async () => { await edge.stop(200); await calls.close(); });
   return { port, edge, calls, cdrs, engine, responses };
 }

@@ -1,4 +1,4 @@
-// The `sip` package ships no types; this is the part of its API the edge uses.
+// The `sip` package (a devDependency) ships no types: the part of its API the tests' second UAC harness uses.
 declare module 'sip' {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Msg = any;

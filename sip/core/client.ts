@@ -1,0 +1,124 @@
+/**
+ * The edge as a UAC: SIP.js's client transactions (INVITE and non-INVITE) with Timers A and E
+ * added on UDP (retransmit.ts), responses matched by branch and CSeq method. Used for the BYE
+ * the edge sends into a caller's dialog and for the B2BUA's PSTN leg (downstream.ts).
+ */
+import {
+  InviteClientTransaction, NonInviteClientTransaction, OutgoingRequestMessage, TransactionState,
+  type IncomingResponseMessage, type URI,
+} from 'sip.js/lib/core/index.js';
+import { Retransmitter } from './retransmit';
+import { sipJsUri } from './uri';
+import { hostPort, type SipServer } from './server';
+import { dialogKey, type Dialog } from './dialog';
+import type { Flow, Remote } from './transport';
+
+type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
+export type ResponseHandler = (rs: IncomingResponseMessage) => void;
+
+export interface RequestSpec {
+  method: string;
+  ruri: string;
+  from: string;
+  to: string;
+  fromTag: string;
+  toTag?: string;
+  callId: string;
+  cseq: number;
+  routeSet?: string[];
+  headers?: string[];
+  sdp?: string;
+}
+
+export class SipClient {
+  private readonly pending = new Map<string, { tx: ClientTx; onResponse: ResponseHandler }>();
+  private readonly rtx = new Retransmitter();
+
+  constructor(private readonly server: SipServer, private readonly product: string) {
+    server.onResponse = (rs) => this.onResponse(rs);
+  }
+
+  /** SIP.js's OutgoingRequestMessage for `spec`, Via sent-by our listening address. */
+  message(spec: RequestSpec): OutgoingRequestMessage {
+    const uri = (s: string, what: string): URI => {
+      const u = sipJsUri(s);
+      if (!u) throw new Error(`${what} '${s}' is not a SIP URI`);
+      return u;
+    };
+    const t = this.server.transport;
+    return new OutgoingRequestMessage(spec.method, uri(spec.ruri, 'Request-URI'), uri(spec.from, 'From'), uri(spec.to, 'To'), {
+      callId: spec.callId, cseq: spec.cseq, fromTag: spec.fromTag, toTag: spec.toTag, routeSet: spec.routeSet ?? [],
+      viaHost: hostPort(t.opts.host, t.port), optionTags: [],
+    }, [`User-Agent: ${this.product}`, ...(spec.headers ?? [])],
+    spec.sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: spec.sdp } : undefined);
+  }
+
+  /** Send a request in a client transaction; responses (provisional too) go to `onResponse`. */
+  send(msg: OutgoingRequestMessage, flow: Flow, onResponse: ResponseHandler, onTimeout: () => void): ClientTx {
+    const user = {
+      loggerFactory: this.server.user.loggerFactory,
+      receiveResponse: onResponse,
+      onRequestTimeout: onTimeout,
+      onTransportError: onTimeout,
+    };
+    const tx = msg.method === 'INVITE' ? new InviteClientTransaction(msg, flow, user) : new NonInviteClientTransaction(msg, flow, user);
+    const id = `${tx.id}|${msg.method}`;
+    this.pending.set(id, { tx, onResponse });
+    const initial = msg.method === 'INVITE' ? TransactionState.Calling : TransactionState.Trying;
+    if (flow.protocol === 'UDP') {
+      // Timer A (INVITE, until any response) / Timer E (until a final one; T2 cap from Proceeding).
+      this.rtx.start(id, () => flow.send(msg.toString()).catch(() => undefined),
+        () => (msg.method === 'INVITE' ? tx.state !== initial : tx.state !== initial && tx.state !== TransactionState.Proceeding));
+    }
+    tx.addStateChangeListener(() => {
+      if (tx.state === TransactionState.Terminated) { this.pending.delete(id); this.rtx.stop(id); }
+    });
+    return tx;
+  }
+
+  /** BYE into a UAS dialog, to the remote the dialog was made with; resolves with the status, or undefined. */
+  bye(d: Dialog, headers: string[], timeoutMs: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      const done = (status?: number) => { clearTimeout(timer); resolve(status); };
+      try {
+        const msg = this.message({
+          method: 'BYE', ruri: d.remoteTarget, from: d.localUri, to: d.remoteUri, fromTag: d.localTag, toTag: d.remoteTag,
+          callId: d.callId, cseq: ++d.localCseq, routeSet: d.routeSet, headers,
+        });
+        const flow = d.flow.protocol === 'TCP' ? this.server.transport.flowTo(d.remote) : d.flow;
+        this.send(msg, flow, (rs) => { if ((rs.statusCode ?? 0) >= 200) done(rs.statusCode); }, () => done(undefined));
+      } catch {
+        done(undefined); // an unusable Contact: the call still ends here
+      }
+    });
+  }
+
+  flowTo(remote: Remote): Flow { return this.server.transport.flowTo(remote); }
+
+  /** host:port of our listening address, for From/Contact of requests we originate. */
+  get localHost(): string { return hostPort(this.server.transport.opts.host, this.server.transport.port); }
+
+  /** A dialog we made as UAC (the B2BUA's PSTN leg): the peer's BYE reaches `onBye`. */
+  registerUacDialog(callId: string, localTag: string, remoteTag: string, onBye: () => void): void {
+    this.server.uacDialogs.set(dialogKey(callId, localTag, remoteTag), onBye);
+  }
+
+  forgetUacDialog(callId: string, localTag: string, remoteTag: string): void {
+    this.server.uacDialogs.delete(dialogKey(callId, localTag, remoteTag));
+  }
+
+  private onResponse(rs: IncomingResponseMessage): void {
+    const method = (rs.parseHeader('cseq') as { method?: string } | undefined)?.method ?? '';
+    const p = this.pending.get(`${rs.viaBranch}|${method}`);
+    if (!p) return;
+    if (p.tx.request.method === 'INVITE') this.rtx.stop(`${p.tx.id}|INVITE`);
+    p.tx.receiveResponse(rs);
+  }
+
+  close(): void {
+    this.rtx.stopAll();
+    for (const { tx } of this.pending.values()) tx.dispose();
+    this.pending.clear();
+  }
+}

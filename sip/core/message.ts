@@ -1,0 +1,159 @@
+/**
+ * SIP messages on the wire. Bytes are held as latin1 strings, so one character is one octet:
+ * Content-Length counts octets (RFC 3261 20.14) and binary bodies survive a round trip.
+ *
+ * Messages are SIP.js's own classes (IncomingRequestMessage / IncomingResponseMessage), which its
+ * transactions and constructOutgoingResponse use. Their header fields are read with JsSIP's
+ * grammar (the RFC 3261 ABNF that SIP.js forked from JsSIP) and stored as the parsed values SIP.js
+ * would cache itself: SIP.js ships its grammar as pegjs bytecode that decodes every rule on each
+ * call (about 110 us per header field here), JsSIP as generated code (6-15 us); both are
+ * registry parsers, none is written here. The loop also counts each header field, which the RFC
+ * checks (checks.ts) need for single-valued fields and which setHeader() would overwrite.
+ */
+import {
+  IncomingRequestMessage, IncomingResponseMessage, LoggerFactory, Parser,
+} from 'sip.js/lib/core/index.js';
+import { headerize } from 'sip.js/lib/core/messages/utils.js';
+import * as JsSipGrammar from 'jssip/lib/Grammar.js';
+
+export { IncomingRequestMessage, IncomingResponseMessage };
+export type IncomingMessage = IncomingRequestMessage | IncomingResponseMessage;
+
+/** SIP.js logs through a factory; the edge counts its own errors, so SIP.js's are silenced. */
+export const quietLoggers = new LoggerFactory();
+quietLoggers.builtinEnabled = false;
+
+/** One grammar rule, -1 when the text does not match it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const grammar = (text: string, rule: string): any => JsSipGrammar.parse(text, rule);
+
+/** Compact header names (RFC 3261 7.3.3) to their full form, for the census. */
+const COMPACT: Record<string, string> = {
+  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type',
+  f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', r: 'refer-to',
+};
+/** Single-valued fields parsed on arrival, with their grammar rule. */
+const RULES: Record<string, string> = {
+  from: 'From', to: 'To', 'call-id': 'Call_ID', cseq: 'CSeq', 'content-length': 'Content_Length',
+  'content-type': 'Content_Type', 'max-forwards': 'Max_Forwards',
+};
+
+export interface Parsed {
+  message: IncomingMessage;
+  /** Lower-case full header name -> number of header fields with that name. */
+  census: Map<string, number>;
+  /** The start line as received. */
+  startLine: string;
+}
+
+export type ParseResult = Parsed | { error: string; startLine?: string };
+
+/** Parse one whole message (headers and the body that follows the blank line). */
+export function parse(data: string): ParseResult {
+  const lineEnd = data.indexOf('\r\n');
+  if (lineEnd <= 0) return { error: 'no start line' };
+  const startLine = data.slice(0, lineEnd);
+  const first = grammar(startLine, 'Request_Response');
+  if (first === -1) return { error: 'malformed start line', startLine };
+  let message: IncomingMessage;
+  if (first.status_code) {
+    const rs = new IncomingResponseMessage();
+    rs.statusCode = first.status_code;
+    rs.reasonPhrase = first.reason_phrase;
+    message = rs;
+  } else {
+    const rq = new IncomingRequestMessage();
+    rq.method = first.method;
+    rq.ruri = first.uri;
+    message = rq;
+  }
+  message.data = data;
+  const census = new Map<string, number>();
+  let start = lineEnd + 2;
+  for (;;) {
+    const end = Parser.getHeader(data, start);
+    if (end === -2) break;
+    if (end === -1) return { error: 'headers end without a blank line', startLine };
+    const colon = data.indexOf(':', start);
+    if (colon < 0 || colon > end) return { error: `header line without a colon at octet ${start}`, startLine };
+    const raw = data.slice(start, colon).trim().toLowerCase();
+    const name = COMPACT[raw] ?? raw;
+    census.set(name, (census.get(name) ?? 0) + 1);
+    if (!addField(message, name, data.slice(colon + 1, end).trim())) return { error: `error parsing header '${name}'`, startLine };
+    start = end + 2;
+  }
+  // The body is what follows the blank line; framing (Content-Length) is the transport's job.
+  message.body = data.slice(start + 2);
+  return { message, census, startLine };
+}
+
+/** Store one header field on a SIP.js message, parsed where SIP.js would parse it. */
+function addField(m: IncomingMessage, name: string, value: string): boolean {
+  const key = headerize(name);
+  if (name === 'via') {
+    m.addHeader('via', value);
+    if (m.headers[key].length > 1) return true;
+    const via = grammar(value, 'Via');
+    if (via === -1) return false;
+    m.headers[key][0].parsed = via;
+    m.via = via;
+    m.viaBranch = via.branch;
+    return true;
+  }
+  if (name === 'contact' || name === 'record-route') {
+    const list = grammar(value, name === 'contact' ? 'Contact' : 'Record_Route');
+    if (list === -1 || !Array.isArray(list)) return false;
+    for (const h of list as Array<{ possition: number; offset: number; parsed: unknown }>) {
+      m.addHeader(name, value.substring(h.possition, h.offset));
+      m.headers[key][m.headers[key].length - 1].parsed = h.parsed;
+    }
+    return true;
+  }
+  const rule = RULES[name];
+  if (!rule) { m.addHeader(name, value); return true; }
+  const parsed = grammar(value, rule);
+  if (parsed === -1) return false;
+  m.setHeader(name, value);
+  m.headers[key][0].parsed = parsed;
+  if (name === 'from') { m.from = parsed; m.fromTag = parsed.getParam('tag'); }
+  else if (name === 'to') { m.to = parsed; m.toTag = parsed.getParam('tag'); }
+  else if (name === 'call-id') m.callId = value;
+  else if (name === 'cseq') {
+    m.cseq = parsed.value;
+    if (m instanceof IncomingResponseMessage) m.method = parsed.method;
+  }
+  return true;
+}
+
+/** Octets of a latin1 wire string. */
+export function toWire(s: string): Buffer { return Buffer.from(s, 'latin1'); }
+
+/** Text we generate (reason phrases, Reason header text) as UTF-8 octets inside a latin1 wire string. */
+export function utf8Text(s: string): string { return Buffer.from(s, 'utf8').toString('latin1'); }
+
+/**
+ * The header fields of a message that SIP.js cannot parse, as [lower-case name, raw value],
+ * split at SIP.js's own field boundaries (folding included). Used only to copy Via, From, To,
+ * Call-ID and CSeq into a 400 (RFC 3261 8.2.6.2) and to frame a stream by Content-Length.
+ */
+export function rawFields(data: string): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  let start = data.indexOf('\r\n') + 2;
+  if (start < 2) return fields;
+  for (let n = 0; n < 500; n++) {
+    const end = Parser.getHeader(data, start);
+    if (end < 0) break;
+    const colon = data.indexOf(':', start);
+    if (colon > start && colon < end) {
+      const raw = data.slice(start, colon).trim().toLowerCase();
+      fields.push([COMPACT[raw] ?? raw, data.slice(colon + 1, end).trim()]);
+    }
+    start = end + 2;
+  }
+  return fields;
+}
+
+/** Is this line a SIP start line (request or status line), by SIP.js's grammar? */
+export function isStartLine(line: string): boolean {
+  return line.length > 0 && line.length < 8192 && grammar(line, 'Request_Response') !== -1;
+}
