@@ -44,7 +44,7 @@ export function checkRequest(p: Parsed): Refusal | null {
   const length = rq.getHeader('content-length');
   if (length !== undefined && !/^\d{1,9}$/.test(length)) return refuse(400, 'Bad Content-Length');
   const mf = rq.getHeader('max-forwards');
-  if (mf !== undefined && !/^\d{1,3}$/.test(mf)) return refuse(400, 'Bad Max-Forwards');
+  if (mf !== undefined && !/^\d{1,9}$/.test(mf)) return refuse(400, 'Bad Max-Forwards');
   if (!rq.from || !rq.to || !rq.callId) return refuse(400, 'Bad From, To or Call-ID');
   if (!known) return refuse(405, 'Method Not Allowed', [ALLOW_HEADER]);
   // RFC 3261 8.2.2.1: a Request-URI scheme the UAS does not understand is 416.

@@ -7,6 +7,9 @@
  */
 import { isStartLine, rawFields } from './message';
 
+/** A request line of an RFC 3261 method at the end of a line that began with garbage. */
+const EMBEDDED_REQUEST_LINE = /(?:INVITE|ACK|BYE|CANCEL|OPTIONS|REGISTER|SUBSCRIBE|NOTIFY|REFER|MESSAGE|INFO|UPDATE|PRACK|PUBLISH) [^ \r\n]+ SIP\/2\.0$/;
+
 export interface FramingLimits { maxBytesHeaders: number; maxContentLength: number }
 
 export type Frame =
@@ -54,14 +57,20 @@ export class StreamFramer {
       return this.bad(this.buf.slice(0, Math.min(this.buf.length, maxBytesHeaders)), 400, 'Message Headers Too Large', true);
     }
     const head = this.buf.slice(0, end + 4);
+    const fields = rawFields(head);
+    const lengths = fields.filter(([n]) => n === 'content-length').map(([, v]) => v);
     if (!isStartLine(head.slice(0, head.indexOf('\r\n')))) {
-      return this.resync(end + 4) ?? this.skip(end + 4);
+      // Garbage before a message: skip to the message. A message whose start line is malformed
+      // (it has a Via) is framed all the same, so the core can answer it 400 (RFC 4475 3.1.2.7-10).
+      const skip = this.resync(end + 4);
+      if (skip) return skip;
+      if (!fields.some(([n]) => n === 'via')) return this.skip(end + 4);
     }
-    const lengths = rawFields(head).filter(([n]) => n === 'content-length').map(([, v]) => v);
     if (lengths.length === 0) {
-      // RFC 3261 18.3: mandatory on a stream. The request is answered 400; what follows is resynchronised.
+      // RFC 3261 18.3 makes it mandatory on a stream; an RFC 2543 peer omits it (RFC 4475 3.4.1):
+      // taken as 0, and any body that follows is resynchronised away as garbage.
       this.buf = this.buf.slice(end + 4);
-      return { kind: 'bad', data: head, status: 400, reason: 'Missing Content-Length', close: false };
+      return { kind: 'message', data: head };
     }
     if (lengths.length > 1 || !/^\d{1,9}$/.test(lengths[0])) {
       return this.bad(head, 400, lengths.length > 1 ? 'Duplicate Content-Length' : 'Bad Content-Length', true);
@@ -74,12 +83,19 @@ export class StreamFramer {
     return { kind: 'message', data };
   }
 
-  /** Skip to the first line within `within` octets that is a SIP start line; undefined if none. */
+  /**
+   * Skip to the first SIP start line within `within` octets; undefined if none. Garbage with no
+   * line end runs into the request line, so within a line a known method is looked for too.
+   */
   private resync(within: number): Frame | undefined {
-    for (let i = this.buf.indexOf('\n'); i >= 0 && i < within; i = this.buf.indexOf('\n', i + 1)) {
+    for (let i = -1; i < within; i = this.buf.indexOf('\n', i + 1)) {
       const lineEnd = this.buf.indexOf('\r\n', i + 1);
       if (lineEnd < 0) break;
-      if (isStartLine(this.buf.slice(i + 1, lineEnd))) return this.skip(i + 1);
+      const line = this.buf.slice(i + 1, lineEnd);
+      if (i >= 0 && isStartLine(line)) return this.skip(i + 1);
+      const m = EMBEDDED_REQUEST_LINE.exec(line);
+      if (m && m.index > 0 && isStartLine(line.slice(m.index))) return this.skip(i + 1 + m.index);
+      if (this.buf.indexOf('\n', i + 1) < 0) break;
     }
     return undefined;
   }
