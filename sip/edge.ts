@@ -33,8 +33,11 @@ export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTi
 
 /** What the metrics and serve.ts see of either driver. */
 export interface EdgeEvents { request: [string]; response: [number]; stackError: [string]; refused: [string] }
+export interface EdgeStats { transactions: number; pendingInvites: number; dialogs: number; connections: number }
 export interface SipDriver extends EventEmitter<EdgeEvents> {
   readonly activeCalls: number;
+  /** Protocol state held (the embedded driver): what a flood must not grow. */
+  readonly stats?: () => EdgeStats;
   start(): void | Promise<void>;
   stop(byeTimeoutMs?: number): Promise<void>;
 }
@@ -70,6 +73,11 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
 
   get activeCalls(): number { return this.flow.activeCalls; }
   get port(): number { return this.transport.port; }
+
+  readonly stats = (): EdgeStats => ({
+    transactions: this.server.pendingTransactions, pendingInvites: this.server.pendingInvites,
+    dialogs: this.server.dialogs.size, connections: this.transport.connections,
+  });
 
   private wire(): void {
     const s = this.server;

@@ -16,4 +16,14 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   edge.on('response', (c) => responses.inc({ code: String(c) }));
   const stackErrors = new client.Counter({ name: 'ocroute_sip_stack_errors_total', help: 'Messages the SIP stack failed to handle (exceptions while processing)', registers: [register] });
   edge.on('stackError', () => stackErrors.inc());
+  // Refused before or while parsing: source, size, connections, garbage, malformed (bounded: the reason text is not a label).
+  const refused = new client.Counter({ name: 'ocroute_sip_refused_total', help: 'Datagrams, connections and octets refused before a request was handled, by what', labelNames: ['what'] as const, registers: [register] });
+  edge.on('refused', (w) => refused.inc({ what: w.startsWith('malformed') ? 'malformed' : w }));
+  const stats = edge.stats;
+  if (stats) {
+    new client.Gauge({ name: 'ocroute_sip_transactions', help: 'SIP server transactions held (each bounded by its RFC 3261 timer)', registers: [register], collect() { this.set(stats().transactions); } });
+    new client.Gauge({ name: 'ocroute_sip_pending_invites', help: 'INVITEs received and not yet ended (their Call-IDs are in use)', registers: [register], collect() { this.set(stats().pendingInvites); } });
+    new client.Gauge({ name: 'ocroute_sip_dialogs', help: 'Confirmed SIP dialogs', registers: [register], collect() { this.set(stats().dialogs); } });
+    new client.Gauge({ name: 'ocroute_sip_tcp_connections', help: 'Open SIP TCP connections', registers: [register], collect() { this.set(stats().connections); } });
+  }
 }

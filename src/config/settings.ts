@@ -28,6 +28,14 @@ export interface Settings {
     allowedSources: string[];
     /** INVITEs per second from one source; 0: no limit. */
     invitesPerSecondPerSource: number;
+    /** auto: on unless sip.host is a loopback address; on: refusals to untrusted sources say only 404. */
+    inventoryPrivacy: 'auto' | 'on' | 'off';
+    /** Sources that still get the detailed refusal (Reason text) when inventory privacy is on. */
+    trustedSources: string[];
+    /** An INVITE with no final answer after this long is answered 500 (embedded driver). */
+    inviteBackstopMs: number;
+    /** Open SIP TCP connections at most (embedded driver). */
+    maxConnections: number;
     farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
@@ -94,6 +102,10 @@ export const settingsSchema = {
         maxContentLength: { type: 'integer', minimum: 0, maximum: 16777216, default: 65536 },
         allowedSources: { type: 'array', items: { type: 'string' }, maxItems: 10000, default: ['127.0.0.0/8', '::1'] },
         invitesPerSecondPerSource: { type: 'integer', minimum: 0, default: 0 },
+        inventoryPrivacy: { enum: ['auto', 'on', 'off'], default: 'auto' },
+        trustedSources: { type: 'array', items: { type: 'string' }, maxItems: 10000, default: ['127.0.0.0/8', '::1'] },
+        inviteBackstopMs: { type: 'integer', minimum: 1000, maximum: 3600000, default: 180000 },
+        maxConnections: { type: 'integer', minimum: 1, maximum: 1000000, default: 1024 },
         farEnd: {
           type: 'object', additionalProperties: false, default: {},
           properties: {
@@ -173,11 +185,13 @@ export function parseSettings(src: string, file?: string): Settings {
   if (doc.data.sip.driver === 'drachtio' && doc.data.sip.downstream) {
     throw new OcrouteError('E_SETTINGS', "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far end answers)", { file, line: doc.lineOf(['sip', 'downstream']), field: 'sip.downstream' });
   }
-  try {
-    allowList(doc.data.sip.allowedSources);
-  } catch (e) {
-    const field = (e as OcrouteError).location.field!;
-    throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, { file, line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))), field });
+  for (const list of ['allowedSources', 'trustedSources'] as const) {
+    try {
+      allowList(doc.data.sip[list], `sip.${list}`);
+    } catch (e) {
+      const field = (e as OcrouteError).location.field!;
+      throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, { file, line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))), field });
+    }
   }
   return doc.data;
 }

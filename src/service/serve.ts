@@ -19,6 +19,7 @@ import { MinutesLedger } from '../billing/minutes';
 import { SipEdge, type SipDriver } from '../../sip/edge';
 import { DrachtioDriver } from '../../sip/drachtio';
 import { registerEdgeMetrics } from '../../sip/metrics';
+import { OcrouteError } from '../errors';
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
@@ -40,6 +41,12 @@ export function openStore(s: Settings['store'], engine: Engine): TenantStore {
   return store;
 }
 
+/** Inventory privacy is on for 'on', and for 'auto' unless the edge listens on loopback only. */
+export function inventoryPrivacy(sip: Settings['sip']): boolean {
+  if (sip.inventoryPrivacy !== 'auto') return sip.inventoryPrivacy === 'on';
+  return !(sip.host === '::1' || sip.host === 'localhost' || /^127\./.test(sip.host));
+}
+
 export async function serve(o: Settings): Promise<() => Promise<void>> {
   const engine = new Engine(o.tenant);
   // Minutes per user come from the CDRs: replay the file, then count each CDR as it is written.
@@ -58,6 +65,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     const flow = {
       host: o.sip.host, farEnd: o.sip.farEnd, log: app.log, ackTimeoutMs: o.sip.ackTimeoutMs,
       allowedSources: allowList(o.sip.allowedSources), invitesPerSecondPerSource: o.sip.invitesPerSecondPerSource,
+      inventoryPrivacy: inventoryPrivacy(o.sip) ? { trusted: allowList(o.sip.trustedSources, 'sip.trustedSources') } : undefined,
     };
     // One CallFlow either way; the driver is only the SIP stack underneath (sip/call-flow.ts).
     edge = o.sip.driver === 'drachtio'
@@ -65,6 +73,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
       : new SipEdge(calls, cdrs, {
         ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream,
         maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
+        inviteBackstopMs: o.sip.inviteBackstopMs, maxConnections: o.sip.maxConnections,
       });
     registerEdgeMetrics(register, edge, cdrs);
   }
@@ -73,8 +82,22 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     catch (e) { app.log.error({ err: e }, 'config reload refused; keeping the old config'); }
   };
   process.on('SIGHUP', onHup);
-  const address = await app.listen({ host: o.http.host, port: o.http.port });
-  await edge?.start();
+  let address: string;
+  try {
+    address = await app.listen({ host: o.http.host, port: o.http.port });
+  } catch (e) {
+    await Promise.all([calls.close(), cdrs.close(), batch.close()]).finally(() => store.close());
+    throw new OcrouteError('E_SETTINGS', `http.port ${o.http.port} on ${o.http.host}: ${listenWhy(e as NodeJS.ErrnoException)}`, { field: 'http.port' });
+  }
+  try {
+    await edge?.start();
+  } catch (e) {
+    // One line naming the setting, before "ocroute serving" (which is never logged then).
+    await edge?.stop(0).catch(() => undefined);
+    await app.close();
+    await Promise.all([calls.close(), cdrs.close(), batch.close()]).finally(() => store.close());
+    throw new OcrouteError('E_SETTINGS', (e as Error).message, { field: o.sip.driver === 'drachtio' ? 'sip.drachtio' : 'sip.port' });
+  }
   started = true;
   const sip = !edge ? 'off' : o.sip.driver === 'drachtio' ? `drachtio-server ${o.sip.drachtio.host}:${o.sip.drachtio.port}` : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
   app.log.info({ address, capacity: o.capacity.backend, sip, cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
@@ -89,4 +112,10 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
   return stop;
+}
+
+function listenWhy(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EADDRINUSE') return 'is in use';
+  if (e.code === 'EADDRNOTAVAIL') return 'not an address of this machine';
+  return e.code ?? e.message;
 }
