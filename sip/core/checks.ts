@@ -70,7 +70,8 @@ function checkInviteMedia(p: Parsed): Refusal | null {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     return refuse(415, 'Unsupported Media Type', ['Accept-Encoding: identity']);
   }
-  const accept = rq.getHeaders('accept').flatMap((v) => v.split(',')).map((s) => s.split(';')[0].trim().toLowerCase()).filter(Boolean);
+  const accept = rq.getHeaders('accept').flatMap((v) => v.split(','))
+    .map((s) => s.split(';')[0].trim().toLowerCase()).filter(Boolean);
   if (accept.length && !accept.some((a) => a === SDP || a === 'application/*' || a === '*/*')) {
     return refuse(406, 'Not Acceptable', [`Accept: ${SDP}`]);
   }

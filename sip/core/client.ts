@@ -61,14 +61,15 @@ export class SipClient {
       onRequestTimeout: onTimeout,
       onTransportError: onTimeout,
     };
-    const tx = msg.method === 'INVITE' ? new InviteClientTransaction(msg, flow, user) : new NonInviteClientTransaction(msg, flow, user);
+    const tx = msg.method === 'INVITE'
+      ? new InviteClientTransaction(msg, flow, user) : new NonInviteClientTransaction(msg, flow, user);
     const id = `${tx.id}|${msg.method}`;
     this.pending.set(id, { tx, onResponse });
     const initial = msg.method === 'INVITE' ? TransactionState.Calling : TransactionState.Trying;
     if (flow.protocol === 'UDP') {
       // Timer A (INVITE, until any response) / Timer E (until a final one; T2 cap from Proceeding).
       this.rtx.start(id, () => flow.send(msg.toString()).catch(() => undefined),
-        () => (msg.method === 'INVITE' ? tx.state !== initial : tx.state !== initial && tx.state !== TransactionState.Proceeding));
+        () => tx.state !== initial && (msg.method === 'INVITE' || tx.state !== TransactionState.Proceeding));
     }
     tx.addStateChangeListener(() => {
       if (tx.state === TransactionState.Terminated) { this.pending.delete(id); this.rtx.stop(id); }

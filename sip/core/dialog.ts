@@ -7,7 +7,8 @@
 import type { IncomingRequestMessage } from './message';
 import type { Flow, Remote } from './transport';
 
-export const dialogKey = (callId: string, localTag: string, remoteTag: string | undefined) => `${callId}\n${localTag}\n${remoteTag ?? ''}`;
+export const dialogKey = (callId: string, localTag: string, remoteTag: string | undefined) =>
+  `${callId}\n${localTag}\n${remoteTag ?? ''}`;
 
 export class Dialog {
   readonly id: string;

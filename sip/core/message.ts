@@ -79,7 +79,8 @@ export function parse(data: string): ParseResult {
     const raw = data.slice(start, colon).trim().toLowerCase();
     const name = COMPACT[raw] ?? raw;
     census.set(name, (census.get(name) ?? 0) + 1);
-    if (!addField(message, name, data.slice(colon + 1, end).trim())) return { error: `error parsing header '${name}'`, startLine };
+    const value = data.slice(colon + 1, end).trim();
+    if (!addField(message, name, value)) return { error: `error parsing header '${name}'`, startLine };
     start = end + 2;
   }
   // The body is what follows the blank line; framing (Content-Length) is the transport's job.

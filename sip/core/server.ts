@@ -72,6 +72,8 @@ class InviteCtx implements InviteContext {
   }
 }
 
+const NO_DIALOG: Refusal = { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] };
+
 let tagCounter = 0;
 const newTag = () => `${Date.now().toString(36)}${(tagCounter++ % 1e6).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
@@ -133,7 +135,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const inDialog = rq.toTag ? this.dialogs.get(dialogKey(rq.callId, rq.toTag, rq.fromTag)) : undefined;
     if (inDialog && inDialog.remote.address !== flow.remote.address) {
       // RFC 3261 12.2.2 matches by Call-ID and tags; a request from another source is not this dialog's peer.
-      return rq.method === 'ACK' ? undefined : this.replyStateless(rq, flow, { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] });
+      return rq.method === 'ACK' ? undefined : this.replyStateless(rq, flow, NO_DIALOG);
     }
     switch (rq.method) {
       case 'ACK':
@@ -167,7 +169,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
   optionsStatus?: () => number;
 
   private onInvite(rq: IncomingRequestMessage, flow: Flow, id: string, dialog?: Dialog): void {
-    if (rq.toTag && !dialog) return this.replyStateless(rq, flow, { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] });
+    if (rq.toTag && !dialog) return this.replyStateless(rq, flow, NO_DIALOG);
     if (!dialog && this.callIds.has(rq.callId)) {
       // RFC 3261 8.2.2.2: same Call-ID, another branch, no To tag: a merged (or hijacking) request.
       return this.replyStateless(rq, flow, { status: 482, reason: 'Loop Detected', headers: [] });
@@ -197,7 +199,8 @@ export class SipServer extends EventEmitter<ServerEvents> {
     if (status > 100 && status < 300) {
       // RFC 3261 12.1.1: the UAS copies Record-Route into 18x/2xx and gives a Contact that routes back.
       for (const rr of rq.getHeaders('record-route')) extra.push(`Record-Route: ${rr}`);
-      extra.push(`Contact: <sip:ocroute@${hostPort(this.transport.opts.host, this.transport.port)};transport=${ctx.flow.protocol.toLowerCase()}>`);
+      const self = hostPort(this.transport.opts.host, this.transport.port);
+      extra.push(`Contact: <sip:ocroute@${self};transport=${ctx.flow.protocol.toLowerCase()}>`);
     }
     const rs = this.build(rq, status, reason, extra, sdp, ctx.localTag);
     if (status >= 200) {
@@ -214,7 +217,8 @@ export class SipServer extends EventEmitter<ServerEvents> {
     } else if (status >= 200 && status < 300) {
       if (ctx.flow.protocol === 'UDP') this.rtx.start(`2xx:${ctx.dialog!.id}`, () => tx.retransmitAcceptedResponse());
     } else if (status >= 300) {
-      if (ctx.flow.protocol === 'UDP') this.rtx.start(`G:${txKey(rq)}`, () => ctx.flow.send(rs).catch(() => undefined), () => tx.state !== TransactionState.Completed);
+      const resend = () => ctx.flow.send(rs).catch(() => undefined);
+      if (ctx.flow.protocol === 'UDP') this.rtx.start(`G:${txKey(rq)}`, resend, () => tx.state !== TransactionState.Completed);
       if (!ctx.dialog) this.release(ctx);
     }
   }
