@@ -117,7 +117,6 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
       respond: (status, reason, headers, sdp) => {
         ctx.respond(status, reason, sipHeaderLines(headers), sdp);
         if (ctx.dialog && headers['x-oc-correlation-id']) ctx.dialog.correlationId = headers['x-oc-correlation-id'];
-        if (status >= 300) this.server.release(ctx);
       },
       hangUp: async (timeoutMs) => {
         const d = ctx.dialog;

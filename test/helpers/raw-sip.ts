@@ -48,18 +48,23 @@ export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: num
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
   const finals = new Map<string, string>();
   const arrivedAt = new Map<string, number>();
+  onSipMessages(sock, (text) => {
+    const callId = /^Call-ID:\s*(.+)$/im.exec(text)?.[1].trim();
+    if (callId && Number(text.slice(8, 11)) >= 200 && !finals.has(callId)) { finals.set(callId, text); arrivedAt.set(callId, performance.now()); }
+  });
+  return { sock, finals, arrivedAt, send: (msg: string) => sock.write(msg) };
+}
+
+/** Each whole message on a stream, framed as RFC 3261 18.3 says: headers to the blank line, then Content-Length octets. */
+export function onSipMessages(sock: net.Socket, fn: (text: string) => void): void {
   let buf = '';
   sock.on('data', (b) => {
     buf += b.toString('latin1');
-    // Frame the stream as RFC 3261 18.3 says: headers up to the blank line, then Content-Length bytes.
     for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
       const length = Number(/^Content-Length:\s*(\d+)/im.exec(buf.slice(0, end))?.[1] ?? 0);
       if (buf.length < end + 4 + length) break;
-      const text = buf.slice(0, end + 4 + length);
+      fn(buf.slice(0, end + 4 + length));
       buf = buf.slice(end + 4 + length);
-      const callId = /^Call-ID:\s*(.+)$/im.exec(text)?.[1].trim();
-      if (callId && Number(text.slice(8, 11)) >= 200 && !finals.has(callId)) { finals.set(callId, text); arrivedAt.set(callId, performance.now()); }
     }
   });
-  return { sock, finals, arrivedAt, send: (msg: string) => sock.write(msg) };
 }

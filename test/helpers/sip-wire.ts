@@ -4,6 +4,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { onSipMessages } from './raw-sip';
 
 export interface Answers {
   /** Every response start line by Call-ID, in arrival order. */
@@ -50,16 +51,7 @@ export async function wireTcp(t: { teardown(fn: () => unknown): void }, port: nu
   t.teardown(() => sock.destroy());
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
   const answers = collector(keep);
-  let buf = '';
-  sock.on('data', (b) => {
-    buf += b.toString('latin1');
-    for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
-      const length = Number(/^Content-Length:\s*(\d+)/im.exec(buf.slice(0, end))?.[1] ?? 0);
-      if (buf.length < end + 4 + length) break;
-      answers.add(buf.slice(0, end + 4 + length));
-      buf = buf.slice(end + 4 + length);
-    }
-  });
+  onSipMessages(sock, (text) => answers.add(text));
   sock.on('error', () => undefined);
   const closed = new Promise<void>((r) => sock.once('close', () => r()));
   return { sock, answers, ...answers, closed, send: (s: string | Buffer) => sock.write(s), port: sock.localPort! };
