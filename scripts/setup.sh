@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-step set-up on a fresh machine: Debian peers (sipp, redis-server, prometheus), npm
+# One-step set-up on a fresh machine: Debian peers (sipp, redis-server, prometheus, and the
+# SIP edge's external testers: kamailio as a proxy in front, sipsak and sipvicious), npm
 # dependencies with their native addons, and the TypeScript build. Skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,9 @@ need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio)
+command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
+command -v svwar >/dev/null 2>&1 || need+=(sipvicious)
 if ((${#need[@]})); then
   echo "setup: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -2,8 +2,10 @@
  * The harness contract: how a SIP INVITE says which call it is, and how a decision answers.
  *
  *   Request-URI user part      the dialed number (meeting, user) or the called DID (inbound)
- *   From                       sip:upn-user@upn-domain for a Teams user; sip:+number@host for a PSTN caller
- *   X-OC-Kind                  meeting | user | inbound (optional: inferred as below)
+ *   From                       sip:upn-user@upn-domain for a Teams user; sip:+number@host for a PSTN caller.
+ *                              A From that is neither a number nor a user of the tenant (stock sipp's
+ *                              sip:sipp@host) is a PSTN caller too: the call is inbound to the Request-URI.
+ *   X-OC-Kind                  meeting | user | inbound (optional: inferred as above)
  *   X-OC-Organizer             meeting organizer's UPN (implies meeting dial-out)
  *   X-OC-Link-Down: true       simulate an operator <-> Microsoft outage (failsafe forwarding)
  *
@@ -27,8 +29,11 @@ export interface SipMessage {
 
 const KINDS = new Set<CallKind>(['meeting', 'user', 'inbound']);
 
+/** Whether a UPN is a user of the tenant (the From of a user call). */
+export type IsTenantUser = (upn: string) => boolean;
+
 /** INVITE -> Call, or an error text for a 400. */
-export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri): Call | string {
+export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri, isUser?: IsTenantUser): Call | string {
   const ruri = parseUri(req.uri ?? '');
   if (!ruri?.user) return 'Request-URI has no user part (the dialed or called number)';
   const fromUri = parseUri(req.headers.from?.uri ?? '');
@@ -37,8 +42,10 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri)
   const organizer = header(req, 'x-oc-organizer');
   const fromUser = fromUri?.user ?? '';
   const fromIsNumber = /^\+?\d[\d\-.()]*$/.test(fromUser);
-  const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : fromIsNumber || !fromUser ? 'inbound' : 'user');
-  const from = kind === 'meeting' ? organizer ?? `${fromUser}@${fromUri?.host}` : kind === 'user' ? `${fromUser}@${fromUri?.host}` : fromUser || undefined;
+  const upn = `${fromUser}@${fromUri?.host}`;
+  const pstnCaller = fromIsNumber || !fromUser || (isUser !== undefined && !isUser(upn));
+  const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : pstnCaller ? 'inbound' : 'user');
+  const from = kind === 'meeting' ? organizer ?? upn : kind === 'user' ? upn : fromUser || undefined;
   // A user part may arrive escaped (RFC 3261 19.1.2) or already unescaped by the stack's grammar.
   let to = ruri.user;
   if (/%[0-9a-f]{2}/i.test(to)) {

@@ -35,6 +35,20 @@ for (const transport of ['u1', 't1'] as const) {
   }
 }
 
+t.test('stock sipp -sn uac -s +14255550100: a From that is no tenant user is a PSTN caller, inbound to the bridge', { skip }, async (t) => {
+  for (const transport of ['u1', 't1'] as const) {
+    const { port, cdrs, edge } = await startEdge(t);
+    const n = 10;
+    const r = await runSipp('uac', port, {}, { calls: n, rate: 50, transport, service: '+14255550100' });
+    t.equal(r.status, 0, r.output);
+    t.equal(r.successful, n, `${transport}: every call of stock sipp's uac completed`);
+    t.equal(edge.activeCalls, 0, 'no call left behind');
+    t.equal(cdrs.written, 2 * n, 'two CDRs per call');
+    const all = [...cdrs.groups()].flat();
+    t.ok(all.every((x) => x.operator === 'Contoso Telecom' && x.callerId === 'sipp'), 'routed inbound to the bridge, caller ID sipp');
+  }
+});
+
 t.test('sipp: refused calls get 404 (unassigned DID) and 486 (number at its limit)', { skip }, async (t) => {
   const { port, calls, responses } = await startEdge(t);
   const un = await runSipp('uac-refused.xml', port, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' }, { calls: 5, rate: 50 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CapacityLimiter, Refusal } from '../capacity/types';
 import type { Call, Decision } from '../routing/types';
+import { own } from '../tenant/types';
 import type { Engine } from './engine';
 
 export type StartResult =
@@ -49,6 +50,12 @@ export class CallManager extends EventEmitter<CallEvents> {
     await this.limiter.release(callId);
     this.emit('ended', d);
     return true;
+  }
+
+  /** A UPN of a user of the tenant (the SIP edge tells a Teams caller from a PSTN one with it). */
+  isUser(upn: string): boolean {
+    const users = this.engine.snapshot.data.users;
+    return own(users, upn) !== undefined || own(users, upn.toLowerCase()) !== undefined;
   }
 
   get active(): number { return this.live.size; }
