@@ -228,6 +228,14 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       // The caller never confirmed the answer: hang up rather than hold the slots for the lease.
       void c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000).then(() => this.end(c.leg.callId, 'failed', 408, 'no ACK for the 200 OK'));
     }, this.opts.ackTimeoutMs ?? 32_000);
+    const hold = this.farEnd.opts.hangUpAfterMs;
+    if (!c.pstn && hold > 0) {
+      c.timer = setTimeout(() => {
+        c.timer = undefined;
+        if (this.active.get(c.leg.callId) !== c) return;
+        void c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000).then(() => this.end(c.leg.callId, 'answered', 200, 'far end hung up'));
+      }, hold);
+    }
   }
 
   ack(callId: string): void {

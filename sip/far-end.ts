@@ -9,10 +9,12 @@ export interface FarEndOptions {
   failureRatio: number;
   /** How long an unanswered call rings before 480. */
   noAnswerTimeoutMs: number;
+  /** The far end hangs up (a BYE to the caller) this long after answering; 0: it never does. */
+  hangUpAfterMs: number;
   seed: number;
 }
 
-export const DEFAULT_FAR_END: FarEndOptions = { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30_000, seed: 1 };
+export const DEFAULT_FAR_END: FarEndOptions = { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30_000, hangUpAfterMs: 0, seed: 1 };
 
 export type FarEndResult =
   | { kind: 'answer'; afterMs: number }

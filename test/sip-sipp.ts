@@ -49,6 +49,18 @@ t.test('stock sipp -sn uac -s +14255550100: a From that is no tenant user is a P
   }
 });
 
+t.test('sip.farEnd.hangUpAfterMs: the far end hangs up; the edge sends BYE (RFC 3261 15.1.1), CDRs say so', { skip }, async (t) => {
+  const { port, cdrs, edge } = await startEdge(t, { farEnd: { hangUpAfterMs: 30 } });
+  const n = 10;
+  const r = await runSipp('uac-proxy-far-hangup.xml', port, { to: '+14255550100', caller: '+15551234567' }, { calls: n, rate: 50 });
+  t.equal(r.status, 0, r.output);
+  t.equal(r.successful, n, 'every call received the BYE and answered it 200');
+  t.equal(edge.activeCalls, 0);
+  const all = [...cdrs.groups()].flat();
+  t.equal(all.length, 2 * n);
+  t.ok(all.every((c) => c.outcome === 'answered' && c.reason === 'far end hung up'), 'answered, far end hung up');
+});
+
 t.test('sipp: refused calls get 404 (unassigned DID) and 486 (number at its limit)', { skip }, async (t) => {
   const { port, calls, responses } = await startEdge(t);
   const un = await runSipp('uac-refused.xml', port, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' }, { calls: 5, rate: 50 });

@@ -48,8 +48,9 @@ export class SipClient {
     const t = this.server.transport;
     return new OutgoingRequestMessage(spec.method, uri(spec.ruri, 'Request-URI'), uri(spec.from, 'From'), uri(spec.to, 'To'), {
       callId: spec.callId, cseq: spec.cseq, fromTag: spec.fromTag, toTag: spec.toTag, routeSet: spec.routeSet ?? [],
-      viaHost: hostPort(t.opts.host, t.port), optionTags: [],
-    }, [`User-Agent: ${this.product}`, ...(spec.headers ?? [])],
+      // SIP.js writes User-Agent and Supported itself; an empty Supported is RFC 3261 25.1 grammar.
+      viaHost: hostPort(t.opts.host, t.port), optionTags: [], userAgentString: this.product,
+    }, spec.headers ?? [],
     spec.sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: spec.sdp } : undefined);
   }
 

@@ -36,7 +36,7 @@ export interface Settings {
     inviteBackstopMs: number;
     /** Open SIP TCP connections at most (embedded driver). */
     maxConnections: number;
-    farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; seed: number };
+    farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; hangUpAfterMs: number; seed: number };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
     /** Which SIP stack carries the calls: the embedded `sip` package, or a drachtio-server via drachtio-srf. */
@@ -114,6 +114,7 @@ export const settingsSchema = {
             noAnswerRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
             failureRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
             noAnswerTimeoutMs: { type: 'integer', minimum: 0, default: 30000 },
+            hangUpAfterMs: { type: 'integer', minimum: 0, maximum: 86400000, default: 0 },
             seed: { type: 'integer', default: 1 },
           },
         },

@@ -9,12 +9,14 @@ export const hasSipp = spawnSync('sipp', ['-v']).status !== null && spawnSync('w
 export const NO_SIPP = 'SKIPPED LOUDLY: sipp is not installed here (Debian package sip-tester); scripts/setup.sh (and so CI) installs it';
 export const SCENARIOS = path.join(__dirname, '..', '..', 'sip', 'scenarios');
 
-export interface SippResult { status: number | null; successful: number; failed: number; output: string }
+export interface SippResult { status: number | null; successful: number; failed: number; output: string; messages?: string }
 
 export interface SippOptions {
   calls: number; rate?: number; holdMs?: number; transport?: 'u1' | 't1'; timeoutS?: number; maxConcurrent?: number;
   /** sipp's -s: the Request-URI user of a built-in scenario. */
   service?: string;
+  /** -trace_msg: return every message sipp sent and received (SippResult.messages). */
+  traceMsg?: boolean;
 }
 
 /** `scenario`: a file in sip/scenarios, or a sipp built-in by name ('uac'): -sn, as sipp's users type it. */
@@ -27,6 +29,11 @@ export async function runSipp(scenario: string, port: number, keys: Record<strin
     '-t', opts.transport ?? 'u1', '-i', '127.0.0.1', '-p', '0', '-nostdin', '-timeout', `${opts.timeoutS ?? 30}s`, '-timeout_error',
     '-recv_timeout', '5000', '-trace_stat', '-stf', stats, '-fd', '1'];
   if (opts.maxConcurrent) args.push('-l', String(opts.maxConcurrent));
+  // sipp's own account of each failed call, so a failure says why (not only the final screen).
+  const errLog = path.join(dir, 'errors.log');
+  args.push('-trace_err', '-error_file', errLog);
+  const msgLog = path.join(dir, 'messages.log');
+  if (opts.traceMsg) args.push('-trace_msg', '-message_file', msgLog);
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, v);
   args.push(`127.0.0.1:${port}`);
   const p = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
@@ -35,6 +42,8 @@ export async function runSipp(scenario: string, port: number, keys: Record<strin
   p.stderr.on('data', (b) => { output += b; });
   const status = await new Promise<number | null>((resolve) => p.on('exit', (c) => resolve(c)));
   const { successful, failed } = readSippStats(stats);
+  const messages = opts.traceMsg && fs.existsSync(msgLog) ? fs.readFileSync(msgLog, 'utf8') : undefined;
+  const errors = fs.existsSync(errLog) ? fs.readFileSync(errLog, 'utf8').slice(0, 3000) : '';
   fs.rmSync(dir, { recursive: true, force: true });
-  return { status, successful, failed, output: output.slice(-2000) };
+  return { status, successful, failed, output: `${errors}${output.slice(-2000)}`, messages };
 }
