@@ -61,6 +61,19 @@ t.test('sip.farEnd.hangUpAfterMs: the far end hangs up; the edge sends BYE (RFC 
   t.ok(all.every((c) => c.outcome === 'answered' && c.reason === 'far end hung up'), 'answered, far end hung up');
 });
 
+t.test('IPv6 loopback: sip.host ::1, sipp over UDP and TCP (RFC 3261 19.1.1 IPv6reference in Via, Contact, Request-URI)', { skip }, async (t) => {
+  for (const transport of ['u1', 't1'] as const) {
+    // The far end hangs up: the edge's own BYE goes to sipp's IPv6 Contact too.
+    const { port, cdrs, edge } = await startEdge(t, { host: '::1', farEnd: { hangUpAfterMs: 20 } });
+    const n = 10;
+    const r = await runSipp('uac-proxy-far-hangup.xml', port, { to: '+14255550100', caller: '+15551234567' }, { calls: n, rate: 50, transport, host: '::1' });
+    t.equal(r.status, 0, r.output);
+    t.equal(r.successful, n, `${transport}: every call over ::1 completed, BYE from the edge`);
+    t.equal(edge.activeCalls, 0);
+    t.equal(cdrs.written, 2 * n);
+  }
+});
+
 t.test('sipp: refused calls get 404 (unassigned DID) and 486 (number at its limit)', { skip }, async (t) => {
   const { port, calls, responses } = await startEdge(t);
   const un = await runSipp('uac-refused.xml', port, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' }, { calls: 5, rate: 50 });

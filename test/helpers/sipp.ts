@@ -15,6 +15,8 @@ export interface SippOptions {
   calls: number; rate?: number; holdMs?: number; transport?: 'u1' | 't1'; timeoutS?: number; maxConcurrent?: number;
   /** sipp's -s: the Request-URI user of a built-in scenario. */
   service?: string;
+  /** The edge's address and sipp's own (-i): '::1' for IPv6 loopback. Default 127.0.0.1. */
+  host?: string;
   /** -trace_msg: return every message sipp sent and received (SippResult.messages). */
   traceMsg?: boolean;
 }
@@ -26,7 +28,7 @@ export async function runSipp(scenario: string, port: number, keys: Record<strin
   const which = scenario.endsWith('.xml') ? ['-sf', path.join(SCENARIOS, scenario)] : ['-sn', scenario];
   if (opts.service) which.push('-s', opts.service);
   const args = [...which, '-m', String(opts.calls), '-r', String(opts.rate ?? 50), '-d', String(opts.holdMs ?? 10),
-    '-t', opts.transport ?? 'u1', '-i', '127.0.0.1', '-p', '0', '-nostdin', '-timeout', `${opts.timeoutS ?? 30}s`, '-timeout_error',
+    '-t', opts.transport ?? 'u1', '-i', opts.host ?? '127.0.0.1', '-p', '0', '-nostdin', '-timeout', `${opts.timeoutS ?? 30}s`, '-timeout_error',
     '-recv_timeout', '5000', '-trace_stat', '-stf', stats, '-fd', '1'];
   if (opts.maxConcurrent) args.push('-l', String(opts.maxConcurrent));
   // sipp's own account of each failed call, so a failure says why (not only the final screen).
@@ -35,7 +37,8 @@ export async function runSipp(scenario: string, port: number, keys: Record<strin
   const msgLog = path.join(dir, 'messages.log');
   if (opts.traceMsg) args.push('-trace_msg', '-message_file', msgLog);
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, v);
-  args.push(`127.0.0.1:${port}`);
+  const host = opts.host ?? '127.0.0.1';
+  args.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
   const p = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   let output = '';
   p.stdout.on('data', (b) => { output += b; });
