@@ -10,7 +10,8 @@
  *   X-OC-Link-Down: true       simulate an operator <-> Microsoft outage (failsafe forwarding)
  *
  * Answers: 100 Trying only if nothing else goes out within 200 ms (RFC 3261 17.2.1); routed calls 180 then 200 (or the simulated far end's 486/480/503);
- * routing rejections 404 (unknown/unassigned number, Q.850 cause 1) or 403 (cause 21); capacity
+ * routing rejections 404 (unknown/unassigned number, Q.850 cause 1), 484 (not a phone number, cause 28)
+ * or 403 (cause 21); capacity
  * 486 Busy Here (cause 17) or 503 (cause 34). Every answer carries X-OC-Correlation-ID, and
  * refusals a Reason header with the decision's reason.
  */
@@ -63,6 +64,8 @@ export interface FinalAnswer { status: number; reason: string; q850: number; tex
  */
 export function answerForRejection(d: Decision, private_ = false): FinalAnswer {
   if (private_) return { status: 404, reason: 'Not Found', q850: 1, text: 'not found' };
+  // RFC 3398 8.2.1: Q.850 cause 28 (invalid number format) maps to 484 Address Incomplete.
+  if (d.rule === 'E.164 numbers only') return { status: 484, reason: 'Address Incomplete', q850: 28, text: d.reason };
   const unallocated = d.kind === 'inbound' && (d.rule === 'inbound: unknown number' || d.rule === 'seed 004: Unassigned DID');
   return unallocated
     ? { status: 404, reason: 'Not Found', q850: 1, text: d.reason }
