@@ -27,6 +27,56 @@ quietLoggers.builtinEnabled = false;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const grammar = (text: string, rule: string): any => JsSipGrammar.parse(text, rule);
 
+/**
+ * Exact, common forms of simple fields whose grammar result is known without running the grammar
+ * (each pegjs call builds the whole rule table afresh: most of the edge's parsing time). Anything
+ * else goes to the grammar; test/sip-message.ts checks every fast answer equals the grammar's.
+ */
+const DIGITS = /^\d{1,9}$/;
+const CSEQ = /^(\d{1,9})[ \t]+([A-Z]{1,32})$/;
+const CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~]{1,256}(?:@[A-Za-z0-9\-.!%*_+`'~]{1,256})?$/;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fastField(rule: string, value: string): any {
+  switch (rule) {
+    case 'Content_Length': case 'Max_Forwards': return DIGITS.test(value) ? Number(value) : undefined;
+    case 'CSeq': { const m = CSEQ.exec(value); return m ? { value: Number(m[1]), method: m[2] } : undefined; }
+    case 'Call_ID': return CALL_ID.test(value) ? value : undefined;
+    default: return undefined;
+  }
+}
+/**
+ * Grammar results by rule and text, for the fields that repeat within a call or across calls:
+ * start lines (one Request-URI for a load test's calls), From and To (the same text in INVITE,
+ * ACK and BYE of a call), Content-Type. Results are only read once stored (SIP.js and the edge
+ * copy, never mutate, parsed URIs and name-addrs). Bounded: short texts only, oldest out first.
+ */
+const CACHED = new Set(['Request_Response', 'From', 'To', 'Content_Type']);
+const MAX_CACHED = 2048;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const memo = new Map<string, any>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function cachedGrammar(text: string, rule: string): any {
+  if (text.length > 256 || !CACHED.has(rule)) return grammar(text, rule);
+  const key = `${rule}\n${text}`;
+  let r = memo.get(key);
+  if (r === undefined) {
+    r = grammar(text, rule);
+    if (memo.size >= MAX_CACHED) memo.delete(memo.keys().next().value as string);
+    memo.set(key, r);
+  }
+  return r;
+}
+/** headerize() per field name, memoized: names repeat and SIP.js's version splits and joins. */
+const headerNames = new Map<string, string>();
+function headerKey(name: string): string {
+  let k = headerNames.get(name);
+  if (k === undefined) {
+    k = headerize(name);
+    if (headerNames.size < 256) headerNames.set(name, k);
+  }
+  return k;
+}
+
 /** Compact header names (RFC 3261 7.3.3) to their full form, for the census. */
 const COMPACT: Record<string, string> = {
   i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type',
@@ -53,7 +103,7 @@ export function parse(data: string): ParseResult {
   const lineEnd = data.indexOf('\r\n');
   if (lineEnd <= 0) return { error: 'no start line' };
   const startLine = data.slice(0, lineEnd);
-  const first = grammar(startLine, 'Request_Response');
+  const first = cachedGrammar(startLine, 'Request_Response');
   if (first === -1) return { error: 'malformed start line', startLine };
   let message: IncomingMessage;
   if (first.status_code) {
@@ -69,6 +119,8 @@ export function parse(data: string): ParseResult {
   }
   message.data = data;
   const census = new Map<string, number>();
+  // Contact and Record-Route matter only where a dialog may start (INVITE and responses).
+  const routing = message instanceof IncomingResponseMessage || message.method === 'INVITE';
   let start = lineEnd + 2;
   for (;;) {
     const end = Parser.getHeader(data, start);
@@ -80,7 +132,7 @@ export function parse(data: string): ParseResult {
     const name = COMPACT[raw] ?? raw;
     census.set(name, (census.get(name) ?? 0) + 1);
     const value = data.slice(colon + 1, end).trim();
-    if (!addField(message, name, value)) return { error: `error parsing header '${name}'`, startLine };
+    if (!addField(message, name, value, routing)) return { error: `error parsing header '${name}'`, startLine };
     start = end + 2;
   }
   // The body is what follows the blank line; framing (Content-Length) is the transport's job.
@@ -88,11 +140,17 @@ export function parse(data: string): ParseResult {
   return { message, census, startLine };
 }
 
+/** SIP.js's addHeader() without its second headerize(): `key` is already the stored form. */
+function add(m: IncomingMessage, key: string, value: string): void {
+  const list = m.headers[key];
+  if (list) list.push({ raw: value }); else m.headers[key] = [{ raw: value }];
+}
+
 /** Store one header field on a SIP.js message, parsed where SIP.js would parse it. */
-function addField(m: IncomingMessage, name: string, value: string): boolean {
-  const key = headerize(name);
+function addField(m: IncomingMessage, name: string, value: string, routing: boolean): boolean {
+  const key = headerKey(name);
   if (name === 'via') {
-    m.addHeader('via', value);
+    add(m, key, value);
     if (m.headers[key].length > 1) return true;
     const via = grammar(value, 'Via');
     if (via === -1) return false;
@@ -101,21 +159,20 @@ function addField(m: IncomingMessage, name: string, value: string): boolean {
     m.viaBranch = via.branch;
     return true;
   }
-  if (name === 'contact' || name === 'record-route') {
+  if (routing && (name === 'contact' || name === 'record-route')) {
     const list = grammar(value, name === 'contact' ? 'Contact' : 'Record_Route');
     if (list === -1 || !Array.isArray(list)) return false;
     for (const h of list as Array<{ possition: number; offset: number; parsed: unknown }>) {
-      m.addHeader(name, value.substring(h.possition, h.offset));
+      add(m, key, value.substring(h.possition, h.offset));
       m.headers[key][m.headers[key].length - 1].parsed = h.parsed;
     }
     return true;
   }
   const rule = RULES[name];
-  if (!rule) { m.addHeader(name, value); return true; }
-  const parsed = grammar(value, rule);
+  if (!rule) { add(m, key, value); return true; }
+  const parsed = fastField(rule, value) ?? cachedGrammar(value, rule);
   if (parsed === -1) return false;
-  m.setHeader(name, value);
-  m.headers[key][0].parsed = parsed;
+  m.headers[key] = [{ raw: value, parsed }];
   if (name === 'from') { m.from = parsed; m.fromTag = parsed.getParam('tag'); }
   else if (name === 'to') { m.to = parsed; m.toTag = parsed.getParam('tag'); }
   else if (name === 'call-id') m.callId = value;

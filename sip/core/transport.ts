@@ -86,11 +86,14 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     }
   }
 
-  /** The bound port (UDP's, else TCP's). */
+  /** The bound port (UDP's, else TCP's); read once after listen(): socket.address() is a syscall. */
   get port(): number {
+    if (this.boundPort) return this.boundPort;
     const a = (this.udp?.address() ?? this.tcp?.address()) as net.AddressInfo | undefined;
+    if (a) this.boundPort = a.port;
     return a?.port ?? this.opts.port;
   }
+  private boundPort = 0;
 
   private allowed(address: string): boolean {
     if (!this.opts.allowedSources || this.opts.allowedSources.allows(address)) return true;
