@@ -50,7 +50,7 @@ export function fastField(rule: string, value: string): any {
  * ACK and BYE of a call), Content-Type. Results are only read once stored (SIP.js and the edge
  * copy, never mutate, parsed URIs and name-addrs). Bounded: short texts only, oldest out first.
  */
-const CACHED = new Set(['Request_Response', 'From', 'To', 'Content_Type']);
+const CACHED = new Set(['Request_Response', 'From', 'To', 'Content_Type', 'Contact', 'Record_Route', 'Via']);
 const MAX_CACHED = 2048;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const memo = new Map<string, any>();
@@ -66,6 +66,33 @@ function cachedGrammar(text: string, rule: string): any {
   }
   return r;
 }
+/** RFC 3261 25.1 token: what a tag or branch value may be. */
+const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]{1,128}$/;
+/**
+ * Via's branch and From/To's tag change with every transaction and call, the rest of the field
+ * rarely does. A field whose only variable part is one `;branch=token` / `;tag=token` is parsed
+ * as its shape without that parameter (memoized), then given its own value: the grammar's
+ * result for the whole text, which test/sip-message.ts checks. Anything less plain (quotes,
+ * several fields, spacing, the parameter twice) goes to the grammar as it is.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function templatedGrammar(text: string, rule: 'Via' | 'From' | 'To'): any {
+  const param = rule === 'Via' ? ';branch=' : ';tag=';
+  const at = text.indexOf(param);
+  if (at < 0 || text.includes(',') || text.includes('"') || text.indexOf(param, at + 1) >= 0) return cachedGrammar(text, rule);
+  if (rule !== 'Via' && text.lastIndexOf('>') > at) return cachedGrammar(text, rule);
+  let end = text.indexOf(';', at + 1);
+  if (end < 0) end = text.length;
+  const value = text.slice(at + param.length, end);
+  if (!TOKEN.test(value)) return cachedGrammar(text, rule);
+  const shape = cachedGrammar(text.slice(0, at) + text.slice(end), rule);
+  if (shape === -1 || (rule === 'Via' && shape.branch !== undefined)) return cachedGrammar(text, rule);
+  if (rule === 'Via') return { ...shape, branch: value };
+  const header = shape.clone();
+  header.setParam('tag', value);
+  return header;
+}
+
 /** headerize() per field name, memoized: names repeat and SIP.js's version splits and joins. */
 const headerNames = new Map<string, string>();
 function headerKey(name: string): string {
@@ -152,7 +179,7 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
   if (name === 'via') {
     add(m, key, value);
     if (m.headers[key].length > 1) return true;
-    const via = grammar(value, 'Via');
+    const via = templatedGrammar(value, 'Via');
     if (via === -1) return false;
     m.headers[key][0].parsed = via;
     m.via = via;
@@ -160,7 +187,7 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
     return true;
   }
   if (routing && (name === 'contact' || name === 'record-route')) {
-    const list = grammar(value, name === 'contact' ? 'Contact' : 'Record_Route');
+    const list = cachedGrammar(value, name === 'contact' ? 'Contact' : 'Record_Route');
     if (list === -1 || !Array.isArray(list)) return false;
     for (const h of list as Array<{ possition: number; offset: number; parsed: unknown }>) {
       add(m, key, value.substring(h.possition, h.offset));
@@ -170,7 +197,7 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
   }
   const rule = RULES[name];
   if (!rule) { add(m, key, value); return true; }
-  const parsed = fastField(rule, value) ?? cachedGrammar(value, rule);
+  const parsed = fastField(rule, value) ?? (rule === 'From' || rule === 'To' ? templatedGrammar(value, rule) : cachedGrammar(value, rule));
   if (parsed === -1) return false;
   m.headers[key] = [{ raw: value, parsed }];
   if (name === 'from') { m.from = parsed; m.fromTag = parsed.getParam('tag'); }
