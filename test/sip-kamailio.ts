@@ -20,35 +20,71 @@ function receivedByes(messages: string): string[] {
 
 for (const transport of ['u1', 't1'] as const) {
   const name = transport === 'u1' ? 'UDP' : 'TCP';
-  t.test(`RFC 3261 12.1.1/12.2.1.1 via kamailio (${name}): 200 calls, the caller's BYE follows the Record-Route set`, { skip }, async (t) => {
-    const { port, cdrs, edge } = await startEdge(t);
-    const proxy = await startKamailio(t, port);
-    const n = 200;
-    const r = await runSipp('uac-proxy.xml', proxy.port, keys, { calls: n, rate: 200, transport, maxConcurrent: 20, timeoutS: 60 });
-    t.equal(r.status, 0, r.output);
-    t.equal(r.successful, n, 'every call completed through the proxy (kamailio answers 404 to a BYE without its Route)');
-    t.equal(r.failed, 0);
-    t.equal(edge.activeCalls, 0, 'no call left behind');
-    t.equal(cdrs.written, 2 * n, 'two CDRs per call');
-    t.ok([...cdrs.groups()].flat().every((c) => c.outcome === 'answered' && c.sipCode === 200), 'every call answered and cleared normally');
-  });
+  t.test(
+    `RFC 3261 12.1.1/12.2.1.1 via kamailio (${name}): 200 calls, the caller's BYE follows the Record-Route set`,
+    { skip },
+    async (t) => {
+      const { port, cdrs, edge } = await startEdge(t);
+      const proxy = await startKamailio(t, port);
+      const n = 200;
+      const r = await runSipp('uac-proxy.xml', proxy.port, keys, {
+        calls: n,
+        rate: 200,
+        transport,
+        maxConcurrent: 20,
+        timeoutS: 60,
+      });
+      t.equal(r.status, 0, r.output);
+      t.equal(
+        r.successful,
+        n,
+        'every call completed through the proxy (kamailio answers 404 to a BYE without its Route)',
+      );
+      t.equal(r.failed, 0);
+      t.equal(edge.activeCalls, 0, 'no call left behind');
+      t.equal(cdrs.written, 2 * n, 'two CDRs per call');
+      t.ok(
+        [...cdrs.groups()].flat().every((c) => c.outcome === 'answered' && c.sipCode === 200),
+        'every call answered and cleared normally',
+      );
+    },
+  );
 
-  t.test(`RFC 3261 12.2.1.1 via kamailio (${name}): 200 calls, the edge's BYE (far end hangs up) goes back through the proxy`, { skip }, async (t) => {
-    const { port, cdrs, edge } = await startEdge(t, { farEnd: { hangUpAfterMs: 20 } });
-    const proxy = await startKamailio(t, port);
-    const n = 200;
-    const r = await runSipp('uac-proxy-far-hangup.xml', proxy.port, keys, { calls: n, rate: 200, transport, maxConcurrent: 20, timeoutS: 60, traceMsg: true });
-    t.equal(r.status, 0, r.output);
-    t.equal(r.successful, n, 'every call got the far end\'s BYE and answered it');
-    t.equal(edge.activeCalls, 0, 'no call left behind');
-    t.equal(cdrs.written, 2 * n, 'two CDRs per call');
-    t.ok([...cdrs.groups()].flat().every((c) => c.reason === 'far end hung up'), 'CDRs say the far end hung up');
-    const byes = receivedByes(r.messages ?? '');
-    t.equal(byes.length, n, 'sipp logged every BYE it received');
-    // The proxy's Via sits above the edge's: the BYE went through kamailio, not straight to sipp.
-    const proxied = byes.filter((b) => (b.match(/^Via:/gim) ?? []).length === 2 && b.includes(`127.0.0.1:${proxy.port}`));
-    t.equal(proxied.length, n, 'every BYE carried the proxy\'s Via');
-    t.equal(byes.filter((b) => (b.match(/^User-Agent:/gim) ?? []).length === 1 && /^User-Agent: ocroute\//m.test(b)).length, n,
-      'one User-Agent header (RFC 3261 20.41), the product\'s');
-  });
+  t.test(
+    `RFC 3261 12.2.1.1 via kamailio (${name}): 200 calls, the edge's BYE (far end hangs up) goes back through the proxy`,
+    { skip },
+    async (t) => {
+      const { port, cdrs, edge } = await startEdge(t, { farEnd: { hangUpAfterMs: 20 } });
+      const proxy = await startKamailio(t, port);
+      const n = 200;
+      const r = await runSipp('uac-proxy-far-hangup.xml', proxy.port, keys, {
+        calls: n,
+        rate: 200,
+        transport,
+        maxConcurrent: 20,
+        timeoutS: 60,
+        traceMsg: true,
+      });
+      t.equal(r.status, 0, r.output);
+      t.equal(r.successful, n, "every call got the far end's BYE and answered it");
+      t.equal(edge.activeCalls, 0, 'no call left behind');
+      t.equal(cdrs.written, 2 * n, 'two CDRs per call');
+      t.ok(
+        [...cdrs.groups()].flat().every((c) => c.reason === 'far end hung up'),
+        'CDRs say the far end hung up',
+      );
+      const byes = receivedByes(r.messages ?? '');
+      t.equal(byes.length, n, 'sipp logged every BYE it received');
+      // The proxy's Via sits above the edge's: the BYE went through kamailio, not straight to sipp.
+      const proxied = byes.filter(
+        (b) => (b.match(/^Via:/gim) ?? []).length === 2 && b.includes(`127.0.0.1:${proxy.port}`),
+      );
+      t.equal(proxied.length, n, "every BYE carried the proxy's Via");
+      t.equal(
+        byes.filter((b) => (b.match(/^User-Agent:/gim) ?? []).length === 1 && /^User-Agent: ocroute\//m.test(b)).length,
+        n,
+        "one User-Agent header (RFC 3261 20.41), the product's",
+      );
+    },
+  );
 }

@@ -11,6 +11,7 @@ import { addAdminCommands, EXIT_REFUSED } from './admin';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
+import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
 import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
@@ -49,6 +50,23 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       const d = decide(snap, call);
       io.out(o.json ? JSON.stringify(d, null, 2) : formatDecision(d));
       code = d.outcome === 'rejected' ? EXIT.REJECTED : EXIT.OK;
+    });
+
+  program.command('dial-plan')
+    .description("Test-CsEffectiveTenantDialPlan: what a user's effective dial plan makes of a dialed number")
+    .option(...configOpt)
+    .requiredOption('--identity <upn>', 'the user whose dial plan applies')
+    .requiredOption('--dialed-number <digits>', 'what the user dialed, e.g. 0100')
+    .option('--json', 'print the result as JSON')
+    .action((o) => {
+      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const r = testEffectiveTenantDialPlan(snap.dialPlans, snap.data, o.identity, o.dialedNumber);
+      io.out(o.json ? JSON.stringify(r, null, 2) : [
+        `EffectiveTenantDialPlan ${r.effectiveTenantDialPlan}`, `TranslatedNumber        ${r.translatedNumber}`,
+        `MatchingRule            ${r.matchingRule ? `${r.matchingRule.name} (${r.matchingRule.pattern} -> ${r.matchingRule.translation})` : '(none)'}`,
+        `E.164                   ${r.e164 ?? '(not a phone number)'}`, `why                     ${r.explanation}`,
+      ].join('\n'));
+      code = r.e164 ? EXIT.OK : EXIT.REJECTED;
     });
 
   program.command('validate')
@@ -177,7 +195,8 @@ function parseKind(v: string): CallKind {
 export function formatDecision(d: Decision): string {
   const lines = [`${d.outcome.toUpperCase()}: ${d.reason}`];
   const kv: [string, unknown][] = [['operator', d.operator], ['gateway', d.gateway], ['caller ID', d.callerId], ['policy', d.policy],
-    ['usage', d.usage], ['route', d.route], ['pattern', d.pattern], ['ring', d.ring?.join(' + ')], ['rule', d.rule]];
+    ['usage', d.usage], ['route', d.route], ['pattern', d.pattern], ['ring', d.ring?.join(' + ')], ['rule', d.rule],
+    ['dialed', d.dialed !== d.to ? d.dialed : null], ['dial plan', d.dialPlan], ['normalized by', d.normalizationRule]];
   for (const [k, v] of kv) if (v) lines.push(`  ${k.padEnd(9)} ${v}`);
   if (d.trace?.length) {
     lines.push('  trace:');

@@ -29,12 +29,19 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
       identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages, priority: r.priority,
       bridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber, onlinePstnGatewayList: r.onlinePstnGatewayList, description: r.description,
     })),
+    dialPlans: sortedValues(t.dialPlans ?? {}).map((p) => defined({
+      identity: p.identity, description: p.description, simpleName: p.simpleName,
+      normalizationRules: p.normalizationRules.map((r) => defined({
+        name: r.name, pattern: r.pattern, translation: r.translation, isInternalExtension: r.isInternalExtension || undefined, description: r.description,
+      })),
+    })),
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
     users: sortedValues(t.users).map((u) => defined({
       upn: u.upn, displayName: u.displayName, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
       onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
-      onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy,
+      onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
+      usageLocation: u.usageLocation,
     })),
     bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
     globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,

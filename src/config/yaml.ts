@@ -5,6 +5,7 @@
  */
 import { OcrouteError, isOcrouteError } from '../errors';
 import { addBridgeNumber } from '../tenant/bridge';
+import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
@@ -21,8 +22,9 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   const at = (path: Path, fn: () => void): void => {
     try { fn(); } catch (e) {
       if (!isOcrouteError(e)) throw e;
-      const leaf = e.location.field;
-      const full = leaf && has([...path, leaf]) ? [...path, leaf] : path;
+      // A rule may name a nested field (normalizationRules.0.pattern): a path below `path`.
+      const leaf = e.location.field?.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      const full = leaf && has([...path, ...leaf]) ? [...path, ...leaf] : path;
       throw new OcrouteError(e.code, e.message, { file, line: lineOf(full), field: full.join('.') });
     }
   };
@@ -46,12 +48,16 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   for (const [key, kind] of [['audioConferencingRoutingPolicies', 'audioConferencingRoutingPolicies'], ['onlineVoiceRoutingPolicies', 'onlineVoiceRoutingPolicies']] as const) {
     (data[key] ?? []).forEach((p: any, i: number) => at([key, i], () => vr.newUsagePolicy(t, kind, p)));
   }
+  (data.dialPlans ?? []).forEach((p: any, i: number) => at(['dialPlans', i], () => {
+    if (p.identity.toLowerCase() === 'global') dp.setTenantDialPlan(t, p); else dp.newTenantDialPlan(t, p);
+  }));
   (data.users ?? []).forEach((u: any, i: number) => at(['users', i], () => {
     dir.addUser(t, { ...u, licenses: u.licenses as License[] });
     const grants: [string, () => void][] = [
       ['audioConferencingRoutingPolicy', () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { identity: u.upn }, u.audioConferencingRoutingPolicy)],
       ['onlineVoiceRoutingPolicy', () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { identity: u.upn }, u.onlineVoiceRoutingPolicy)],
       ['mobilityPolicy', () => dir.grantMobilityPolicy(t, { identity: u.upn }, u.mobilityPolicy)],
+      ['tenantDialPlan', () => dp.grantTenantDialPlan(t, { identity: u.upn }, u.tenantDialPlan)],
       ['phoneNumber', () => dir.assignNumber(t, u.upn, u.phoneNumber)],
     ];
     for (const [k, fn] of grants) if (u[k] !== undefined) at(['users', i, k], fn);
@@ -59,6 +65,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   const g = data.globalGrants ?? {};
   if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));
   if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));
+  if (g.tenantDialPlan) at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
   for (const o of data.operators ?? []) if (o.status) t.operators[o.name].status = o.status;
   return t;

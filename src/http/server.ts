@@ -10,6 +10,7 @@ import type { CallManager } from '../service/calls';
 import type { CdrSink } from '../cdr/sink';
 import type { BatchPool } from '../service/batch-pool';
 import { decisionSchema } from '../routing/decision-schema';
+import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
@@ -109,6 +110,11 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     app.post<{ Body: Call; Querystring: { trace?: string } }>('/v1/route', {
       schema: { body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } }, response: { 200: decisionSchema } },
     }, async (req) => engine.route(req.body, { trace: req.query.trace !== 'false' }));
+
+    // Test-CsEffectiveTenantDialPlan -Identity -DialedNumber
+    app.post<{ Body: { identity: string; dialedNumber: string } }>('/v1/dial-plan/test', {
+      schema: { body: { type: 'object', required: ['identity', 'dialedNumber'], additionalProperties: false, properties: { identity: { type: 'string', maxLength: 1024 }, dialedNumber: { type: 'string', maxLength: 256 } } } },
+    }, async (req) => { const s = engine.snapshot; return testEffectiveTenantDialPlan(s.dialPlans, s.data, req.body.identity, req.body.dialedNumber); });
 
     app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
       schema: {

@@ -5,6 +5,7 @@
 import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
 import { own, type PhoneNumber, type TenantData, type User } from '../tenant/types';
+import { describeNormalized, normalizeDialed } from './dial-plan';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, Slot, TraceStep } from './types';
 
@@ -19,9 +20,18 @@ const E164_RE = /^\+[1-9]\d{5,14}$/;
 
 export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decision {
   const d = blank(call, opts.trace !== false);
-  const to = normalize(s.data, call.to);
-  if (to === undefined) return reject(d, `'${call.to}' is not a valid phone number`, 'E.164 numbers only');
-  d.to = to;
+  if (call.kind === 'user') {
+    // Stage 1 of an outbound call: the caller's effective dial plan (Test-CsEffectiveTenantDialPlan).
+    const n = normalizeDialed(s.dialPlans, s.data, call.from, call.to);
+    d.dialed = n.dialed; d.dialPlan = n.plan; d.normalizationRule = n.rule?.name ?? null;
+    if (d.trace) step(d, n.number === undefined ? 'no-match' : 'info', describeNormalized(n));
+    if (n.number === undefined) return reject(d, `'${call.to}' is not a valid phone number`, 'E.164 numbers only');
+    d.to = n.number;
+  } else {
+    const to = normalize(s.data, call.to);
+    if (to === undefined) return reject(d, `'${call.to}' is not a valid phone number`, 'E.164 numbers only');
+    d.to = to;
+  }
   switch (call.kind) {
     case 'meeting': return meetingDialOut(s, call, d);
     case 'user': return userCall(s, call, d);
@@ -232,7 +242,7 @@ function blank(call: Call, trace: boolean): Decision {
   return {
     outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
     operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
-    policy: null, target: null, ring: null, slots: [], reason: '', rule: '',
+    policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
     trace: trace ? [] : null,
   };
 }

@@ -9,7 +9,7 @@ export const decisionSchema = {
     target: { type: ['object', 'null'], properties: { type: str, id: str } },
     ring: { type: ['array', 'null'], items: str },
     slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
-    reason: str, rule: str,
+    reason: str, rule: str, dialed: strOrNull, dialPlan: strOrNull, normalizationRule: strOrNull,
     trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
   },
 } as const;

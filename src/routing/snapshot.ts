@@ -6,6 +6,7 @@
 import { migratingNumbers, type Migration } from '../tenant/migration';
 import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { checkRoutingLimits } from './limits';
+import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
 import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -32,6 +33,8 @@ export interface Snapshot {
   readonly ovr: ReadonlyMap<string, CompiledPolicy>;
   /** Numbers out of service while they migrate (seed 000/001 pitfalls). */
   readonly migrating: ReadonlyMap<string, Migration>;
+  /** Tenant dial plans with rules, by lower-case identity. */
+  readonly dialPlans: ReadonlyMap<string, CompiledDialPlan>;
 }
 
 let versions = 0;
@@ -46,6 +49,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     acr: compilePolicies(data, data.audioConferencingRoutingPolicies, matcher),
     ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher),
     migrating: migratingNumbers(data),
+    dialPlans: compileDialPlans(data),
   };
 }
 

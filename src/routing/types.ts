@@ -50,6 +50,10 @@ export interface Decision {
   reason: string;
   /** Seed rule the decision rests on, e.g. "seed 002: no route matched, OCC license". */
   rule: string;
+  /** User calls: what was dialed, the effective dial plan and the rule that normalized it. */
+  dialed: string | null;
+  dialPlan: string | null;
+  normalizationRule: string | null;
   /** Ordered explain steps; null when the caller asked for no trace (batch, SIP). */
   trace: TraceStep[] | null;
 }

@@ -1,4 +1,5 @@
 /** Small JSON Schema builders for command arguments (tenant/commands.ts). */
+import { OcrouteError } from '../errors';
 import type { License } from './types';
 
 export const S = { type: 'string', minLength: 1, maxLength: 1024 } as const;
@@ -14,3 +15,9 @@ export function obj(required: string[], properties: Record<string, object>) {
 }
 
 export const LICENSES: License[] = ['PhoneSystem', 'CallingPlan', 'AudioConferencingStandard', 'OperatorConnectConferencing', 'OperatorConnectMobile'];
+
+/** A grant's target: a user (upn) or the tenant (global: true), exactly one. */
+export function grantTarget(a: { upn?: string; global?: boolean }): { identity?: string; global?: boolean } {
+  if (!a.global === !a.upn) throw new OcrouteError('E_REQUEST', 'name either upn or global: true', { field: 'upn' });
+  return a.global ? { global: true } : { identity: a.upn };
+}

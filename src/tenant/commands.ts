@@ -18,7 +18,8 @@ import * as ops from './operators';
 import * as portal from './portal';
 import type { TenantData } from './types';
 import * as vr from './voice-routing';
-import { A, B, E, I, LICENSES, nullable, obj, S } from './command-schema';
+import { A, B, E, grantTarget, I, LICENSES, nullable, obj, S } from './command-schema';
+import { DIAL_PLAN_COMMANDS } from './commands-dial-plan';
 
 export type Scope = 'admin' | 'operator';
 export interface CommandContext { now: number; syncDelayMs: number; /** operator name for operator-scoped commands */ operator?: string }
@@ -72,7 +73,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   // Users and numbers (seeds 000, 001, 002)
   'users.add': {
     scope: 'admin', summary: 'Add a user or resource account',
-    args: obj(['upn'], { upn: S, displayName: S, licenses: A(E(...LICENSES)), teamsUpgradeMode: E('TeamsOnly', 'Islands'), onPremLineUri: S, resourceAccount: E('AutoAttendant', 'CallQueue') }),
+    args: obj(['upn'], {
+      upn: S, displayName: S, licenses: A(E(...LICENSES)), teamsUpgradeMode: E('TeamsOnly', 'Islands'), onPremLineUri: S,
+      resourceAccount: E('AutoAttendant', 'CallQueue'), usageLocation: { type: 'string', pattern: '^[A-Z]{2}$' },
+    }),
     run: (t, a) => dir.addUser(t, a as dir.AddUserInput),
   },
   'users.setLicenses': {
@@ -131,6 +135,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'routes.remove': { scope: 'admin', summary: 'Remove-CsOnlineVoiceRoute', args: obj(['identity'], { identity: S }), run: (t, a) => vr.removeVoiceRoute(t, a.identity) },
   ...policyCommands('VoiceRouting', 'onlineVoiceRoutingPolicies', 'CsOnlineVoiceRoutingPolicy'),
   ...policyCommands('AudioConferencingRouting', 'audioConferencingRoutingPolicies', 'CsOnlineAudioConferencingRoutingPolicy'),
+  ...DIAL_PLAN_COMMANDS,
   // Anything else the cmdlets do: paste a script.
   'script.apply': { scope: 'admin', summary: 'Run a Teams PowerShell script (the cmdlets ocroute knows)', args: obj(['script'], { script: { type: 'string', maxLength: 4 * 1024 * 1024 }, file: S }), run: (t, a) => runScript(t, a.script, a.file ?? 'script.ps1') },
   'migrations.start': {
@@ -167,10 +172,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'portal.setBillingOk': { scope: 'operator', summary: "Record whether the customer's account can pay (true pushes again)", args: obj([], { ok: B }), run: (t, a, ctx) => portal.setBillingOk(t, opName(ctx), a.ok !== false) },
 };
 
-function grantTarget(a: Args): { identity?: string; global?: boolean } {
-  if (!a.global === !a.upn) throw new OcrouteError('E_REQUEST', 'name either upn or global: true', { field: 'upn' });
-  return a.global ? { global: true } : { identity: a.upn };
-}
 
 const validators = new Map<string, ValidateFunction>();
 

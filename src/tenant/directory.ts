@@ -115,6 +115,8 @@ export interface AddUserInput {
   teamsUpgradeMode?: User['teamsUpgradeMode'];
   onPremLineUri?: string;
   resourceAccount?: User['resourceAccount'];
+  /** ISO country of the user's service dial plan. */
+  usageLocation?: string;
 }
 
 export function addUser(t: TenantData, input: AddUserInput): User {
@@ -124,6 +126,10 @@ export function addUser(t: TenantData, input: AddUserInput): User {
   if (input.displayName) u.displayName = input.displayName;
   if (input.teamsUpgradeMode) u.teamsUpgradeMode = input.teamsUpgradeMode;
   if (input.resourceAccount) u.resourceAccount = input.resourceAccount;
+  if (input.usageLocation) {
+    if (!/^[A-Z]{2}$/.test(input.usageLocation)) fail('E_VALUE', `usageLocation '${input.usageLocation}' must be a two-letter ISO country code`, 'usageLocation');
+    u.usageLocation = input.usageLocation;
+  }
   if (input.onPremLineUri) u.onPremLineUri = normalizeNumber(t, input.onPremLineUri, 'onPremLineUri');
   t.users[key] = u;
   return u;

@@ -74,6 +74,10 @@ export interface User {
   onlineVoiceRoutingPolicy?: string;
   audioConferencingRoutingPolicy?: string;
   mobilityPolicy?: string;
+  /** Granted tenant dial plan (Grant-CsTenantDialPlan); undefined: the tenant-wide one. */
+  tenantDialPlan?: string;
+  /** ISO country whose service (country) dial plan applies; undefined: the tenant's defaultRegion. */
+  usageLocation?: string;
   /** Resource accounts (auto attendant, call queue) take service numbers. */
   resourceAccount?: 'AutoAttendant' | 'CallQueue';
 }
@@ -99,6 +103,24 @@ export type MobileDialerPreference = 'Teams' | 'Native';
 export interface MobilityPolicy {
   identity: string;
   mobileDialerPreference: MobileDialerPreference;
+}
+
+/** One rule of a tenant dial plan (New-CsVoiceNormalizationRule): a regex and its .NET-style translation. */
+export interface NormalizationRule {
+  name: string;
+  pattern: string;
+  /** `$1`, `${name}` refer to the pattern's groups, as in .NET's Regex.Replace. */
+  translation: string;
+  isInternalExtension: boolean;
+  description?: string;
+}
+
+/** New-CsTenantDialPlan: ordered normalization rules, the first match wins. */
+export interface TenantDialPlan {
+  identity: string;
+  description?: string;
+  simpleName?: string;
+  normalizationRules: NormalizationRule[];
 }
 
 export interface ConferenceBridge {
@@ -131,7 +153,9 @@ export interface TenantData {
   onlineVoiceRoutingPolicies: Record<string, UsagePolicy>;
   mobilityPolicies: Record<string, MobilityPolicy>;
   /** Policies granted with -Global. */
-  globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string };
+  globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string; tenantDialPlan?: string };
+  /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
+  dialPlans?: Record<string, TenantDialPlan>;
   bridge: ConferenceBridge;
   /** Each operator's portal view of this tenant (seed 004), by operator name. */
   portal?: Record<string, PortalAccount>;

@@ -9,10 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './redis';
 
-const BINARY = ['/usr/sbin/kamailio', '/usr/local/sbin/kamailio'].find((p) => fs.existsSync(p))
-  ?? (spawnSync('which', ['kamailio']).stdout?.toString().trim() || undefined);
+const BINARY =
+  ['/usr/sbin/kamailio', '/usr/local/sbin/kamailio'].find((p) => fs.existsSync(p)) ??
+  (spawnSync('which', ['kamailio']).stdout?.toString().trim() || undefined);
 export const hasKamailio = BINARY !== undefined;
-export const NO_KAMAILIO = 'SKIPPED LOUDLY: kamailio is not installed here (Debian package kamailio); scripts/setup.sh (and so CI) installs it';
+export const NO_KAMAILIO =
+  'SKIPPED LOUDLY: kamailio is not installed here (Debian package kamailio); scripts/setup.sh (and so CI) installs it';
 export const KAMAILIO_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamailio', 'kamailio.cfg');
 
 /** Debian puts modules under the multiarch lib folder; find the one holding tm.so. */
@@ -24,17 +26,42 @@ function modulePath(): string {
   throw new Error('kamailio: no modules folder with tm.so found');
 }
 
-export interface Kamailio { port: number; stop(): Promise<void> }
+export interface Kamailio {
+  port: number;
+  stop(): Promise<void>;
+}
 
 /** Ready once an OPTIONS sent to it comes back answered (the edge behind it answers OPTIONS). */
 export async function startKamailio(t: { teardown(fn: () => unknown): void }, edgePort: number): Promise<Kamailio> {
   const port = await freePort();
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kamailio-'));
-  const args = ['-f', KAMAILIO_CFG, '-DD', '-E', '-L', modulePath(), '-Y', run, '-P', path.join(run, 'pid'),
-    '-l', `udp:127.0.0.1:${port}`, '-l', `tcp:127.0.0.1:${port}`, '-A', `EDGE="sip:127.0.0.1:${edgePort}"`];
+  // -n 1: one UDP worker, so a 180 and the 200 right after it leave the proxy in the order they
+  // came (two workers may swap them, and sipp aborts a call on a 180 after its 200).
+  const args = [
+    '-f',
+    KAMAILIO_CFG,
+    '-DD',
+    '-E',
+    '-n',
+    '1',
+    '-L',
+    modulePath(),
+    '-Y',
+    run,
+    '-P',
+    path.join(run, 'pid'),
+    '-l',
+    `udp:127.0.0.1:${port}`,
+    '-l',
+    `tcp:127.0.0.1:${port}`,
+    '-A',
+    `EDGE="sip:127.0.0.1:${edgePort}"`,
+  ];
   const proc: ChildProcess = spawn(BINARY!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  proc.stderr!.on('data', (b) => { log = (log + b).slice(-4000); });
+  proc.stderr!.on('data', (b) => {
+    log = (log + b).slice(-4000);
+  });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const stop = async () => {
     if (proc.exitCode === null) proc.kill('SIGTERM');
@@ -42,7 +69,11 @@ export async function startKamailio(t: { teardown(fn: () => unknown): void }, ed
     fs.rmSync(run, { recursive: true, force: true });
   };
   t.teardown(stop);
-  await probe(port, () => proc.exitCode !== null, () => log);
+  await probe(
+    port,
+    () => proc.exitCode !== null,
+    () => log,
+  );
   return { port, stop };
 }
 
@@ -51,15 +82,31 @@ async function probe(port: number, dead: () => boolean, log: () => string): Prom
   await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', () => resolve()));
   const local = sock.address().port;
   try {
-    const answered = new Promise<void>((resolve) => sock.on('message', (m) => { if (m.toString().startsWith('SIP/2.0 200')) resolve(); }));
+    const answered = new Promise<void>((resolve) =>
+      sock.on('message', (m) => {
+        if (m.toString().startsWith('SIP/2.0 200')) resolve();
+      }),
+    );
     // Up to 100 tries, 100 ms apart: kamailio forks its workers before it reads its socket.
     for (let i = 0; i < 100; i++) {
       if (dead()) throw new Error(`kamailio exited: ${log()}`);
-      const msg = [`OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${i}`,
-        'From: <sip:probe@127.0.0.1>;tag=p', `To: <sip:probe@127.0.0.1:${port}>`, `Call-ID: probe-${i}`, `CSeq: ${i + 1} OPTIONS`,
-        'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
+      const msg = [
+        `OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${i}`,
+        'From: <sip:probe@127.0.0.1>;tag=p',
+        `To: <sip:probe@127.0.0.1:${port}>`,
+        `Call-ID: probe-${i}`,
+        `CSeq: ${i + 1} OPTIONS`,
+        'Max-Forwards: 70',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
       sock.send(msg, port, '127.0.0.1');
-      const ok = await Promise.race([answered.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+      const ok = await Promise.race([
+        answered.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 100)),
+      ]);
       if (ok) return;
     }
     throw new Error(`kamailio did not answer an OPTIONS in 10 s: ${log()}`);

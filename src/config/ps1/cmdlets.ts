@@ -6,34 +6,11 @@
 import { setEmergencyAddress } from '../../tenant/emergency';
 import * as dir from '../../tenant/directory';
 import * as vr from '../../tenant/voice-routing';
-import type { NumberType, TenantData } from '../../tenant/types';
+import type { NumberType } from '../../tenant/types';
 import type { ParamSpec } from './binder';
 import { OcrouteError } from '../../errors';
-
-type Args = Record<string, unknown>;
-export interface CmdletSpec {
-  name: string;
-  params: ParamSpec[];
-  run(t: TenantData, a: Args): void;
-}
-
-const S = (name: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, type: 'string', ...extra });
-const identity0: ParamSpec = { name: 'Identity', type: 'string', position: 0, required: true };
-const str = (a: Args, k: string) => a[k] as string | undefined;
-
-/** -Identity <user> or -Global, exactly one (Grant-* cmdlets). */
-function grantTarget(a: Args): { identity?: string; global?: boolean } {
-  if (a.Global === true && a.Identity !== undefined) throw new OcrouteError('E_PS1_PARAM', 'use either -Identity or -Global, not both', { field: '-Global' });
-  if (a.Global === true) return { global: true };
-  if (a.Identity === undefined) throw new OcrouteError('E_PS1_PARAM', 'give -Identity <user> or -Global', { field: '-Identity' });
-  return { identity: a.Identity as string };
-}
-
-const grantParams: ParamSpec[] = [
-  { name: 'Identity', type: 'string', position: 0 },
-  { name: 'PolicyName', type: 'string', position: 1, nullable: true, required: true },
-  { name: 'Global', type: 'switch' },
-];
+import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
+import { DIAL_PLAN_CMDLETS } from './cmdlets-dial-plan';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -128,12 +105,13 @@ export const CMDLETS: CmdletSpec[] = [
     run: (t, a) => dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams'),
   },
   { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
+  ...DIAL_PLAN_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
 
 /** Cmdlets that only read or connect: accepted, no effect. */
-const NO_OP = /^(get-\w+|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
+const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
 
 export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
   const c = BY_NAME.get(name.toLowerCase());
