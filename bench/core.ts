@@ -5,7 +5,7 @@
  */
 import { compileSnapshot } from '../src/routing/snapshot';
 import { decide } from '../src/routing/decide';
-import { buildTenant, dialed } from './tenant';
+import { addDialPlanCaller, buildTenant, dialed } from './tenant';
 import { median, printTable, writeResult } from './util';
 
 const quick = process.argv.includes('--quick');
@@ -53,4 +53,31 @@ for (const size of SIZES) {
   }
 }
 printTable(rows);
-console.log(`\nwrote ${writeResult('core', rows, { runs: RUNS, callsPerRun: CALLS })}`);
+
+/** Stage 1 in the path: user calls at 1,000 routes, dialed as E.164 vs national through a 50-rule plan. */
+function dialPlanRows(): Record<string, string | number>[] {
+  const { t } = buildTenant(1000);
+  addDialPlanCaller(t, 50);
+  const snap = compileSnapshot(t);
+  const e164 = dialed('uniform', 10_000).map((n) => `+1${n.slice(-10)}`);
+  const national = e164.map((n) => n.slice(2));
+  const user = (n: string) => decide(snap, { kind: 'user', from: 'caller@bench.test', to: n }, { trace: false });
+  for (const n of national.slice(0, 2000)) {
+    const d = user(n);
+    if (d.to !== `+1${n}` || d.normalizationRule !== 'national' || d.outcome !== 'operator') throw new Error(`dial plan mismatch for ${n}`);
+  }
+  const plain: number[] = [];
+  const planned: number[] = [];
+  for (let k = 0; k < RUNS; k++) { plain.push(rate(user, e164, CALLS)); planned.push(rate(user, national, CALLS)); }
+  const pm = median(plain);
+  const dm = median(planned);
+  return [
+    { 'user calls (1,000 routes)': 'dialed E.164, no rule matches', 'dec/s': Math.round(pm), 'us/decision': (1e6 / pm).toFixed(2) },
+    { 'user calls (1,000 routes)': 'dialed national, 50th rule of 50', 'dec/s': Math.round(dm), 'us/decision': (1e6 / dm).toFixed(2),
+      'vs E.164': `${(dm / pm * 100).toFixed(0)}%` },
+  ];
+}
+const planRows = dialPlanRows();
+console.log('');
+printTable(planRows);
+console.log(`\nwrote ${writeResult('core', rows, { runs: RUNS, callsPerRun: CALLS, dialPlan: planRows })}`);

@@ -7,7 +7,7 @@ import t from 'tap';
 import { exportTenantYaml } from '../src/config/export';
 import { runScript as run } from '../src/config/ps1/run';
 import { loadTenantYaml } from '../src/config/yaml';
-import { testEffectiveTenantDialPlan } from '../src/routing/dial-plan';
+import { testEffectiveTenantDialPlan, translate, translator } from '../src/routing/dial-plan';
 import { compileSnapshot } from '../src/routing/snapshot';
 import { runCommand } from '../src/tenant/commands';
 import { BASE_YAML, errorOf, route, tenant } from './helpers/tenant';
@@ -284,3 +284,27 @@ t.test(
     t.equal(JSON.stringify(ten.dialPlans), before, 'nothing changed');
   },
 );
+
+t.test('.NET Regex.Replace semantics: the JavaScript fast path and RE2 translate every dialed string alike', async (t) => {
+  const patterns = ['^(\\d{4})$', '^0(\\d{10})$', '^9(1|2)(\\d+)$', '^\\+?1?(\\d{10})$', '\\d+', '^011(\\d*)$', '^(\\d{3})(\\d{4})$'];
+  const translations = ['+1425555$1', '+$1', '+$0', '+1$2', '$1$1', '+44$1$2', 'x'];
+  let state = 3;
+  const next = (k: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state % k;
+  };
+  let fast = 0;
+  for (const p of patterns) {
+    for (const tr of translations) {
+      const r = translator(p, tr);
+      if (r.fast) fast++;
+      for (let i = 0; i < 300; i++) {
+        const dialed = Array.from({ length: next(16) }, () => '0123456789+9a'[next(13)]).join('');
+        const js = translate(r, dialed);
+        const re2 = r.re.replace(dialed, r.with);
+        if (js !== re2) t.fail(`${p} -> ${tr} on '${dialed}': fast ${js}, RE2 ${re2}`);
+      }
+    }
+  }
+  t.ok(fast >= 40, `${fast} of ${patterns.length * translations.length} rules take the fast path`);
+});
