@@ -37,7 +37,8 @@ t.test('rule errors point at the YAML line of the offending entry', async (t) =>
   t.same(e.location, { file: 'z.yaml', line: 4, field: 'numbers.0.operator' });
   const p = errorOf(() => loadTenantYaml(HEAD + 'pstnUsages: [U]\nvoiceRoutes:\n  - identity: R\n    numberPattern: "(?=1)"\n    onlinePstnUsages: [U]\n'));
   t.match(p.message, /^NumberPattern '\(\?=1\)' is not a regular expression RE2 can run \(linear time: no lookaround, no backreferences\)/);
-  t.equal(p.location.line, 4);
+  t.equal(p.location.line, 5, 'the line of numberPattern itself, not only its entry');
+  t.equal(p.location.field, 'voiceRoutes.0.numberPattern');
 });
 
 t.test('a config folder loads atomically: an error in any file yields no tenant at all', async (t) => {

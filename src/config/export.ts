@@ -35,6 +35,9 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
         name: r.name, pattern: r.pattern, translation: r.translation, isInternalExtension: r.isInternalExtension || undefined, description: r.description,
       })),
     })),
+    inboundBlockedNumberPatterns: t.inboundBlockedNumberPatterns?.map((p) => defined({ ...p })),
+    inboundExemptNumberPatterns: t.inboundExemptNumberPatterns?.map((p) => defined({ ...p })),
+    blockedCallingNumbers: t.blockedCallingNumbersEnabled === undefined ? undefined : { enabled: t.blockedCallingNumbersEnabled },
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
     users: sortedValues(t.users).map((u) => defined({

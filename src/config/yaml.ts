@@ -7,6 +7,7 @@ import { OcrouteError, isOcrouteError } from '../errors';
 import { addBridgeNumber } from '../tenant/bridge';
 import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
+import * as ib from '../tenant/inbound-blocking';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
 import schema from './tenant.schema.json';
@@ -23,8 +24,10 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     try { fn(); } catch (e) {
       if (!isOcrouteError(e)) throw e;
       // A rule may name a nested field (normalizationRules.0.pattern): a path below `path`.
+      // Cmdlet rules name parameters (Pattern); the YAML key is its camelCase form (pattern).
       const leaf = e.location.field?.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-      const full = leaf && has([...path, ...leaf]) ? [...path, ...leaf] : path;
+      const camel = leaf?.map((k) => (typeof k === 'string' ? k[0].toLowerCase() + k.slice(1) : k));
+      const full = leaf && has([...path, ...leaf]) ? [...path, ...leaf] : camel && has([...path, ...camel]) ? [...path, ...camel] : path;
       throw new OcrouteError(e.code, e.message, { file, line: lineOf(full), field: full.join('.') });
     }
   };
@@ -51,6 +54,10 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   (data.dialPlans ?? []).forEach((p: any, i: number) => at(['dialPlans', i], () => {
     if (p.identity.toLowerCase() === 'global') dp.setTenantDialPlan(t, p); else dp.newTenantDialPlan(t, p);
   }));
+  for (const list of ['inboundBlockedNumberPatterns', 'inboundExemptNumberPatterns'] as const) {
+    (data[list] ?? []).forEach((p: any, i: number) => at([list, i], () => ib.newInboundPattern(t, list, p)));
+  }
+  if (data.blockedCallingNumbers?.enabled !== undefined) ib.setTenantBlockedCallingNumbers(t, data.blockedCallingNumbers.enabled);
   (data.users ?? []).forEach((u: any, i: number) => at(['users', i], () => {
     dir.addUser(t, { ...u, licenses: u.licenses as License[] });
     const grants: [string, () => void][] = [

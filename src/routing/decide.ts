@@ -6,6 +6,7 @@ import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
 import { own, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
+import { checkCaller } from './inbound-blocking';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, Slot, TraceStep } from './types';
 
@@ -135,6 +136,15 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
 /** Inbound to a DID, a bridge number or an OC Mobile number (seeds 000, 001, 002, 004). */
 function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.callerId = call.from ?? null;
+  // Stage 1 of an inbound call: inbound call blocking (New-CsInboundBlockedNumberPattern).
+  const v = checkCaller(s.blocking, call.from);
+  if (v.blocked) {
+    return reject(d, `calling number ${call.from} matches inbound blocked number pattern '${v.by.identity}' (${v.by.pattern})`,
+      'inbound call blocking: New-CsInboundBlockedNumberPattern');
+  }
+  if (v.exemptBy && d.trace) {
+    step(d, 'info', `calling number ${call.from} matches blocked pattern '${v.matched!.identity}' but exempt pattern '${v.exemptBy.identity}' lets it in`);
+  }
   const moving = s.migrating.get(d.to);
   if (moving) return reject(d, `${d.to} is out of service while it migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
   const pn = own(s.data.numbers, d.to);

@@ -7,6 +7,7 @@ import { migratingNumbers, type Migration } from '../tenant/migration';
 import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { checkRoutingLimits } from './limits';
 import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
+import { compileBlocking, type CompiledBlocking } from './inbound-blocking';
 import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -35,6 +36,8 @@ export interface Snapshot {
   readonly migrating: ReadonlyMap<string, Migration>;
   /** Tenant dial plans with rules, by lower-case identity. */
   readonly dialPlans: ReadonlyMap<string, CompiledDialPlan>;
+  /** Inbound call blocking; undefined when nothing can block. */
+  readonly blocking?: CompiledBlocking;
 }
 
 let versions = 0;
@@ -50,6 +53,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher),
     migrating: migratingNumbers(data),
     dialPlans: compileDialPlans(data),
+    blocking: compileBlocking(data),
   };
 }
 

@@ -123,6 +123,14 @@ export interface TenantDialPlan {
   normalizationRules: NormalizationRule[];
 }
 
+/** New-CsInboundBlockedNumberPattern / New-CsInboundExemptNumberPattern. */
+export interface InboundNumberPattern {
+  identity: string;
+  pattern: string;
+  enabled: boolean;
+  description?: string;
+}
+
 export interface ConferenceBridge {
   numbers: E164[];
   /** Default (toll) number; never an Operator Connect Conferencing number (seed 002). */
@@ -156,6 +164,11 @@ export interface TenantData {
   globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string; tenantDialPlan?: string };
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
+  /** Calling numbers refused inbound, unless an exempt pattern matches (tenant/inbound-blocking.ts). */
+  inboundBlockedNumberPatterns?: InboundNumberPattern[];
+  inboundExemptNumberPatterns?: InboundNumberPattern[];
+  /** Set-CsTenantBlockedCallingNumbers -Enabled; undefined: enabled, as in Teams. */
+  blockedCallingNumbersEnabled?: boolean;
   bridge: ConferenceBridge;
   /** Each operator's portal view of this tenant (seed 004), by operator name. */
   portal?: Record<string, PortalAccount>;

@@ -11,6 +11,7 @@ import type { ParamSpec } from './binder';
 import { OcrouteError } from '../../errors';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 import { DIAL_PLAN_CMDLETS } from './cmdlets-dial-plan';
+import { INBOUND_CMDLETS } from './cmdlets-inbound';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -106,12 +107,13 @@ export const CMDLETS: CmdletSpec[] = [
   },
   { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
   ...DIAL_PLAN_CMDLETS,
+  ...INBOUND_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
 
 /** Cmdlets that only read or connect: accepted, no effect. */
-const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
+const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
 
 export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
   const c = BY_NAME.get(name.toLowerCase());
