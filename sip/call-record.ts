@@ -2,29 +2,58 @@
 import type { Cdr, CdrOutcome } from '../src/cdr/sink';
 import type { Decision } from '../src/routing/types';
 
-export interface CallTimes { start: number; answer?: number; end: number }
+export interface CallTimes {
+  start: number;
+  answer?: number;
+  end: number;
+}
 
-export function cdrPair(d: Decision, correlationId: string, sipCallId: string, t: CallTimes, outcome: CdrOutcome, sipCode: number, reason: string): [Cdr, Cdr] {
+export function cdrPair(
+  d: Decision,
+  correlationId: string,
+  sipCallId: string,
+  t: CallTimes,
+  outcome: CdrOutcome,
+  sipCode: number,
+  reason: string,
+): [Cdr, Cdr] {
   const iso = (ms: number) => new Date(ms).toISOString();
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
   const direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
   const base = {
-    correlationId, direction, kind: d.kind, sipCallId, operator: d.operator, callerId: d.callerId,
-    start: iso(t.start), answer: t.answer ? iso(t.answer) : null, end: iso(t.end), durationSec,
+    correlationId,
+    direction,
+    kind: d.kind,
+    sipCallId,
+    operator: d.operator,
+    callerId: d.callerId,
+    start: iso(t.start),
+    answer: t.answer ? iso(t.answer) : null,
+    end: iso(t.end),
+    durationSec,
   } as const;
   const failsafe = d.target?.type === 'failsafe';
   // Outbound: Teams user/bridge -> operator (OC leg) -> dialed number (Phone leg).
   // Inbound: caller -> operator (Phone leg) -> Teams (OC leg); with failsafe the OC leg failed.
   const oc: Cdr = {
-    ...base, technology: 'Operator Connect', from: d.kind === 'inbound' ? d.from : d.callerId, to: d.to,
-    outcome: failsafe ? 'failed' : outcome, sipCode: failsafe ? 503 : sipCode,
+    ...base,
+    technology: 'Operator Connect',
+    from: d.kind === 'inbound' ? d.from : d.callerId,
+    to: d.to,
+    outcome: failsafe ? 'failed' : outcome,
+    sipCode: failsafe ? 503 : sipCode,
     reason: failsafe ? 'operator <-> Microsoft link down' : reason,
     ...(failsafe ? { answer: null, durationSec: 0 } : {}),
     ...(d.ring ? { target: d.ring.join('+') } : d.target && !failsafe ? { target: d.target.id } : {}),
   };
   const phone: Cdr = {
-    ...base, technology: 'Phone', from: d.kind === 'inbound' ? d.from : d.callerId,
-    to: failsafe ? d.target!.id : d.to, outcome, sipCode, reason,
+    ...base,
+    technology: 'Phone',
+    from: d.kind === 'inbound' ? d.from : d.callerId,
+    to: failsafe ? d.target!.id : d.to,
+    outcome,
+    sipCode,
+    reason,
     ...(failsafe ? { target: d.target!.id } : {}),
   };
   return [oc, phone];

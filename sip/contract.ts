@@ -18,7 +18,12 @@
 import type { Refusal } from '../src/capacity/types';
 import type { Call, CallKind, Decision } from '../src/routing/types';
 
-export interface SipUri { schema?: string; user?: string; host?: string; port?: number }
+export interface SipUri {
+  schema?: string;
+  user?: string;
+  host?: string;
+  port?: number;
+}
 export interface SipMessage {
   method?: string;
   uri?: string;
@@ -39,23 +44,33 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri,
   if (!ruri?.user) return 'Request-URI has no user part (the dialed or called number)';
   const fromUri = parseUri(req.headers.from?.uri ?? '');
   const kindHeader = header(req, 'x-oc-kind')?.toLowerCase();
-  if (kindHeader && !KINDS.has(kindHeader as CallKind)) return `X-OC-Kind must be meeting, user or inbound, not '${kindHeader}'`;
+  if (kindHeader && !KINDS.has(kindHeader as CallKind))
+    return `X-OC-Kind must be meeting, user or inbound, not '${kindHeader}'`;
   const organizer = header(req, 'x-oc-organizer');
   const fromUser = fromUri?.user ?? '';
   const fromIsNumber = /^\+?\d[\d\-.()]*$/.test(fromUser);
   const upn = `${fromUser}@${fromUri?.host}`;
   const pstnCaller = fromIsNumber || !fromUser || (isUser !== undefined && !isUser(upn));
   const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : pstnCaller ? 'inbound' : 'user');
-  const from = kind === 'meeting' ? organizer ?? upn : kind === 'user' ? upn : fromUser || undefined;
+  const from = kind === 'meeting' ? (organizer ?? upn) : kind === 'user' ? upn : fromUser || undefined;
   // A user part may arrive escaped (RFC 3261 19.1.2) or already unescaped by the stack's grammar.
   let to = ruri.user;
   if (/%[0-9a-f]{2}/i.test(to)) {
-    try { to = decodeURIComponent(to); } catch { return 'Request-URI user part has a bad %-escape'; }
+    try {
+      to = decodeURIComponent(to);
+    } catch {
+      return 'Request-URI user part has a bad %-escape';
+    }
   }
   return { kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true' };
 }
 
-export interface FinalAnswer { status: number; reason: string; q850: number; text: string }
+export interface FinalAnswer {
+  status: number;
+  reason: string;
+  q850: number;
+  text: string;
+}
 
 /**
  * A routing rejection as SIP. `private`: the caller is not a trusted source, so every rejection
@@ -66,7 +81,8 @@ export function answerForRejection(d: Decision, private_ = false): FinalAnswer {
   if (private_) return { status: 404, reason: 'Not Found', q850: 1, text: 'not found' };
   // RFC 3398 8.2.1: Q.850 cause 28 (invalid number format) maps to 484 Address Incomplete.
   if (d.rule === 'E.164 numbers only') return { status: 484, reason: 'Address Incomplete', q850: 28, text: d.reason };
-  const unallocated = d.kind === 'inbound' && (d.rule === 'inbound: unknown number' || d.rule === 'seed 004: Unassigned DID');
+  const unallocated =
+    d.kind === 'inbound' && (d.rule === 'inbound: unknown number' || d.rule === 'seed 004: Unassigned DID');
   return unallocated
     ? { status: 404, reason: 'Not Found', q850: 1, text: d.reason }
     : { status: 403, reason: 'Forbidden', q850: 21, text: d.reason };
@@ -83,14 +99,19 @@ export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 /** CallFlow names headers in lower case; on the wire they are written as RFC 3261 writes them. */
 const CANONICAL: Record<string, string> = {
-  'x-oc-correlation-id': 'X-OC-Correlation-ID', reason: 'Reason', 'retry-after': 'Retry-After', 'content-type': 'Content-Type',
+  'x-oc-correlation-id': 'X-OC-Correlation-ID',
+  reason: 'Reason',
+  'retry-after': 'Retry-After',
+  'content-type': 'Content-Type',
 };
 export function sipHeaderNames(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [CANONICAL[k] ?? k, v]));
 }
 /** The same as 'Name: value' lines; Content-Type is left to the stack, which writes it with the body. */
 export function sipHeaderLines(h: Record<string, string>): string[] {
-  return Object.entries(sipHeaderNames(h)).filter(([k]) => k !== 'Content-Type').map(([k, v]) => `${k}: ${v.replace(/[\r\n]+/g, ' ')}`);
+  return Object.entries(sipHeaderNames(h))
+    .filter(([k]) => k !== 'Content-Type')
+    .map(([k, v]) => `${k}: ${v.replace(/[\r\n]+/g, ' ')}`);
 }
 
 /** Reason: Q.850;cause=17;text="..." (quotes and backslashes escaped, one line). */

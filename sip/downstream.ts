@@ -6,7 +6,11 @@
  * Timer B, so slots are never held by a dead peer.
  */
 import { randomBytes } from 'node:crypto';
-import type { InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage } from 'sip.js/lib/core/index.js';
+import type {
+  InviteClientTransaction,
+  IncomingResponseMessage,
+  OutgoingRequestMessage,
+} from 'sip.js/lib/core/index.js';
 import type { SipMessage } from './contract';
 import type { SipClient } from './core/client';
 import { hostPort } from './core/server';
@@ -25,7 +29,11 @@ export interface LegEvents {
   final(rs: SipMessage): void;
 }
 
-interface Answered { toTag: string; target: string; routeSet: string[] }
+interface Answered {
+  toTag: string;
+  target: string;
+  routeSet: string[];
+}
 
 export class DownstreamLeg {
   readonly callId = `${randomBytes(10).toString('hex')}@ocroute`;
@@ -39,34 +47,69 @@ export class DownstreamLeg {
   private readonly to: string;
   private readonly from: string;
 
-  constructor(private readonly client: SipClient, private readonly target: DownstreamTarget, to: string, from: string | null,
-    private readonly correlationId: string, sdp: string, private readonly onBye: (callId: string) => void) {
+  constructor(
+    private readonly client: SipClient,
+    private readonly target: DownstreamTarget,
+    to: string,
+    from: string | null,
+    private readonly correlationId: string,
+    sdp: string,
+    private readonly onBye: (callId: string) => void,
+  ) {
     const where = hostPort(target.host, target.port);
     this.to = `sip:${to}@${where}`;
     this.from = `sip:${from ?? 'anonymous'}@${client.localHost}`;
     this.invite = client.message({
-      method: 'INVITE', ruri: `${this.to};transport=${target.transport}`, from: this.from, to: this.to, fromTag: this.fromTag,
-      callId: this.callId, cseq: 1, sdp,
+      method: 'INVITE',
+      ruri: `${this.to};transport=${target.transport}`,
+      from: this.from,
+      to: this.to,
+      fromTag: this.fromTag,
+      callId: this.callId,
+      cseq: 1,
+      sdp,
       headers: [`Contact: <sip:ocroute@${client.localHost}>`, `X-OC-Correlation-ID: ${correlationId}`],
     });
-    this.flow = client.flowTo({ protocol: target.transport === 'tcp' ? 'TCP' : 'UDP', address: target.host, port: target.port });
+    this.flow = client.flowTo({
+      protocol: target.transport === 'tcp' ? 'TCP' : 'UDP',
+      address: target.host,
+      port: target.port,
+    });
   }
 
   start(ev: LegEvents): void {
     const fail = (status: number, reason: string) => this.finish(ev, { status, reason, headers: {} });
-    this.timer = setTimeout(() => { fail(504, 'Downstream Timeout'); this.sendCancel(); }, this.target.timeoutMs);
-    this.tx = this.client.send(this.invite, this.flow, (rs) => this.onResponse(ev, rs), () => fail(503, 'Downstream Unreachable')) as InviteClientTransaction;
+    this.timer = setTimeout(() => {
+      fail(504, 'Downstream Timeout');
+      this.sendCancel();
+    }, this.target.timeoutMs);
+    this.tx = this.client.send(
+      this.invite,
+      this.flow,
+      (rs) => this.onResponse(ev, rs),
+      () => fail(503, 'Downstream Unreachable'),
+    ) as InviteClientTransaction;
   }
 
   private onResponse(ev: LegEvents, rs: IncomingResponseMessage): void {
     const status = rs.statusCode ?? 0;
-    if (status < 200) { if (!this.done && status > 100) ev.provisional(status); return; }
+    if (status < 200) {
+      if (!this.done && status > 100) ev.provisional(status);
+      return;
+    }
     if (status < 300) {
       const contact = rs.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
-      this.answered = { toTag: rs.toTag, target: contact?.uri?.toString() ?? this.to, routeSet: rs.getHeaders('record-route').reverse() };
+      this.answered = {
+        toTag: rs.toTag,
+        target: contact?.uri?.toString() ?? this.to,
+        routeSet: rs.getHeaders('record-route').reverse(),
+      };
       this.tx?.ackResponse(this.request('ACK', 1));
       this.client.registerUacDialog(this.callId, this.fromTag, rs.toTag, () => this.onBye(this.callId));
-      if (this.done) { void this.bye(); return; } // answered after we gave up
+      if (this.done) {
+        void this.bye();
+        return;
+      } // answered after we gave up
     }
     this.finish(ev, { status, reason: rs.reasonPhrase, headers: {} });
   }
@@ -74,8 +117,16 @@ export class DownstreamLeg {
   private request(method: string, cseq: number): OutgoingRequestMessage {
     const a = this.answered!;
     return this.client.message({
-      method, ruri: a.target, from: this.from, to: this.to, fromTag: this.fromTag, toTag: a.toTag, callId: this.callId, cseq,
-      routeSet: a.routeSet, headers: [`X-OC-Correlation-ID: ${this.correlationId}`],
+      method,
+      ruri: a.target,
+      from: this.from,
+      to: this.to,
+      fromTag: this.fromTag,
+      toTag: a.toTag,
+      callId: this.callId,
+      cseq,
+      routeSet: a.routeSet,
+      headers: [`X-OC-Correlation-ID: ${this.correlationId}`],
     });
   }
 
@@ -95,8 +146,18 @@ export class DownstreamLeg {
     this.answered = undefined;
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.target.timeoutMs);
-      const done = () => { clearTimeout(timer); resolve(); };
-      this.client.send(msg, this.flow, (r) => { if ((r.statusCode ?? 0) >= 200) done(); }, done);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.client.send(
+        msg,
+        this.flow,
+        (r) => {
+          if ((r.statusCode ?? 0) >= 200) done();
+        },
+        done,
+      );
     });
   }
 
@@ -118,10 +179,20 @@ export class DownstreamLeg {
   private sendCancel(): void {
     if (!this.invite.branch) return;
     const c = this.client.message({
-      method: 'CANCEL', ruri: `${this.to};transport=${this.target.transport}`, from: this.from, to: this.to, fromTag: this.fromTag,
-      callId: this.callId, cseq: 1,
+      method: 'CANCEL',
+      ruri: `${this.to};transport=${this.target.transport}`,
+      from: this.from,
+      to: this.to,
+      fromTag: this.fromTag,
+      callId: this.callId,
+      cseq: 1,
     });
     c.branch = this.invite.branch;
-    this.client.send(c, this.flow, () => undefined, () => undefined);
+    this.client.send(
+      c,
+      this.flow,
+      () => undefined,
+      () => undefined,
+    );
   }
 }

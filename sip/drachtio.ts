@@ -27,13 +27,19 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
   readonly flow: CallFlow;
   private srf?: Srf;
 
-  constructor(calls: CallManager, cdrs: CdrSink, readonly opts: DrachtioOptions) {
+  constructor(
+    calls: CallManager,
+    cdrs: CdrSink,
+    readonly opts: DrachtioOptions,
+  ) {
     super();
     this.flow = new CallFlow(calls, cdrs, opts);
     this.flow.on('failure', (m) => this.emit('stackError', m));
   }
 
-  get activeCalls(): number { return this.flow.activeCalls; }
+  get activeCalls(): number {
+    return this.flow.activeCalls;
+  }
 
   /** Connects and authenticates; rejects (naming the server) if that fails or takes too long. */
   async start(): Promise<void> {
@@ -46,7 +52,11 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
       res.send(200, { headers: { Allow: ALLOW } });
     });
     await new Promise<void>((resolve, reject) => {
-      const fail = (why: string) => { clearTimeout(timer); srf.disconnect(); reject(new Error(`drachtio-server ${host}:${port}: ${why}`)); };
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        srf.disconnect();
+        reject(new Error(`drachtio-server ${host}:${port}: ${why}`));
+      };
       const timer = setTimeout(() => fail('no connection'), this.opts.connectTimeoutMs ?? 5000);
       srf.on('connect', (err) => (err ? fail(err.message) : (clearTimeout(timer), resolve())));
       // Lost connections are retried by drachtio-srf; each error is counted, none is thrown.
@@ -72,7 +82,8 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
       this.flow.cancel(callId, false);
     });
     const leg: CallerLeg = {
-      invite, callId,
+      invite,
+      callId,
       remote: { address: req.source_address, port: Number(req.source_port), protocol: req.protocol },
       respond: (status, reason, lower, sdp) => {
         if (status === 100 || cancelled || finalSent) return;
@@ -86,7 +97,10 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
         // handled (with the promise they came a microtask late and the BYE was missed).
         dialog = new Promise((resolve) => {
           this.srf!.createUAS(req, res, { localSdp: sdp ?? '', headers }, (err: Error | null, d: Srf.Dialog) => {
-            if (err) { this.flow.fail(callId, err); return resolve(undefined); }
+            if (err) {
+              this.flow.fail(callId, err);
+              return resolve(undefined);
+            }
             d.on('ack', () => this.flow.ack(callId));
             d.on('destroy', () => {
               if (hangingUp) return;
@@ -98,12 +112,16 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
           });
         });
       },
-      hangUp: (timeoutMs) => new Promise<void>((resolve) => {
-        hangingUp = true;
-        const timer = setTimeout(resolve, timeoutMs);
-        const done = () => { clearTimeout(timer); resolve(); };
-        void (dialog ?? Promise.resolve(undefined)).then((d) => (d ? d.destroy(undefined, done) : done()));
-      }),
+      hangUp: (timeoutMs) =>
+        new Promise<void>((resolve) => {
+          hangingUp = true;
+          const timer = setTimeout(resolve, timeoutMs);
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          void (dialog ?? Promise.resolve(undefined)).then((d) => (d ? d.destroy(undefined, done) : done()));
+        }),
     };
     const parseUri = (s: string) => {
       const u = Srf.parseUri(s);

@@ -32,8 +32,18 @@ export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTi
 }
 
 /** What the metrics and serve.ts see of either driver. */
-export interface EdgeEvents { request: [string]; response: [number]; stackError: [string]; refused: [string] }
-export interface EdgeStats { transactions: number; pendingInvites: number; dialogs: number; connections: number }
+export interface EdgeEvents {
+  request: [string];
+  response: [number];
+  stackError: [string];
+  refused: [string];
+}
+export interface EdgeStats {
+  transactions: number;
+  pendingInvites: number;
+  dialogs: number;
+  connections: number;
+}
 export interface SipDriver extends EventEmitter<EdgeEvents> {
   readonly activeCalls: number;
   /** Protocol state held (the embedded driver): what a flood must not grow. */
@@ -51,12 +61,21 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   readonly client: SipClient;
   private draining = false;
 
-  constructor(calls: CallManager, cdrs: CdrSink, readonly opts: SipEdgeOptions) {
+  constructor(
+    calls: CallManager,
+    cdrs: CdrSink,
+    readonly opts: SipEdgeOptions,
+  ) {
     super();
     const { allowedSources, ...flowOpts } = opts;
     this.transport = new SipTransport({
-      host: opts.host, port: opts.port, udp: opts.udp, tcp: opts.tcp, allowedSources,
-      maxBytesHeaders: opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: opts.maxContentLength ?? 64 * 1024,
+      host: opts.host,
+      port: opts.port,
+      udp: opts.udp,
+      tcp: opts.tcp,
+      allowedSources,
+      maxBytesHeaders: opts.maxBytesHeaders ?? 16 * 1024,
+      maxContentLength: opts.maxContentLength ?? 64 * 1024,
       maxConnections: opts.maxConnections,
     });
     this.server = new SipServer(this.transport, { product: PRODUCT, inviteBackstopMs: opts.inviteBackstopMs });
@@ -65,18 +84,27 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     this.flow = new CallFlow(calls, cdrs, {
       ...flowOpts,
       byeTimeoutMs: target?.timeoutMs,
-      pstnLeg: target && ((to, callerId, correlationId, sdp) => new DownstreamLeg(this.client, target, to, callerId, correlationId, sdp, this.onPstnBye)),
+      pstnLeg:
+        target &&
+        ((to, callerId, correlationId, sdp) =>
+          new DownstreamLeg(this.client, target, to, callerId, correlationId, sdp, this.onPstnBye)),
     });
     this.flow.on('failure', (m) => this.emit('stackError', m));
     this.wire();
   }
 
-  get activeCalls(): number { return this.flow.activeCalls; }
-  get port(): number { return this.transport.port; }
+  get activeCalls(): number {
+    return this.flow.activeCalls;
+  }
+  get port(): number {
+    return this.transport.port;
+  }
 
   readonly stats = (): EdgeStats => ({
-    transactions: this.server.pendingTransactions, pendingInvites: this.server.pendingInvites,
-    dialogs: this.server.dialogs.size, connections: this.transport.connections,
+    transactions: this.server.pendingTransactions,
+    pendingInvites: this.server.pendingInvites,
+    dialogs: this.server.dialogs.size,
+    connections: this.transport.connections,
   });
 
   private wire(): void {
@@ -91,9 +119,14 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     s.on('invite', (ctx) => {
       const leg = this.leg(ctx);
       // A failure anywhere still answers the INVITE (CallFlow answers 500 itself; this is the last guard).
-      f.invite(leg, parseSipUri).catch((e: Error) => { ctx.respond(500, 'Server Internal Error'); f.fail(ctx.callId, e); });
+      f.invite(leg, parseSipUri).catch((e: Error) => {
+        ctx.respond(500, 'Server Internal Error');
+        f.fail(ctx.callId, e);
+      });
     });
-    s.on('cancel', (ctx) => { if (!f.cancel(ctx.callId)) ctx.respond(487, 'Request Terminated'); });
+    s.on('cancel', (ctx) => {
+      if (!f.cancel(ctx.callId)) ctx.respond(487, 'Request Terminated');
+    });
     s.on('reinvite', (ctx) => {
       const corr = f.correlationOf(ctx.callId);
       if (!corr) return ctx.respond(481, 'Call/Transaction Does Not Exist');
@@ -111,9 +144,16 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   /** The caller leg of an INVITE: answers in its transaction, BYE within its dialog. */
   private leg(ctx: InviteContext): CallerLeg {
     const rq = ctx.request;
-    const invite: SipMessage = { method: 'INVITE', uri: rq.ruri?.toString(), headers: contractHeaders(rq), content: rq.body };
+    const invite: SipMessage = {
+      method: 'INVITE',
+      uri: rq.ruri?.toString(),
+      headers: contractHeaders(rq),
+      content: rq.body,
+    };
     return {
-      invite, callId: ctx.callId, remote: ctx.flow.remote,
+      invite,
+      callId: ctx.callId,
+      remote: ctx.flow.remote,
       respond: (status, reason, headers, sdp) => {
         ctx.respond(status, reason, sipHeaderLines(headers), sdp);
         if (ctx.dialog && headers['x-oc-correlation-id']) ctx.dialog.correlationId = headers['x-oc-correlation-id'];
@@ -124,7 +164,10 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
         this.server.endDialog(d);
         await this.client.bye(d, d.correlationHeaders(), timeoutMs);
       },
-      ended: () => { if (ctx.dialog) this.server.endDialog(ctx.dialog); else this.server.release(ctx); },
+      ended: () => {
+        if (ctx.dialog) this.server.endDialog(ctx.dialog);
+        else this.server.release(ctx);
+      },
     };
   }
 

@@ -14,7 +14,15 @@ export interface FarEndOptions {
   seed: number;
 }
 
-export const DEFAULT_FAR_END: FarEndOptions = { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30_000, hangUpAfterMs: 0, seed: 1 };
+export const DEFAULT_FAR_END: FarEndOptions = {
+  answerDelayMs: 0,
+  busyRatio: 0,
+  noAnswerRatio: 0,
+  failureRatio: 0,
+  noAnswerTimeoutMs: 30_000,
+  hangUpAfterMs: 0,
+  seed: 1,
+};
 
 export type FarEndResult =
   | { kind: 'answer'; afterMs: number }
@@ -22,7 +30,9 @@ export type FarEndResult =
 
 export class FarEnd {
   private state: number;
-  constructor(readonly opts: FarEndOptions) { this.state = opts.seed || 1; }
+  constructor(readonly opts: FarEndOptions) {
+    this.state = opts.seed || 1;
+  }
 
   private next(): number {
     this.state = (Math.imul(this.state, 1103515245) + 12345) & 0x7fffffff;
@@ -33,8 +43,16 @@ export class FarEnd {
     const o = this.opts;
     const r = this.next();
     if (r < o.busyRatio) return { kind: 'busy', afterMs: o.answerDelayMs, status: 486, reason: 'Busy Here', q850: 17 };
-    if (r < o.busyRatio + o.noAnswerRatio) return { kind: 'noAnswer', afterMs: o.noAnswerTimeoutMs, status: 480, reason: 'Temporarily Unavailable', q850: 19 };
-    if (r < o.busyRatio + o.noAnswerRatio + o.failureRatio) return { kind: 'failure', afterMs: o.answerDelayMs, status: 503, reason: 'Service Unavailable', q850: 38 };
+    if (r < o.busyRatio + o.noAnswerRatio)
+      return {
+        kind: 'noAnswer',
+        afterMs: o.noAnswerTimeoutMs,
+        status: 480,
+        reason: 'Temporarily Unavailable',
+        q850: 19,
+      };
+    if (r < o.busyRatio + o.noAnswerRatio + o.failureRatio)
+      return { kind: 'failure', afterMs: o.answerDelayMs, status: 503, reason: 'Service Unavailable', q850: 38 };
     return { kind: 'answer', afterMs: o.answerDelayMs };
   }
 }

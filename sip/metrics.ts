@@ -6,24 +6,82 @@ import type { CdrSink } from '../src/cdr/sink';
 const METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS']);
 
 export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, cdrs: CdrSink): void {
-  const requests = new client.Counter({ name: 'ocroute_sip_requests_total', help: 'SIP requests received by method', labelNames: ['method'] as const, registers: [register] });
-  const responses = new client.Counter({ name: 'ocroute_sip_responses_total', help: 'SIP responses sent by status code', labelNames: ['code'] as const, registers: [register] });
-  new client.Gauge({ name: 'ocroute_sip_active_calls', help: 'SIP calls in progress on the edge', registers: [register], collect() { this.set(edge.activeCalls); } });
-  const written = new client.Counter({ name: 'ocroute_cdrs_written_total', help: 'Call detail records written (two per call)', registers: [register] });
+  const requests = new client.Counter({
+    name: 'ocroute_sip_requests_total',
+    help: 'SIP requests received by method',
+    labelNames: ['method'] as const,
+    registers: [register],
+  });
+  const responses = new client.Counter({
+    name: 'ocroute_sip_responses_total',
+    help: 'SIP responses sent by status code',
+    labelNames: ['code'] as const,
+    registers: [register],
+  });
+  new client.Gauge({
+    name: 'ocroute_sip_active_calls',
+    help: 'SIP calls in progress on the edge',
+    registers: [register],
+    collect() {
+      this.set(edge.activeCalls);
+    },
+  });
+  const written = new client.Counter({
+    name: 'ocroute_cdrs_written_total',
+    help: 'Call detail records written (two per call)',
+    registers: [register],
+  });
   cdrs.on('write', () => written.inc());
   // Bounded labels: unknown methods are one bucket, codes are at most ~60 values.
   edge.on('request', (m) => requests.inc({ method: METHODS.has(m) ? m : 'other' }));
   edge.on('response', (c) => responses.inc({ code: String(c) }));
-  const stackErrors = new client.Counter({ name: 'ocroute_sip_stack_errors_total', help: 'Messages the SIP stack failed to handle (exceptions while processing)', registers: [register] });
+  const stackErrors = new client.Counter({
+    name: 'ocroute_sip_stack_errors_total',
+    help: 'Messages the SIP stack failed to handle (exceptions while processing)',
+    registers: [register],
+  });
   edge.on('stackError', () => stackErrors.inc());
   // Refused before or while parsing: source, size, connections, garbage, malformed (bounded: the reason text is not a label).
-  const refused = new client.Counter({ name: 'ocroute_sip_refused_total', help: 'Datagrams, connections and octets refused before a request was handled, by what', labelNames: ['what'] as const, registers: [register] });
+  const refused = new client.Counter({
+    name: 'ocroute_sip_refused_total',
+    help: 'Datagrams, connections and octets refused before a request was handled, by what',
+    labelNames: ['what'] as const,
+    registers: [register],
+  });
   edge.on('refused', (w) => refused.inc({ what: w.startsWith('malformed') ? 'malformed' : w }));
   const stats = edge.stats;
   if (stats) {
-    new client.Gauge({ name: 'ocroute_sip_transactions', help: 'SIP server transactions held (each bounded by its RFC 3261 timer)', registers: [register], collect() { this.set(stats().transactions); } });
-    new client.Gauge({ name: 'ocroute_sip_pending_invites', help: 'INVITEs received and not yet ended (their Call-IDs are in use)', registers: [register], collect() { this.set(stats().pendingInvites); } });
-    new client.Gauge({ name: 'ocroute_sip_dialogs', help: 'Confirmed SIP dialogs', registers: [register], collect() { this.set(stats().dialogs); } });
-    new client.Gauge({ name: 'ocroute_sip_tcp_connections', help: 'Open SIP TCP connections', registers: [register], collect() { this.set(stats().connections); } });
+    new client.Gauge({
+      name: 'ocroute_sip_transactions',
+      help: 'SIP server transactions held (each bounded by its RFC 3261 timer)',
+      registers: [register],
+      collect() {
+        this.set(stats().transactions);
+      },
+    });
+    new client.Gauge({
+      name: 'ocroute_sip_pending_invites',
+      help: 'INVITEs received and not yet ended (their Call-IDs are in use)',
+      registers: [register],
+      collect() {
+        this.set(stats().pendingInvites);
+      },
+    });
+    new client.Gauge({
+      name: 'ocroute_sip_dialogs',
+      help: 'Confirmed SIP dialogs',
+      registers: [register],
+      collect() {
+        this.set(stats().dialogs);
+      },
+    });
+    new client.Gauge({
+      name: 'ocroute_sip_tcp_connections',
+      help: 'Open SIP TCP connections',
+      registers: [register],
+      collect() {
+        this.set(stats().connections);
+      },
+    });
   }
 }

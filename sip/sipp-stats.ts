@@ -6,5 +6,8 @@ export function readSippStats(file: string): { successful: number; failed: numbe
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
   const head = lines[0].split(';');
   const last = lines[lines.length - 1].split(';');
-  return { successful: Number(last[head.indexOf('SuccessfulCall(C)')]), failed: Number(last[head.indexOf('FailedCall(C)')]) };
+  return {
+    successful: Number(last[head.indexOf('SuccessfulCall(C)')]),
+    failed: Number(last[head.indexOf('FailedCall(C)')]),
+  };
 }

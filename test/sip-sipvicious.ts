@@ -64,9 +64,10 @@ t.test(
           `untrusted scanner: only ${ANSWERS}, which answers like any call; refusals look like a random number's\n${r.output}`,
         );
       } else {
-        t.same(
-          r.found,
-          ['+12065550100', ANSWERS],
+        // svwar's probe is a random 32-bit number: 404 (a number of nobody) or 484 (not a number
+        // at all) to a trusted source, so the unknown numbers may stand out too; the 403 always does.
+        t.ok(
+          r.found.includes('+12065550100') && r.found.includes(ANSWERS),
           `trusted source: the suspended operator's 403 stands out (detail for operators)\n${r.output}`,
         );
       }

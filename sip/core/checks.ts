@@ -5,19 +5,39 @@
  */
 import type { Parsed } from './message';
 
-export interface Refusal { status: number; reason: string; headers: string[] }
+export interface Refusal {
+  status: number;
+  reason: string;
+  headers: string[];
+}
 
 /** Methods the edge carries (Allow header). */
 export const ALLOWED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'];
 export const ALLOW_HEADER = `Allow: ${ALLOWED_METHODS.join(', ')}`;
 /** Methods of RFC 3261 and its extensions that the edge knows but does not carry: 405, not 501 (RFC 3261 21.5.6). */
-const KNOWN_METHODS = new Set(['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'PUBLISH']);
+const KNOWN_METHODS = new Set([
+  'REGISTER',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'REFER',
+  'MESSAGE',
+  'INFO',
+  'UPDATE',
+  'PRACK',
+  'PUBLISH',
+]);
 /** Header fields that may appear once only (RFC 3261 7.3.1; RFC 4475 3.3.1, 3.3.8, 3.3.9). */
 const SINGLE = ['call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length', 'content-type'];
 const MANDATORY = ['call-id', 'cseq', 'from', 'to', 'via'];
 const LABEL: Record<string, string> = {
-  'call-id': 'Call-ID', cseq: 'CSeq', from: 'From', to: 'To', via: 'Via', 'max-forwards': 'Max-Forwards',
-  'content-length': 'Content-Length', 'content-type': 'Content-Type',
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  from: 'From',
+  to: 'To',
+  via: 'Via',
+  'max-forwards': 'Max-Forwards',
+  'content-length': 'Content-Length',
+  'content-type': 'Content-Type',
 };
 const CSEQ_MAX = 2 ** 31 - 1; // RFC 3261 8.1.1.5: the sequence number MUST be less than 2**31
 const SDP = 'application/sdp';
@@ -52,7 +72,11 @@ export function checkRequest(p: Parsed): Refusal | null {
   if (scheme !== 'sip' && scheme !== 'sips') return refuse(416, 'Unsupported URI Scheme');
   if (method === 'ACK' || method === 'CANCEL') return null;
   // RFC 3261 8.2.2.3: the edge supports no extension; every Require tag is refused with 420.
-  const require = rq.getHeaders('require').flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const require = rq
+    .getHeaders('require')
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (require.length) return refuse(420, 'Bad Extension', [`Unsupported: ${require.join(', ')}`]);
   if (method === 'INVITE') return checkInviteMedia(p);
   return null;
@@ -70,8 +94,11 @@ function checkInviteMedia(p: Parsed): Refusal | null {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     return refuse(415, 'Unsupported Media Type', ['Accept-Encoding: identity']);
   }
-  const accept = rq.getHeaders('accept').flatMap((v) => v.split(','))
-    .map((s) => s.split(';')[0].trim().toLowerCase()).filter(Boolean);
+  const accept = rq
+    .getHeaders('accept')
+    .flatMap((v) => v.split(','))
+    .map((s) => s.split(';')[0].trim().toLowerCase())
+    .filter(Boolean);
   if (accept.length && !accept.some((a) => a === SDP || a === 'application/*' || a === '*/*')) {
     return refuse(406, 'Not Acceptable', [`Accept: ${SDP}`]);
   }

@@ -4,8 +4,12 @@
  * the edge sends into a caller's dialog and for the B2BUA's PSTN leg (downstream.ts).
  */
 import {
-  InviteClientTransaction, NonInviteClientTransaction, OutgoingRequestMessage, TransactionState,
-  type IncomingResponseMessage, type URI,
+  InviteClientTransaction,
+  NonInviteClientTransaction,
+  OutgoingRequestMessage,
+  TransactionState,
+  type IncomingResponseMessage,
+  type URI,
 } from 'sip.js/lib/core/index.js';
 import { Retransmitter } from './retransmit';
 import { sipJsUri } from './uri';
@@ -34,7 +38,10 @@ export class SipClient {
   private readonly pending = new Map<string, { tx: ClientTx; onResponse: ResponseHandler }>();
   private readonly rtx = new Retransmitter();
 
-  constructor(private readonly server: SipServer, private readonly product: string) {
+  constructor(
+    private readonly server: SipServer,
+    private readonly product: string,
+  ) {
     server.onResponse = (rs) => this.onResponse(rs);
   }
 
@@ -46,12 +53,25 @@ export class SipClient {
       return u;
     };
     const t = this.server.transport;
-    return new OutgoingRequestMessage(spec.method, uri(spec.ruri, 'Request-URI'), uri(spec.from, 'From'), uri(spec.to, 'To'), {
-      callId: spec.callId, cseq: spec.cseq, fromTag: spec.fromTag, toTag: spec.toTag, routeSet: spec.routeSet ?? [],
-      // SIP.js writes User-Agent and Supported itself; an empty Supported is RFC 3261 25.1 grammar.
-      viaHost: hostPort(t.opts.host, t.port), optionTags: [], userAgentString: this.product,
-    }, spec.headers ?? [],
-    spec.sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: spec.sdp } : undefined);
+    return new OutgoingRequestMessage(
+      spec.method,
+      uri(spec.ruri, 'Request-URI'),
+      uri(spec.from, 'From'),
+      uri(spec.to, 'To'),
+      {
+        callId: spec.callId,
+        cseq: spec.cseq,
+        fromTag: spec.fromTag,
+        toTag: spec.toTag,
+        routeSet: spec.routeSet ?? [],
+        // SIP.js writes User-Agent and Supported itself; an empty Supported is RFC 3261 25.1 grammar.
+        viaHost: hostPort(t.opts.host, t.port),
+        optionTags: [],
+        userAgentString: this.product,
+      },
+      spec.headers ?? [],
+      spec.sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: spec.sdp } : undefined,
+    );
   }
 
   /** Send a request in a client transaction; responses (provisional too) go to `onResponse`. */
@@ -62,18 +82,26 @@ export class SipClient {
       onRequestTimeout: onTimeout,
       onTransportError: onTimeout,
     };
-    const tx = msg.method === 'INVITE'
-      ? new InviteClientTransaction(msg, flow, user) : new NonInviteClientTransaction(msg, flow, user);
+    const tx =
+      msg.method === 'INVITE'
+        ? new InviteClientTransaction(msg, flow, user)
+        : new NonInviteClientTransaction(msg, flow, user);
     const id = `${tx.id}|${msg.method}`;
     this.pending.set(id, { tx, onResponse });
     const initial = msg.method === 'INVITE' ? TransactionState.Calling : TransactionState.Trying;
     if (flow.protocol === 'UDP') {
       // Timer A (INVITE, until any response) / Timer E (until a final one; T2 cap from Proceeding).
-      this.rtx.start(id, () => flow.send(msg.toString()).catch(() => undefined),
-        () => tx.state !== initial && (msg.method === 'INVITE' || tx.state !== TransactionState.Proceeding));
+      this.rtx.start(
+        id,
+        () => flow.send(msg.toString()).catch(() => undefined),
+        () => tx.state !== initial && (msg.method === 'INVITE' || tx.state !== TransactionState.Proceeding),
+      );
     }
     tx.addStateChangeListener(() => {
-      if (tx.state === TransactionState.Terminated) { this.pending.delete(id); this.rtx.stop(id); }
+      if (tx.state === TransactionState.Terminated) {
+        this.pending.delete(id);
+        this.rtx.stop(id);
+      }
     });
     return tx;
   }
@@ -82,24 +110,46 @@ export class SipClient {
   bye(d: Dialog, headers: string[], timeoutMs: number): Promise<number | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      const done = (status?: number) => { clearTimeout(timer); resolve(status); };
+      const done = (status?: number) => {
+        clearTimeout(timer);
+        resolve(status);
+      };
       try {
         const msg = this.message({
-          method: 'BYE', ruri: d.remoteTarget, from: d.localUri, to: d.remoteUri, fromTag: d.localTag, toTag: d.remoteTag,
-          callId: d.callId, cseq: ++d.localCseq, routeSet: d.routeSet, headers,
+          method: 'BYE',
+          ruri: d.remoteTarget,
+          from: d.localUri,
+          to: d.remoteUri,
+          fromTag: d.localTag,
+          toTag: d.remoteTag,
+          callId: d.callId,
+          cseq: ++d.localCseq,
+          routeSet: d.routeSet,
+          headers,
         });
         const flow = d.flow.protocol === 'TCP' ? this.server.transport.flowTo(d.remote) : d.flow;
-        this.send(msg, flow, (rs) => { if ((rs.statusCode ?? 0) >= 200) done(rs.statusCode); }, () => done(undefined));
+        this.send(
+          msg,
+          flow,
+          (rs) => {
+            if ((rs.statusCode ?? 0) >= 200) done(rs.statusCode);
+          },
+          () => done(undefined),
+        );
       } catch {
         done(undefined); // an unusable Contact: the call still ends here
       }
     });
   }
 
-  flowTo(remote: Remote): Flow { return this.server.transport.flowTo(remote); }
+  flowTo(remote: Remote): Flow {
+    return this.server.transport.flowTo(remote);
+  }
 
   /** host:port of our listening address, for From/Contact of requests we originate. */
-  get localHost(): string { return hostPort(this.server.transport.opts.host, this.server.transport.port); }
+  get localHost(): string {
+    return hostPort(this.server.transport.opts.host, this.server.transport.port);
+  }
 
   /** A dialog we made as UAC (the B2BUA's PSTN leg): the peer's BYE reaches `onBye`. */
   registerUacDialog(callId: string, localTag: string, remoteTag: string, onBye: () => void): void {

@@ -26,18 +26,24 @@ export class Dialog {
   /** Set by the call logic: the correlation ID its in-dialog answers carry. */
   correlationId?: string;
 
-  constructor(invite: IncomingRequestMessage, readonly localTag: string, readonly flow: Flow) {
+  constructor(
+    invite: IncomingRequestMessage,
+    readonly localTag: string,
+    readonly flow: Flow,
+  ) {
     this.callId = invite.callId;
     this.remoteTag = invite.fromTag;
     this.id = dialogKey(this.callId, localTag, this.remoteTag);
     const contact = invite.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
-    this.remoteTarget = contact?.uri?.toString() ?? (invite.from.uri.toString());
+    this.remoteTarget = contact?.uri?.toString() ?? invite.from.uri.toString();
     this.routeSet = invite.getHeaders('record-route');
     this.remoteUri = invite.from.uri.toString();
     this.localUri = invite.to.uri.toString();
   }
 
-  get remote(): Remote { return this.flow.remote; }
+  get remote(): Remote {
+    return this.flow.remote;
+  }
 
   correlationHeaders(): string[] {
     return this.correlationId ? [`X-OC-Correlation-ID: ${this.correlationId}`] : [];

@@ -8,9 +8,13 @@
 import { isStartLine, rawFields } from './message';
 
 /** A request line of an RFC 3261 method at the end of a line that began with garbage. */
-const EMBEDDED_REQUEST_LINE = /(?:INVITE|ACK|BYE|CANCEL|OPTIONS|REGISTER|SUBSCRIBE|NOTIFY|REFER|MESSAGE|INFO|UPDATE|PRACK|PUBLISH) [^ \r\n]+ SIP\/2\.0$/;
+const EMBEDDED_REQUEST_LINE =
+  /(?:INVITE|ACK|BYE|CANCEL|OPTIONS|REGISTER|SUBSCRIBE|NOTIFY|REFER|MESSAGE|INFO|UPDATE|PRACK|PUBLISH) [^ \r\n]+ SIP\/2\.0$/;
 
-export interface FramingLimits { maxBytesHeaders: number; maxContentLength: number }
+export interface FramingLimits {
+  maxBytesHeaders: number;
+  maxContentLength: number;
+}
 
 export type Frame =
   /** One whole message (latin1 octets). */
@@ -35,13 +39,18 @@ export class StreamFramer {
       const f = this.next();
       if (!f) break;
       out.push(f);
-      if (f.kind === 'bad' && f.close) { this.closed = true; this.buf = ''; }
+      if (f.kind === 'bad' && f.close) {
+        this.closed = true;
+        this.buf = '';
+      }
     }
     return out;
   }
 
   /** Octets held for a message not yet complete. */
-  get pending(): number { return this.buf.length; }
+  get pending(): number {
+    return this.buf.length;
+  }
 
   private next(): Frame | undefined {
     // CRLF keep-alives (RFC 5626 3.5.1) and stray line ends between messages are not messages.
@@ -54,7 +63,12 @@ export class StreamFramer {
       if (this.buf.length <= maxBytesHeaders && end < 0) return undefined;
       const skip = this.resync(Math.min(this.buf.length, maxBytesHeaders));
       if (skip) return skip;
-      return this.bad(this.buf.slice(0, Math.min(this.buf.length, maxBytesHeaders)), 400, 'Message Headers Too Large', true);
+      return this.bad(
+        this.buf.slice(0, Math.min(this.buf.length, maxBytesHeaders)),
+        400,
+        'Message Headers Too Large',
+        true,
+      );
     }
     const head = this.buf.slice(0, end + 4);
     const fields = rawFields(head);

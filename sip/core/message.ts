@@ -10,9 +10,7 @@
  * registry parsers, none is written here. The loop also counts each header field, which the RFC
  * checks (checks.ts) need for single-valued fields and which setHeader() would overwrite.
  */
-import {
-  IncomingRequestMessage, IncomingResponseMessage, LoggerFactory, Parser,
-} from 'sip.js/lib/core/index.js';
+import { IncomingRequestMessage, IncomingResponseMessage, LoggerFactory, Parser } from 'sip.js/lib/core/index.js';
 import { headerize } from 'sip.js/lib/core/messages/utils.js';
 import * as JsSipGrammar from 'jssip/lib/Grammar.js';
 
@@ -38,10 +36,17 @@ const CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~]{1,256}(?:@[A-Za-z0-9\-.!%*_+`'~]{1,256}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function fastField(rule: string, value: string): any {
   switch (rule) {
-    case 'Content_Length': case 'Max_Forwards': return DIGITS.test(value) ? Number(value) : undefined;
-    case 'CSeq': { const m = CSEQ.exec(value); return m ? { value: Number(m[1]), method: m[2] } : undefined; }
-    case 'Call_ID': return CALL_ID.test(value) ? value : undefined;
-    default: return undefined;
+    case 'Content_Length':
+    case 'Max_Forwards':
+      return DIGITS.test(value) ? Number(value) : undefined;
+    case 'CSeq': {
+      const m = CSEQ.exec(value);
+      return m ? { value: Number(m[1]), method: m[2] } : undefined;
+    }
+    case 'Call_ID':
+      return CALL_ID.test(value) ? value : undefined;
+    default:
+      return undefined;
   }
 }
 /**
@@ -79,7 +84,8 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]{1,128}$/;
 export function templatedGrammar(text: string, rule: 'Via' | 'From' | 'To'): any {
   const param = rule === 'Via' ? ';branch=' : ';tag=';
   const at = text.indexOf(param);
-  if (at < 0 || text.includes(',') || text.includes('"') || text.indexOf(param, at + 1) >= 0) return cachedGrammar(text, rule);
+  if (at < 0 || text.includes(',') || text.includes('"') || text.indexOf(param, at + 1) >= 0)
+    return cachedGrammar(text, rule);
   if (rule !== 'Via' && text.lastIndexOf('>') > at) return cachedGrammar(text, rule);
   let end = text.indexOf(';', at + 1);
   if (end < 0) end = text.length;
@@ -106,13 +112,27 @@ function headerKey(name: string): string {
 
 /** Compact header names (RFC 3261 7.3.3) to their full form, for the census. */
 const COMPACT: Record<string, string> = {
-  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type',
-  f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', r: 'refer-to',
+  i: 'call-id',
+  m: 'contact',
+  e: 'content-encoding',
+  l: 'content-length',
+  c: 'content-type',
+  f: 'from',
+  s: 'subject',
+  k: 'supported',
+  t: 'to',
+  v: 'via',
+  r: 'refer-to',
 };
 /** Single-valued fields parsed on arrival, with their grammar rule. */
 const RULES: Record<string, string> = {
-  from: 'From', to: 'To', 'call-id': 'Call_ID', cseq: 'CSeq', 'content-length': 'Content_Length',
-  'content-type': 'Content_Type', 'max-forwards': 'Max_Forwards',
+  from: 'From',
+  to: 'To',
+  'call-id': 'Call_ID',
+  cseq: 'CSeq',
+  'content-length': 'Content_Length',
+  'content-type': 'Content_Type',
+  'max-forwards': 'Max_Forwards',
 };
 
 export interface Parsed {
@@ -170,7 +190,8 @@ export function parse(data: string): ParseResult {
 /** SIP.js's addHeader() without its second headerize(): `key` is already the stored form. */
 function add(m: IncomingMessage, key: string, value: string): void {
   const list = m.headers[key];
-  if (list) list.push({ raw: value }); else m.headers[key] = [{ raw: value }];
+  if (list) list.push({ raw: value });
+  else m.headers[key] = [{ raw: value }];
 }
 
 /** Store one header field on a SIP.js message, parsed where SIP.js would parse it. */
@@ -196,13 +217,22 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
     return true;
   }
   const rule = RULES[name];
-  if (!rule) { add(m, key, value); return true; }
-  const parsed = fastField(rule, value) ?? (rule === 'From' || rule === 'To' ? templatedGrammar(value, rule) : cachedGrammar(value, rule));
+  if (!rule) {
+    add(m, key, value);
+    return true;
+  }
+  const parsed =
+    fastField(rule, value) ??
+    (rule === 'From' || rule === 'To' ? templatedGrammar(value, rule) : cachedGrammar(value, rule));
   if (parsed === -1) return false;
   m.headers[key] = [{ raw: value, parsed }];
-  if (name === 'from') { m.from = parsed; m.fromTag = parsed.getParam('tag'); }
-  else if (name === 'to') { m.to = parsed; m.toTag = parsed.getParam('tag'); }
-  else if (name === 'call-id') m.callId = value;
+  if (name === 'from') {
+    m.from = parsed;
+    m.fromTag = parsed.getParam('tag');
+  } else if (name === 'to') {
+    m.to = parsed;
+    m.toTag = parsed.getParam('tag');
+  } else if (name === 'call-id') m.callId = value;
   else if (name === 'cseq') {
     m.cseq = parsed.value;
     if (m instanceof IncomingResponseMessage) m.method = parsed.method;
@@ -211,10 +241,14 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
 }
 
 /** Octets of a latin1 wire string. */
-export function toWire(s: string): Buffer { return Buffer.from(s, 'latin1'); }
+export function toWire(s: string): Buffer {
+  return Buffer.from(s, 'latin1');
+}
 
 /** Text we generate (reason phrases, Reason header text) as UTF-8 octets inside a latin1 wire string. */
-export function utf8Text(s: string): string { return Buffer.from(s, 'utf8').toString('latin1'); }
+export function utf8Text(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
 
 /**
  * The header fields of a message that SIP.js cannot parse, as [lower-case name, raw value],

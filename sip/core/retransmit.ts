@@ -5,7 +5,14 @@
  */
 import { Timers } from 'sip.js/lib/core/index.js';
 
-interface Job { timer: NodeJS.Timeout; fn: () => unknown; done?: () => boolean; interval: number; elapsed: number; cap: number }
+interface Job {
+  timer: NodeJS.Timeout;
+  fn: () => unknown;
+  done?: () => boolean;
+  interval: number;
+  elapsed: number;
+  cap: number;
+}
 
 export class Retransmitter {
   private readonly jobs = new Map<string, Job>();
@@ -27,7 +34,10 @@ export class Retransmitter {
 
   stop(key: string): void {
     const j = this.jobs.get(key);
-    if (j) { clearTimeout(j.timer); this.jobs.delete(key); }
+    if (j) {
+      clearTimeout(j.timer);
+      this.jobs.delete(key);
+    }
   }
 
   stopAll(): void {
@@ -35,5 +45,7 @@ export class Retransmitter {
     this.jobs.clear();
   }
 
-  get size(): number { return this.jobs.size; }
+  get size(): number {
+    return this.jobs.size;
+  }
 }

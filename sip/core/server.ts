@@ -10,7 +10,10 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  constructOutgoingResponse, InviteServerTransaction, NonInviteServerTransaction, TransactionState,
+  constructOutgoingResponse,
+  InviteServerTransaction,
+  NonInviteServerTransaction,
+  TransactionState,
 } from 'sip.js/lib/core/index.js';
 import { checkRequest, frameDatagramBody, ALLOW_HEADER, type Refusal } from './checks';
 import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type IncomingResponseMessage } from './message';
@@ -57,15 +60,25 @@ export interface ServerEvents {
   malformed: [string];
 }
 
-interface ServerTx { tx: InviteServerTransaction | NonInviteServerTransaction; ctx?: InviteCtx; flow: Flow }
+interface ServerTx {
+  tx: InviteServerTransaction | NonInviteServerTransaction;
+  ctx?: InviteCtx;
+  flow: Flow;
+}
 
 class InviteCtx implements InviteContext {
   answered = false;
   dialog?: Dialog;
   backstop?: NodeJS.Timeout;
-  constructor(readonly request: IncomingRequestMessage, readonly flow: Flow, readonly localTag: string,
-    readonly send: (ctx: InviteCtx, status: number, reason: string, headers: string[], sdp?: string) => void) {}
-  get callId(): string { return this.request.callId; }
+  constructor(
+    readonly request: IncomingRequestMessage,
+    readonly flow: Flow,
+    readonly localTag: string,
+    readonly send: (ctx: InviteCtx, status: number, reason: string, headers: string[], sdp?: string) => void,
+  ) {}
+  get callId(): string {
+    return this.request.callId;
+  }
   respond(status: number, reason: string, headers: string[] = [], sdp?: string): void {
     if (this.answered) return;
     this.send(this, status, reason, headers, sdp);
@@ -75,7 +88,8 @@ class InviteCtx implements InviteContext {
 const NO_DIALOG: Refusal = { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] };
 
 let tagCounter = 0;
-const newTag = () => `${Date.now().toString(36)}${(tagCounter++ % 1e6).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+const newTag = () =>
+  `${Date.now().toString(36)}${(tagCounter++ % 1e6).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 export class SipServer extends EventEmitter<ServerEvents> {
   private readonly serverTx = new Map<string, ServerTx>();
@@ -87,17 +101,27 @@ export class SipServer extends EventEmitter<ServerEvents> {
   private readonly rtx = new Retransmitter();
   readonly user = { loggerFactory: quietLoggers };
 
-  constructor(readonly transport: SipTransport, readonly opts: ServerOptions) {
+  constructor(
+    readonly transport: SipTransport,
+    readonly opts: ServerOptions,
+  ) {
     super();
     transport.on('message', (data, flow) => this.onMessage(data, flow));
-    transport.on('bad', (f, flow) => { this.emit('malformed', f.reason); this.replyRaw(f.data, flow, f.status, f.reason); });
+    transport.on('bad', (f, flow) => {
+      this.emit('malformed', f.reason);
+      this.replyRaw(f.data, flow, f.status, f.reason);
+    });
   }
 
   /** Response handler for client transactions (client.ts registers itself). */
   onResponse?: (rs: IncomingResponseMessage, flow: Flow) => void;
 
-  get pendingTransactions(): number { return this.serverTx.size; }
-  get pendingInvites(): number { return this.callIds.size; }
+  get pendingTransactions(): number {
+    return this.serverTx.size;
+  }
+  get pendingInvites(): number {
+    return this.callIds.size;
+  }
 
   private onMessage(data: string, flow: Flow): void {
     const p = parse(data);
@@ -139,9 +163,14 @@ export class SipServer extends EventEmitter<ServerEvents> {
     }
     switch (rq.method) {
       case 'ACK':
-        if (inDialog) { this.rtx.stop(`2xx:${inDialog.id}`); inDialog.acked = true; this.emit('ack', inDialog); }
+        if (inDialog) {
+          this.rtx.stop(`2xx:${inDialog.id}`);
+          inDialog.acked = true;
+          this.emit('ack', inDialog);
+        }
         return;
-      case 'INVITE': return this.onInvite(rq, flow, id, inDialog);
+      case 'INVITE':
+        return this.onInvite(rq, flow, id, inDialog);
       case 'BYE': {
         const tx = this.nonInvite(rq, flow, id);
         const uac = !inDialog && rq.toTag ? this.uacDialogs.get(dialogKey(rq.callId, rq.toTag, rq.fromTag)) : undefined;
@@ -158,10 +187,15 @@ export class SipServer extends EventEmitter<ServerEvents> {
       case 'OPTIONS': {
         const tx = this.nonInvite(rq, flow, id);
         const status = this.optionsStatus?.() ?? 200;
-        return this.respond(tx, rq, status, status === 200 ? 'OK' : 'Service Unavailable',
-          [ALLOW_HEADER, 'Accept: application/sdp', 'Accept-Encoding: identity', 'Accept-Language: en']);
+        return this.respond(tx, rq, status, status === 200 ? 'OK' : 'Service Unavailable', [
+          ALLOW_HEADER,
+          'Accept: application/sdp',
+          'Accept-Encoding: identity',
+          'Accept-Language: en',
+        ]);
       }
-      default: return this.respond(this.nonInvite(rq, flow, id), rq, 405, 'Method Not Allowed', [ALLOW_HEADER]);
+      default:
+        return this.respond(this.nonInvite(rq, flow, id), rq, 405, 'Method Not Allowed', [ALLOW_HEADER]);
     }
   }
 
@@ -175,7 +209,9 @@ export class SipServer extends EventEmitter<ServerEvents> {
       return this.replyStateless(rq, flow, { status: 482, reason: 'Loop Detected', headers: [] });
     }
     const tx = new InviteServerTransaction(rq, flow, this.user);
-    const ctx = new InviteCtx(rq, flow, dialog?.localTag ?? newTag(), (c, s, r, h, b) => this.answerInvite(c, s, r, h, b));
+    const ctx = new InviteCtx(rq, flow, dialog?.localTag ?? newTag(), (c, s, r, h, b) =>
+      this.answerInvite(c, s, r, h, b),
+    );
     ctx.dialog = dialog;
     this.track(id, { tx, ctx, flow });
     if (!dialog) {
@@ -218,7 +254,8 @@ export class SipServer extends EventEmitter<ServerEvents> {
       if (ctx.flow.protocol === 'UDP') this.rtx.start(`2xx:${ctx.dialog!.id}`, () => tx.retransmitAcceptedResponse());
     } else if (status >= 300) {
       const resend = () => ctx.flow.send(rs).catch(() => undefined);
-      if (ctx.flow.protocol === 'UDP') this.rtx.start(`G:${txKey(rq)}`, resend, () => tx.state !== TransactionState.Completed);
+      if (ctx.flow.protocol === 'UDP')
+        this.rtx.start(`G:${txKey(rq)}`, resend, () => tx.state !== TransactionState.Completed);
       if (!ctx.dialog) this.release(ctx);
     }
   }
@@ -240,7 +277,8 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const inv = this.serverTx.get(txKey(rq, 'INVITE'));
     const tx = this.nonInvite(rq, flow, txKey(rq));
     // RFC 3261 9.2: the CANCEL must match the INVITE's transaction, and come from its sender.
-    if (!inv?.ctx || inv.flow.remote.address !== flow.remote.address) return this.respond(tx, rq, 481, 'Call/Transaction Does Not Exist');
+    if (!inv?.ctx || inv.flow.remote.address !== flow.remote.address)
+      return this.respond(tx, rq, 481, 'Call/Transaction Does Not Exist');
     this.respond(tx, rq, 200, 'OK');
     if (inv.tx.state === TransactionState.Proceeding && !inv.ctx.answered) this.emit('cancel', inv.ctx);
   }
@@ -261,14 +299,30 @@ export class SipServer extends EventEmitter<ServerEvents> {
     });
   }
 
-  private respond(tx: NonInviteServerTransaction, rq: IncomingRequestMessage, status: number, reason: string, headers: string[] = []): void {
+  private respond(
+    tx: NonInviteServerTransaction,
+    rq: IncomingRequestMessage,
+    status: number,
+    reason: string,
+    headers: string[] = [],
+  ): void {
     this.emit('response', status);
     tx.receiveResponse(status, this.build(rq, status, reason, headers));
   }
 
-  private build(rq: IncomingRequestMessage, status: number, reasonPhrase: string, extraHeaders: string[], sdp?: string, toTag?: string): string {
+  private build(
+    rq: IncomingRequestMessage,
+    status: number,
+    reasonPhrase: string,
+    extraHeaders: string[],
+    sdp?: string,
+    toTag?: string,
+  ): string {
     return constructOutgoingResponse(rq, {
-      statusCode: status, reasonPhrase, toTag, extraHeaders: [`Server: ${this.opts.product}`, ...extraHeaders],
+      statusCode: status,
+      reasonPhrase,
+      toTag,
+      extraHeaders: [`Server: ${this.opts.product}`, ...extraHeaders],
       body: sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: sdp } : undefined,
     }).message;
   }
@@ -290,7 +344,12 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const cseq = get('cseq')[0] ?? '';
     if (!via.length || /\bACK$/i.test(cseq)) return;
     const lines = [`SIP/2.0 ${status} ${reason}`, ...via.map((v) => `Via: ${v}`)];
-    for (const [name, label] of [['from', 'From'], ['to', 'To'], ['call-id', 'Call-ID'], ['cseq', 'CSeq']]) {
+    for (const [name, label] of [
+      ['from', 'From'],
+      ['to', 'To'],
+      ['call-id', 'Call-ID'],
+      ['cseq', 'CSeq'],
+    ]) {
       const v = get(name)[0];
       if (v !== undefined) lines.push(`${label}: ${v}`);
     }
@@ -301,7 +360,10 @@ export class SipServer extends EventEmitter<ServerEvents> {
 
   close(): void {
     this.rtx.stopAll();
-    for (const { tx, ctx } of this.serverTx.values()) { if (ctx) clearTimeout(ctx.backstop); tx.dispose(); }
+    for (const { tx, ctx } of this.serverTx.values()) {
+      if (ctx) clearTimeout(ctx.backstop);
+      tx.dispose();
+    }
     this.serverTx.clear();
     this.callIds.clear();
     this.dialogs.clear();

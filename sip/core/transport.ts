@@ -14,7 +14,11 @@ import { StreamFramer, type Frame } from './framing';
 import { toWire } from './message';
 
 export type Protocol = 'UDP' | 'TCP';
-export interface Remote { protocol: Protocol; address: string; port: number }
+export interface Remote {
+  protocol: Protocol;
+  address: string;
+  port: number;
+}
 
 /** SIP.js's Transport (sip.js/lib/core/transport.d.ts) for one remote. */
 export interface Flow {
@@ -56,7 +60,9 @@ export class SipTransport extends EventEmitter<TransportEvents> {
   private readonly conns = new Map<string, net.Socket>();
   private readonly udpFlows = new Map<string, Flow>();
 
-  constructor(readonly opts: TransportOptions) { super(); }
+  constructor(readonly opts: TransportOptions) {
+    super();
+  }
 
   /** Bind every enabled transport; rejects with a one-line error naming the address. */
   async listen(): Promise<void> {
@@ -67,7 +73,11 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       sock.on('message', (m, r) => this.onDatagram(m, r));
       await new Promise<void>((resolve, reject) => {
         sock.once('error', (e) => reject(bindError('UDP', host, port, e)));
-        sock.bind(port, host, () => { sock.removeAllListeners('error'); sock.on('error', (e) => this.emit('error', e)); resolve(); });
+        sock.bind(port, host, () => {
+          sock.removeAllListeners('error');
+          sock.on('error', (e) => this.emit('error', e));
+          resolve();
+        });
       });
     }
     if (this.opts.tcp ?? true) {
@@ -112,7 +122,17 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     const end = data.indexOf('\r\n\r\n');
     if (end < 0 || end + 4 > maxBytesHeaders) {
       const head = data.slice(0, Math.min(data.length, maxBytesHeaders));
-      this.emit('bad', { kind: 'bad', data: head, status: 400, reason: end < 0 ? 'Incomplete Message' : 'Message Headers Too Large', close: false }, flow);
+      this.emit(
+        'bad',
+        {
+          kind: 'bad',
+          data: head,
+          status: 400,
+          reason: end < 0 ? 'Incomplete Message' : 'Message Headers Too Large',
+          close: false,
+        },
+        flow,
+      );
       return;
     }
     if (data.length - end - 4 > maxContentLength) return void this.emit('refused', 'size');
@@ -126,11 +146,13 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     if (!f) {
       const sock = this.udp;
       f = {
-        protocol: 'UDP', remote: { protocol: 'UDP', address, port },
-        send: (message) => new Promise<void>((resolve, reject) => {
-          if (!sock) return reject(new Error('UDP transport closed'));
-          sock.send(toWire(message), port, address, (e) => (e ? reject(e) : resolve()));
-        }),
+        protocol: 'UDP',
+        remote: { protocol: 'UDP', address, port },
+        send: (message) =>
+          new Promise<void>((resolve, reject) => {
+            if (!sock) return reject(new Error('UDP transport closed'));
+            sock.send(toWire(message), port, address, (e) => (e ? reject(e) : resolve()));
+          }),
       };
       // Flows are tiny; the map is pruned when it grows, since a flood of sources must not grow it forever.
       if (this.udpFlows.size >= 10_000) this.udpFlows.clear();
@@ -154,23 +176,33 @@ export class SipTransport extends EventEmitter<TransportEvents> {
         else if (f.kind === 'skipped') this.emit('refused', 'garbage');
         else {
           this.emit('bad', f, flow);
-          if (f.close) { s.end(); s.destroySoon(); }
+          if (f.close) {
+            s.end();
+            s.destroySoon();
+          }
         }
       }
     });
     s.on('error', () => s.destroy());
-    s.on('close', () => { if (this.conns.get(k) === s) this.conns.delete(k); });
+    s.on('close', () => {
+      if (this.conns.get(k) === s) this.conns.delete(k);
+    });
   }
 
   private tcpFlow(s: net.Socket, address: string, port: number): Flow {
     return {
-      protocol: 'TCP', remote: { protocol: 'TCP', address, port },
-      send: (message) => new Promise<void>((resolve, reject) => {
-        if (s.destroyed || !s.writable) return reject(new Error(`TCP connection to ${address}:${port} is closed`));
-        // A peer that stops reading must not make us buffer without bound.
-        if (s.writableLength > 1 << 20) { s.destroy(); return reject(new Error(`TCP peer ${address}:${port} is not reading`)); }
-        s.write(toWire(message), (e) => (e ? reject(e) : resolve()));
-      }),
+      protocol: 'TCP',
+      remote: { protocol: 'TCP', address, port },
+      send: (message) =>
+        new Promise<void>((resolve, reject) => {
+          if (s.destroyed || !s.writable) return reject(new Error(`TCP connection to ${address}:${port} is closed`));
+          // A peer that stops reading must not make us buffer without bound.
+          if (s.writableLength > 1 << 20) {
+            s.destroy();
+            return reject(new Error(`TCP peer ${address}:${port} is not reading`));
+          }
+          s.write(toWire(message), (e) => (e ? reject(e) : resolve()));
+        }),
     };
   }
 
@@ -186,7 +218,9 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     s.on('error', () => s.destroy());
     const k = key(remote.address, remote.port);
     this.conns.set(k, s);
-    s.on('close', () => { if (this.conns.get(k) === s) this.conns.delete(k); });
+    s.on('close', () => {
+      if (this.conns.get(k) === s) this.conns.delete(k);
+    });
     const framer = new StreamFramer(this.opts);
     const flow = this.tcpFlow(s, remote.address, remote.port);
     s.on('data', (chunk: Buffer) => {
@@ -194,18 +228,31 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     });
     return {
       ...flow,
-      send: (message) => (s.connecting ? new Promise<void>((res, rej) => s.once('connect', res).once('error', rej)) : Promise.resolve()).then(() => flow.send(message)),
+      send: (message) =>
+        (s.connecting
+          ? new Promise<void>((res, rej) => s.once('connect', res).once('error', rej))
+          : Promise.resolve()
+        ).then(() => flow.send(message)),
     };
   }
 
-  get connections(): number { return this.conns.size; }
+  get connections(): number {
+    return this.conns.size;
+  }
 
   async close(): Promise<void> {
     for (const s of this.conns.values()) s.destroy();
     this.conns.clear();
     this.udpFlows.clear();
     await Promise.all([
-      this.udp && new Promise<void>((r) => { try { this.udp!.close(() => r()); } catch { r(); } }),
+      this.udp &&
+        new Promise<void>((r) => {
+          try {
+            this.udp!.close(() => r());
+          } catch {
+            r();
+          }
+        }),
       this.tcp && new Promise<void>((r) => this.tcp!.close(() => r())),
     ]);
     this.udp = undefined;
@@ -215,8 +262,14 @@ export class SipTransport extends EventEmitter<TransportEvents> {
 
 /** One line naming the setting: 'sip.port 5060 on 127.0.0.1 (UDP) is in use'. */
 function bindError(proto: Protocol, host: string, port: number, e: NodeJS.ErrnoException): Error {
-  const why = e.code === 'EADDRINUSE' ? 'is in use' : e.code === 'EADDRNOTAVAIL' ? `: sip.host ${host} is not an address of this machine`
-    : e.code === 'EACCES' ? 'needs privileges' : `: ${e.code ?? e.message}`;
+  const why =
+    e.code === 'EADDRINUSE'
+      ? 'is in use'
+      : e.code === 'EADDRNOTAVAIL'
+        ? `: sip.host ${host} is not an address of this machine`
+        : e.code === 'EACCES'
+          ? 'needs privileges'
+          : `: ${e.code ?? e.message}`;
   const err = new Error(`sip.port ${port} on ${host} (${proto}) ${why}`.replace(' :', ':'));
   (err as NodeJS.ErrnoException).code = e.code;
   return err;

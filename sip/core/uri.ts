@@ -7,8 +7,12 @@ import type { SipUri } from '../contract';
 import { grammar } from './message';
 
 interface JsSipUri {
-  scheme: string; user?: string; host: string; port?: number;
-  _parameters: Record<string, string | null>; _headers: Record<string, string[]>;
+  scheme: string;
+  user?: string;
+  host: string;
+  port?: number;
+  _parameters: Record<string, string | null>;
+  _headers: Record<string, string[]>;
 }
 
 function read(s: string): JsSipUri | undefined {
