@@ -56,7 +56,7 @@ New-CsOnlineVoiceRoute -Identity C -OnlinePstnUsages U -Priority 0
 Set-CsOnlineVoiceRoute -Identity A -Priority 2
 Remove-CsOnlineVoiceRoute -Identity B`);
   t.same(ten.voiceRoutes.map((r) => [r.identity, r.priority]), [['C', 0], ['A', 1]]);
-  t.equal(ten.voiceRoutes[0].numberPattern, '.*', 'NumberPattern defaults to .*');
+  t.equal(ten.voiceRoutes[0].numberPattern, '[0-9]{10}', 'New-CsOnlineVoiceRoute: -NumberPattern defaults to [0-9]{10}');
 });
 
 t.test('-WhatIf changes nothing; Get-* and pipelines into select are accepted no-ops', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SEED_002, route, tenant } from './helpers/tenant';
+import { SEED_002, errorOf, route, tenant } from './helpers/tenant';
 
 t.test('seed 002: \\d+ with the International Policy routes every dial-out through the BridgeSourcePhoneNumber operator', async (t) => {
   const d = route(tenant(SEED_002), 'meeting', 'mary@contoso.com', '+442071234567');
@@ -126,4 +126,13 @@ t.test('trace off: same decision, no trace', async (t) => {
   const b = decide(s, { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' }, { trace: false });
   t.equal(b.trace, null);
   t.same({ ...a, trace: null }, b);
+});
+
+t.test('New-CsOnlineVoiceRoute: -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive', async (t) => {
+  const base = 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="U"}\n';
+  const both = errorOf(() => tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U -BridgeSourcePhoneNumber +12065550100 -OnlinePstnGatewayList sbc1.contoso.com`));
+  t.match(both.describe(), /^test\.ps1:2: New-CsOnlineVoiceRoute: voice route 'R': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive/);
+  const later = errorOf(() => tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
+Set-CsOnlineVoiceRoute -Identity R -BridgeSourcePhoneNumber +12065550100`));
+  t.match(later.describe(), /^test\.ps1:3: .*mutually exclusive/);
 });

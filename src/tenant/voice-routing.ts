@@ -91,7 +91,8 @@ export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute
   checkVoiceRouteCount(t.voiceRoutes.length + 1);
   const route: VoiceRoute = {
     identity: input.identity,
-    numberPattern: '.*',
+    // The documented default of -NumberPattern: ten digits, searched anywhere in the number.
+    numberPattern: '[0-9]{10}',
     onlinePstnUsages: [],
     priority: t.voiceRoutes.length,
     onlinePstnGatewayList: [],
@@ -130,6 +131,11 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
   if (input.bridgeSourcePhoneNumber === null) delete route.bridgeSourcePhoneNumber;
   else if (input.bridgeSourcePhoneNumber !== undefined) {
     route.bridgeSourcePhoneNumber = normalizeNumber(t, input.bridgeSourcePhoneNumber, 'BridgeSourcePhoneNumber');
+  }
+  if (route.bridgeSourcePhoneNumber && route.onlinePstnGatewayList.length) {
+    // New-CsOnlineVoiceRoute: "BridgeSourcePhoneNumber and OnlinePstnGatewayList are mutually exclusive".
+    const field = input.bridgeSourcePhoneNumber ? 'BridgeSourcePhoneNumber' : 'OnlinePstnGatewayList';
+    fail('E_VALUE', `voice route '${route.identity}': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive`, field);
   }
   if (input.description !== undefined) route.description = input.description;
   if (input.priority !== undefined) {
