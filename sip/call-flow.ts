@@ -39,7 +39,9 @@ export interface PstnLeg {
   bye(): Promise<void>;
   forget(): void;
 }
-export type PstnLegFactory = (to: string, callerId: string | null, correlationId: string, sdp: string) => PstnLeg;
+/** The calling party as the PSTN leg presents it: the shown caller ID and the real one (P-Asserted-Identity). */
+export interface CallingParty { callerId: string | null; asserted: string | null }
+export type PstnLegFactory = (to: string, caller: CallingParty, correlationId: string, sdp: string) => PstnLeg;
 
 export interface CallFlowOptions {
   /** Address written into the simulated far end's SDP. */
@@ -248,7 +250,8 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const d = c.decision;
     const cid = { 'x-oc-correlation-id': c.correlationId };
     const to = d.target?.type === 'failsafe' ? d.target.id : d.to;
-    c.pstn = factory(to, d.callerId, c.correlationId, c.leg.invite.content || this.sdp);
+    const caller = { callerId: d.callerId, asserted: d.assertedIdentity };
+    c.pstn = factory(to, caller, c.correlationId, c.leg.invite.content || this.sdp);
     this.byPstnLeg.set(c.pstn.callId, c.leg.callId);
     c.pstn.start({
       provisional: (status) => c.leg.respond(status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', cid),

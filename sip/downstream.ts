@@ -11,6 +11,7 @@ import type {
   IncomingResponseMessage,
   OutgoingRequestMessage,
 } from 'sip.js/lib/core/index.js';
+import type { CallingParty } from './call-flow';
 import type { SipMessage } from './contract';
 import type { SipClient } from './core/client';
 import { hostPort } from './core/server';
@@ -51,24 +52,34 @@ export class DownstreamLeg {
     private readonly client: SipClient,
     private readonly target: DownstreamTarget,
     to: string,
-    from: string | null,
+    caller: CallingParty,
     private readonly correlationId: string,
     sdp: string,
     private readonly onBye: (callId: string) => void,
   ) {
     const where = hostPort(target.host, target.port);
     this.to = `sip:${to}@${where}`;
-    this.from = `sip:${from ?? 'anonymous'}@${client.localHost}`;
+    // Anonymous caller ID (a caller ID policy): RFC 3323 4.1.1.3's anonymous From, Privacy: id,
+    // and the real number in P-Asserted-Identity (RFC 3325 9.1) for the operator's network.
+    const anonymous = caller.callerId === 'anonymous' || caller.callerId === null;
+    this.from = anonymous ? 'sip:anonymous@anonymous.invalid' : `sip:${caller.callerId}@${client.localHost}`;
+    const identity = caller.asserted ? [`P-Asserted-Identity: <sip:${caller.asserted}@${client.localHost};user=phone>`] : [];
     this.invite = client.message({
       method: 'INVITE',
       ruri: `${this.to};transport=${target.transport}`,
       from: this.from,
+      fromDisplayName: anonymous ? 'Anonymous' : undefined,
       to: this.to,
       fromTag: this.fromTag,
       callId: this.callId,
       cseq: 1,
       sdp,
-      headers: [`Contact: <sip:ocroute@${client.localHost}>`, `X-OC-Correlation-ID: ${correlationId}`],
+      headers: [
+        `Contact: <sip:ocroute@${client.localHost}>`,
+        `X-OC-Correlation-ID: ${correlationId}`,
+        ...identity,
+        ...(anonymous ? ['Privacy: id'] : []),
+      ],
     });
     this.flow = client.flowTo({
       protocol: target.transport === 'tcp' ? 'TCP' : 'UDP',

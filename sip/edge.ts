@@ -86,8 +86,8 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
       byeTimeoutMs: target?.timeoutMs,
       pstnLeg:
         target &&
-        ((to, callerId, correlationId, sdp) =>
-          new DownstreamLeg(this.client, target, to, callerId, correlationId, sdp, this.onPstnBye)),
+        ((to, caller, correlationId, sdp) =>
+          new DownstreamLeg(this.client, target, to, caller, correlationId, sdp, this.onPstnBye)),
     });
     this.flow.on('failure', (m) => this.emit('stackError', m));
     this.wire();

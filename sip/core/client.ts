@@ -26,6 +26,8 @@ export interface RequestSpec {
   from: string;
   to: string;
   fromTag: string;
+  /** Display name in From (e.g. "Anonymous", RFC 3323 4.1.1.3). */
+  fromDisplayName?: string;
   toTag?: string;
   callId: string;
   cseq: number;
@@ -62,6 +64,7 @@ export class SipClient {
         callId: spec.callId,
         cseq: spec.cseq,
         fromTag: spec.fromTag,
+        fromDisplayName: spec.fromDisplayName ?? '',
         toTag: spec.toTag,
         routeSet: spec.routeSet ?? [],
         // SIP.js writes User-Agent and Supported itself; an empty Supported is RFC 3261 25.1 grammar.

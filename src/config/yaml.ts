@@ -5,6 +5,7 @@
  */
 import { OcrouteError, isOcrouteError } from '../errors';
 import { addBridgeNumber } from '../tenant/bridge';
+import * as cid from '../tenant/caller-id';
 import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
 import * as ib from '../tenant/inbound-blocking';
@@ -69,9 +70,19 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     ];
     for (const [k, fn] of grants) if (u[k] !== undefined) at(['users', i, k], fn);
   }));
+  // Caller ID policies may name a resource account (and its number): after the users.
+  (data.callingLineIdentities ?? []).forEach((p: any, i: number) => at(['callingLineIdentities', i], () => {
+    if (p.identity.toLowerCase() === 'global') cid.setCallingLineIdentity(t, p); else cid.newCallingLineIdentity(t, p);
+  }));
+  (data.users ?? []).forEach((u: any, i: number) => {
+    if (u.callingLineIdentity !== undefined) {
+      at(['users', i, 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { identity: u.upn }, u.callingLineIdentity));
+    }
+  });
   const g = data.globalGrants ?? {};
   if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));
   if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));
+  if (g.callingLineIdentity) at(['globalGrants', 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { global: true }, g.callingLineIdentity));
   if (g.tenantDialPlan) at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
   for (const o of data.operators ?? []) if (o.status) t.operators[o.name].status = o.status;

@@ -7,6 +7,7 @@ import { toE164 } from '../phone';
 import { own, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
+import { inboundCallerId, outboundCallerId } from './caller-id';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, Slot, TraceStep } from './types';
 
@@ -35,7 +36,11 @@ export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decis
   }
   switch (call.kind) {
     case 'meeting': return meetingDialOut(s, call, d);
-    case 'user': return userCall(s, call, d);
+    case 'user': {
+      userCall(s, call, d);
+      if (call.from) outboundCallerId(s.callerIds, s.data, call.from, d);
+      return d;
+    }
     case 'inbound': return inbound(s, call, d);
     default: return reject(d, `unknown call kind '${(call as Call).kind}'; use meeting, user or inbound`, 'call kind');
   }
@@ -176,6 +181,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
     return d;
   }
   d.target = { type: 'user', id: user.upn };
+  inboundCallerId(s.callerIds, s.data, user.upn, d);
   if (pn.numberType === 'OCMobile') {
     const policyName = user.mobilityPolicy ?? s.data.globalGrants.mobilityPolicy;
     const pref = (policyName && own(s.data.mobilityPolicies, policyName)?.mobileDialerPreference) || 'Teams';
@@ -253,6 +259,7 @@ function blank(call: Call, trace: boolean): Decision {
     outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
     operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
     policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
+    assertedIdentity: null, callingLineIdentity: null,
     trace: trace ? [] : null,
   };
 }

@@ -10,6 +10,7 @@ export const decisionSchema = {
     ring: { type: ['array', 'null'], items: str },
     slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
     reason: str, rule: str, dialed: strOrNull, dialPlan: strOrNull, normalizationRule: strOrNull,
+    assertedIdentity: strOrNull, callingLineIdentity: strOrNull,
     trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
   },
 } as const;

@@ -4,10 +4,11 @@
  * the reference, so a call in flight keeps the snapshot it started with.
  */
 import { migratingNumbers, type Migration } from '../tenant/migration';
-import { own, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
+import { own, type CallingLineIdentity, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
 import { checkRoutingLimits } from './limits';
 import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
 import { compileBlocking, type CompiledBlocking } from './inbound-blocking';
+import { compileCallerIds } from './caller-id';
 import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -38,6 +39,8 @@ export interface Snapshot {
   readonly dialPlans: ReadonlyMap<string, CompiledDialPlan>;
   /** Inbound call blocking; undefined when nothing can block. */
   readonly blocking?: CompiledBlocking;
+  /** Caller ID policies by lower-case identity (empty: none changed). */
+  readonly callerIds: ReadonlyMap<string, CallingLineIdentity>;
 }
 
 let versions = 0;
@@ -54,6 +57,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     migrating: migratingNumbers(data),
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
+    callerIds: compileCallerIds(data),
   };
 }
 

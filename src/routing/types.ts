@@ -54,6 +54,9 @@ export interface Decision {
   dialed: string | null;
   dialPlan: string | null;
   normalizationRule: string | null;
+  /** The caller's real number when the shown `callerId` differs (P-Asserted-Identity), and the caller ID policy that changed it. */
+  assertedIdentity: string | null;
+  callingLineIdentity: string | null;
   /** Ordered explain steps; null when the caller asked for no trace (batch, SIP). */
   trace: TraceStep[] | null;
 }

@@ -21,6 +21,7 @@ import * as vr from './voice-routing';
 import { A, B, E, grantTarget, I, LICENSES, nullable, obj, S } from './command-schema';
 import { DIAL_PLAN_COMMANDS } from './commands-dial-plan';
 import { INBOUND_COMMANDS } from './commands-inbound';
+import { CALLER_ID_COMMANDS } from './commands-caller-id';
 
 export type Scope = 'admin' | 'operator';
 export interface CommandContext { now: number; syncDelayMs: number; /** operator name for operator-scoped commands */ operator?: string }
@@ -138,6 +139,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...policyCommands('AudioConferencingRouting', 'audioConferencingRoutingPolicies', 'CsOnlineAudioConferencingRoutingPolicy'),
   ...DIAL_PLAN_COMMANDS,
   ...INBOUND_COMMANDS,
+  ...CALLER_ID_COMMANDS,
   // Anything else the cmdlets do: paste a script.
   'script.apply': { scope: 'admin', summary: 'Run a Teams PowerShell script (the cmdlets ocroute knows)', args: obj(['script'], { script: { type: 'string', maxLength: 4 * 1024 * 1024 }, file: S }), run: (t, a) => runScript(t, a.script, a.file ?? 'script.ps1') },
   'migrations.start': {

@@ -74,6 +74,8 @@ export interface User {
   onlineVoiceRoutingPolicy?: string;
   audioConferencingRoutingPolicy?: string;
   mobilityPolicy?: string;
+  /** Granted caller ID policy (Grant-CsCallingLineIdentity); undefined: the tenant-wide one. */
+  callingLineIdentity?: string;
   /** Granted tenant dial plan (Grant-CsTenantDialPlan); undefined: the tenant-wide one. */
   tenantDialPlan?: string;
   /** ISO country whose service (country) dial plan applies; undefined: the tenant's defaultRegion. */
@@ -123,6 +125,19 @@ export interface TenantDialPlan {
   normalizationRules: NormalizationRule[];
 }
 
+export type CallingIdSubstitute = 'LineUri' | 'Anonymous' | 'Resource';
+/** New-CsCallingLineIdentity: what number a user's outbound call shows; hiding inbound callers. */
+export interface CallingLineIdentity {
+  identity: string;
+  description?: string;
+  callingIdSubstitute: CallingIdSubstitute;
+  enableUserOverride: boolean;
+  blockIncomingPstnCallerID: boolean;
+  /** UPN of the resource account whose number shows (CallingIDSubstitute Resource). */
+  resourceAccount?: string;
+  companyName?: string;
+}
+
 /** New-CsInboundBlockedNumberPattern / New-CsInboundExemptNumberPattern. */
 export interface InboundNumberPattern {
   identity: string;
@@ -161,9 +176,17 @@ export interface TenantData {
   onlineVoiceRoutingPolicies: Record<string, UsagePolicy>;
   mobilityPolicies: Record<string, MobilityPolicy>;
   /** Policies granted with -Global. */
-  globalGrants: { audioConferencingRoutingPolicy?: string; onlineVoiceRoutingPolicy?: string; mobilityPolicy?: string; tenantDialPlan?: string };
+  globalGrants: {
+    audioConferencingRoutingPolicy?: string;
+    onlineVoiceRoutingPolicy?: string;
+    mobilityPolicy?: string;
+    tenantDialPlan?: string;
+    callingLineIdentity?: string;
+  };
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
+  /** Caller ID policies by identity ('Global' once changed); see tenant/caller-id.ts. */
+  callingLineIdentities?: Record<string, CallingLineIdentity>;
   /** Calling numbers refused inbound, unless an exempt pattern matches (tenant/inbound-blocking.ts). */
   inboundBlockedNumberPatterns?: InboundNumberPattern[];
   inboundExemptNumberPatterns?: InboundNumberPattern[];

@@ -12,6 +12,7 @@ import { OcrouteError } from '../../errors';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 import { DIAL_PLAN_CMDLETS } from './cmdlets-dial-plan';
 import { INBOUND_CMDLETS } from './cmdlets-inbound';
+import { CALLER_ID_CMDLETS } from './cmdlets-caller-id';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -108,6 +109,7 @@ export const CMDLETS: CmdletSpec[] = [
   { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
   ...DIAL_PLAN_CMDLETS,
   ...INBOUND_CMDLETS,
+  ...CALLER_ID_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
