@@ -24,6 +24,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
       emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
     })),
     mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => ({ identity: p.identity, mobileDialerPreference: p.mobileDialerPreference })),
+    onlinePstnGateways: sortedValues(t.gateways ?? {}).map((g) => defined({ ...g })),
     pstnUsages: t.pstnUsages,
     voiceRoutes: t.voiceRoutes.map((r) => defined({
       identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages, priority: r.priority,

@@ -8,6 +8,7 @@ import { addBridgeNumber } from '../tenant/bridge';
 import * as cid from '../tenant/caller-id';
 import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
+import * as gw from '../tenant/gateways';
 import * as ib from '../tenant/inbound-blocking';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
@@ -43,6 +44,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     at(['bridge', 'defaultNumber'], () => addBridgeNumber(t, bridge.defaultNumber, true));
   }
   (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference)));
+  (data.onlinePstnGateways ?? []).forEach((g: any, i: number) => at(['onlinePstnGateways', i], () => gw.newGateway(t, g)));
   if (data.pstnUsages) at(['pstnUsages'], () => vr.setPstnUsages(t, data.pstnUsages));
   (data.voiceRoutes ?? []).forEach((r: any, i: number) => at(['voiceRoutes', i], () => vr.newVoiceRoute(t, {
     identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages,

@@ -98,11 +98,11 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   if (policy) {
     d.policy = policy.identity;
     if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
-    const hit = firstUsable(policy, d, (e) => (e.route.onlinePstnGatewayList.length ? undefined : 'route has no OnlinePstnGatewayList'));
+    const hit = firstUsable(policy, d, (e) => gatewayProblem(s.data, e.route.onlinePstnGatewayList));
     if (hit >= 0) {
       const e = policy.entries[hit];
       d.outcome = 'directRouting';
-      d.gateway = e.route.onlinePstnGatewayList[0];
+      d.gateway = usableGateways(s.data, e.route.onlinePstnGatewayList)[0];
       d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'gateway', id: d.gateway };
@@ -278,4 +278,21 @@ function setMatch(d: Decision, usage: string, route: string, pattern: string): v
 
 function step(d: Decision, result: TraceStep['result'], why: string): void {
   if (d.trace) d.trace.push({ result, why });
+}
+
+/**
+ * A route's gateways that can carry a call: those not disabled (New-CsOnlinePSTNGateway starts
+ * disabled). A name with no gateway object is kept: configurations written before gateways were
+ * objects name SBCs only in routes (`ocroute lint` warns about them).
+ */
+function usableGateways(data: TenantData, list: string[]): string[] {
+  const all = data.gateways;
+  if (!all) return list;
+  return list.filter((g) => own(all, g.toLowerCase())?.enabled !== false);
+}
+
+function gatewayProblem(data: TenantData, list: string[]): string | undefined {
+  if (!list.length) return 'route has no OnlinePstnGatewayList';
+  if (!usableGateways(data, list).length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway -Enabled $true`;
+  return undefined;
 }

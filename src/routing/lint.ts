@@ -49,6 +49,32 @@ export function lintTenant(t: TenantData): LintFinding[] {
   }
   for (const u of t.pstnUsages) if (!usedUsages.has(u)) warn('USAGE_UNUSED', `PSTN usage '${u}' is listed by no policy`);
 
+  // Gateways and the stages before and after routing (issue: the Teams pipeline).
+  const gateways = t.gateways ?? {};
+  const named = new Set<string>();
+  for (const r of t.voiceRoutes) {
+    const list = r.onlinePstnGatewayList.map((g) => g.toLowerCase());
+    list.forEach((g) => named.add(g));
+    const unknown = list.filter((g) => !Object.hasOwn(gateways, g));
+    if (Object.keys(gateways).length && unknown.length) {
+      warn('GATEWAY_UNKNOWN', `voice route '${r.identity}' names ${unknown.join(', ')}, which no New-CsOnlinePSTNGateway created`);
+    }
+    if (list.length && list.every((g) => gateways[g]?.enabled === false)) {
+      warn('ROUTE_GATEWAYS_DISABLED', `voice route '${r.identity}': every gateway is disabled; it carries no call`);
+    }
+  }
+  for (const g of Object.values(gateways)) {
+    if (!named.has(g.identity)) warn('GATEWAY_UNUSED', `online PSTN gateway '${g.identity}' is in no voice route`);
+  }
+  for (const plan of Object.values(t.dialPlans ?? {})) {
+    const seenRules = new Map<string, string>();
+    for (const rule of plan.normalizationRules) {
+      const by = seenRules.get(rule.pattern);
+      if (by) warn('RULE_SHADOWED', `tenant dial plan '${plan.identity}': rule '${rule.name}' can never apply: '${by}' comes first with the same pattern`);
+      else seenRules.set(rule.pattern, rule.name);
+    }
+  }
+
   // Seed 000 step 2: after moving to Operator Connect, leftover usages still route to the gateway.
   for (const user of Object.values(t.users)) {
     const pn = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;

@@ -125,6 +125,23 @@ export interface TenantDialPlan {
   normalizationRules: NormalizationRule[];
 }
 
+/** New-CsOnlinePSTNGateway: a Direct Routing SBC, by FQDN (stored lower-case). */
+export interface OnlinePstnGateway {
+  identity: string;
+  sipSignalingPort: number;
+  /** A new gateway carries nothing until enabled (the page's default: $false). */
+  enabled: boolean;
+  failoverTimeSeconds: number;
+  /** Comma-separated SIP codes that make Teams try the next gateway (default 408,503,504). */
+  failoverResponseCodes: string;
+  /** Alerting threshold, not a cap (1-100,000). */
+  maxConcurrentSessions?: number;
+  sendSipOptions: boolean;
+  forwardPai: boolean;
+  forwardCallHistory: boolean;
+  description?: string;
+}
+
 export type CallingIdSubstitute = 'LineUri' | 'Anonymous' | 'Resource';
 /** New-CsCallingLineIdentity: what number a user's outbound call shows; hiding inbound callers. */
 export interface CallingLineIdentity {
@@ -185,6 +202,8 @@ export interface TenantData {
   };
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
+  /** Online PSTN gateways by lower-case FQDN (tenant/gateways.ts). */
+  gateways?: Record<string, OnlinePstnGateway>;
   /** Caller ID policies by identity ('Global' once changed); see tenant/caller-id.ts. */
   callingLineIdentities?: Record<string, CallingLineIdentity>;
   /** Calling numbers refused inbound, unless an exempt pattern matches (tenant/inbound-blocking.ts). */

@@ -13,6 +13,7 @@ import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec
 import { DIAL_PLAN_CMDLETS } from './cmdlets-dial-plan';
 import { INBOUND_CMDLETS } from './cmdlets-inbound';
 import { CALLER_ID_CMDLETS } from './cmdlets-caller-id';
+import { GATEWAY_CMDLETS } from './cmdlets-gateway';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -110,6 +111,7 @@ export const CMDLETS: CmdletSpec[] = [
   ...DIAL_PLAN_CMDLETS,
   ...INBOUND_CMDLETS,
   ...CALLER_ID_CMDLETS,
+  ...GATEWAY_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
