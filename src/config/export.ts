@@ -39,6 +39,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     inboundBlockedNumberPatterns: t.inboundBlockedNumberPatterns?.map((p) => defined({ ...p })),
     inboundExemptNumberPatterns: t.inboundExemptNumberPatterns?.map((p) => defined({ ...p })),
     blockedCallingNumbers: t.blockedCallingNumbersEnabled === undefined ? undefined : { enabled: t.blockedCallingNumbersEnabled },
+    unassignedNumberTreatments: t.unassignedNumberTreatments?.map((x) => defined({ ...x })),
     callingLineIdentities: sortedValues(t.callingLineIdentities ?? {}).map((p) => defined({ ...p })),
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),

@@ -10,6 +10,7 @@ import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
 import * as gw from '../tenant/gateways';
 import * as ib from '../tenant/inbound-blocking';
+import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
 import schema from './tenant.schema.json';
@@ -81,6 +82,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
       at(['users', i, 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { identity: u.upn }, u.callingLineIdentity));
     }
   });
+  (data.unassignedNumberTreatments ?? []).forEach((x: any, i: number) => at(['unassignedNumberTreatments', i], () => un.newTreatment(t, x)));
   const g = data.globalGrants ?? {};
   if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));
   if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));

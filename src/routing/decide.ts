@@ -4,10 +4,11 @@
  */
 import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
-import { own, type PhoneNumber, type TenantData, type User } from '../tenant/types';
+import { own, type PhoneNumber, type TenantData, type UnassignedNumberTreatment, type User } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
+import { treatmentFor } from './unassigned';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, Slot, TraceStep } from './types';
 
@@ -153,7 +154,11 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   const moving = s.migrating.get(d.to);
   if (moving) return reject(d, `${d.to} is out of service while it migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
   const pn = own(s.data.numbers, d.to);
-  if (!pn) return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
+  if (!pn) {
+    const x = treatmentFor(s.treatments, d.to);
+    if (x) return treated(d, x, 'microsoft');
+    return reject(d, `${d.to} is not a number of this tenant`, 'inbound: unknown number');
+  }
   d.operator = pn.operator ?? null;
   d.slots = [slotOf(pn)];
   const opProblem = operatorProblem(s.data, pn);
@@ -173,7 +178,12 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
     return d;
   }
   const user = pn.assignedTo ? own(s.data.users, pn.assignedTo) : undefined;
-  if (!user) return reject(d, `${pn.number} is not assigned to a user or resource`, 'seed 004: Unassigned DID');
+  if (!user) {
+    // An assigned number always wins; only a number nobody holds reaches the treatments.
+    const x = treatmentFor(s.treatments, pn.number);
+    if (x) return treated(d, x, d.outcome);
+    return reject(d, `${pn.number} is not assigned to a user or resource`, 'seed 004: Unassigned DID');
+  }
   if (user.resourceAccount) {
     d.target = { type: 'resourceAccount', id: user.upn };
     d.reason = `${pn.number} belongs to ${user.resourceAccount} ${user.upn}`;
@@ -295,4 +305,15 @@ function gatewayProblem(data: TenantData, list: string[]): string | undefined {
   if (!list.length) return 'route has no OnlinePstnGatewayList';
   if (!usableGateways(data, list).length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway -Enabled $true`;
   return undefined;
+}
+
+/** Inbound stage 2: the unassigned number treatment `x` takes the call. */
+function treated(d: Decision, x: UnassignedNumberTreatment, outcome: Decision['outcome']): Decision {
+  const type = x.targetType === 'User' ? 'user' : x.targetType === 'ResourceAccount' ? 'resourceAccount' : 'announcement';
+  d.outcome = outcome;
+  d.target = { type, id: x.target };
+  d.policy = x.identity;
+  d.reason = `${d.to} is assigned to nobody; unassigned number treatment '${x.identity}' (${x.pattern}) sends it to ${x.targetType} ${x.target}`;
+  d.rule = 'unassigned number treatment: New-CsTeamsUnassignedNumberTreatment, lowest TreatmentPriority first';
+  return d;
 }

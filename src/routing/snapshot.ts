@@ -9,6 +9,7 @@ import { checkRoutingLimits } from './limits';
 import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
 import { compileBlocking, type CompiledBlocking } from './inbound-blocking';
 import { compileCallerIds } from './caller-id';
+import { compileTreatments, type CompiledTreatments } from './unassigned';
 import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -41,6 +42,8 @@ export interface Snapshot {
   readonly blocking?: CompiledBlocking;
   /** Caller ID policies by lower-case identity (empty: none changed). */
   readonly callerIds: ReadonlyMap<string, CallingLineIdentity>;
+  /** Unassigned number treatments by TreatmentPriority; undefined when none. */
+  readonly treatments?: CompiledTreatments;
 }
 
 let versions = 0;
@@ -58,6 +61,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
     callerIds: compileCallerIds(data),
+    treatments: compileTreatments(data),
   };
 }
 

@@ -21,7 +21,7 @@ export interface TraceStep {
   why: string;
 }
 
-export type TargetType = 'user' | 'resourceAccount' | 'bridge' | 'failsafe' | 'pstn' | 'gateway';
+export type TargetType = 'user' | 'resourceAccount' | 'bridge' | 'failsafe' | 'pstn' | 'gateway' | 'announcement';
 
 /** A number whose concurrency the call consumes (issue "Capacity"). */
 export interface Slot {

@@ -23,6 +23,7 @@ import { DIAL_PLAN_COMMANDS } from './commands-dial-plan';
 import { INBOUND_COMMANDS } from './commands-inbound';
 import { CALLER_ID_COMMANDS } from './commands-caller-id';
 import { GATEWAY_COMMANDS } from './commands-gateway';
+import { UNASSIGNED_COMMANDS } from './commands-unassigned';
 
 export type Scope = 'admin' | 'operator';
 export interface CommandContext { now: number; syncDelayMs: number; /** operator name for operator-scoped commands */ operator?: string }
@@ -142,6 +143,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...INBOUND_COMMANDS,
   ...CALLER_ID_COMMANDS,
   ...GATEWAY_COMMANDS,
+  ...UNASSIGNED_COMMANDS,
   // Anything else the cmdlets do: paste a script.
   'script.apply': { scope: 'admin', summary: 'Run a Teams PowerShell script (the cmdlets ocroute knows)', args: obj(['script'], { script: { type: 'string', maxLength: 4 * 1024 * 1024 }, file: S }), run: (t, a) => runScript(t, a.script, a.file ?? 'script.ps1') },
   'migrations.start': {

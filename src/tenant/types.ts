@@ -142,6 +142,19 @@ export interface OnlinePstnGateway {
   description?: string;
 }
 
+export type UnassignedTargetType = 'User' | 'ResourceAccount' | 'Announcement';
+/** New-CsTeamsUnassignedNumberTreatment: where calls to numbers nobody holds go. */
+export interface UnassignedNumberTreatment {
+  identity: string;
+  pattern: string;
+  targetType: UnassignedTargetType;
+  /** UPN (User, ResourceAccount) or the announcement's file id. */
+  target: string;
+  /** Unique; the lowest matching one wins. */
+  treatmentPriority: number;
+  description?: string;
+}
+
 export type CallingIdSubstitute = 'LineUri' | 'Anonymous' | 'Resource';
 /** New-CsCallingLineIdentity: what number a user's outbound call shows; hiding inbound callers. */
 export interface CallingLineIdentity {
@@ -202,6 +215,8 @@ export interface TenantData {
   };
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
+  /** Unassigned number treatments (tenant/unassigned.ts). */
+  unassignedNumberTreatments?: UnassignedNumberTreatment[];
   /** Online PSTN gateways by lower-case FQDN (tenant/gateways.ts). */
   gateways?: Record<string, OnlinePstnGateway>;
   /** Caller ID policies by identity ('Global' once changed); see tenant/caller-id.ts. */

@@ -14,6 +14,7 @@ import { DIAL_PLAN_CMDLETS } from './cmdlets-dial-plan';
 import { INBOUND_CMDLETS } from './cmdlets-inbound';
 import { CALLER_ID_CMDLETS } from './cmdlets-caller-id';
 import { GATEWAY_CMDLETS } from './cmdlets-gateway';
+import { UNASSIGNED_CMDLETS } from './cmdlets-unassigned';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -112,6 +113,7 @@ export const CMDLETS: CmdletSpec[] = [
   ...INBOUND_CMDLETS,
   ...CALLER_ID_CMDLETS,
   ...GATEWAY_CMDLETS,
+  ...UNASSIGNED_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
