@@ -10,12 +10,13 @@ import { EventEmitter } from 'node:events';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink, CdrOutcome } from '../src/cdr/sink';
-import type { Decision } from '../src/routing/types';
+import type { Decision, GatewayAttempt } from '../src/routing/types';
 import type { AllowList } from '../src/service/allow-list';
 import { cdrPair } from './call-record';
 import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage, type SipUri } from './contract';
 import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
 import type { LegEvents } from './downstream';
+import { FailoverLeg, type Attempt } from './failover';
 
 /** The caller's side of one call, as a driver exposes it. */
 export interface CallerLeg {
@@ -55,6 +56,8 @@ export interface CallFlowOptions {
   invitesPerSecondPerSource?: number;
   /** B2BUA mode: each routed call's PSTN leg goes here instead of the simulated far end. */
   pstnLeg?: PstnLegFactory;
+  /** Direct Routing in B2BUA mode: a leg to one of the decision's gateways (sip.gateways), tried in order. */
+  gatewayLeg?: (gateway: GatewayAttempt, to: string, caller: CallingParty, correlationId: string, sdp: string, callId: string) => PstnLeg | undefined;
   /** How long a hang-up waits for the other side's answer. */
   byeTimeoutMs?: number;
   /**
@@ -202,6 +205,8 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     this.active.set(leg.callId, c);
     this.pending.delete(leg.callId);
     this.opts.log?.debug({ correlationId, sipCallId: leg.callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${protocol}:${address}:${leg.remote.port}` }, 'call routed');
+    const viaGateways = this.gatewayFailover(c.decision);
+    if (viaGateways) return this.bridge(c, viaGateways);
     if (this.opts.pstnLeg) return this.bridge(c, this.opts.pstnLeg);
     const far = this.farEnd.decide();
     leg.respond(180, 'Ringing', cid);
@@ -243,6 +248,15 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
   ack(callId: string): void {
     const c = this.active.get(callId);
     if (c?.ackTimer) { clearTimeout(c.ackTimer); c.ackTimer = undefined; }
+  }
+
+  /** Direct Routing with gateway addresses: the PSTN leg fails over between the route's gateways. */
+  private gatewayFailover(d: Decision): PstnLegFactory | undefined {
+    const make = this.opts.gatewayLeg;
+    if (!make || d.outcome !== 'directRouting' || !d.gateways?.length) return undefined;
+    const callId = `${randomUUID()}@ocroute`;
+    return (to, caller, correlationId, sdp) =>
+      new FailoverLeg(callId, d.gateways!, (gw, id) => make(gw, to, caller, correlationId, sdp, id));
   }
 
   /** B2BUA: relay the PSTN leg's ringing and answer; its refusal ends the call. */
@@ -329,11 +343,12 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     }
     await this.calls.end(c.correlationId);
     c.leg.ended?.();
-    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason);
+    const attempts = c.pstn instanceof FailoverLeg ? c.pstn.attempts : undefined;
+    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason, attempts);
   }
 
-  private writeCdrs(d: Decision, correlationId: string, callId: string, times: { start: number; answer?: number; end: number }, outcome: CdrOutcome, sipCode: number, reason: string): void {
-    for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason)) this.cdrs.write(cdr);
+  private writeCdrs(d: Decision, correlationId: string, callId: string, times: { start: number; answer?: number; end: number }, outcome: CdrOutcome, sipCode: number, reason: string, attempts?: Attempt[]): void {
+    for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason, attempts)) this.cdrs.write(cdr);
   }
 
   /**

@@ -1,6 +1,7 @@
 /** Two CDRs for one call: the Operator Connect leg and the PSTN ("Phone") leg (seed 004). */
 import type { Cdr, CdrOutcome } from '../src/cdr/sink';
 import type { Decision } from '../src/routing/types';
+import type { Attempt } from './failover';
 
 export interface CallTimes {
   start: number;
@@ -16,6 +17,7 @@ export function cdrPair(
   outcome: CdrOutcome,
   sipCode: number,
   reason: string,
+  attempts?: Attempt[],
 ): [Cdr, Cdr] {
   const iso = (ms: number) => new Date(ms).toISOString();
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
@@ -55,6 +57,8 @@ export function cdrPair(
     sipCode,
     reason,
     ...(failsafe ? { target: d.target!.id } : {}),
+    // Direct Routing failover: each gateway tried, in order, with its answer.
+    ...(attempts?.length ? { attempts } : {}),
   };
   return [oc, phone];
 }

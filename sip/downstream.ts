@@ -23,6 +23,11 @@ export interface DownstreamTarget {
   transport: 'udp' | 'tcp';
   /** Longest wait for a final answer to the INVITE. */
   timeoutMs: number;
+  /**
+   * Failover (a Direct Routing gateway's FailoverTimeSeconds): the wait ends at the target's
+   * first response of any kind, not its final one, so a gateway that rings is not abandoned.
+   */
+  untilFirstResponse?: boolean;
 }
 
 export interface LegEvents {
@@ -37,7 +42,7 @@ interface Answered {
 }
 
 export class DownstreamLeg {
-  readonly callId = `${randomBytes(10).toString('hex')}@ocroute`;
+  readonly callId: string;
   private readonly fromTag = randomBytes(6).toString('hex');
   private readonly invite: OutgoingRequestMessage;
   private readonly flow: Flow;
@@ -56,7 +61,10 @@ export class DownstreamLeg {
     private readonly correlationId: string,
     sdp: string,
     private readonly onBye: (callId: string) => void,
+    callId?: string,
   ) {
+    // Failover attempts share one Call-ID (each has its own From tag): the call-flow knows one PSTN leg.
+    this.callId = callId ?? `${randomBytes(10).toString('hex')}@ocroute`;
     const where = hostPort(target.host, target.port);
     this.to = `sip:${to}@${where}`;
     // Anonymous caller ID (a caller ID policy): RFC 3323 4.1.1.3's anonymous From, Privacy: id,
@@ -104,6 +112,10 @@ export class DownstreamLeg {
 
   private onResponse(ev: LegEvents, rs: IncomingResponseMessage): void {
     const status = rs.statusCode ?? 0;
+    if (this.target.untilFirstResponse && this.timer && !this.done) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (status < 200) {
       if (!this.done && status > 100) ev.provisional(status);
       return;

@@ -16,12 +16,14 @@ import { SipTransport } from './core/transport';
 import { parseSipUri } from './core/uri';
 import type { AllowList } from '../src/service/allow-list';
 
-export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'byeTimeoutMs' | 'allowedSources'> {
+export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'gatewayLeg' | 'byeTimeoutMs' | 'allowedSources'> {
   port: number;
   udp?: boolean;
   tcp?: boolean;
   /** B2BUA mode: send the PSTN leg to this SIP target instead of simulating the far end. */
   downstream?: DownstreamTarget;
+  /** Direct Routing in B2BUA mode: each gateway FQDN's address; a call fails over between them. */
+  gateways?: Record<string, Omit<DownstreamTarget, 'timeoutMs'>>;
   maxBytesHeaders?: number;
   maxContentLength?: number;
   /** Sources that may send anything; others are dropped (UDP) or closed (TCP) before parsing. */
@@ -67,7 +69,9 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     readonly opts: SipEdgeOptions,
   ) {
     super();
-    const { allowedSources, ...flowOpts } = opts;
+    const { allowedSources, gateways, ...flowOpts } = opts;
+    // Gateway names are DNS names: matched without case.
+    const byFqdn = new Map(Object.entries(gateways ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.transport = new SipTransport({
       host: opts.host,
       port: opts.port,
@@ -88,6 +92,14 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
         target &&
         ((to, caller, correlationId, sdp) =>
           new DownstreamLeg(this.client, target, to, caller, correlationId, sdp, this.onPstnBye)),
+      gatewayLeg: byFqdn.size
+        ? (gw, to, caller, correlationId, sdp, callId) => {
+          const a = byFqdn.get(gw.fqdn.toLowerCase());
+          if (!a) return undefined;
+          const t = { ...a, timeoutMs: gw.failoverTimeSeconds * 1000, untilFirstResponse: true };
+          return new DownstreamLeg(this.client, t, to, caller, correlationId, sdp, this.onPstnBye, callId);
+        }
+        : undefined,
     });
     this.flow.on('failure', (m) => this.emit('stackError', m));
     this.wire();

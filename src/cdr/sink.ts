@@ -27,6 +27,8 @@ export interface Cdr {
   reason: string;
   /** Failsafe number, mobile fork or other target the leg reached. */
   target?: string;
+  /** Direct Routing failover: every gateway tried, in order. */
+  attempts?: Array<{ gateway: string; sipCode: number; reason: string }>;
 }
 
 export class CdrSink extends EventEmitter<{ write: [Cdr] }> {

@@ -39,6 +39,8 @@ export interface Settings {
     farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; hangUpAfterMs: number; seed: number };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
+    /** B2BUA mode for Direct Routing: each gateway FQDN's address; calls fail over between them. */
+    gateways?: Record<string, { host: string; port: number; transport: 'udp' | 'tcp' }>;
     /** Which SIP stack carries the calls: the embedded `sip` package, or a drachtio-server via drachtio-srf. */
     driver: 'embedded' | 'drachtio';
     drachtio: { host: string; port: number; secret: string };
@@ -125,6 +127,18 @@ export const settingsSchema = {
             port: { type: 'integer', minimum: 1, maximum: 65535 },
             transport: { enum: ['udp', 'tcp'], default: 'udp' },
             timeoutMs: { type: 'integer', minimum: 1, default: 8000 },
+          },
+        },
+        gateways: {
+          type: 'object', maxProperties: 10000,
+          propertyNames: { pattern: '^[A-Za-z0-9.-]{1,253}$' },
+          additionalProperties: {
+            type: 'object', additionalProperties: false, required: ['host', 'port'],
+            properties: {
+              host: { type: 'string', minLength: 1 },
+              port: { type: 'integer', minimum: 1, maximum: 65535 },
+              transport: { enum: ['udp', 'tcp'], default: 'udp' },
+            },
           },
         },
         driver: { enum: ['embedded', 'drachtio'], default: 'embedded' },

@@ -4,13 +4,14 @@
  */
 import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
+import { GATEWAY_DEFAULTS } from '../tenant/gateways';
 import { own, type PhoneNumber, type TenantData, type UnassignedNumberTreatment, type User } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
 import { treatmentFor } from './unassigned';
 import type { CompiledPolicy, Snapshot } from './snapshot';
-import type { Call, Decision, Slot, TraceStep } from './types';
+import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
 
 export interface DecideOptions {
   /** Build the explain trace (default true). Batch and SIP paths turn it off for speed. */
@@ -103,7 +104,8 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
     if (hit >= 0) {
       const e = policy.entries[hit];
       d.outcome = 'directRouting';
-      d.gateway = usableGateways(s.data, e.route.onlinePstnGatewayList)[0];
+      d.gateways = gatewayAttempts(s.data, usableGateways(s.data, e.route.onlinePstnGatewayList));
+      d.gateway = d.gateways[0].fqdn;
       d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'gateway', id: d.gateway };
@@ -269,7 +271,7 @@ function blank(call: Call, trace: boolean): Decision {
     outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
     operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
     policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
-    assertedIdentity: null, callingLineIdentity: null,
+    assertedIdentity: null, callingLineIdentity: null, gateways: null,
     trace: trace ? [] : null,
   };
 }
@@ -299,6 +301,15 @@ function usableGateways(data: TenantData, list: string[]): string[] {
   const all = data.gateways;
   if (!all) return list;
   return list.filter((g) => own(all, g.toLowerCase())?.enabled !== false);
+}
+
+/** Each gateway with its failover settings (the documented defaults for one no cmdlet created). */
+function gatewayAttempts(data: TenantData, list: string[]): GatewayAttempt[] {
+  return list.map((fqdn) => {
+    const g = data.gateways ? own(data.gateways, fqdn.toLowerCase()) : undefined;
+    const codes = g?.failoverResponseCodes ?? GATEWAY_DEFAULTS.failoverResponseCodes;
+    return { fqdn, failoverTimeSeconds: g?.failoverTimeSeconds ?? GATEWAY_DEFAULTS.failoverTimeSeconds, failoverResponseCodes: codes.split(',').map(Number) };
+  });
 }
 
 function gatewayProblem(data: TenantData, list: string[]): string | undefined {

@@ -11,6 +11,10 @@ export const decisionSchema = {
     slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
     reason: str, rule: str, dialed: strOrNull, dialPlan: strOrNull, normalizationRule: strOrNull,
     assertedIdentity: strOrNull, callingLineIdentity: strOrNull,
+    gateways: {
+      type: ['array', 'null'],
+      items: { type: 'object', properties: { fqdn: str, failoverTimeSeconds: { type: 'integer' }, failoverResponseCodes: { type: 'array', items: { type: 'integer' } } } },
+    },
     trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
   },
 } as const;

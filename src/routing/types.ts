@@ -31,6 +31,13 @@ export interface Slot {
   limit?: number;
 }
 
+/** One Direct Routing gateway to try, with its failover settings (New-CsOnlinePSTNGateway). */
+export interface GatewayAttempt {
+  fqdn: string;
+  failoverTimeSeconds: number;
+  failoverResponseCodes: number[];
+}
+
 export interface Decision {
   outcome: Outcome;
   kind: CallKind;
@@ -54,6 +61,8 @@ export interface Decision {
   dialed: string | null;
   dialPlan: string | null;
   normalizationRule: string | null;
+  /** Direct Routing: the route's usable gateways in the order they are tried (failover). */
+  gateways: GatewayAttempt[] | null;
   /** The caller's real number when the shown `callerId` differs (P-Asserted-Identity), and the caller ID policy that changed it. */
   assertedIdentity: string | null;
   callingLineIdentity: string | null;

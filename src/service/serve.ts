@@ -71,7 +71,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     edge = o.sip.driver === 'drachtio'
       ? new DrachtioDriver(calls, cdrs, { ...flow, drachtio: o.sip.drachtio })
       : new SipEdge(calls, cdrs, {
-        ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream,
+        ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream, gateways: o.sip.gateways,
         maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
         inviteBackstopMs: o.sip.inviteBackstopMs, maxConnections: o.sip.maxConnections,
       });
