@@ -38,7 +38,7 @@ t.test('route: kind defaults from --from; human output shows the trace', async (
 t.test('validate and lint on the shipped tenant', async (t) => {
   const v = await run(['validate']);
   t.equal(v.code, EXIT.OK);
-  t.match(v.out, /^ok: 4 file\(s\); 3 operators, 11 numbers, 7 users, 4 voice routes, 3 routing policies$/);
+  t.match(v.out, /^ok: 5 file\(s\); 3 operators, 11 numbers, 7 users, 4 voice routes, 3 routing policies$/);
   const l = await run(['lint', '--json']);
   t.equal(l.code, EXIT.WARNINGS);
   t.same(JSON.parse(l.out).warnings.map((w: { code: string }) => w.code), ['LEFTOVER_USAGES']);
