@@ -39,6 +39,9 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     inboundBlockedNumberPatterns: t.inboundBlockedNumberPatterns?.map((p) => defined({ ...p })),
     inboundExemptNumberPatterns: t.inboundExemptNumberPatterns?.map((p) => defined({ ...p })),
     blockedCallingNumbers: t.blockedCallingNumbersEnabled === undefined ? undefined : { enabled: t.blockedCallingNumbersEnabled },
+    emergencyCallRoutingPolicies: sortedValues(t.emergencyCallRoutingPolicies ?? {}).map((p) => defined({
+      ...p, emergencyNumbers: p.emergencyNumbers.map((n) => defined({ ...n })),
+    })),
     unassignedNumberTreatments: t.unassignedNumberTreatments?.map((x) => defined({ ...x })),
     callingLineIdentities: sortedValues(t.callingLineIdentities ?? {}).map((p) => defined({ ...p })),
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
@@ -48,6 +51,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
       onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
       onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
       usageLocation: u.usageLocation, callingLineIdentity: u.callingLineIdentity,
+      emergencyCallRoutingPolicy: u.emergencyCallRoutingPolicy,
     })),
     bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
     globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,

@@ -8,6 +8,7 @@ import { addBridgeNumber } from '../tenant/bridge';
 import * as cid from '../tenant/caller-id';
 import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
+import * as er from '../tenant/emergency-routing';
 import * as gw from '../tenant/gateways';
 import * as ib from '../tenant/inbound-blocking';
 import * as un from '../tenant/unassigned';
@@ -82,6 +83,15 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
       at(['users', i, 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { identity: u.upn }, u.callingLineIdentity));
     }
   });
+  (data.emergencyCallRoutingPolicies ?? []).forEach((p: any, i: number) => at(['emergencyCallRoutingPolicies', i], () => er.newEmergencyPolicy(t, p)));
+  (data.users ?? []).forEach((u: any, i: number) => {
+    if (u.emergencyCallRoutingPolicy !== undefined) {
+      at(['users', i, 'emergencyCallRoutingPolicy'], () => er.grantEmergencyPolicy(t, { identity: u.upn }, u.emergencyCallRoutingPolicy));
+    }
+  });
+  if (data.globalGrants?.emergencyCallRoutingPolicy) {
+    at(['globalGrants', 'emergencyCallRoutingPolicy'], () => er.grantEmergencyPolicy(t, { global: true }, data.globalGrants.emergencyCallRoutingPolicy));
+  }
   (data.unassignedNumberTreatments ?? []).forEach((x: any, i: number) => at(['unassignedNumberTreatments', i], () => un.newTreatment(t, x)));
   const g = data.globalGrants ?? {};
   if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));

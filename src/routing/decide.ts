@@ -10,6 +10,7 @@ import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
 import { treatmentFor } from './unassigned';
+import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
 
@@ -24,6 +25,8 @@ const E164_RE = /^\+[1-9]\d{5,14}$/;
 
 export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decision {
   const d = blank(call, opts.trace !== false);
+  const em = call.kind === 'user' ? emergencyFor(s.data, call.from, call.to) : undefined;
+  if (em) return emergencyCall(s, call, d, em);
   if (call.kind === 'user') {
     // Stage 1 of an outbound call: the caller's effective dial plan (Test-CsEffectiveTenantDialPlan).
     const n = normalizeDialed(s.dialPlans, s.data, call.from, call.to);
@@ -271,7 +274,7 @@ function blank(call: Call, trace: boolean): Decision {
     outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
     operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
     policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
-    assertedIdentity: null, callingLineIdentity: null, gateways: null,
+    assertedIdentity: null, callingLineIdentity: null, gateways: null, emergency: null,
     trace: trace ? [] : null,
   };
 }
@@ -326,5 +329,44 @@ function treated(d: Decision, x: UnassignedNumberTreatment, outcome: Decision['o
   d.policy = x.identity;
   d.reason = `${d.to} is assigned to nobody; unassigned number treatment '${x.identity}' (${x.pattern}) sends it to ${x.targetType} ${x.target}`;
   d.rule = 'unassigned number treatment: New-CsTeamsUnassignedNumberTreatment, lowest TreatmentPriority first';
+  return d;
+}
+
+/**
+ * Outbound stage 2, an emergency call: the entry's usage routes it (Direct Routing), else the
+ * caller's own number's carrier does. Never refused for capacity (no slots) and never anonymous:
+ * the emergency service must see the number.
+ */
+function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch): Decision {
+  const dial = em.number.emergencyDialString;
+  d.dialed = call.to;
+  d.to = dial;
+  d.emergency = dial;
+  d.policy = em.policy;
+  const user = findUser(s.data, call.from);
+  if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
+  const why = em.policy ? `emergency call routing policy '${em.policy}'` : `the ${user.usageLocation ?? s.data.tenant.defaultRegion} emergency numbers`;
+  step(d, 'info', `${call.to} is an emergency call to ${dial} (${why})`);
+  d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
+  d.target = { type: 'pstn', id: dial };
+  const usage = em.number.onlinePstnUsage;
+  const route = usage ? emergencyRoute(s.data, usage, dial) : undefined;
+  const gateways = route ? usableGateways(s.data, route.onlinePstnGatewayList) : [];
+  if (route && usage && gateways.length) {
+    d.outcome = 'directRouting';
+    d.gateways = gatewayAttempts(s.data, gateways);
+    d.gateway = gateways[0];
+    setMatch(d, usage, route.identity, route.numberPattern);
+    d.reason = `emergency ${dial}: usage '${usage}' of ${why}, route '${route.identity}'; Direct Routing via ${d.gateway}`;
+    d.rule = "emergency: the emergency number's OnlinePSTNUsage routes the call, not the caller's policy";
+    return d;
+  }
+  if (usage) step(d, 'no-match', `no route of usage '${usage}' with an enabled gateway matches ${dial}`);
+  const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
+  if (!pn) return reject(d, `emergency ${dial}: no route of the emergency usage matched and ${user.upn} has no number to call from`, 'emergency: no route');
+  d.outcome = pn.operator ? 'operator' : pn.numberType === 'DirectRouting' ? 'directRouting' : 'microsoft';
+  d.operator = pn.operator ?? null;
+  d.reason = `emergency ${dial} (${why}) from ${pn.number}: ${pn.operator ? `${pn.operator} carries it` : 'Microsoft carries it'}`;
+  d.rule = 'emergency: carried by the caller\'s number\'s carrier, never refused for capacity';
   return d;
 }

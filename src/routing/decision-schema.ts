@@ -10,7 +10,7 @@ export const decisionSchema = {
     ring: { type: ['array', 'null'], items: str },
     slots: { type: 'array', items: { type: 'object', properties: { number: str, capability: str, limit: { type: 'integer' } } } },
     reason: str, rule: str, dialed: strOrNull, dialPlan: strOrNull, normalizationRule: strOrNull,
-    assertedIdentity: strOrNull, callingLineIdentity: strOrNull,
+    assertedIdentity: strOrNull, callingLineIdentity: strOrNull, emergency: strOrNull,
     gateways: {
       type: ['array', 'null'],
       items: { type: 'object', properties: { fqdn: str, failoverTimeSeconds: { type: 'integer' }, failoverResponseCodes: { type: 'array', items: { type: 'integer' } } } },

@@ -61,6 +61,8 @@ export interface Decision {
   dialed: string | null;
   dialPlan: string | null;
   normalizationRule: string | null;
+  /** Emergency calls: the dial string the call was recognised as (e.g. 911), else null. */
+  emergency: string | null;
   /** Direct Routing: the route's usable gateways in the order they are tried (failover). */
   gateways: GatewayAttempt[] | null;
   /** The caller's real number when the shown `callerId` differs (P-Asserted-Identity), and the caller ID policy that changed it. */

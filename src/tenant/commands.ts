@@ -24,6 +24,7 @@ import { INBOUND_COMMANDS } from './commands-inbound';
 import { CALLER_ID_COMMANDS } from './commands-caller-id';
 import { GATEWAY_COMMANDS } from './commands-gateway';
 import { UNASSIGNED_COMMANDS } from './commands-unassigned';
+import { EMERGENCY_COMMANDS } from './commands-emergency';
 
 export type Scope = 'admin' | 'operator';
 export interface CommandContext { now: number; syncDelayMs: number; /** operator name for operator-scoped commands */ operator?: string }
@@ -144,6 +145,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...CALLER_ID_COMMANDS,
   ...GATEWAY_COMMANDS,
   ...UNASSIGNED_COMMANDS,
+  ...EMERGENCY_COMMANDS,
   // Anything else the cmdlets do: paste a script.
   'script.apply': { scope: 'admin', summary: 'Run a Teams PowerShell script (the cmdlets ocroute knows)', args: obj(['script'], { script: { type: 'string', maxLength: 4 * 1024 * 1024 }, file: S }), run: (t, a) => runScript(t, a.script, a.file ?? 'script.ps1') },
   'migrations.start': {

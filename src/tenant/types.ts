@@ -74,6 +74,8 @@ export interface User {
   onlineVoiceRoutingPolicy?: string;
   audioConferencingRoutingPolicy?: string;
   mobilityPolicy?: string;
+  /** Granted emergency call routing policy (Grant-CsTeamsEmergencyCallRoutingPolicy). */
+  emergencyCallRoutingPolicy?: string;
   /** Granted caller ID policy (Grant-CsCallingLineIdentity); undefined: the tenant-wide one. */
   callingLineIdentity?: string;
   /** Granted tenant dial plan (Grant-CsTenantDialPlan); undefined: the tenant-wide one. */
@@ -155,6 +157,21 @@ export interface UnassignedNumberTreatment {
   description?: string;
 }
 
+/** New-CsTeamsEmergencyNumber: a dial string, the masks that dial it, the usage that routes it. */
+export interface EmergencyNumber {
+  emergencyDialString: string;
+  emergencyDialMask: string[];
+  onlinePstnUsage?: string;
+}
+
+/** New-CsTeamsEmergencyCallRoutingPolicy. */
+export interface EmergencyCallRoutingPolicy {
+  identity: string;
+  description?: string;
+  emergencyNumbers: EmergencyNumber[];
+  allowEnhancedEmergencyServices: boolean;
+}
+
 export type CallingIdSubstitute = 'LineUri' | 'Anonymous' | 'Resource';
 /** New-CsCallingLineIdentity: what number a user's outbound call shows; hiding inbound callers. */
 export interface CallingLineIdentity {
@@ -212,9 +229,12 @@ export interface TenantData {
     mobilityPolicy?: string;
     tenantDialPlan?: string;
     callingLineIdentity?: string;
+    emergencyCallRoutingPolicy?: string;
   };
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
+  /** Emergency call routing policies by identity (tenant/emergency-routing.ts). */
+  emergencyCallRoutingPolicies?: Record<string, EmergencyCallRoutingPolicy>;
   /** Unassigned number treatments (tenant/unassigned.ts). */
   unassignedNumberTreatments?: UnassignedNumberTreatment[];
   /** Online PSTN gateways by lower-case FQDN (tenant/gateways.ts). */

@@ -15,6 +15,7 @@ import { INBOUND_CMDLETS } from './cmdlets-inbound';
 import { CALLER_ID_CMDLETS } from './cmdlets-caller-id';
 import { GATEWAY_CMDLETS } from './cmdlets-gateway';
 import { UNASSIGNED_CMDLETS } from './cmdlets-unassigned';
+import { EMERGENCY_CMDLETS } from './cmdlets-emergency';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -114,6 +115,7 @@ export const CMDLETS: CmdletSpec[] = [
   ...CALLER_ID_CMDLETS,
   ...GATEWAY_CMDLETS,
   ...UNASSIGNED_CMDLETS,
+  ...EMERGENCY_CMDLETS,
 ];
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
