@@ -21,7 +21,7 @@ const withNumbers = (ps1 = USE911) => {
   const ten = tenant(ps1);
   runCommand(
     ten,
-    'emergency.setPolicy',
+    'emergency.set',
     {
       identity: 'Test',
       emergencyNumbers: [{ emergencyDialString: '911', emergencyDialMask: ['933', '112'], onlinePstnUsage: 'USE911' }],
@@ -77,7 +77,7 @@ t.test('bad input: unique strings and masks per policy, existing usages, digits 
     errorOf(() =>
       runCommand(
         ten,
-        'emergency.setPolicy',
+        'emergency.set',
         {
           identity: 'Test',
           emergencyNumbers: [
@@ -94,7 +94,7 @@ t.test('bad input: unique strings and masks per policy, existing usages, digits 
     errorOf(() =>
       runCommand(
         ten,
-        'emergency.setPolicy',
+        'emergency.set',
         { identity: 'Test', emergencyNumbers: [{ emergencyDialString: '911', onlinePstnUsage: 'Nope' }] },
         ctx,
       ),

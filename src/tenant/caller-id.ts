@@ -6,6 +6,7 @@
  */
 import { refuse } from '../errors';
 import { getUser } from './directory';
+import { grant, refuseIfGranted } from './grants';
 import { own, type CallingIdSubstitute, type CallingLineIdentity, type TenantData } from './types';
 
 const fail = refuse;
@@ -116,18 +117,7 @@ export function setCallingLineIdentity(t: TenantData, a: CallingLineIdentityInpu
 /** Remove-CsCallingLineIdentity: refused while granted; removing Global resets it. */
 export function removeCallingLineIdentity(t: TenantData, identity: string): void {
   const p = get(t, identity);
-  if (p.identity !== 'Global') {
-    const holder = Object.values(t.users).find((u) => u.callingLineIdentity === p.identity);
-    if (holder)
-      fail('E_IN_USE', `caller ID policy '${p.identity}' is granted to ${holder.upn}; grant $null first`, 'Identity');
-    if (t.globalGrants.callingLineIdentity === p.identity) {
-      fail(
-        'E_IN_USE',
-        `caller ID policy '${p.identity}' is granted tenant-wide (-Global); grant $null first`,
-        'Identity',
-      );
-    }
-  }
+  if (p.identity !== 'Global') refuseIfGranted(t, 'callingLineIdentity', p.identity, 'caller ID policy');
   if (t.callingLineIdentities) delete t.callingLineIdentities[p.identity];
 }
 
@@ -137,15 +127,7 @@ export function grantCallingLineIdentity(
   target: { identity?: string; global?: boolean },
   policy: string | null,
 ): void {
-  const name = policy === null ? null : get(t, policy, 'PolicyName').identity;
-  if (target.global) {
-    if (name === null || name === 'Global') delete t.globalGrants.callingLineIdentity;
-    else t.globalGrants.callingLineIdentity = name;
-    return;
-  }
-  const user = getUser(t, target.identity!);
-  if (name === null) delete user.callingLineIdentity;
-  else user.callingLineIdentity = name;
+  grant(t, 'callingLineIdentity', target, policy === null ? null : get(t, policy, 'PolicyName').identity);
 }
 
 /** A user's effective policy: their grant, else the tenant-wide grant, else Global. */

@@ -1,5 +1,5 @@
 /** Admin commands for tenant dial plans and normalization rules (tenant/dial-plans.ts). */
-import { B, grantTarget, I, nullable, obj, S } from './command-schema';
+import { B, grantCommand, I, obj, S } from './command-schema';
 import type { CommandSpec } from './commands';
 import * as dp from './dial-plans';
 
@@ -40,12 +40,7 @@ export const DIAL_PLAN_COMMANDS: Record<string, CommandSpec> = {
     args: obj(['identity'], { identity: S }),
     run: (t, a) => dp.removeTenantDialPlan(t, a.identity),
   },
-  'dialPlans.grant': {
-    scope: 'admin',
-    summary: 'Grant-CsTenantDialPlan to a user (upn) or the tenant (global); null removes it',
-    args: obj(['policy'], { upn: S, global: B, policy: nullable(S) }),
-    run: (t, a) => dp.grantTenantDialPlan(t, grantTarget(a), a.policy),
-  },
+  'dialPlans.grant': grantCommand('TenantDialPlan', dp.grantTenantDialPlan),
   'normalizationRules.new': {
     scope: 'admin',
     summary: 'New-CsVoiceNormalizationRule -Parent plan -Name rule (priority: position, 0 first)',

@@ -1,5 +1,5 @@
 /** Admin commands for online PSTN gateways (tenant/gateways.ts). */
-import { B, nullable, obj, S } from './command-schema';
+import { B, crudCommands, nullable, S } from './command-schema';
 import type { CommandSpec } from './commands';
 import * as gw from './gateways';
 
@@ -17,23 +17,11 @@ const props = {
   description: S,
 };
 
-export const GATEWAY_COMMANDS: Record<string, CommandSpec> = {
-  'gateways.new': {
-    scope: 'admin',
-    summary: 'New-CsOnlinePSTNGateway (disabled until enabled: true)',
-    args: obj(['identity', 'sipSignalingPort'], props),
-    run: (t, a) => gw.newGateway(t, a as gw.GatewayInput),
-  },
-  'gateways.set': {
-    scope: 'admin',
-    summary: 'Set-CsOnlinePSTNGateway',
-    args: obj(['identity'], props),
-    run: (t, a) => gw.setGateway(t, a as gw.GatewayInput),
-  },
-  'gateways.remove': {
-    scope: 'admin',
-    summary: 'Remove-CsOnlinePSTNGateway (refused while a route names it)',
-    args: obj(['identity'], { identity: S }),
-    run: (t, a) => gw.removeGateway(t, a.identity),
-  },
-};
+export const GATEWAY_COMMANDS: Record<string, CommandSpec> = crudCommands('gateways', 'OnlinePSTNGateway', {
+  required: ['identity', 'sipSignalingPort'],
+  props,
+  create: gw.newGateway,
+  change: gw.setGateway,
+  remove: gw.removeGateway,
+  note: { new: 'disabled until enabled: true', remove: 'refused while a route names it' },
+});

@@ -1,5 +1,5 @@
 /** Admin commands for unassigned number treatments (tenant/unassigned.ts). */
-import { E, I, obj, S } from './command-schema';
+import { crudCommands, E, I, S } from './command-schema';
 import type { CommandSpec } from './commands';
 import * as un from './unassigned';
 
@@ -12,23 +12,14 @@ const props = {
   description: S,
 };
 
-export const UNASSIGNED_COMMANDS: Record<string, CommandSpec> = {
-  'unassigned.new': {
-    scope: 'admin',
-    summary: 'New-CsTeamsUnassignedNumberTreatment',
-    args: obj(['identity', 'pattern', 'target', 'targetType', 'treatmentPriority'], props),
-    run: (t, a) => un.newTreatment(t, a as un.TreatmentInput),
+export const UNASSIGNED_COMMANDS: Record<string, CommandSpec> = crudCommands(
+  'unassigned',
+  'TeamsUnassignedNumberTreatment',
+  {
+    required: ['identity', 'pattern', 'target', 'targetType', 'treatmentPriority'],
+    props,
+    create: un.newTreatment,
+    change: un.setTreatment,
+    remove: un.removeTreatment,
   },
-  'unassigned.set': {
-    scope: 'admin',
-    summary: 'Set-CsTeamsUnassignedNumberTreatment',
-    args: obj(['identity'], props),
-    run: (t, a) => un.setTreatment(t, a as un.TreatmentInput),
-  },
-  'unassigned.remove': {
-    scope: 'admin',
-    summary: 'Remove-CsTeamsUnassignedNumberTreatment',
-    args: obj(['identity'], { identity: S }),
-    run: (t, a) => un.removeTreatment(t, a.identity),
-  },
-};
+);

@@ -6,7 +6,7 @@
  */
 import { OcrouteError, refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
-import { getUser } from './directory';
+import { grant, refuseIfGranted } from './grants';
 import { own, type NormalizationRule, type TenantData, type TenantDialPlan } from './types';
 
 const fail = refuse;
@@ -94,21 +94,8 @@ export function setTenantDialPlan(t: TenantData, a: DialPlanInput): TenantDialPl
 /** Remove-CsTenantDialPlan: refused while a user or the tenant-wide grant holds it; Global empties. */
 export function removeTenantDialPlan(t: TenantData, identity: string): void {
   const plan = getDialPlan(t, identity);
-  if (plan.identity === 'Global') {
-    if (t.dialPlans) delete t.dialPlans.Global;
-    return;
-  }
-  const holder = Object.values(t.users).find((u) => u.tenantDialPlan?.toLowerCase() === plan.identity.toLowerCase());
-  if (holder)
-    fail('E_IN_USE', `tenant dial plan '${plan.identity}' is granted to ${holder.upn}; grant $null first`, 'Identity');
-  if (t.globalGrants.tenantDialPlan?.toLowerCase() === plan.identity.toLowerCase()) {
-    fail(
-      'E_IN_USE',
-      `tenant dial plan '${plan.identity}' is granted tenant-wide (-Global); grant $null first`,
-      'Identity',
-    );
-  }
-  delete t.dialPlans![plan.identity];
+  if (plan.identity !== 'Global') refuseIfGranted(t, 'tenantDialPlan', plan.identity, 'tenant dial plan');
+  if (t.dialPlans) delete t.dialPlans[plan.identity];
 }
 
 /** Grant-CsTenantDialPlan -Identity user | -Global -PolicyName X|$null */
@@ -117,15 +104,7 @@ export function grantTenantDialPlan(
   target: { identity?: string; global?: boolean },
   policy: string | null,
 ): void {
-  const name = policy === null ? null : getDialPlan(t, policy, 'PolicyName').identity;
-  if (target.global) {
-    if (name === null || name === 'Global') delete t.globalGrants.tenantDialPlan;
-    else t.globalGrants.tenantDialPlan = name;
-    return;
-  }
-  const user = getUser(t, target.identity!);
-  if (name === null) delete user.tenantDialPlan;
-  else user.tenantDialPlan = name;
+  grant(t, 'tenantDialPlan', target, policy === null ? null : getDialPlan(t, policy, 'PolicyName').identity);
 }
 
 export interface NormalizationRuleInput {

@@ -5,7 +5,7 @@
  * entry's usage, not the user's. Dial strings and masks are unique within a policy.
  */
 import { refuse } from '../errors';
-import { getUser } from './directory';
+import { refuseIfGranted, grant } from './grants';
 import type { EmergencyCallRoutingPolicy, EmergencyNumber, TenantData } from './types';
 
 const fail = refuse;
@@ -116,15 +116,7 @@ export function setEmergencyPolicy(t: TenantData, a: EmergencyPolicyInput): Emer
 
 export function removeEmergencyPolicy(t: TenantData, identity: string): void {
   const p = get(t, identity);
-  const holder = Object.values(t.users).find((u) => u.emergencyCallRoutingPolicy === p.identity);
-  if (holder)
-    fail(
-      'E_IN_USE',
-      `emergency call routing policy '${p.identity}' is granted to ${holder.upn}; grant $null first`,
-      'Identity',
-    );
-  if (t.globalGrants.emergencyCallRoutingPolicy === p.identity)
-    fail('E_IN_USE', `'${p.identity}' is granted tenant-wide; grant $null first`, 'Identity');
+  refuseIfGranted(t, 'emergencyCallRoutingPolicy', p.identity, 'emergency call routing policy');
   const rest = { ...t.emergencyCallRoutingPolicies };
   delete rest[p.identity];
   t.emergencyCallRoutingPolicies = rest;
@@ -135,13 +127,5 @@ export function grantEmergencyPolicy(
   target: { identity?: string; global?: boolean },
   policy: string | null,
 ): void {
-  const name = policy === null ? null : get(t, policy, 'PolicyName').identity;
-  if (target.global) {
-    if (name === null) delete t.globalGrants.emergencyCallRoutingPolicy;
-    else t.globalGrants.emergencyCallRoutingPolicy = name;
-    return;
-  }
-  const user = getUser(t, target.identity!);
-  if (name === null) delete user.emergencyCallRoutingPolicy;
-  else user.emergencyCallRoutingPolicy = name;
+  grant(t, 'emergencyCallRoutingPolicy', target, policy === null ? null : get(t, policy, 'PolicyName').identity);
 }
