@@ -97,7 +97,9 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
           const a = byFqdn.get(gw.fqdn.toLowerCase());
           if (!a) return undefined;
           const t = { ...a, timeoutMs: gw.failoverTimeSeconds * 1000, untilFirstResponse: true };
-          return new DownstreamLeg(this.client, t, to, caller, correlationId, sdp, this.onPstnBye, callId);
+          // The gateway's translation rules may change the numbers it is sent (decision.gateways[].to/from).
+          const from = gw.from ? { ...caller, callerId: gw.from } : caller;
+          return new DownstreamLeg(this.client, t, gw.to ?? to, from, correlationId, sdp, this.onPstnBye, callId);
         }
         : undefined,
     });

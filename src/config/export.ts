@@ -24,6 +24,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
       emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
     })),
     mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => ({ identity: p.identity, mobileDialerPreference: p.mobileDialerPreference })),
+    translationRules: sortedValues(t.translationRules ?? {}).map((r) => defined({ ...r })),
     onlinePstnGateways: sortedValues(t.gateways ?? {}).map((g) => defined({ ...g })),
     pstnUsages: t.pstnUsages,
     voiceRoutes: t.voiceRoutes.map((r) => defined({

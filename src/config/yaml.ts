@@ -10,6 +10,7 @@ import * as dp from '../tenant/dial-plans';
 import * as dir from '../tenant/directory';
 import * as er from '../tenant/emergency-routing';
 import * as gw from '../tenant/gateways';
+import * as tr from '../tenant/translation-rules';
 import * as ib from '../tenant/inbound-blocking';
 import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
@@ -46,6 +47,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     at(['bridge', 'defaultNumber'], () => addBridgeNumber(t, bridge.defaultNumber, true));
   }
   (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference)));
+  (data.translationRules ?? []).forEach((r: any, i: number) => at(['translationRules', i], () => tr.newTranslationRule(t, r)));
   (data.onlinePstnGateways ?? []).forEach((g: any, i: number) => at(['onlinePstnGateways', i], () => gw.newGateway(t, g)));
   if (data.pstnUsages) at(['pstnUsages'], () => vr.setPstnUsages(t, data.pstnUsages));
   (data.voiceRoutes ?? []).forEach((r: any, i: number) => at(['voiceRoutes', i], () => vr.newVoiceRoute(t, {

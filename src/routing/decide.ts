@@ -11,6 +11,7 @@ import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
 import { treatmentFor } from './unassigned';
 import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
+import { translateForGateways } from './translation';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
 
@@ -44,6 +45,7 @@ export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decis
     case 'user': {
       userCall(s, call, d);
       if (call.from) outboundCallerId(s.callerIds, s.data, call.from, d);
+      translateForGateways(s.translations, s.data, d);
       return d;
     }
     case 'inbound': return inbound(s, call, d);

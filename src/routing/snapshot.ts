@@ -10,6 +10,7 @@ import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
 import { compileBlocking, type CompiledBlocking } from './inbound-blocking';
 import { compileCallerIds } from './caller-id';
 import { compileTreatments, type CompiledTreatments } from './unassigned';
+import { compileTranslations, type CompiledRule } from './translation';
 import { PatternMatcher, type MatcherOptions } from './matcher';
 
 /** One (usage, route) pair in the order a policy tries them. */
@@ -44,6 +45,8 @@ export interface Snapshot {
   readonly callerIds: ReadonlyMap<string, CallingLineIdentity>;
   /** Unassigned number treatments by TreatmentPriority; undefined when none. */
   readonly treatments?: CompiledTreatments;
+  /** Translation rules by identity (Direct Routing gateways reference them). */
+  readonly translations: ReadonlyMap<string, CompiledRule>;
 }
 
 let versions = 0;
@@ -62,6 +65,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     blocking: compileBlocking(data),
     callerIds: compileCallerIds(data),
     treatments: compileTreatments(data),
+    translations: compileTranslations(data),
   };
 }
 

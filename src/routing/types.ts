@@ -36,6 +36,9 @@ export interface GatewayAttempt {
   fqdn: string;
   failoverTimeSeconds: number;
   failoverResponseCodes: number[];
+  /** The called / calling number as this gateway's translation rules make them, when they change them. */
+  to?: string;
+  from?: string;
 }
 
 export interface Decision {

@@ -2,7 +2,9 @@
 import { B, crudCommands, nullable, S } from './command-schema';
 import type { CommandSpec } from './commands';
 import * as gw from './gateways';
+import * as tr from './translation-rules';
 
+const ruleList = { type: 'array', items: S, maxItems: 400 };
 const int = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max });
 const props = {
   identity: S,
@@ -15,13 +17,34 @@ const props = {
   forwardPai: B,
   forwardCallHistory: B,
   description: S,
+  inboundTeamsNumberTranslationRules: ruleList,
+  inboundPstnNumberTranslationRules: ruleList,
+  outboundTeamsNumberTranslationRules: ruleList,
+  outboundPstnNumberTranslationRules: ruleList,
 };
 
-export const GATEWAY_COMMANDS: Record<string, CommandSpec> = crudCommands('gateways', 'OnlinePSTNGateway', {
-  required: ['identity', 'sipSignalingPort'],
-  props,
-  create: gw.newGateway,
-  change: gw.setGateway,
-  remove: gw.removeGateway,
-  note: { new: 'disabled until enabled: true', remove: 'refused while a route names it' },
-});
+const ruleProps = {
+  identity: S,
+  pattern: { type: 'string', minLength: 1, maxLength: 1024 },
+  translation: { type: 'string', maxLength: 256 },
+  description: S,
+};
+
+export const GATEWAY_COMMANDS: Record<string, CommandSpec> = {
+  ...crudCommands('translationRules', 'TeamsTranslationRule', {
+    required: ['identity', 'pattern', 'translation'],
+    props: ruleProps,
+    create: tr.newTranslationRule,
+    change: tr.setTranslationRule,
+    remove: tr.removeTranslationRule,
+    note: { remove: 'refused while a gateway lists it' },
+  }),
+  ...crudCommands('gateways', 'OnlinePSTNGateway', {
+    required: ['identity', 'sipSignalingPort'],
+    props,
+    create: gw.newGateway,
+    change: gw.setGateway,
+    remove: gw.removeGateway,
+    note: { new: 'disabled until enabled: true', remove: 'refused while a route names it' },
+  }),
+};

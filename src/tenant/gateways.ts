@@ -4,6 +4,7 @@
  * -Enabled $true (it carries no call); routes name gateways by FQDN.
  */
 import { refuse } from '../errors';
+import { GATEWAY_RULE_LISTS, resolveRuleList } from './translation-rules';
 import type { OnlinePstnGateway, TenantData } from './types';
 
 const fail = refuse;
@@ -25,6 +26,10 @@ export interface GatewayInput {
   forwardPai?: boolean;
   forwardCallHistory?: boolean;
   description?: string;
+  inboundTeamsNumberTranslationRules?: string[];
+  inboundPstnNumberTranslationRules?: string[];
+  outboundTeamsNumberTranslationRules?: string[];
+  outboundPstnNumberTranslationRules?: string[];
 }
 
 /** The gateway by FQDN, case-insensitive (DNS names are). */
@@ -33,7 +38,7 @@ export function findGateway(t: TenantData, fqdn: string): OnlinePstnGateway | un
   return Object.hasOwn(all, fqdn.toLowerCase()) ? all[fqdn.toLowerCase()] : undefined;
 }
 
-function apply(g: OnlinePstnGateway, a: GatewayInput): OnlinePstnGateway {
+function apply(t: TenantData, g: OnlinePstnGateway, a: GatewayInput): OnlinePstnGateway {
   const next = { ...g };
   if (a.sipSignalingPort !== undefined) {
     if (!Number.isInteger(a.sipSignalingPort) || a.sipSignalingPort < 1 || a.sipSignalingPort > 65535) {
@@ -80,6 +85,14 @@ function apply(g: OnlinePstnGateway, a: GatewayInput): OnlinePstnGateway {
   if (a.forwardPai !== undefined) next.forwardPai = a.forwardPai;
   if (a.forwardCallHistory !== undefined) next.forwardCallHistory = a.forwardCallHistory;
   if (a.description !== undefined) next.description = a.description;
+  for (const list of GATEWAY_RULE_LISTS) {
+    const names = a[list];
+    if (names === undefined) continue;
+    // The page: a list of rule identities, applied in order; a list given replaces the old one.
+    const field = (list[0].toUpperCase() + list.slice(1)).replace('Pstn', 'PSTN'); // the cmdlet's spelling
+    if (names.length) next[list] = resolveRuleList(t, names, field);
+    else delete next[list];
+  }
   return next;
 }
 
@@ -104,7 +117,7 @@ export function newGateway(t: TenantData, a: GatewayInput): OnlinePstnGateway {
     forwardPai: false,
     forwardCallHistory: false,
   };
-  const g = apply(base, a);
+  const g = apply(t, base, a);
   t.gateways = { ...(t.gateways ?? {}), [g.identity]: g };
   return g;
 }
@@ -114,7 +127,7 @@ export function setGateway(t: TenantData, a: GatewayInput): OnlinePstnGateway {
   const g =
     findGateway(t, a.identity) ??
     fail('E_UNKNOWN_GATEWAY', `online PSTN gateway '${a.identity}' does not exist`, 'Identity');
-  const next = apply(g, a);
+  const next = apply(t, g, a);
   t.gateways = { ...t.gateways, [next.identity]: next };
   return next;
 }

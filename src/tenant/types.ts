@@ -142,6 +142,19 @@ export interface OnlinePstnGateway {
   forwardPai: boolean;
   forwardCallHistory: boolean;
   description?: string;
+  /** Translation rule identities, applied in order (tenant/translation-rules.ts). */
+  inboundTeamsNumberTranslationRules?: string[];
+  inboundPstnNumberTranslationRules?: string[];
+  outboundTeamsNumberTranslationRules?: string[];
+  outboundPstnNumberTranslationRules?: string[];
+}
+
+/** New-CsTeamsTranslationRule: a regex and its .NET-style translation. */
+export interface TranslationRule {
+  identity: string;
+  pattern: string;
+  translation: string;
+  description?: string;
 }
 
 export type UnassignedTargetType = 'User' | 'ResourceAccount' | 'Announcement';
@@ -237,6 +250,8 @@ export interface TenantData {
   emergencyCallRoutingPolicies?: Record<string, EmergencyCallRoutingPolicy>;
   /** Unassigned number treatments (tenant/unassigned.ts). */
   unassignedNumberTreatments?: UnassignedNumberTreatment[];
+  /** Translation rules by identity (New-CsTeamsTranslationRule). */
+  translationRules?: Record<string, TranslationRule>;
   /** Online PSTN gateways by lower-case FQDN (tenant/gateways.ts). */
   gateways?: Record<string, OnlinePstnGateway>;
   /** Caller ID policies by identity ('Global' once changed); see tenant/caller-id.ts. */

@@ -1,9 +1,16 @@
 /** Online PSTN gateway cmdlets as their reference pages document them: New-/Set-/Remove-CsOnlinePSTNGateway. */
 import { OcrouteError } from '../../errors';
 import * as gw from '../../tenant/gateways';
+import * as tr from '../../tenant/translation-rules';
 import type { ParamSpec } from './binder';
 import { identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
+const RULE_LISTS = [
+  'InboundTeamsNumberTranslationRules',
+  'InboundPSTNNumberTranslationRules',
+  'OutboundTeamsNumberTranslationRules',
+  'OutboundPSTNNumberTranslationRules',
+];
 const B = (name: string): ParamSpec => ({ name, type: 'bool' });
 const I = (name: string, nullable = false): ParamSpec => ({ name, type: 'int', nullable });
 const common: ParamSpec[] = [
@@ -25,6 +32,7 @@ const common: ParamSpec[] = [
   B('GatewayLbrEnabledUserOverride'),
   S('ProxySbc'),
   S('IPAddressVersion'),
+  ...RULE_LISTS.map((name): ParamSpec => ({ name, type: 'list' })),
 ];
 
 function input(a: Args): gw.GatewayInput {
@@ -41,6 +49,10 @@ function input(a: Args): gw.GatewayInput {
     forwardPai: a.ForwardPai as boolean | undefined,
     forwardCallHistory: a.ForwardCallHistory as boolean | undefined,
     description: str(a, 'Description'),
+    inboundTeamsNumberTranslationRules: a.InboundTeamsNumberTranslationRules as string[] | undefined,
+    inboundPstnNumberTranslationRules: a.InboundPSTNNumberTranslationRules as string[] | undefined,
+    outboundTeamsNumberTranslationRules: a.OutboundTeamsNumberTranslationRules as string[] | undefined,
+    outboundPstnNumberTranslationRules: a.OutboundPSTNNumberTranslationRules as string[] | undefined,
   };
 }
 
@@ -60,4 +72,38 @@ export const GATEWAY_CMDLETS: CmdletSpec[] = [
     },
   },
   { name: 'Remove-CsOnlinePSTNGateway', params: [identity0], run: (t, a) => gw.removeGateway(t, a.Identity as string) },
+
+  ...translationRuleCmdlets(),
 ];
+
+/** New-/Set-/Remove-CsTeamsTranslationRule -Identity -Pattern -Translation [-Description] */
+function translationRuleCmdlets(): CmdletSpec[] {
+  const params: ParamSpec[] = [identity0, S('Pattern'), S('Translation'), S('Description')];
+  const input = (a: Args): tr.TranslationRuleInput => ({
+    identity: a.Identity as string,
+    pattern: str(a, 'Pattern'),
+    translation: str(a, 'Translation'),
+    description: str(a, 'Description'),
+  });
+  return [
+    {
+      name: 'New-CsTeamsTranslationRule',
+      params,
+      run: (t, a) => {
+        tr.newTranslationRule(t, input(a));
+      },
+    },
+    {
+      name: 'Set-CsTeamsTranslationRule',
+      params,
+      run: (t, a) => {
+        tr.setTranslationRule(t, input(a));
+      },
+    },
+    {
+      name: 'Remove-CsTeamsTranslationRule',
+      params: [identity0],
+      run: (t, a) => tr.removeTranslationRule(t, a.Identity as string),
+    },
+  ];
+}
