@@ -56,6 +56,8 @@ export interface CallFlowOptions {
   invitesPerSecondPerSource?: number;
   /** B2BUA mode: each routed call's PSTN leg goes here instead of the simulated far end. */
   pstnLeg?: PstnLegFactory;
+  /** Direct Routing: the order to try the decision's gateways in (health, then random among peers). */
+  gatewayOrder?: (list: GatewayAttempt[]) => GatewayAttempt[];
   /** Direct Routing in B2BUA mode: a leg to one of the decision's gateways (sip.gateways), tried in order. */
   gatewayLeg?: (gateway: GatewayAttempt, to: string, caller: CallingParty, correlationId: string, sdp: string, callId: string) => PstnLeg | undefined;
   /** How long a hang-up waits for the other side's answer. */
@@ -256,7 +258,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     if (!make || d.outcome !== 'directRouting' || !d.gateways?.length) return undefined;
     const callId = `${randomUUID()}@ocroute`;
     return (to, caller, correlationId, sdp) =>
-      new FailoverLeg(callId, d.gateways!, (gw, id) => make(gw, to, caller, correlationId, sdp, id));
+      new FailoverLeg(callId, this.opts.gatewayOrder?.(d.gateways!) ?? d.gateways!, (gw, id) => make(gw, to, caller, correlationId, sdp, id));
   }
 
   /** B2BUA: relay the PSTN leg's ringing and answer; its refusal ends the call. */

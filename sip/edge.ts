@@ -9,6 +9,7 @@ import type { CdrSink } from '../src/cdr/sink';
 import { VERSION } from '../src/package';
 import { sipHeaderLines, type SipMessage } from './contract';
 import { CallFlow, type CallFlowOptions, type CallerLeg } from './call-flow';
+import { GatewayHealth, type HealthOptions } from './gateway-health';
 import { DownstreamLeg, type DownstreamTarget } from './downstream';
 import { SipClient } from './core/client';
 import { SipServer, type InviteContext } from './core/server';
@@ -16,7 +17,10 @@ import { SipTransport } from './core/transport';
 import { parseSipUri } from './core/uri';
 import type { AllowList } from '../src/service/allow-list';
 
-export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'gatewayLeg' | 'byeTimeoutMs' | 'allowedSources'> {
+export interface SipEdgeOptions extends Omit<
+  CallFlowOptions,
+  'pstnLeg' | 'gatewayLeg' | 'byeTimeoutMs' | 'allowedSources'
+> {
   port: number;
   udp?: boolean;
   tcp?: boolean;
@@ -24,6 +28,8 @@ export interface SipEdgeOptions extends Omit<CallFlowOptions, 'pstnLeg' | 'gatew
   downstream?: DownstreamTarget;
   /** Direct Routing in B2BUA mode: each gateway FQDN's address; a call fails over between them. */
   gateways?: Record<string, Omit<DownstreamTarget, 'timeoutMs'>>;
+  /** OPTIONS pings, demotion and the order among gateways (sip/gateway-health.ts). */
+  gatewayHealth?: HealthOptions;
   maxBytesHeaders?: number;
   maxContentLength?: number;
   /** Sources that may send anything; others are dropped (UDP) or closed (TCP) before parsing. */
@@ -61,6 +67,8 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   readonly transport: SipTransport;
   readonly server: SipServer;
   readonly client: SipClient;
+  /** Direct Routing gateways' health and order (B2BUA mode with sip.gateways). */
+  readonly health?: GatewayHealth;
   private draining = false;
 
   constructor(
@@ -69,7 +77,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     readonly opts: SipEdgeOptions,
   ) {
     super();
-    const { allowedSources, gateways, ...flowOpts } = opts;
+    const { allowedSources, gateways, gatewayHealth, ...flowOpts } = opts;
     // Gateway names are DNS names: matched without case.
     const byFqdn = new Map(Object.entries(gateways ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.transport = new SipTransport({
@@ -84,6 +92,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     });
     this.server = new SipServer(this.transport, { product: PRODUCT, inviteBackstopMs: opts.inviteBackstopMs });
     this.client = new SipClient(this.server, PRODUCT);
+    this.health = byFqdn.size ? new GatewayHealth(this.client, byFqdn, gatewayHealth) : undefined;
     const target = opts.downstream;
     this.flow = new CallFlow(calls, cdrs, {
       ...flowOpts,
@@ -92,15 +101,16 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
         target &&
         ((to, caller, correlationId, sdp) =>
           new DownstreamLeg(this.client, target, to, caller, correlationId, sdp, this.onPstnBye)),
+      gatewayOrder: this.health && ((list) => this.health!.order(list)),
       gatewayLeg: byFqdn.size
         ? (gw, to, caller, correlationId, sdp, callId) => {
-          const a = byFqdn.get(gw.fqdn.toLowerCase());
-          if (!a) return undefined;
-          const t = { ...a, timeoutMs: gw.failoverTimeSeconds * 1000, untilFirstResponse: true };
-          // The gateway's translation rules may change the numbers it is sent (decision.gateways[].to/from).
-          const from = gw.from ? { ...caller, callerId: gw.from } : caller;
-          return new DownstreamLeg(this.client, t, gw.to ?? to, from, correlationId, sdp, this.onPstnBye, callId);
-        }
+            const a = byFqdn.get(gw.fqdn.toLowerCase());
+            if (!a) return undefined;
+            const t = { ...a, timeoutMs: gw.failoverTimeSeconds * 1000, untilFirstResponse: true };
+            // The gateway's translation rules may change the numbers it is sent (decision.gateways[].to/from).
+            const from = gw.from ? { ...caller, callerId: gw.from } : caller;
+            return new DownstreamLeg(this.client, t, gw.to ?? to, from, correlationId, sdp, this.onPstnBye, callId);
+          }
         : undefined,
     });
     this.flow.on('failure', (m) => this.emit('stackError', m));
@@ -187,11 +197,13 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
 
   async start(): Promise<void> {
     await this.transport.listen();
+    this.health?.start();
   }
 
   /** Graceful stop: CallFlow.drain (503 to new calls, 487/BYE to the rest, CDRs), then close the sockets. */
   async stop(byeTimeoutMs = 2000): Promise<void> {
     this.draining = true;
+    this.health?.stop();
     await this.flow.drain(byeTimeoutMs);
     this.client.close();
     this.server.close();

@@ -80,7 +80,7 @@ async function edgeFor(t: Parameters<typeof startEdge>[0], sbc1: number, sbc2: n
     'sbc1.contoso.com': { host: '127.0.0.1', port: sbc1, transport: 'udp' as const },
     'SBC2.contoso.com': { host: '127.0.0.1', port: sbc2, transport: 'udp' as const },
   };
-  const e = await startEdge(t, { gateways });
+  const e = await startEdge(t, { gateways, gatewayHealth: { order: 'listed' } });
   const data = structuredClone(e.engine.snapshot.data);
   runScript(
     data,

@@ -41,6 +41,8 @@ export interface Settings {
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
     /** B2BUA mode for Direct Routing: each gateway FQDN's address; calls fail over between them. */
     gateways?: Record<string, { host: string; port: number; transport: 'udp' | 'tcp' }>;
+    /** OPTIONS pings to those gateways, demotion, and the order among healthy ones. */
+    gatewayHealth?: { intervalMs?: number; demoteAfterMs?: number; seed?: number; order?: 'random' | 'listed' };
     /** Which SIP stack carries the calls: the embedded `sip` package, or a drachtio-server via drachtio-srf. */
     driver: 'embedded' | 'drachtio';
     drachtio: { host: string; port: number; secret: string };
@@ -139,6 +141,15 @@ export const settingsSchema = {
               port: { type: 'integer', minimum: 1, maximum: 65535 },
               transport: { enum: ['udp', 'tcp'], default: 'udp' },
             },
+          },
+        },
+        gatewayHealth: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            intervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
+            demoteAfterMs: { type: 'integer', minimum: 1000, maximum: 86400000 },
+            seed: { type: 'integer' },
+            order: { enum: ['random', 'listed'] },
           },
         },
         driver: { enum: ['embedded', 'drachtio'], default: 'embedded' },

@@ -72,6 +72,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
       ? new DrachtioDriver(calls, cdrs, { ...flow, drachtio: o.sip.drachtio })
       : new SipEdge(calls, cdrs, {
         ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream, gateways: o.sip.gateways,
+        gatewayHealth: o.sip.gatewayHealth,
         maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
         inviteBackstopMs: o.sip.inviteBackstopMs, maxConnections: o.sip.maxConnections,
       });
