@@ -82,3 +82,17 @@ t.test('reload: a good config swaps atomically, a bad one is refused and the old
   t.match(m, /^ocroute_config_reloads_total\{result="success"\} 1$/m);
   t.match(m, /^ocroute_config_reloads_total\{result="failure"\} 1$/m);
 });
+
+t.test('POST /v1/dial-plan/test (Test-CsEffectiveTenantDialPlan) and /v1/translation-rules/test over HTTP', async (t) => {
+  const { post } = await start(t);
+  const r = await post('/v1/dial-plan/test', { identity: 'dave@contoso.com', dialedNumber: '92065551234' });
+  t.equal(r.status, 200);
+  t.match(await r.json(), { effectiveTenantDialPlan: 'Redmond', translatedNumber: '+12065551234', matchingRule: { name: 'NineOutside' }, e164: '+12065551234' });
+  const unknown = await post('/v1/dial-plan/test', { identity: 'nobody@contoso.com', dialedNumber: '0100' });
+  t.equal(unknown.status, 422);
+  t.match(await unknown.json(), { error: 'E_UNKNOWN_USER', field: 'identity' });
+  const bad = await post('/v1/dial-plan/test', { identity: 'dave@contoso.com' });
+  t.equal(bad.status, 400);
+  const tr = await post('/v1/translation-rules/test', { phoneNumber: '+14255550102' });
+  t.same(await tr.json(), { matches: [] }, 'the shipped tenant has no translation rules');
+});

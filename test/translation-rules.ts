@@ -111,3 +111,15 @@ New-CsOnlinePSTNGateway -Fqdn sbc2.contoso.com -SipSignalingPort 5061 -Enabled $
   t.match(sbc1.texts[0], /^INVITE sip:2065551234@127\.0\.0\.1:\d+;transport=udp SIP\/2\.0\r\n/);
   t.match(sbc1.texts[0], /^From: <sip:0102@127\.0\.0\.1:\d+>;tag=/m);
 });
+
+t.test('Test-CsTeamsTranslationRule -PhoneNumber: every matching rule and its result', async (t) => {
+  const { compileSnapshot } = await import('../src/routing/snapshot');
+  const { testTranslationRules } = await import('../src/routing/translation');
+  const s = compileSnapshot(tenant(DR));
+  t.same(testTranslationRules(s.translations, s.data, '+14255550102').map((r) => [r.identity, r.translatedNumber]), [
+    ['Redmond4', '0102'],
+    ['StripPlus1', '4255550102'],
+  ]);
+  t.same(testTranslationRules(s.translations, s.data, '12065551234').map((r) => r.identity), ['AddPlus1']);
+  t.same(testTranslationRules(s.translations, s.data, 'x'), []);
+});

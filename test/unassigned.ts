@@ -107,3 +107,11 @@ t.test('YAML unassignedNumberTreatments: load, export, load', async (t) => {
   t.same(b.unassignedNumberTreatments, a.unassignedNumberTreatments);
   t.equal(route(b, 'inbound', '+15551234567', '+14255550177').target!.id, 'aa@contoso.com');
 });
+
+t.test('outbound: a user calling a tenant number nobody holds reaches its treatment; numbers outside the tenant do not', async (t) => {
+  const ten = tenant(`Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n${TREAT}`);
+  const d = route(ten, 'user', 'john@contoso.com', '+14255550177');
+  t.same(d.target, { type: 'resourceAccount', id: 'aa@contoso.com' });
+  t.equal(d.policy, 'MainAA');
+  t.equal(route(ten, 'user', 'john@contoso.com', '+14255559999').outcome, 'operator', 'not a tenant number: a PSTN call as before');
+});

@@ -12,6 +12,7 @@ import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
 import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
+import { testTranslationRules } from '../routing/translation';
 import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
@@ -67,6 +68,20 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
         `E.164                   ${r.e164 ?? '(not a phone number)'}`, `why                     ${r.explanation}`,
       ].join('\n'));
       code = r.e164 ? EXIT.OK : EXIT.REJECTED;
+    });
+
+  program.command('translation-rules')
+    .description('Test-CsTeamsTranslationRule: every translation rule that matches a number, and what it makes of it')
+    .option(...configOpt)
+    .requiredOption('--phone-number <number>', 'the number to translate')
+    .option('--json', 'print the result as JSON')
+    .action((o) => {
+      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const r = testTranslationRules(snap.translations, snap.data, o.phoneNumber);
+      io.out(o.json ? JSON.stringify(r, null, 2) : r.length
+        ? r.map((x) => `${x.identity}: ${x.pattern} -> ${x.translation} makes ${o.phoneNumber} ${x.translatedNumber}`).join('\n')
+        : `no translation rule matches ${o.phoneNumber}`);
+      code = EXIT.OK;
     });
 
   program.command('validate')

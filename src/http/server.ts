@@ -11,6 +11,7 @@ import type { CdrSink } from '../cdr/sink';
 import type { BatchPool } from '../service/batch-pool';
 import { decisionSchema } from '../routing/decision-schema';
 import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
+import { testTranslationRules } from '../routing/translation';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
@@ -115,6 +116,11 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     app.post<{ Body: { identity: string; dialedNumber: string } }>('/v1/dial-plan/test', {
       schema: { body: { type: 'object', required: ['identity', 'dialedNumber'], additionalProperties: false, properties: { identity: { type: 'string', maxLength: 1024 }, dialedNumber: { type: 'string', maxLength: 256 } } } },
     }, async (req) => { const s = engine.snapshot; return testEffectiveTenantDialPlan(s.dialPlans, s.data, req.body.identity, req.body.dialedNumber); });
+
+    // Test-CsTeamsTranslationRule -PhoneNumber
+    app.post<{ Body: { phoneNumber: string } }>('/v1/translation-rules/test', {
+      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 } } } },
+    }, async (req) => { const s = engine.snapshot; return { matches: testTranslationRules(s.translations, s.data, req.body.phoneNumber) }; });
 
     app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
       schema: {

@@ -98,6 +98,12 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const user = findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
   if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone System license`, 'seed 000: Phone System license');
+  // A user calling a number of the tenant that nobody holds: the unassigned number treatment.
+  const dialedOwn = s.treatments ? own(s.data.numbers, d.to) : undefined;
+  if (dialedOwn && !dialedOwn.assignedTo) {
+    const x = treatmentFor(s.treatments, d.to);
+    if (x) return treated(d, x, 'microsoft');
+  }
   const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
   const granted = user.onlineVoiceRoutingPolicy;
   const policyName = granted ?? s.data.globalGrants.onlineVoiceRoutingPolicy;

@@ -56,3 +56,19 @@ export function translateForGateways(rules: ReadonlyMap<string, CompiledRule>, d
     }
   }
 }
+
+/** Test-CsTeamsTranslationRule -PhoneNumber: every rule that matches, with what it makes of the number. */
+export function testTranslationRules(
+  rules: ReadonlyMap<string, CompiledRule>,
+  data: TenantData,
+  phoneNumber: string,
+): Array<{ identity: string; pattern: string; translation: string; translatedNumber: string }> {
+  const out = [];
+  for (const r of Object.values(data.translationRules ?? {}).sort((a, b) => a.identity.localeCompare(b.identity))) {
+    const c = rules.get(r.identity);
+    if (c?.match.test(phoneNumber)) {
+      out.push({ identity: r.identity, pattern: r.pattern, translation: r.translation, translatedNumber: translate(c.translator, phoneNumber) });
+    }
+  }
+  return out;
+}
