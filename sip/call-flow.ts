@@ -56,6 +56,8 @@ export interface CallFlowOptions {
   invitesPerSecondPerSource?: number;
   /** B2BUA mode: each routed call's PSTN leg goes here instead of the simulated far end. */
   pstnLeg?: PstnLegFactory;
+  /** Inbound: the gateway FQDN a source address belongs to (its inbound translation rules apply). */
+  gatewayFor?: (address: string, port: number) => string | undefined;
   /** Direct Routing: the order to try the decision's gateways in (health, then random among peers). */
   gatewayOrder?: (list: GatewayAttempt[]) => GatewayAttempt[];
   /** Direct Routing in B2BUA mode: a leg to one of the decision's gateways (sip.gateways), tried in order. */
@@ -189,6 +191,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     if (this.draining) return refuse(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
     const call = callFromInvite(leg.invite, parseUri, (upn) => this.calls.isUser(upn));
     if (typeof call === 'string') return refuse(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
+    if (call.kind === 'inbound' && this.opts.gatewayFor) call.gateway = this.opts.gatewayFor(address, leg.remote.port);
     const started = await this.calls.start(call, correlationId);
     if (p.cancelled) {
       // CANCEL came while routing/capacity was awaited: 487 went out then; give back the slot now.

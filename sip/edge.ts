@@ -102,6 +102,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
         ((to, caller, correlationId, sdp) =>
           new DownstreamLeg(this.client, target, to, caller, correlationId, sdp, this.onPstnBye)),
       gatewayOrder: this.health && ((list) => this.health!.order(list)),
+      gatewayFor: byFqdn.size ? (address, port) => gatewayAt(byFqdn, address, port) : undefined,
       gatewayLeg: byFqdn.size
         ? (gw, to, caller, correlationId, sdp, callId) => {
             const a = byFqdn.get(gw.fqdn.toLowerCase());
@@ -219,4 +220,13 @@ function contractHeaders(rq: InviteContext['request']): Record<string, unknown> 
     if (v !== undefined) headers[h] = v;
   }
   return headers;
+}
+
+/** The gateway an inbound call came from: its address and port, else the one gateway at that address. */
+function gatewayAt(map: ReadonlyMap<string, Omit<DownstreamTarget, 'timeoutMs'>>, address: string, port: number): string | undefined {
+  const entries = [...map];
+  const exact = entries.find(([, a]) => a.host === address && a.port === port);
+  if (exact) return exact[0];
+  const same = entries.filter(([, a]) => a.host === address);
+  return same.length === 1 ? same[0][0] : undefined;
 }

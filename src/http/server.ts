@@ -56,6 +56,7 @@ const callSchema = {
     from: { type: 'string', maxLength: 320 },
     to: { type: 'string', minLength: 1, maxLength: 64 },
     ocLinkDown: { type: 'boolean' },
+    gateway: { type: 'string', maxLength: 253 },
   },
 } as const;
 

@@ -11,7 +11,7 @@ import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
 import { treatmentFor } from './unassigned';
 import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
-import { translateForGateways } from './translation';
+import { translateForGateways, translateInbound } from './translation';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
 
@@ -24,8 +24,10 @@ export interface DecideOptions {
 const TRACE_NO_MATCH_LIMIT = 20;
 const E164_RE = /^\+[1-9]\d{5,14}$/;
 
-export function decide(s: Snapshot, call: Call, opts: DecideOptions = {}): Decision {
-  const d = blank(call, opts.trace !== false);
+export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): Decision {
+  const d = blank(original, opts.trace !== false);
+  // Inbound through a Direct Routing SBC: its inbound translation rules come first.
+  const call = original.kind === 'inbound' && original.gateway ? translateInbound(s.translations, s.data, original, d) : original;
   const em = call.kind === 'user' ? emergencyFor(s.data, call.from, call.to) : undefined;
   if (em) return emergencyCall(s, call, d, em);
   if (call.kind === 'user') {

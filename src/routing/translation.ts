@@ -7,7 +7,7 @@
 import RE2 from 're2';
 import { own, type TenantData } from '../tenant/types';
 import { translate, translator, type Translator } from './dial-plan';
-import type { Decision } from './types';
+import type { Call, Decision } from './types';
 
 export interface CompiledRule {
   match: RE2;
@@ -71,4 +71,18 @@ export function testTranslationRules(
     }
   }
   return out;
+}
+
+/**
+ * Inbound via a gateway: -InboundTeamsNumberTranslationRules rewrite the called number and
+ * -InboundPstnNumberTranslationRules the caller's, before Teams looks the number up.
+ */
+export function translateInbound(rules: ReadonlyMap<string, CompiledRule>, data: TenantData, call: Call, d: Decision): Call {
+  const g = data.gateways ? own(data.gateways, call.gateway!.toLowerCase()) : undefined;
+  if (!g || !rules.size) return call;
+  const to = applyRules(rules, g.inboundTeamsNumberTranslationRules, call.to);
+  const from = call.from ? applyRules(rules, g.inboundPstnNumberTranslationRules, call.from) : { out: call.from };
+  if (!to.rule && !('rule' in from && from.rule)) return call;
+  if (d.trace) d.trace.push({ result: 'info', why: `gateway ${g.identity}: inbound translation rules make ${call.from ?? '?'} -> ${call.to} into ${from.out ?? '?'} -> ${to.out}` });
+  return { ...call, to: to.out, from: from.out };
 }

@@ -10,6 +10,8 @@ export interface Call {
   to: string;
   /** Simulated outage between the operator and Microsoft (seed 004 failsafe). */
   ocLinkDown?: boolean;
+  /** Inbound via Direct Routing: the SBC (gateway FQDN) the call came through; its inbound translation rules apply. */
+  gateway?: string;
 }
 
 export type TraceResult = 'matched' | 'no-match' | 'skipped' | 'info';
