@@ -109,7 +109,8 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
             if (!a) return undefined;
             const t = { ...a, timeoutMs: gw.failoverTimeSeconds * 1000, untilFirstResponse: true };
             // The gateway's translation rules may change the numbers it is sent (decision.gateways[].to/from).
-            const from = gw.from ? { ...caller, callerId: gw.from } : caller;
+            // -ForwardPai $false (the default): the gateway gets no P-Asserted-Identity.
+          const from = { callerId: gw.from ?? caller.callerId, asserted: gw.forwardPai ? caller.asserted : null };
             return new DownstreamLeg(this.client, t, gw.to ?? to, from, correlationId, sdp, this.onPstnBye, callId);
           }
         : undefined,

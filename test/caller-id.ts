@@ -157,3 +157,46 @@ t.test('RFC 3323 4.1.1.3 / RFC 3325 9.1 on the wire: the PSTN leg of an anonymou
     'the number is in no other header',
   );
 });
+
+t.test('New-CsOnlinePSTNGateway -ForwardPai: a gateway gets P-Asserted-Identity only when it says so', async (t) => {
+  for (const forward of [false, true]) {
+    const sbc = await wireUdp(t);
+    const { port, engine } = await startEdge(t, {
+      gateways: { 'sbc1.contoso.com': { host: '127.0.0.1', port: sbc.port, transport: 'udp' } },
+      gatewayHealth: { order: 'listed' },
+    });
+    const data = structuredClone(engine.snapshot.data);
+    runScript(
+      data,
+      `New-CsOnlinePSTNGateway -Fqdn sbc1.contoso.com -SipSignalingPort 5061 -Enabled $true -ForwardPai $${forward}
+New-CsCallingLineIdentity -Identity Anonymous -CallingIDSubstitute Anonymous
+Grant-CsCallingLineIdentity -Identity dave@contoso.com -PolicyName Anonymous`,
+      'x.ps1',
+    );
+    engine.publish(data);
+    const caller = await wireUdp(t);
+    caller.send(
+      req({
+        method: 'INVITE',
+        ruri: 'sip:+12065551234@127.0.0.1',
+        callId: `pai-${forward}`,
+        branch: `z9hG4bKpai${forward}`,
+        viaPort: caller.port,
+        transport: 'UDP',
+        from: 'dave@contoso.com',
+        extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
+        body: SDP,
+      }),
+      port,
+    );
+    await sbc.waitFor(1);
+    t.match(
+      sbc.texts[0],
+      /^From: "Anonymous" <sip:anonymous@anonymous\.invalid>/m,
+      `ForwardPai ${forward}: anonymous From`,
+    );
+    if (forward)
+      t.match(sbc.texts[0], /^P-Asserted-Identity: <sip:\+14255550102@/m, 'ForwardPai $true: the real number in PAI');
+    else t.notMatch(sbc.texts[0], /P-Asserted-Identity/, 'ForwardPai $false (the default): no PAI');
+  }
+});

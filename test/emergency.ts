@@ -123,3 +123,27 @@ globalGrants: { emergencyCallRoutingPolicy: Test }
   t.same(b.emergencyCallRoutingPolicies, a.emergencyCallRoutingPolicies);
   t.equal(b.globalGrants.emergencyCallRoutingPolicy, 'Test');
 });
+
+t.test('lint: an emergency number with no usage, or whose usage has no route for it', async (t) => {
+  const { lintTenant } = await import('../src/routing/lint');
+  const ten = withNumbers();
+  runCommand(ten, 'emergency.new', { identity: 'NoUsage', emergencyNumbers: [{ emergencyDialString: '999' }] }, ctx);
+  runCommand(
+    ten,
+    'emergency.new',
+    { identity: 'NoRoute', emergencyNumbers: [{ emergencyDialString: '112', onlinePstnUsage: 'USE911' }] },
+    ctx,
+  );
+  const codes = lintTenant(ten).map((f) => `${f.code}: ${f.message}`);
+  t.ok(codes.some((c) => c.startsWith("EMERGENCY_NO_USAGE: emergency number 999 of policy 'NoUsage'")));
+  t.ok(
+    codes.some(
+      (c) =>
+        c === "EMERGENCY_NO_ROUTE: emergency number 112 of policy 'NoRoute': no route of usage 'USE911' matches it",
+    ),
+  );
+  t.notOk(
+    codes.some((c) => c.includes("policy 'Test'")),
+    'the routed 911 gets no warning',
+  );
+});

@@ -13,7 +13,7 @@ import { startEdge } from './helpers/edge';
 import { req, SDP, wireUdp } from './helpers/sip-wire';
 
 const attempts = (...fqdns: string[]): GatewayAttempt[] =>
-  fqdns.map((fqdn) => ({ fqdn, failoverTimeSeconds: 10, failoverResponseCodes: [503] }));
+  fqdns.map((fqdn) => ({ fqdn, failoverTimeSeconds: 10, failoverResponseCodes: [503], forwardPai: false }));
 
 t.test('random order among healthy gateways, reproducible with a seed; listed keeps the route order', async (t) => {
   const none = new Map();

@@ -132,3 +132,43 @@ voiceRoutes:
   t.throws(() => runCommand(b, 'gateways.set', { identity: 'sbc2.contoso.com', failoverResponseCodes: '99' }, ctx));
   t.equal(JSON.stringify(b.gateways), before);
 });
+
+t.test(
+  '-MaxConcurrentSessions: an alert at 90%, once per crossing, and no call refused (it is not a cap)',
+  async (t) => {
+    const path = await import('node:path');
+    const { Engine } = await import('../src/service/engine');
+    const { CallManager } = await import('../src/service/calls');
+    const { MemoryLimiter } = await import('../src/capacity/memory');
+    const { GatewaySessions } = await import('../src/service/gateway-sessions');
+    const { runScript } = await import('../src/config/ps1/run');
+    const engine = new Engine(path.join(__dirname, '..', 'routes'));
+    const data = structuredClone(engine.snapshot.data);
+    runScript(
+      data,
+      'New-CsOnlinePSTNGateway -Fqdn sbc1.contoso.com -SipSignalingPort 5061 -Enabled $true -MaxConcurrentSessions 2',
+      'x.ps1',
+    );
+    engine.publish(data);
+    // Dave's user number may take more than 3 calls here; the gateway's maximum is 2.
+    const limiter = new MemoryLimiter({ user: 100, mobile: 100, service: 100 });
+    const calls = new CallManager(engine, limiter);
+    t.teardown(() => calls.close());
+    const sessions = new GatewaySessions(engine, calls);
+    const alerts: unknown[] = [];
+    sessions.on('alert', (a) => alerts.push(a));
+    const call = { kind: 'user' as const, from: 'dave@contoso.com', to: '+12065551234' };
+    const first = await calls.start(call, 'c1');
+    t.equal(first.ok, true);
+    t.same(alerts, [], '1 of 2: below 90%');
+    t.equal((await calls.start(call, 'c2')).ok, true);
+    t.same(alerts, [{ gateway: 'sbc1.contoso.com', sessions: 2, max: 2 }], '2 of 2: the alert');
+    t.equal(sessions.sessions.get('sbc1.contoso.com'), 2);
+    await calls.end('c2');
+    await calls.end('c1');
+    t.equal(sessions.sessions.get('sbc1.contoso.com'), 0);
+    t.equal((await calls.start(call, 'c3')).ok, true);
+    t.equal((await calls.start(call, 'c4')).ok, true);
+    t.equal(alerts.length, 2, 'a second crossing alerts again');
+  },
+);

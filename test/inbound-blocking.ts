@@ -110,3 +110,24 @@ blockedCallingNumbers: { enabled: true }
     t.match(bad.describe(), /^tenant\.yaml:\d+: inboundBlockedNumberPatterns\.0\.pattern: /);
   },
 );
+
+t.test('New-CsInboundBlockedNumberPattern -ResourceAccount: the blocked call is redirected, not refused', async (t) => {
+  const ten = tenant(
+    `${BLOCK}Set-CsInboundBlockedNumberPattern -Identity BlockRange1 -ResourceAccount aa@contoso.com\n`,
+  );
+  const d = route(ten, 'inbound', '+11234567890', '+14255550101');
+  t.equal(d.outcome, 'operator');
+  t.same(d.target, { type: 'resourceAccount', id: 'aa@contoso.com' });
+  t.equal(d.rule, 'inbound call blocking: a pattern with -ResourceAccount redirects');
+  t.match(
+    errorOf(() =>
+      tenant(`${BLOCK}Set-CsInboundBlockedNumberPattern -Identity BlockRange1 -ResourceAccount john@contoso.com`),
+    ).message,
+    /john@contoso.com is not a resource account/,
+  );
+  t.match(
+    errorOf(() => tenant('New-CsInboundExemptNumberPattern -Identity E -Pattern "^1" -ResourceAccount aa@contoso.com'))
+      .message,
+    /applies to blocked number patterns only/,
+  );
+});

@@ -116,22 +116,38 @@ t.test('Test-CsTeamsTranslationRule -PhoneNumber: every matching rule and its re
   const { compileSnapshot } = await import('../src/routing/snapshot');
   const { testTranslationRules } = await import('../src/routing/translation');
   const s = compileSnapshot(tenant(DR));
-  t.same(testTranslationRules(s.translations, s.data, '+14255550102').map((r) => [r.identity, r.translatedNumber]), [
-    ['Redmond4', '0102'],
-    ['StripPlus1', '4255550102'],
-  ]);
-  t.same(testTranslationRules(s.translations, s.data, '12065551234').map((r) => r.identity), ['AddPlus1']);
+  t.same(
+    testTranslationRules(s.translations, s.data, '+14255550102').map((r) => [r.identity, r.translatedNumber]),
+    [
+      ['Redmond4', '0102'],
+      ['StripPlus1', '4255550102'],
+    ],
+  );
+  t.same(
+    testTranslationRules(s.translations, s.data, '12065551234').map((r) => r.identity),
+    ['AddPlus1'],
+  );
   t.same(testTranslationRules(s.translations, s.data, 'x'), []);
 });
 
-t.test('inbound via a gateway: -InboundTeamsNumberTranslationRules and -InboundPSTNNumberTranslationRules apply first', async (t) => {
-  const ten = tenant(`${DR}New-CsTeamsTranslationRule -Identity Nat10 -Pattern '^(\\d{10})$' -Translation '+1$1'
+t.test(
+  'inbound via a gateway: -InboundTeamsNumberTranslationRules and -InboundPSTNNumberTranslationRules apply first',
+  async (t) => {
+    const ten = tenant(`${DR}New-CsTeamsTranslationRule -Identity Nat10 -Pattern '^(\\d{10})$' -Translation '+1$1'
 Set-CsOnlinePSTNGateway -Identity sbc2.contoso.com -InboundTeamsNumberTranslationRules Nat10 -InboundPSTNNumberTranslationRules AddPlus1
 `);
-  const d = route(ten, 'inbound', '15551234567', '4255550102', { gateway: 'SBC2.contoso.com' });
-  t.equal(d.outcome, 'operator');
-  t.same(d.target, { type: 'user', id: 'dave@contoso.com' }, '4255550102 became +14255550102, Dave\'s number');
-  t.equal(d.callerId, '+15551234567');
-  t.match(d.trace![0].why, /gateway sbc2\.contoso\.com: inbound translation rules make 15551234567 -> 4255550102 into \+15551234567 -> \+14255550102/);
-  t.equal(route(ten, 'inbound', '15551234567', '4255550102').callerId, '15551234567', 'not through a gateway: no translation');
-});
+    const d = route(ten, 'inbound', '15551234567', '4255550102', { gateway: 'SBC2.contoso.com' });
+    t.equal(d.outcome, 'operator');
+    t.same(d.target, { type: 'user', id: 'dave@contoso.com' }, "4255550102 became +14255550102, Dave's number");
+    t.equal(d.callerId, '+15551234567');
+    t.match(
+      d.trace![0].why,
+      /gateway sbc2\.contoso\.com: inbound translation rules make 15551234567 -> 4255550102 into \+15551234567 -> \+14255550102/,
+    );
+    t.equal(
+      route(ten, 'inbound', '15551234567', '4255550102').callerId,
+      '15551234567',
+      'not through a gateway: no translation',
+    );
+  },
+);

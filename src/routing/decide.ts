@@ -159,6 +159,19 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.callerId = call.from ?? null;
   // Stage 1 of an inbound call: inbound call blocking (New-CsInboundBlockedNumberPattern).
   const v = checkCaller(s.blocking, call.from);
+  if (v.blocked && v.by.resourceAccount) {
+    // A blocked pattern with -ResourceAccount redirects there (Operator Connect and Direct Routing numbers).
+    const pn = own(s.data.numbers, d.to);
+    if (pn && pn.numberType !== 'CallingPlan') {
+      d.outcome = pn.operator ? 'operator' : 'directRouting';
+      d.operator = pn.operator ?? null;
+      d.slots = [slotOf(pn)];
+      d.target = { type: 'resourceAccount', id: v.by.resourceAccount };
+      d.reason = `calling number ${call.from} matches inbound blocked number pattern '${v.by.identity}'; redirected to ${v.by.resourceAccount}`;
+      d.rule = 'inbound call blocking: a pattern with -ResourceAccount redirects';
+      return d;
+    }
+  }
   if (v.blocked) {
     return reject(d, `calling number ${call.from} matches inbound blocked number pattern '${v.by.identity}' (${v.by.pattern})`,
       'inbound call blocking: New-CsInboundBlockedNumberPattern');
@@ -321,7 +334,12 @@ function gatewayAttempts(data: TenantData, list: string[]): GatewayAttempt[] {
   return list.map((fqdn) => {
     const g = data.gateways ? own(data.gateways, fqdn.toLowerCase()) : undefined;
     const codes = g?.failoverResponseCodes ?? GATEWAY_DEFAULTS.failoverResponseCodes;
-    return { fqdn, failoverTimeSeconds: g?.failoverTimeSeconds ?? GATEWAY_DEFAULTS.failoverTimeSeconds, failoverResponseCodes: codes.split(',').map(Number) };
+    return {
+      fqdn,
+      failoverTimeSeconds: g?.failoverTimeSeconds ?? GATEWAY_DEFAULTS.failoverTimeSeconds,
+      failoverResponseCodes: codes.split(',').map(Number),
+      forwardPai: g?.forwardPai ?? false,
+    };
   });
 }
 

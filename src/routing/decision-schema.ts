@@ -13,7 +13,7 @@ export const decisionSchema = {
     assertedIdentity: strOrNull, callingLineIdentity: strOrNull, emergency: strOrNull,
     gateways: {
       type: ['array', 'null'],
-      items: { type: 'object', properties: { fqdn: str, failoverTimeSeconds: { type: 'integer' }, failoverResponseCodes: { type: 'array', items: { type: 'integer' } }, to: str, from: str } },
+      items: { type: 'object', properties: { fqdn: str, failoverTimeSeconds: { type: 'integer' }, failoverResponseCodes: { type: 'array', items: { type: 'integer' } }, forwardPai: { type: 'boolean' }, to: str, from: str } },
     },
     trace: { type: ['array', 'null'], items: { type: 'object', properties: { result: str, usage: str, route: str, pattern: str, why: str } } },
   },

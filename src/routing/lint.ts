@@ -66,6 +66,15 @@ export function lintTenant(t: TenantData): LintFinding[] {
   for (const g of Object.values(gateways)) {
     if (!named.has(g.identity)) warn('GATEWAY_UNUSED', `online PSTN gateway '${g.identity}' is in no voice route`);
   }
+  for (const p of Object.values(t.emergencyCallRoutingPolicies ?? {})) {
+    for (const n of p.emergencyNumbers) {
+      if (!n.onlinePstnUsage) {
+        warn('EMERGENCY_NO_USAGE', `emergency number ${n.emergencyDialString} of policy '${p.identity}' has no OnlinePSTNUsage; only callers with an operator or Calling Plan number can reach it`);
+      } else if (!t.voiceRoutes.some((r) => r.onlinePstnUsages.includes(n.onlinePstnUsage!) && new RE2(r.numberPattern).test(n.emergencyDialString))) {
+        warn('EMERGENCY_NO_ROUTE', `emergency number ${n.emergencyDialString} of policy '${p.identity}': no route of usage '${n.onlinePstnUsage}' matches it`);
+      }
+    }
+  }
   for (const plan of Object.values(t.dialPlans ?? {})) {
     const seenRules = new Map<string, string>();
     for (const rule of plan.normalizationRules) {

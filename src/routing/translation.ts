@@ -67,7 +67,12 @@ export function testTranslationRules(
   for (const r of Object.values(data.translationRules ?? {}).sort((a, b) => a.identity.localeCompare(b.identity))) {
     const c = rules.get(r.identity);
     if (c?.match.test(phoneNumber)) {
-      out.push({ identity: r.identity, pattern: r.pattern, translation: r.translation, translatedNumber: translate(c.translator, phoneNumber) });
+      out.push({
+        identity: r.identity,
+        pattern: r.pattern,
+        translation: r.translation,
+        translatedNumber: translate(c.translator, phoneNumber),
+      });
     }
   }
   return out;
@@ -77,12 +82,21 @@ export function testTranslationRules(
  * Inbound via a gateway: -InboundTeamsNumberTranslationRules rewrite the called number and
  * -InboundPstnNumberTranslationRules the caller's, before Teams looks the number up.
  */
-export function translateInbound(rules: ReadonlyMap<string, CompiledRule>, data: TenantData, call: Call, d: Decision): Call {
+export function translateInbound(
+  rules: ReadonlyMap<string, CompiledRule>,
+  data: TenantData,
+  call: Call,
+  d: Decision,
+): Call {
   const g = data.gateways ? own(data.gateways, call.gateway!.toLowerCase()) : undefined;
   if (!g || !rules.size) return call;
   const to = applyRules(rules, g.inboundTeamsNumberTranslationRules, call.to);
   const from = call.from ? applyRules(rules, g.inboundPstnNumberTranslationRules, call.from) : { out: call.from };
   if (!to.rule && !('rule' in from && from.rule)) return call;
-  if (d.trace) d.trace.push({ result: 'info', why: `gateway ${g.identity}: inbound translation rules make ${call.from ?? '?'} -> ${call.to} into ${from.out ?? '?'} -> ${to.out}` });
+  if (d.trace)
+    d.trace.push({
+      result: 'info',
+      why: `gateway ${g.identity}: inbound translation rules make ${call.from ?? '?'} -> ${call.to} into ${from.out ?? '?'} -> ${to.out}`,
+    });
   return { ...call, to: to.out, from: from.out };
 }

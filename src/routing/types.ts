@@ -38,6 +38,8 @@ export interface GatewayAttempt {
   fqdn: string;
   failoverTimeSeconds: number;
   failoverResponseCodes: number[];
+  /** -ForwardPai: the gateway is sent P-Asserted-Identity. */
+  forwardPai: boolean;
   /** The called / calling number as this gateway's translation rules make them, when they change them. */
   to?: string;
   from?: string;

@@ -6,6 +6,7 @@
 import client from 'prom-client';
 import type { Engine } from './engine';
 import type { CallManager } from './calls';
+import { GatewaySessions } from './gateway-sessions';
 
 export function createMetrics(engine: Engine, calls?: CallManager, register: client.Registry = new client.Registry()) {
   client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
@@ -64,6 +65,18 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     calls.on('refused', (r) => refusals.inc({ capability: r.capability ?? 'unknown', reason: r.reason }));
     calls.on('started', (d) => { active.inc({ kind: d.kind }); for (const s of d.slots) slots.inc({ capability: s.capability }); });
     calls.on('ended', (d) => { active.dec({ kind: d.kind }); for (const s of d.slots) slots.dec({ capability: s.capability }); });
+    // Gateways are few per tenant, so a gateway label stays bounded.
+    const gw = new GatewaySessions(engine, calls);
+    new client.Gauge({
+      name: 'ocroute_gateway_sessions', help: 'Direct Routing calls in progress per gateway (the decision\'s first gateway)',
+      labelNames: ['gateway'] as const, registers: [register],
+      collect() { this.reset(); for (const [g, n] of gw.sessions) this.set({ gateway: g }, n); },
+    });
+    const alerts = new client.Counter({
+      name: 'ocroute_gateway_session_alerts_total', help: 'Times a gateway reached 90% of its MaxConcurrentSessions (an alert, not a cap)',
+      labelNames: ['gateway'] as const, registers: [register],
+    });
+    gw.on('alert', (a) => alerts.inc({ gateway: a.gateway }));
   }
   return { register, decisions, latency, reloads };
 }

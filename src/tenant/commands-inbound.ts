@@ -1,5 +1,5 @@
 /** Admin commands for inbound call blocking (tenant/inbound-blocking.ts). */
-import { B, obj, S } from './command-schema';
+import { B, nullable, obj, S } from './command-schema';
 import type { CommandSpec } from './commands';
 import * as ib from './inbound-blocking';
 
@@ -8,7 +8,7 @@ const args = (required: string[]) =>
     identity: S,
     pattern: { type: 'string', minLength: 1, maxLength: 2048 },
     description: S,
-    enabled: B,
+    enabled: B, resourceAccount: nullable(S),
   });
 
 function family(noun: string, list: ib.PatternList, cmdlet: string): Record<string, CommandSpec> {

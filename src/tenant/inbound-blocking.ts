@@ -6,6 +6,7 @@
  */
 import { refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
+import { getUser } from './directory';
 import type { InboundNumberPattern, TenantData } from './types';
 
 const fail = refuse;
@@ -26,6 +27,8 @@ export interface InboundPatternInput {
   pattern?: string;
   description?: string;
   enabled?: boolean;
+  /** Blocked patterns: redirect matching calls to this resource account (UPN) instead of refusing them. */
+  resourceAccount?: string | null;
 }
 
 function find(t: TenantData, list: PatternList, identity: string): number {
@@ -45,6 +48,7 @@ export function newInboundPattern(t: TenantData, list: PatternList, a: InboundPa
   compileNumberPattern(pattern, 'Pattern');
   const p: InboundNumberPattern = { identity: a.identity, pattern, enabled: a.enabled ?? true };
   if (a.description !== undefined) p.description = a.description;
+  if (a.resourceAccount) p.resourceAccount = resourceAccount(t, list, a.resourceAccount);
   t[list] = [...(t[list] ?? []), p];
   return p;
 }
@@ -57,6 +61,8 @@ export function setInboundPattern(t: TenantData, list: PatternList, a: InboundPa
   const old = t[list]![i];
   const p: InboundNumberPattern = { ...old, pattern: a.pattern ?? old.pattern, enabled: a.enabled ?? old.enabled };
   if (a.description !== undefined) p.description = a.description;
+  if (a.resourceAccount === null) delete p.resourceAccount;
+  else if (a.resourceAccount !== undefined) p.resourceAccount = resourceAccount(t, list, a.resourceAccount);
   t[list] = t[list]!.map((x, k) => (k === i ? p : x));
   return p;
 }
@@ -71,4 +77,12 @@ export function removeInboundPattern(t: TenantData, list: PatternList, identity:
 /** Set-CsTenantBlockedCallingNumbers [-Identity Global] -Enabled $true|$false */
 export function setTenantBlockedCallingNumbers(t: TenantData, enabled: boolean): void {
   t.blockedCallingNumbersEnabled = enabled;
+}
+
+/** -ResourceAccount on a blocked pattern: a resource account of the tenant (stored by UPN). */
+function resourceAccount(t: TenantData, list: PatternList, value: string): string {
+  if (list !== 'inboundBlockedNumberPatterns') refuse('E_VALUE', '-ResourceAccount applies to blocked number patterns only', 'ResourceAccount');
+  const u = getUser(t, value, 'ResourceAccount');
+  if (!u.resourceAccount) refuse('E_VALUE', `${u.upn} is not a resource account (auto attendant or call queue)`, 'ResourceAccount');
+  return u.upn;
 }

@@ -204,6 +204,8 @@ export interface InboundNumberPattern {
   pattern: string;
   enabled: boolean;
   description?: string;
+  /** Blocked patterns only: the resource account (UPN) blocked calls are redirected to instead. */
+  resourceAccount?: string;
 }
 
 export interface ConferenceBridge {

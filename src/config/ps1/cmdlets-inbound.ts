@@ -14,6 +14,7 @@ const params = (create: boolean): ParamSpec[] => [
   S('Pattern'),
   S('Description'),
   { name: 'Enabled', type: 'bool' },
+  S('ResourceAccount', { nullable: true }),
 ];
 
 /** -Identity or -Name (New- takes either; the Name becomes the Identity). */
@@ -25,6 +26,7 @@ function input(a: Args): ib.InboundPatternInput {
     pattern: str(a, 'Pattern'),
     description: str(a, 'Description'),
     enabled: a.Enabled as boolean | undefined,
+    resourceAccount: a.ResourceAccount as string | null | undefined,
   };
 }
 
