@@ -131,3 +131,31 @@ t.test('New-CsInboundBlockedNumberPattern -ResourceAccount: the blocked call is 
     /applies to blocked number patterns only/,
   );
 });
+
+t.test('Test-CsInboundBlockedNumberPattern -PhoneNumber: blocked, exempt, or not', async (t) => {
+  const { compileSnapshot } = await import('../src/routing/snapshot');
+  const { testBlockedNumber } = await import('../src/routing/inbound-blocking');
+  const s = compileSnapshot(
+    tenant(
+      `${BLOCK}New-CsInboundExemptNumberPattern -Identity Ok -Pattern "^\\+11234567891$"\nNew-CsInboundBlockedNumberPattern -Identity All1123 -Pattern "^\\+1123"\n`,
+    ),
+  );
+  t.same(testBlockedNumber(s.blocking, '+11234567890'), {
+    phoneNumber: '+11234567890',
+    blocked: true,
+    pattern: 'BlockRange1',
+    redirectTo: null,
+  });
+  t.same(testBlockedNumber(s.blocking, '+11234567891'), {
+    phoneNumber: '+11234567891',
+    blocked: false,
+    pattern: 'All1123',
+    exemptBy: 'Ok',
+  });
+  t.same(testBlockedNumber(s.blocking, '+15551234567'), {
+    phoneNumber: '+15551234567',
+    blocked: false,
+    pattern: null,
+    exemptBy: null,
+  });
+});

@@ -151,3 +151,12 @@ Set-CsOnlinePSTNGateway -Identity sbc2.contoso.com -InboundTeamsNumberTranslatio
     );
   },
 );
+
+t.test('New-CsTeamsTranslationRule: a translation naming a group the pattern lacks is refused', async (t) => {
+  t.match(
+    errorOf(() =>
+      tenant("New-CsTeamsTranslationRule -Identity G -Pattern '^\\+1(\\d{10})$' -Translation '$2'"),
+    ).describe(),
+    /^test\.ps1:1: -Translation: .*uses \$2 but Pattern '\^\\\+1\(\\d\{10\}\)\$' has 1 group/,
+  );
+});

@@ -13,6 +13,7 @@ import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
 import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
 import { testTranslationRules } from '../routing/translation';
+import { testBlockedNumber } from '../routing/inbound-blocking';
 import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
@@ -81,6 +82,17 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       io.out(o.json ? JSON.stringify(r, null, 2) : r.length
         ? r.map((x) => `${x.identity}: ${x.pattern} -> ${x.translation} makes ${o.phoneNumber} ${x.translatedNumber}`).join('\n')
         : `no translation rule matches ${o.phoneNumber}`);
+      code = EXIT.OK;
+    });
+
+  program.command('blocked-number')
+    .description('Test-CsInboundBlockedNumberPattern: would an inbound call from this number be blocked?')
+    .option(...configOpt)
+    .requiredOption('--phone-number <number>', 'the calling number')
+    .action((o) => {
+      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const r = testBlockedNumber(snap.blocking, o.phoneNumber);
+      io.out(JSON.stringify(r, null, 2));
       code = EXIT.OK;
     });
 

@@ -12,6 +12,7 @@ import type { BatchPool } from '../service/batch-pool';
 import { decisionSchema } from '../routing/decision-schema';
 import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
 import { testTranslationRules } from '../routing/translation';
+import { testBlockedNumber } from '../routing/inbound-blocking';
 import type client from 'prom-client';
 import { createMetrics } from '../service/metrics';
 import type { Call } from '../routing/types';
@@ -122,6 +123,11 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     app.post<{ Body: { phoneNumber: string } }>('/v1/translation-rules/test', {
       schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 } } } },
     }, async (req) => { const s = engine.snapshot; return { matches: testTranslationRules(s.translations, s.data, req.body.phoneNumber) }; });
+
+    // Test-CsInboundBlockedNumberPattern -PhoneNumber
+    app.post<{ Body: { phoneNumber: string } }>('/v1/inbound-blocking/test', {
+      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 } } } },
+    }, async (req) => testBlockedNumber(engine.snapshot.blocking, req.body.phoneNumber));
 
     app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
       schema: {

@@ -40,3 +40,11 @@ export function checkCaller(b: CompiledBlocking | undefined, caller: string | un
   if (e >= 0) return { blocked: false, exemptBy: b.exempt[e], matched: b.blocked[i] };
   return { blocked: true, by: b.blocked[i] };
 }
+
+/** Test-CsInboundBlockedNumberPattern -PhoneNumber: is this calling number blocked, and by what? */
+export function testBlockedNumber(b: CompiledBlocking | undefined, phoneNumber: string) {
+  const v = checkCaller(b, phoneNumber);
+  if (v.blocked)
+    return { phoneNumber, blocked: true, pattern: v.by.identity, redirectTo: v.by.resourceAccount ?? null };
+  return { phoneNumber, blocked: false, pattern: v.matched?.identity ?? null, exemptBy: v.exemptBy?.identity ?? null };
+}

@@ -147,7 +147,7 @@ function buildRule(a: NormalizationRuleInput, name: string): NormalizationRule {
 }
 
 /** Every $n / ${name} in a translation must name a group of the pattern (else Teams leaves it literal). */
-function checkTranslation(pattern: string, translation: string): void {
+export function checkTranslation(pattern: string, translation: string): void {
   if (translation.length > 256)
     fail('E_LIMIT', `Translation is ${translation.length} characters; the limit is 256`, 'Translation');
   const groups = countGroups(pattern);

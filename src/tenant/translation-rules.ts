@@ -6,6 +6,7 @@
  */
 import { refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
+import { checkTranslation } from './dial-plans';
 import type { TenantData, TranslationRule } from './types';
 
 const fail = refuse;
@@ -43,6 +44,7 @@ function check(r: TranslationRule): void {
       'Translation',
     );
   }
+  checkTranslation(r.pattern, r.translation); // every $n / ${name} names a group of the pattern
 }
 
 /** New-CsTeamsTranslationRule -Identity -Pattern -Translation [-Description] */
