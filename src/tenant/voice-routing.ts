@@ -127,6 +127,11 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
   }
   if (input.onlinePstnGatewayList !== undefined) {
     route.onlinePstnGatewayList = applyListChange(route.onlinePstnGatewayList, input.onlinePstnGatewayList, 'OnlinePstnGatewayList');
+    // Once a tenant has gateway objects, a route must name one of them (a tenant without any, as
+    // in configurations that name SBCs only in routes, keeps working; lint warns there).
+    const gateways = t.gateways ?? {};
+    const missing = Object.keys(gateways).length ? route.onlinePstnGatewayList.find((g) => !own(gateways, g.toLowerCase())) : undefined;
+    if (missing) fail('E_UNKNOWN_GATEWAY', `online PSTN gateway '${missing}' does not exist; create it with New-CsOnlinePSTNGateway`, 'OnlinePstnGatewayList');
   }
   if (input.bridgeSourcePhoneNumber === null) delete route.bridgeSourcePhoneNumber;
   else if (input.bridgeSourcePhoneNumber !== undefined) {
