@@ -31,6 +31,18 @@ t.test('literal prefixes: anchored heads and one literal alternation', async (t)
   t.same(literalPrefixes('^\\+1(?:425|206)?\\d+'), ['+1']);
   t.same(literalPrefixes('\\d+'), ['']);
   t.same(literalPrefixes('^\\+1|^\\+44'), [''], 'top-level alternation has no common prefix');
+  t.same(literalPrefixes('^\\+(1+|2)5'), ['+'], 'a bare + inside a group is a quantifier, not a literal');
+  t.same(literalPrefixes('^\\+(\\+1|2)'), ['++1', '+2'], 'an escaped \\+ inside a group is a literal');
+});
+
+t.test('prefix trie above 512 RE2 patterns: ^\\+(1+|2)5 still matches +15551234567 (it was filed under +1+)', async (t) => {
+  const patterns = Array.from({ length: 600 }, (_, i) => `^\\+9${String(i).padStart(4, '0')}(?:x|y)`);
+  patterns.push('^\\+(1+|2)5');
+  const m = new PatternMatcher(patterns, { re2Only: true });
+  t.equal(new RegExp(patterns[600]).test('+15551234567'), true);
+  t.equal(m.first('+15551234567'), 600, 'the right route');
+  t.equal(m.first('+25551234567'), 600);
+  t.equal(m.first('+35551234567'), -1);
 });
 
 /** Deterministic PRNG so failures reproduce. */

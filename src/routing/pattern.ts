@@ -48,7 +48,9 @@ export function literalPrefixes(pattern: string): string[] {
     const close = pattern.indexOf(')', i);
     const inner = close > 0 ? pattern.slice(pattern[i + 1] === '?' && pattern[i + 2] === ':' ? i + 3 : i + 1, close) : '';
     const quantified = close > 0 && /^[?*{]/.test(pattern[close + 1] ?? '');
-    if (close > 0 && !quantified && inner.length > 0 && /^[0-9+]+(\|[0-9+]+)*$/.test(inner.replace(/\\\+/g, '+'))) {
+    // Literal alternatives only: digits and escaped \+; a bare `+` is a quantifier (`(1+|2)`), so
+    // such a group gives no literal prefix beyond the head.
+    if (close > 0 && !quantified && inner.length > 0 && /^(?:\d|\\\+)+(?:\|(?:\d|\\\+)+)*$/.test(inner)) {
       const alts = inner.replace(/\\\+/g, '+').split('|');
       prefixes = alts.map((a) => head.text + a);
     }
