@@ -103,3 +103,15 @@ t.test('a failing script changes nothing when run on a clone (atomic apply)', as
   t.same(next.pstnUsages, ['A', 'B']);
   t.same(base.pstnUsages, ['A'], 'the original is never mutated');
 });
+
+t.test('a pasted console prompt (PS C:\\> , PS> ) is stripped with a located warning', async (t) => {
+  const { runScript } = await import('../src/config/ps1/run');
+  const ten = tenant();
+  const r = runScript(ten, 'PS C:\\> Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nPS> Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="B"}\n  Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="C"}\n', 'p.ps1');
+  t.same(ten.pstnUsages, ['A', 'B', 'C']);
+  t.same(r.warnings, [
+    "p.ps1:1: a console prompt ('PS C:\\>') was pasted with the command; it was ignored",
+    "p.ps1:2: a console prompt ('PS>') was pasted with the command; it was ignored",
+  ]);
+  t.same(runScript(tenant(), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="PS> x"}\n', 'q.ps1').warnings, [], 'inside a value it stays');
+});

@@ -100,7 +100,8 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .description('load a configuration and report the first error, with file and line')
     .option(...configOpt)
     .action((o) => {
-      const { tenant, files } = loadConfigDir(o.config);
+      const { tenant, files, warnings } = loadConfigDir(o.config);
+      for (const w of warnings) io.err(`warning: ${w}`);
       io.out(`ok: ${files.length} file(s); ${Object.keys(tenant.operators).length} operators, ${Object.keys(tenant.numbers).length} numbers, ` +
         `${Object.keys(tenant.users).length} users, ${tenant.voiceRoutes.length} voice routes, ` +
         `${Object.keys(tenant.audioConferencingRoutingPolicies).length + Object.keys(tenant.onlineVoiceRoutingPolicies).length} routing policies`);

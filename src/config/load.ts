@@ -17,6 +17,8 @@ export const MAX_CONFIG_FILE_BYTES = 64 * 1024 * 1024;
 export interface LoadedConfig {
   tenant: TenantData;
   files: string[];
+  /** Accepted with a change worth saying (e.g. a pasted console prompt), file:line first. */
+  warnings: string[];
 }
 
 export function loadConfigDir(dirPath: string): LoadedConfig {
@@ -33,6 +35,7 @@ export function loadConfigDir(dirPath: string): LoadedConfig {
   }
   if (!yamls.length && !scripts.length) throw new OcrouteError('E_CONFIG_DIR', `no *.yaml or *.ps1 files in '${dirPath}'`, { file: dirPath });
   const files: string[] = [];
+  const warnings: string[] = [];
   let tenant: TenantData = emptyTenant();
   for (const f of yamls) {
     const p = path.join(dirPath, f);
@@ -41,7 +44,7 @@ export function loadConfigDir(dirPath: string): LoadedConfig {
   }
   for (const f of scripts) {
     const p = path.join(dirPath, f);
-    runScript(tenant, readText(p), p);
+    warnings.push(...runScript(tenant, readText(p), p).warnings);
     files.push(p);
   }
   try {
@@ -49,7 +52,7 @@ export function loadConfigDir(dirPath: string): LoadedConfig {
   } catch (e) {
     throw (e as OcrouteError).at({ file: dirPath });
   }
-  return { tenant, files };
+  return { tenant, files, warnings };
 }
 
 function readText(p: string): string {

@@ -5,24 +5,60 @@ import { bind } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import { parseScript } from './parser';
 
-export interface ScriptResult { applied: number; skipped: number }
+export interface ScriptResult {
+  applied: number;
+  skipped: number;
+  /** Located notes on what was accepted but changed, e.g. a console prompt stripped. */
+  warnings: string[];
+}
+
+/** A console prompt pasted with the command: `PS C:\> `, `PS C:\Users\me> `, `PS> `. */
+const PROMPT = /^([ \t]*)PS(?: [A-Za-z]:\\[^>\r\n]*)?> ?/gm;
+
+/** Strip pasted console prompts, noting each line (the docs' examples often carry them). */
+export function stripPrompts(src: string, file?: string): { src: string; warnings: string[] } {
+  const warnings: string[] = [];
+  const out = src.replace(PROMPT, (m, indent: string, offset: number) => {
+    const line = src.slice(0, offset).split('\n').length;
+    warnings.push(
+      `${file ?? 'script'}:${line}: a console prompt ('${m.trim()}') was pasted with the command; it was ignored`,
+    );
+    return indent;
+  });
+  return { src: out, warnings };
+}
 
 /** Mutates `t`; on error throws and `t` may be partly changed, so run it on a clone. */
 export function runScript(t: TenantData, src: string, file?: string): ScriptResult {
-  const result: ScriptResult = { applied: 0, skipped: 0 };
-  for (const inv of parseScript(src, file)) {
+  const stripped = stripPrompts(src, file);
+  const result: ScriptResult = { applied: 0, skipped: 0, warnings: stripped.warnings };
+  for (const inv of parseScript(stripped.src, file)) {
     const spec = findCmdlet(inv.cmdlet);
     if (spec === undefined) {
-      throw new OcrouteError('E_PS1_CMDLET', `unknown cmdlet '${inv.cmdlet}'; ocroute runs ${CMDLETS.map((c) => c.name).join(', ')} (and Get-* as no-ops)`, { file, line: inv.line });
+      throw new OcrouteError(
+        'E_PS1_CMDLET',
+        `unknown cmdlet '${inv.cmdlet}'; ocroute runs ${CMDLETS.map((c) => c.name).join(', ')} (and Get-* as no-ops)`,
+        { file, line: inv.line },
+      );
     }
     for (const p of inv.piped) {
       if (findCmdlet(p.cmdlet) !== 'no-op') {
-        throw new OcrouteError('E_PS1_CMDLET', `piping into '${p.cmdlet}' is not supported; only read-only commands (select, Format-List) may follow '|'`, { file, line: p.line });
+        throw new OcrouteError(
+          'E_PS1_CMDLET',
+          `piping into '${p.cmdlet}' is not supported; only read-only commands (select, Format-List) may follow '|'`,
+          { file, line: p.line },
+        );
       }
     }
-    if (spec === 'no-op') { result.skipped++; continue; }
+    if (spec === 'no-op') {
+      result.skipped++;
+      continue;
+    }
     const bound = bind(inv, spec.params, file);
-    if (bound.whatIf) { result.skipped++; continue; }
+    if (bound.whatIf) {
+      result.skipped++;
+      continue;
+    }
     try {
       spec.run(t, bound.values);
       result.applied++;
