@@ -71,7 +71,7 @@ const cases: [string, string, number, string?][] = [
   ['Set-CsOnlineVoiceUser -Identity <user> -TelephoneNumber +14255550101', "Set-CsOnlineVoiceUser: '<user>' is a placeholder from the docs; put the real value for -Identity", 1, '-Identity'],
   ['Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"', "'@{' is never closed", 1],
   ["New-CsOnlineVoiceRoute -Identity 'X", "string is never closed with '", 1],
-  ['Set-CsOnlineVoiceUser -Identity $user -TelephoneNumber +1', 'variables are not supported ($user); write the value itself', 1],
+  ['Set-CsOnlineVoiceUser -Identity $user -TelephoneNumber +1', 'variable $user is not set; assign it first ($user = ...)', 1],
   ['New-CsOnlineVoiceRoute -Identity X -Priority high', "New-CsOnlineVoiceRoute: -Priority takes a whole number, not 'high'", 1, '-Priority'],
   ['New-CsTeamsMobilityPolicy -Identity P -MobileDialerPreference Carrier', "New-CsTeamsMobilityPolicy: -MobileDialerPreference must be one of Teams, Native, not 'Carrier'", 1],
   ['New-CsOnlineVoiceRoute -Identity X -NumberPattern', 'New-CsOnlineVoiceRoute: parameter -NumberPattern needs a value', 1],

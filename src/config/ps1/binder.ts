@@ -5,9 +5,9 @@
  */
 import { OcrouteError } from '../../errors';
 import type { ListChange } from '../../tenant/voice-routing';
-import type { Arg, Invocation, Value } from './parser';
+import type { Arg, CmdletObject, Invocation, Value } from './parser';
 
-export type ParamType = 'string' | 'int' | 'switch' | 'bool' | 'list' | 'listChange';
+export type ParamType = 'string' | 'int' | 'switch' | 'bool' | 'list' | 'listChange' | 'objects';
 
 export interface ParamSpec {
   name: string;
@@ -17,9 +17,15 @@ export interface ParamSpec {
   nullable?: boolean;
   required?: boolean;
   values?: string[];
+  /** For 'objects': the objectType the cmdlet takes (e.g. VoiceNormalizationRule). */
+  objectType?: string;
 }
 
-export type BoundValue = string | number | boolean | null | string[] | ListChange;
+/** An 'objects' parameter: a list replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */
+export type ObjectsChange =
+  CmdletObject[] | { add?: CmdletObject[]; remove?: CmdletObject[]; replace?: CmdletObject[] };
+
+export type BoundValue = string | number | boolean | null | string[] | ListChange | ObjectsChange;
 export interface Bound {
   values: Record<string, BoundValue>;
   lines: Record<string, number>;
@@ -28,9 +34,14 @@ export interface Bound {
 
 /** Common parameters every cmdlet accepts; they do not change what ocroute models. */
 const COMMON: ParamSpec[] = [
-  { name: 'Verbose', type: 'switch' }, { name: 'Debug', type: 'switch' }, { name: 'Confirm', type: 'switch' },
-  { name: 'WhatIf', type: 'switch' }, { name: 'Force', type: 'switch' }, { name: 'ErrorAction', type: 'string' },
-  { name: 'WarningAction', type: 'string' }, { name: 'Tenant', type: 'string' },
+  { name: 'Verbose', type: 'switch' },
+  { name: 'Debug', type: 'switch' },
+  { name: 'Confirm', type: 'switch' },
+  { name: 'WhatIf', type: 'switch' },
+  { name: 'Force', type: 'switch' },
+  { name: 'ErrorAction', type: 'string' },
+  { name: 'WarningAction', type: 'string' },
+  { name: 'Tenant', type: 'string' },
 ];
 
 export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound {
@@ -43,8 +54,13 @@ export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound 
   const args = inv.args;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (!('param' in a)) { positional.push(a); continue; }
-    const spec = resolve(all, a.param, (m) => err(m, a.line, `-${a.param}`)) ?? err(unknownParam(a.param, specs), a.line, `-${a.param}`);
+    if (!('param' in a)) {
+      positional.push(a);
+      continue;
+    }
+    const spec =
+      resolve(all, a.param, (m) => err(m, a.line, `-${a.param}`)) ??
+      err(unknownParam(a.param, specs), a.line, `-${a.param}`);
     if (spec.name in bound.values) err(`parameter -${spec.name} is given more than once`, a.line, `-${spec.name}`);
     let v: Value | undefined = a.value;
     if (spec.type !== 'switch' && v === undefined) {
@@ -55,12 +71,16 @@ export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound 
     }
     assign(spec, v, a.line);
   }
-  const free = specs.filter((s) => s.position !== undefined && !(s.name in bound.values)).sort((x, y) => x.position! - y.position!);
+  const free = specs
+    .filter((s) => s.position !== undefined && !(s.name in bound.values))
+    .sort((x, y) => x.position! - y.position!);
   for (const p of positional) {
-    const spec = free.shift() ?? err(`unexpected value '${show(p.value)}': no positional parameter left to take it`, p.line);
+    const spec =
+      free.shift() ?? err(`unexpected value '${show(p.value)}': no positional parameter left to take it`, p.line);
     assign(spec, p.value, p.line);
   }
-  for (const s of specs) if (s.required && !(s.name in bound.values)) err(`parameter -${s.name} is required`, inv.line, `-${s.name}`);
+  for (const s of specs)
+    if (s.required && !(s.name in bound.values)) err(`parameter -${s.name} is required`, inv.line, `-${s.name}`);
   bound.whatIf = bound.values.WhatIf === true;
   return bound;
 
@@ -116,12 +136,24 @@ function convert(spec: ParamSpec, v: Value | undefined, err: (m: string) => neve
     }
     case 'list':
       return list(v, spec, err);
+    case 'objects': {
+      if (v.kind !== 'hash') return objects(v, spec, err);
+      const change: { add?: CmdletObject[]; remove?: CmdletObject[]; replace?: CmdletObject[] } = {};
+      for (const e of v.entries) {
+        const key = e.key.toLowerCase();
+        if (key !== 'add' && key !== 'remove' && key !== 'replace')
+          err(`@{${e.key}=...} is not a change; use Add, Remove or Replace`);
+        change[key as 'add'] = objects(e.value, spec, err);
+      }
+      return change;
+    }
     case 'listChange': {
       if (v.kind !== 'hash') return list(v, spec, err);
       const change: { add?: string[]; remove?: string[]; replace?: string[] } = {};
       for (const e of v.entries) {
         const key = e.key.toLowerCase();
-        if (key !== 'add' && key !== 'remove' && key !== 'replace') err(`@{${e.key}=...} is not a change; use Add, Remove or Replace`);
+        if (key !== 'add' && key !== 'remove' && key !== 'replace')
+          err(`@{${e.key}=...} is not a change; use Add, Remove or Replace`);
         if (change[key as 'add']) err(`duplicate key '${e.key}' in @{ }; list several values as ${e.key}="a","b"`);
         change[key as 'add'] = list(e.value, spec, err);
       }
@@ -133,10 +165,12 @@ function convert(spec: ParamSpec, v: Value | undefined, err: (m: string) => neve
 
 function scalar(v: Value, spec: ParamSpec, err: (m: string) => never): string {
   if (v.kind === 'string') {
-    if (/^<[^>]*>$/.test(v.value)) err(`'${v.value}' is a placeholder from the docs; put the real value for -${spec.name}`);
+    if (/^<[^>]*>$/.test(v.value))
+      err(`'${v.value}' is a placeholder from the docs; put the real value for -${spec.name}`);
     return v.value;
   }
   if (v.kind === 'bool') return v.value ? 'True' : 'False';
+  if (v.kind === 'object') return err(`-${spec.name} takes a value, not a ${v.value.objectType} object`);
   return err(`-${spec.name} takes a single value, not ${v.kind === 'hash' ? 'a hashtable' : 'a list'}`);
 }
 
@@ -145,9 +179,24 @@ function list(v: Value, spec: ParamSpec, err: (m: string) => never): string[] {
   return [scalar(v, spec, err)];
 }
 
+/** Objects of the parameter's type, one or a list (from variables: `-NormalizationRules $nr1, $nr2`). */
+function objects(v: Value, spec: ParamSpec, err: (m: string) => never): CmdletObject[] {
+  const items = v.kind === 'array' ? v.items : [v];
+  return items.map((x) => {
+    if (x.kind !== 'object')
+      return err(`-${spec.name} takes ${spec.objectType ?? 'object'} objects (e.g. from a variable), not '${show(x)}'`);
+    if (spec.objectType && x.value.objectType !== spec.objectType) {
+      return err(`-${spec.name} takes ${spec.objectType} objects, not a ${x.value.objectType}`);
+    }
+    return x.value;
+  });
+}
+
 function show(v: Value): string {
   if (v.kind === 'string') return v.value;
   if (v.kind === 'null') return '$null';
   if (v.kind === 'bool') return v.value ? '$true' : '$false';
+  if (v.kind === 'object') return `[${v.value.objectType}]`;
+  if (v.kind === 'var') return `$${v.name}`;
   return v.kind === 'hash' ? '@{...}' : '@(...)';
 }

@@ -7,7 +7,8 @@ export type Args = Record<string, unknown>;
 export interface CmdletSpec {
   name: string;
   params: ParamSpec[];
-  run(t: TenantData, a: Args): void;
+  /** What the cmdlet returns (an object a variable may keep), or nothing. */
+  run(t: TenantData, a: Args): unknown;
 }
 
 export const S = (name: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, type: 'string', ...extra });

@@ -3,7 +3,9 @@
  * New-/Set-/Remove-/Grant-CsTenantDialPlan and New-/Set-/Remove-CsVoiceNormalizationRule.
  */
 import * as dp from '../../tenant/dial-plans';
-import type { ParamSpec } from './binder';
+import type { NormalizationRule, TenantData, TenantDialPlan } from '../../tenant/types';
+import type { ObjectsChange, ParamSpec } from './binder';
+import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
 const planParams: ParamSpec[] = [
@@ -12,12 +14,45 @@ const planParams: ParamSpec[] = [
   S('SimpleName'),
   S('ExternalAccessPrefix'),
   { name: 'OptimizeDeviceDialing', type: 'bool' },
+  { name: 'NormalizationRules', type: 'objects', objectType: 'VoiceNormalizationRule' },
 ];
-const planInput = (a: Args): dp.DialPlanInput => ({
+const planInput = (t: TenantData, a: Args): dp.DialPlanInput => ({
   identity: a.Identity as string,
   description: str(a, 'Description'),
   simpleName: str(a, 'SimpleName'),
+  normalizationRules: rulesFrom(
+    a.NormalizationRules as ObjectsChange | undefined,
+    dp.findDialPlan(t, a.Identity as string),
+  ),
 });
+
+/** -NormalizationRules: a list replaces the plan's rules; @{Add=..}, @{Remove=..}, @{Replace=..} edit them. */
+function rulesFrom(
+  change: ObjectsChange | undefined,
+  plan: TenantDialPlan | undefined,
+): dp.NormalizationRuleInput[] | undefined {
+  if (change === undefined) return undefined;
+  const asInput = (o: CmdletObject): dp.NormalizationRuleInput => ({
+    name: o.name as string,
+    pattern: o.pattern as string,
+    translation: o.translation as string,
+    isInternalExtension: o.isInternalExtension as boolean,
+    description: o.description as string | undefined,
+  });
+  if (Array.isArray(change)) return change.map(asInput);
+  let next: dp.NormalizationRuleInput[] = change.replace
+    ? change.replace.map(asInput)
+    : (plan?.normalizationRules ?? []).map((r) => ({ ...r }));
+  for (const o of change.add ?? []) next.push(asInput(o));
+  for (const o of change.remove ?? [])
+    next = next.filter((r) => r.name?.toLowerCase() !== String(o.name).toLowerCase());
+  return next;
+}
+
+/** The rule as New-CsVoiceNormalizationRule returns it (a variable may pass it to -NormalizationRules). */
+function ruleObject(r: NormalizationRule): CmdletObject {
+  return { objectType: 'VoiceNormalizationRule', ...r };
+}
 
 const ruleParams = (set: boolean): ParamSpec[] => [
   { name: 'Identity', type: 'string', position: 0, required: set },
@@ -46,14 +81,14 @@ export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
     name: 'New-CsTenantDialPlan',
     params: planParams,
     run: (t, a) => {
-      dp.newTenantDialPlan(t, planInput(a));
+      dp.newTenantDialPlan(t, planInput(t, a));
     },
   },
   {
     name: 'Set-CsTenantDialPlan',
     params: planParams,
     run: (t, a) => {
-      dp.setTenantDialPlan(t, planInput(a));
+      dp.setTenantDialPlan(t, planInput(t, a));
     },
   },
   {
@@ -71,8 +106,8 @@ export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
     params: ruleParams(false),
     run: (t, a) => {
       // -InMemory: the rule object is only returned (to a variable); nothing joins the tenant.
-      if (a.InMemory === true) dp.checkNormalizationRule(ruleInput(a));
-      else dp.newNormalizationRule(t, ruleInput(a));
+      if (a.InMemory === true) return ruleObject(dp.checkNormalizationRule(ruleInput(a)));
+      return ruleObject(dp.newNormalizationRule(t, ruleInput(a)));
     },
   },
   {

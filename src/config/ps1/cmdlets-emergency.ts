@@ -1,32 +1,63 @@
 /**
  * Emergency calling cmdlets: New-/Set-/Remove-/Grant-CsTeamsEmergencyCallRoutingPolicy, and
- * New-CsTeamsEmergencyNumber (checked; its object reaches a policy through a variable, which the
- * PowerShell subset does not have yet: YAML and the admin API carry emergency numbers today).
+ * New-CsTeamsEmergencyNumber, whose object reaches a policy through a variable
+ * (`$en1 = New-CsTeamsEmergencyNumber ...; ... -EmergencyNumbers @{add=$en1}`).
  */
 import * as er from '../../tenant/emergency-routing';
-import type { ParamSpec } from './binder';
+import type { EmergencyCallRoutingPolicy, TenantData } from '../../tenant/types';
+import type { ObjectsChange, ParamSpec } from './binder';
+import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
-const params: ParamSpec[] = [identity0, S('Description'), { name: 'AllowEnhancedEmergencyServices', type: 'bool' }];
-const input = (a: Args): er.EmergencyPolicyInput => ({
+const params: ParamSpec[] = [
+  identity0,
+  S('Description'),
+  { name: 'AllowEnhancedEmergencyServices', type: 'bool' },
+  { name: 'EmergencyNumbers', type: 'objects', objectType: 'TeamsEmergencyNumber' },
+];
+const input = (t: TenantData, a: Args): er.EmergencyPolicyInput => ({
   identity: a.Identity as string,
   description: str(a, 'Description'),
   allowEnhancedEmergencyServices: a.AllowEnhancedEmergencyServices as boolean | undefined,
+  emergencyNumbers: numbersFrom(
+    a.EmergencyNumbers as ObjectsChange | undefined,
+    er.findEmergencyPolicy(t, a.Identity as string),
+  ),
 });
+
+/** -EmergencyNumbers: a list (or one object) replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */
+function numbersFrom(
+  change: ObjectsChange | undefined,
+  policy: EmergencyCallRoutingPolicy | undefined,
+): er.EmergencyNumberInput[] | undefined {
+  if (change === undefined) return undefined;
+  const asInput = (o: CmdletObject): er.EmergencyNumberInput => ({
+    emergencyDialString: o.emergencyDialString as string,
+    emergencyDialMask: o.emergencyDialMask as string[],
+    onlinePstnUsage: o.onlinePstnUsage as string | undefined,
+  });
+  if (Array.isArray(change)) return change.map(asInput);
+  let next: er.EmergencyNumberInput[] = change.replace
+    ? change.replace.map(asInput)
+    : [...(policy?.emergencyNumbers ?? [])];
+  for (const o of change.add ?? []) next.push(asInput(o));
+  for (const o of change.remove ?? []) next = next.filter((n) => n.emergencyDialString !== o.emergencyDialString);
+  return next;
+}
 
 export const EMERGENCY_CMDLETS: CmdletSpec[] = [
   {
     name: 'New-CsTeamsEmergencyCallRoutingPolicy',
     params,
     run: (t, a) => {
-      er.newEmergencyPolicy(t, input(a));
+      er.newEmergencyPolicy(t, input(t, a));
     },
   },
   {
     name: 'Set-CsTeamsEmergencyCallRoutingPolicy',
     params,
     run: (t, a) => {
-      er.setEmergencyPolicy(t, input(a));
+      er.setEmergencyPolicy(t, input(t, a));
     },
   },
   {
@@ -42,12 +73,13 @@ export const EMERGENCY_CMDLETS: CmdletSpec[] = [
   {
     name: 'New-CsTeamsEmergencyNumber',
     params: [S('EmergencyDialString'), S('EmergencyDialMask'), S('OnlinePSTNUsage'), S('Description')],
-    run: (t, a) => {
-      er.emergencyNumber(t, {
+    run: (t, a): CmdletObject => ({
+      objectType: 'TeamsEmergencyNumber',
+      ...er.emergencyNumber(t, {
         emergencyDialString: str(a, 'EmergencyDialString') ?? '',
         emergencyDialMask: str(a, 'EmergencyDialMask'),
         onlinePstnUsage: str(a, 'OnlinePSTNUsage'),
-      });
-    },
+      }),
+    }),
   },
 ];

@@ -61,11 +61,11 @@ export function tokenize(src: string, file?: string): Token[] {
     if (c === "'") { const r = singleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
     if (c === '"') { const r = doubleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
     if (c === '$') {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(src.slice(i, i + 64));
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z_][A-Za-z0-9_]*)?/.exec(src.slice(i, i + 128));
       if (!m) err("a lone '$' is not a value");
-      const name = m![1].toLowerCase();
-      if (name !== 'null' && name !== 'true' && name !== 'false') err(`variables are not supported ($${m![1]}); write the value itself`);
-      push('var', name);
+      // A variable (names are case-insensitive, as in PowerShell); property access is not in the subset yet.
+      if (m![2]) err(`property access ($${m![1]}${m![2]}) is not supported yet; use the value itself`);
+      push('var', m![1].toLowerCase());
       i += m![0].length;
       continue;
     }

@@ -11,7 +11,17 @@ export type Value =
   | { kind: 'null'; line: number }
   | { kind: 'bool'; value: boolean; line: number }
   | { kind: 'hash'; entries: { key: string; value: Value }[]; line: number }
-  | { kind: 'array'; items: Value[]; line: number };
+  | { kind: 'array'; items: Value[]; line: number }
+  /** `$name`: replaced by the variable's value when the statement runs (run.ts). */
+  | { kind: 'var'; name: string; line: number }
+  /** What a cmdlet returned (New-CsVoiceNormalizationRule -InMemory, New-CsTeamsEmergencyNumber). */
+  | { kind: 'object'; value: CmdletObject; line: number };
+
+/** An object a cmdlet returns, to be passed to another through a variable. */
+export interface CmdletObject {
+  objectType: string;
+  [field: string]: unknown;
+}
 
 export type Arg = { param: string; value?: Value; line: number } | { value: Value; line: number };
 
@@ -21,6 +31,10 @@ export interface Invocation {
   line: number;
   /** Later commands of a pipeline (`Get-CsOnlineUser | select ...`). */
   piped: Invocation[];
+  /** `$name = ...`: the variable that takes the cmdlet's output (or `literal`). */
+  assign?: string;
+  /** `$name = <value>`: no cmdlet runs (`cmdlet` is ''), the value is stored. */
+  literal?: Value;
 }
 
 export function parseScript(src: string, file?: string): Invocation[] {
@@ -36,7 +50,10 @@ export function parseScript(src: string, file?: string): Invocation[] {
     switch (t.type) {
       case 'string': return { kind: 'string', value: t.value, line: t.line };
       case 'word': return { kind: 'string', value: t.value, line: t.line };
-      case 'var': return t.value === 'null' ? { kind: 'null', line: t.line } : { kind: 'bool', value: t.value === 'true', line: t.line };
+      case 'var':
+        if (t.value === 'null') return { kind: 'null', line: t.line };
+        if (t.value === 'true' || t.value === 'false') return { kind: 'bool', value: t.value === 'true', line: t.line };
+        return { kind: 'var', name: t.value, line: t.line };
       case 'hashStart': return hashtable(t.line);
       case 'arrayStart': case 'lparen': return group(t.line);
       default: return err(`expected a value, found ${describe(t)}`, t.line);
@@ -102,7 +119,24 @@ export function parseScript(src: string, file?: string): Invocation[] {
   while (peek().type !== 'eof') {
     const t = peek();
     if (t.type === 'newline' || t.type === 'semi') { next(); continue; }
+    // `$name = <cmdlet ...>` or `$name = <value>`: the lexer reads a lone `=` as a bareword.
+    let assign: string | undefined;
+    const eq = toks[p + 1];
+    if (t.type === 'var' && !['null', 'true', 'false'].includes(t.value) && eq?.type === 'word' && eq.value.startsWith('=')) {
+      assign = t.value;
+      // `$nr1=New-Cs...` arrives as one bareword '=New-Cs...': the rest of it is the cmdlet.
+      if (eq.value.length > 1) {
+        eq.value = eq.value.slice(1);
+        p += 1;
+      } else p += 2;
+      const head = peek();
+      if (head.type !== 'word' || !/^[A-Za-z]+-[A-Za-z]/.test(head.value)) {
+        out.push({ cmdlet: '', args: [], line: t.line, piped: [], assign, literal: value() });
+        continue;
+      }
+    }
     const inv = command();
+    if (assign) inv.assign = assign;
     while (peek().type === 'pipe') {
       next();
       while (peek().type === 'newline') next();

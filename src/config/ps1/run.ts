@@ -3,7 +3,7 @@ import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
 import { bind } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
-import { parseScript } from './parser';
+import { parseScript, type CmdletObject, type Invocation, type Value } from './parser';
 
 export interface ScriptResult {
   applied: number;
@@ -32,7 +32,14 @@ export function stripPrompts(src: string, file?: string): { src: string; warning
 export function runScript(t: TenantData, src: string, file?: string): ScriptResult {
   const stripped = stripPrompts(src, file);
   const result: ScriptResult = { applied: 0, skipped: 0, warnings: stripped.warnings };
-  for (const inv of parseScript(stripped.src, file)) {
+  // Variables of this script run: `$nr = New-CsVoiceNormalizationRule ... -InMemory` and the like.
+  const vars = new Map<string, Value>();
+  for (const parsed of parseScript(stripped.src, file)) {
+    if (parsed.literal && parsed.assign) {
+      vars.set(parsed.assign, resolveVars(parsed.literal, vars, file));
+      continue;
+    }
+    const inv: Invocation = { ...parsed, args: parsed.args.map((a) => (a.value ? { ...a, value: resolveVars(a.value, vars, file) } : a)) };
     const spec = findCmdlet(inv.cmdlet);
     if (spec === undefined) {
       throw new OcrouteError(
@@ -51,6 +58,12 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
       }
     }
     if (spec === 'no-op') {
+      if (inv.assign) {
+        throw new OcrouteError('E_PS1_SYNTAX', `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`, {
+          file,
+          line: inv.line,
+        });
+      }
       result.skipped++;
       continue;
     }
@@ -60,7 +73,8 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
       continue;
     }
     try {
-      spec.run(t, bound.values);
+      const output = spec.run(t, bound.values);
+      if (inv.assign) vars.set(inv.assign, isObject(output) ? { kind: 'object', value: output, line: inv.line } : { kind: 'null', line: inv.line });
       result.applied++;
     } catch (e) {
       if (!isOcrouteError(e)) throw e;
@@ -71,4 +85,25 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
     }
   }
   return result;
+}
+
+/** `$name` replaced by its value, inside lists and @{ } too; an unset variable is a located error. */
+function resolveVars(v: Value, vars: Map<string, Value>, file?: string): Value {
+  switch (v.kind) {
+    case 'var': {
+      const got = vars.get(v.name);
+      if (!got) throw new OcrouteError('E_PS1_SYNTAX', `variable $${v.name} is not set; assign it first ($${v.name} = ...)`, { file, line: v.line });
+      return got;
+    }
+    case 'array':
+      return { ...v, items: v.items.map((x) => resolveVars(x, vars, file)) };
+    case 'hash':
+      return { ...v, entries: v.entries.map((e) => ({ key: e.key, value: resolveVars(e.value, vars, file) })) };
+    default:
+      return v;
+  }
+}
+
+function isObject(x: unknown): x is CmdletObject {
+  return typeof x === 'object' && x !== null && typeof (x as CmdletObject).objectType === 'string';
 }

@@ -1,0 +1,115 @@
+/**
+ * PowerShell variables as the docs' examples use them: `$nr = New-CsVoiceNormalizationRule ...
+ * -InMemory` then `-NormalizationRules @{Add=$nr}` (New-CsTenantDialPlan example 2,
+ * New-CsVoiceNormalizationRule example 3), `$en1 = New-CsTeamsEmergencyNumber ...` then
+ * `-EmergencyNumbers @{add=$en1}` (New-CsTeamsEmergencyCallRoutingPolicy examples 1 and 2), and
+ * plain values kept in a variable.
+ */
+import t from 'tap';
+import { errorOf, route, tenant } from './helpers/tenant';
+
+t.test(
+  'New-CsVoiceNormalizationRule example 3: an -InMemory rule in a variable joins a new plan through @{Add=$nr1}',
+  async (t) => {
+    const ten =
+      tenant(`$nr1=New-CsVoiceNormalizationRule -Identity dp1/nr1 -Description "Dialing with internal four-digit extension" -Pattern '^(\\d{4})$' -Translation '+1206555$1' -InMemory
+New-CsTenantDialPlan -Identity DP1 -NormalizationRules @{Add=$nr1}
+Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101
+Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName DP1
+`);
+    t.same(ten.dialPlans!.DP1.normalizationRules, [
+      {
+        name: 'nr1',
+        pattern: '^(\\d{4})$',
+        translation: '+1206555$1',
+        isInternalExtension: false,
+        description: 'Dialing with internal four-digit extension',
+      },
+    ]);
+    t.equal(route(ten, 'user', 'john@contoso.com', '0100').to, '+12065550100', 'the rule normalizes as its page says');
+  },
+);
+
+t.test('Set-CsTenantDialPlan -NormalizationRules: @{Add=}, @{Remove=} and a plain list (replace)', async (t) => {
+  const base = `$a = New-CsVoiceNormalizationRule -Identity DP/A -Pattern '^(\\d{4})$' -Translation '+1425555$1' -InMemory
+$b = New-CsVoiceNormalizationRule -Identity DP/B -Pattern '^9(\\d{10})$' -Translation '+1$1' -InMemory
+New-CsTenantDialPlan -Identity DP -NormalizationRules $a
+`;
+  t.same(
+    tenant(
+      `${base}Set-CsTenantDialPlan -Identity DP -NormalizationRules @{Add=$b}`,
+    ).dialPlans!.DP.normalizationRules.map((r) => r.name),
+    ['A', 'B'],
+  );
+  t.same(
+    tenant(
+      `${base}Set-CsTenantDialPlan -Identity DP -NormalizationRules @{Add=$b}\nSet-CsTenantDialPlan -Identity DP -NormalizationRules @{Remove=$a}`,
+    ).dialPlans!.DP.normalizationRules.map((r) => r.name),
+    ['B'],
+  );
+  t.same(
+    tenant(`${base}Set-CsTenantDialPlan -Identity DP -NormalizationRules $b, $a`).dialPlans!.DP.normalizationRules.map(
+      (r) => r.name,
+    ),
+    ['B', 'A'],
+  );
+});
+
+t.test(
+  'New-CsTeamsEmergencyCallRoutingPolicy example 1: $en1 = New-CsTeamsEmergencyNumber ... then -EmergencyNumbers @{add=$en1}',
+  async (t) => {
+    const ten = tenant(`Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="USE911"}
+$en1 =  New-CsTeamsEmergencyNumber -EmergencyDialString "911" -EmergencyDialMask "933" -OnlinePSTNUsage "USE911"
+New-CsTeamsEmergencyCallRoutingPolicy -Identity "Test" -EmergencyNumbers @{add=$en1} -AllowEnhancedEmergencyServices:$true -Description "test"
+New-CsTeamsEmergencyCallRoutingPolicy -Identity "testecrp" -EmergencyNumbers $en1 -AllowEnhancedEmergencyServices:$true -Description "test"
+Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101
+Grant-CsTeamsEmergencyCallRoutingPolicy -Identity john@contoso.com -PolicyName Test
+`);
+    t.same(ten.emergencyCallRoutingPolicies!.Test.emergencyNumbers, [
+      { emergencyDialString: '911', emergencyDialMask: ['933'], onlinePstnUsage: 'USE911' },
+    ]);
+    t.same(
+      ten.emergencyCallRoutingPolicies!.testecrp.emergencyNumbers,
+      ten.emergencyCallRoutingPolicies!.Test.emergencyNumbers,
+      'one object or @{add=}: the same',
+    );
+    t.equal(ten.emergencyCallRoutingPolicies!.Test.allowEnhancedEmergencyServices, true);
+    t.equal(route(ten, 'user', 'john@contoso.com', '933').emergency, '911', 'the mask dials the emergency number');
+  },
+);
+
+t.test('plain values in variables; located errors for what the subset does not do', async (t) => {
+  const ten = tenant('$usage = "International"\nSet-CsOnlinePstnUsage -Identity Global -Usage @{Add=$usage}\n');
+  t.same(ten.pstnUsages, ['International']);
+  t.match(
+    errorOf(() => tenant('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add=$nope}')).describe(),
+    /^test\.ps1:1: variable \$nope is not set/,
+  );
+  t.match(
+    errorOf(() =>
+      tenant(`$en = New-CsTeamsEmergencyNumber -EmergencyDialString 911
+New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
+    ).describe(),
+    /^test\.ps1:2: .*-NormalizationRules takes VoiceNormalizationRule objects, not a TeamsEmergencyNumber/,
+  );
+  t.match(
+    errorOf(() => tenant('New-CsTenantDialPlan -Identity DP -NormalizationRules "^1"')).message,
+    /takes VoiceNormalizationRule objects \(e\.g\. from a variable\)/,
+  );
+  t.match(
+    errorOf(() => tenant('$x = "a"\nSet-CsOnlinePstnUsage -Identity Global -Usage $x.Length')).describe(),
+    /^test\.ps1:2: property access \(\$x\.Length\) is not supported yet/,
+  );
+  t.match(
+    errorOf(() => tenant('$dp = Get-CsTenantDialPlan -Identity Global')).describe(),
+    /^test\.ps1:1: keeping the output of 'Get-CsTenantDialPlan' in \$dp is not supported yet/,
+  );
+  t.match(
+    errorOf(() =>
+      tenant(
+        '$e = New-CsTeamsEmergencyNumber -EmergencyDialString 911\nSet-CsOnlinePstnUsage -Identity Global -Usage $e',
+      ),
+    ).message,
+    /-Usage takes a value, not a TeamsEmergencyNumber object/,
+  );
+});
