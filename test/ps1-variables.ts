@@ -113,3 +113,34 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
     /-Usage takes a value, not a TeamsEmergencyNumber object/,
   );
 });
+
+t.test('identities and forms the docs use: display names, sip:, -Identity Global, tag:"..." glued, case-insensitive policy names', async (t) => {
+  const yaml = (await import('./helpers/tenant')).BASE_YAML.replace('{ upn: sam@contoso.com, licenses: [PhoneSystem, OperatorConnectMobile] }',
+    '{ upn: sam@contoso.com, displayName: Sam Sample, licenses: [PhoneSystem, OperatorConnectMobile] }');
+  const ten = tenant(`New-CsTeamsMobilityPolicy -Identity Native -MobileDialerPreference Native
+Grant-CsTeamsMobilityPolicy -Identity "Sam Sample" -PolicyName Native
+Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="International"}
+New-CsOnlineVoiceRoutingPolicy "No Restrictions" -OnlinePstnUsages @{Add="International"}
+Set-CsOnlineVoiceRoutingPolicy -id tag:"no Restrictions" -Description "glued"
+Grant-CsOnlineVoiceRoutingPolicy -Identity sip:john@contoso.com -PolicyName "NO RESTRICTIONS"
+Grant-CsOnlineVoiceRoutingPolicy -PolicyName "No Restrictions" -Identity Global
+`, yaml);
+  t.equal(ten.users['sam@contoso.com'].mobilityPolicy, 'Native', 'a display name finds the user');
+  t.equal(ten.onlineVoiceRoutingPolicies['No Restrictions'].description, 'glued', 'tag:"no Restrictions" is one argument, case aside');
+  t.same(ten.onlineVoiceRoutingPolicies['No Restrictions'].onlinePstnUsages, ['International'], '@{Add=} on a New- cmdlet');
+  t.equal(ten.users['john@contoso.com'].onlineVoiceRoutingPolicy, 'No Restrictions', 'sip: identity; the policy\'s own spelling is stored');
+  t.equal(ten.globalGrants.onlineVoiceRoutingPolicy, 'No Restrictions', '-Identity Global grants tenant-wide');
+});
+
+t.test('Set-/Remove-CsPhoneNumberAssignment as the page writes them: -TelephoneNumber, -NumberType, -LocationId "null", -Notify', async (t) => {
+  const ten = tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
+Set-CsPhoneNumberAssignment -Identity john@contoso.com -LocationId 'null' -TelephoneNumber +14255550101 -NumberType OperatorConnect
+`);
+  t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101');
+  t.equal(ten.numbers['+14255550101'].emergencyAddress, undefined, "-LocationId 'null' leaves no location");
+  const off = tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect
+Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
+`);
+  t.equal(off.users['john@contoso.com'].phoneNumber, undefined);
+  t.match(errorOf(() => tenant('Set-CsUser -Identity "Nobody Here" -OnPremLineURI $null')).message, /user 'Nobody Here' was not found/);
+});

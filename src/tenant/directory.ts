@@ -135,8 +135,17 @@ export function addUser(t: TenantData, input: AddUserInput): User {
   return u;
 }
 
+/**
+ * A user by any identity the cmdlet pages accept: UPN, SIP address (`sip:upn`), or display name
+ * (when exactly one user has it; two users sharing it is a located error naming both).
+ */
 export function getUser(t: TenantData, identity: string, field = 'Identity'): User {
-  return own(t.users, identity.toLowerCase()) ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
+  const key = identity.toLowerCase().replace(/^sip:/, '');
+  const byUpn = own(t.users, key);
+  if (byUpn) return byUpn;
+  const named = Object.values(t.users).filter((u) => u.displayName?.toLowerCase() === key);
+  if (named.length > 1) fail('E_AMBIGUOUS_USER', `'${identity}' is the display name of ${named.map((u) => u.upn).join(' and ')}; use a UPN`, field);
+  return named[0] ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
 }
 
 const has = (u: User, l: License) => u.licenses.includes(l);

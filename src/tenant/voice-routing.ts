@@ -164,22 +164,35 @@ export interface PolicyInput {
   description?: string;
 }
 
-export function newUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
-  if (own(t[kind], input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
+/** `tag:Name` is how the docs name a per-user policy Name (Set-CsOnlineVoiceRoutingPolicy -Identity tag:...). */
+const untag = (identity: string) => identity.replace(/^tag:/i, '');
+
+/** The policy by identity; names are case-insensitive in Teams (exact spelling first). */
+function findPolicy(t: TenantData, kind: PolicyKind, identity: string): UsagePolicy | undefined {
+  const exact = own(t[kind], identity);
+  if (exact) return exact;
+  const key = Object.keys(t[kind]).find((k) => k.toLowerCase() === identity.toLowerCase());
+  return key ? t[kind][key] : undefined;
+}
+
+export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
+  const input = { ...raw, identity: untag(raw.identity) };
+  if (findPolicy(t, kind, input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
   const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
   t[kind][input.identity] = p;
   editPolicy(t, p, input);
   return p;
 }
 
-export function setUsagePolicy(t: TenantData, kind: PolicyKind, input: PolicyInput): UsagePolicy {
-  const p = own(t[kind], input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
+export function setUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
+  const input = { ...raw, identity: untag(raw.identity) };
+  const p = findPolicy(t, kind, input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
   editPolicy(t, p, input);
   return p;
 }
 
-export function removeUsagePolicy(t: TenantData, kind: PolicyKind, identity: string): void {
-  if (!own(t[kind], identity)) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${identity}' does not exist`, 'Identity');
+export function removeUsagePolicy(t: TenantData, kind: PolicyKind, tagged: string): void {
+  const identity = (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'Identity')).identity;
   const key = GRANT_KEY[kind];
   const holder = Object.values(t.users).find((u) => u[key] === identity);
   if (holder || t.globalGrants[key] === identity) {
@@ -198,8 +211,10 @@ function editPolicy(t: TenantData, p: UsagePolicy, input: PolicyInput): void {
 }
 
 /** Grant-CsOnline*Policy -Identity <user> | -Global, -PolicyName <name> | $null. */
-export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: { identity?: string; global?: boolean }, policy: string | null): void {
-  if (policy !== null && !own(t[kind], policy)) fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${policy}' does not exist`, 'PolicyName');
+export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: { identity?: string; global?: boolean }, tagged: string | null): void {
+  // Granted under the policy's own spelling, whatever case the command used.
+  const policy = tagged === null ? null
+    : (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'PolicyName')).identity;
   const key = GRANT_KEY[kind];
   if (target.global) {
     if (policy === null) delete t.globalGrants[key]; else t.globalGrants[key] = policy;

@@ -19,6 +19,8 @@ export interface ParamSpec {
   values?: string[];
   /** For 'objects': the objectType the cmdlet takes (e.g. VoiceNormalizationRule). */
   objectType?: string;
+  /** Other names the cmdlet page documents (-TelephoneNumber for -PhoneNumber). */
+  aliases?: string[];
 }
 
 /** An 'objects' parameter: a list replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */
@@ -92,7 +94,7 @@ export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound 
 
 function resolve(specs: ParamSpec[], name: string, err: (m: string) => never): ParamSpec | undefined {
   const lower = name.toLowerCase();
-  const exact = specs.find((s) => s.name.toLowerCase() === lower);
+  const exact = specs.find((s) => s.name.toLowerCase() === lower || s.aliases?.some((a) => a.toLowerCase() === lower));
   if (exact) return exact;
   const pre = specs.filter((s) => s.name.toLowerCase().startsWith(lower));
   if (pre.length === 1) return pre[0];

@@ -19,7 +19,8 @@ export const str = (a: Args, k: string) => a[k] as string | undefined;
 export function grantTarget(a: Args): { identity?: string; global?: boolean } {
   if (a.Global === true && a.Identity !== undefined)
     throw new OcrouteError('E_PS1_PARAM', 'use either -Identity or -Global, not both', { field: '-Global' });
-  if (a.Global === true) return { global: true };
+  // -Identity Global names the tenant-wide instance, as -Global does (Grant-* example 2).
+  if (a.Global === true || String(a.Identity ?? '').toLowerCase() === 'global') return { global: true };
   if (a.Identity === undefined)
     throw new OcrouteError('E_PS1_PARAM', 'give -Identity <user> or -Global', { field: '-Identity' });
   return { identity: a.Identity as string };

@@ -19,8 +19,8 @@ import { EMERGENCY_CMDLETS } from './cmdlets-emergency';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
-    { name: `New-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'list' }, S('Description')],
-      run: (t, a) => { vr.newUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as string[] | undefined, description: str(a, 'Description') }); } },
+    { name: `New-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
+      run: (t, a) => { vr.newUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
     { name: `Set-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
       run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
     { name: `Remove-Cs${noun}`, params: [identity0], run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string) },
@@ -31,10 +31,10 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
 const routeParams = (set: boolean): ParamSpec[] => [
   identity0,
   S('NumberPattern'),
-  { name: 'OnlinePstnUsages', type: set ? 'listChange' : 'list' },
+  { name: 'OnlinePstnUsages', type: 'listChange' },
   { name: 'Priority', type: 'int' },
   S('BridgeSourcePhoneNumber', { nullable: set }),
-  { name: 'OnlinePstnGatewayList', type: set ? 'listChange' : 'list' },
+  { name: 'OnlinePstnGatewayList', type: 'listChange' },
   S('Description'),
   S('Name'),
 ];
@@ -80,17 +80,22 @@ export const CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'Set-CsPhoneNumberAssignment',
-    params: [identity0, S('PhoneNumber'), S('PhoneNumberType', { values: NUMBER_TYPES }), S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }],
+    // The page's aliases: -TelephoneNumber for -PhoneNumber, -NumberType for -PhoneNumberType.
+    params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
+      S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'Notify', type: 'switch' }],
     run: (t, a) => {
       if (a.PhoneNumber === undefined) { dir.getUser(t, a.Identity as string); return; }
       if (a.PhoneNumberType === undefined) throw new OcrouteError('E_PS1_PARAM', '-PhoneNumber needs -PhoneNumberType', { field: '-PhoneNumberType' });
       const pn = dir.assignNumber(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
-      if (a.LocationId) setEmergencyAddress(t, pn.number, a.LocationId as string, 'admin', '-LocationId');
+      // -LocationId 'null' (the string, as the page writes it) removes the number's location.
+      const loc = a.LocationId as string | undefined;
+      if (loc) setEmergencyAddress(t, pn.number, loc.toLowerCase() === 'null' ? null : loc, 'admin', '-LocationId');
     },
   },
   {
     name: 'Remove-CsPhoneNumberAssignment',
-    params: [identity0, S('PhoneNumber'), S('PhoneNumberType', { values: NUMBER_TYPES }), { name: 'RemoveAll', type: 'switch' }],
+    params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
+      { name: 'RemoveAll', type: 'switch' }, { name: 'Notify', type: 'switch' }],
     run: (t, a) => dir.unassignNumber(t, a.Identity as string),
   },
   {

@@ -91,6 +91,13 @@ export function tokenize(src: string, file?: string): Token[] {
       word += src[j];
       j++;
     }
+    // A bareword glued to a quoted string is one argument, as PowerShell reads it: tag:"no Restrictions".
+    while (src[j] === '"' || src[j] === "'") {
+      const r = src[j] === '"' ? doubleQuoted(src, j, err) : singleQuoted(src, j, err);
+      word += r.value;
+      line += countNewlines(src, j, r.end);
+      j = r.end;
+    }
     push('word', word);
     i = j;
   }
