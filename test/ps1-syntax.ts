@@ -81,7 +81,7 @@ const cases: [string, string, number, string?][] = [
   ['Grant-CsOnlineAudioConferencingRoutingPolicy -PolicyName $null', 'Grant-CsOnlineAudioConferencingRoutingPolicy: give -Identity <user> or -Global', 1],
   ['Set-CsOnlineVoiceUser -Identity ghost@contoso.com -TelephoneNumber +14255550101', "Set-CsOnlineVoiceUser: user 'ghost@contoso.com' was not found in this tenant", 1, '-Identity'],
   ['Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255559999', 'Set-CsOnlineVoiceUser: number +14255559999 is not in this tenant; the operator must upload it first', 1, '-TelephoneNumber'],
-  ['Get-CsOnlineUser | Set-CsUser -OnPremLineURI $null', "piping into 'Set-CsUser' is not supported", 1],
+  ['Get-CsUser | Set-CsUser -OnPremLineURI $null', "piping from 'Get-CsUser' into a changing cmdlet is not supported", 1],
 ];
 for (const [src, msg, line, field] of cases) {
   t.test(`error: ${msg.slice(0, 70)}`, async (t) => {

@@ -114,33 +114,109 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
   );
 });
 
-t.test('identities and forms the docs use: display names, sip:, -Identity Global, tag:"..." glued, case-insensitive policy names', async (t) => {
-  const yaml = (await import('./helpers/tenant')).BASE_YAML.replace('{ upn: sam@contoso.com, licenses: [PhoneSystem, OperatorConnectMobile] }',
-    '{ upn: sam@contoso.com, displayName: Sam Sample, licenses: [PhoneSystem, OperatorConnectMobile] }');
-  const ten = tenant(`New-CsTeamsMobilityPolicy -Identity Native -MobileDialerPreference Native
+t.test(
+  'identities and forms the docs use: display names, sip:, -Identity Global, tag:"..." glued, case-insensitive policy names',
+  async (t) => {
+    const yaml = (await import('./helpers/tenant')).BASE_YAML.replace(
+      '{ upn: sam@contoso.com, licenses: [PhoneSystem, OperatorConnectMobile] }',
+      '{ upn: sam@contoso.com, displayName: Sam Sample, licenses: [PhoneSystem, OperatorConnectMobile] }',
+    );
+    const ten = tenant(
+      `New-CsTeamsMobilityPolicy -Identity Native -MobileDialerPreference Native
 Grant-CsTeamsMobilityPolicy -Identity "Sam Sample" -PolicyName Native
 Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="International"}
 New-CsOnlineVoiceRoutingPolicy "No Restrictions" -OnlinePstnUsages @{Add="International"}
 Set-CsOnlineVoiceRoutingPolicy -id tag:"no Restrictions" -Description "glued"
 Grant-CsOnlineVoiceRoutingPolicy -Identity sip:john@contoso.com -PolicyName "NO RESTRICTIONS"
 Grant-CsOnlineVoiceRoutingPolicy -PolicyName "No Restrictions" -Identity Global
-`, yaml);
-  t.equal(ten.users['sam@contoso.com'].mobilityPolicy, 'Native', 'a display name finds the user');
-  t.equal(ten.onlineVoiceRoutingPolicies['No Restrictions'].description, 'glued', 'tag:"no Restrictions" is one argument, case aside');
-  t.same(ten.onlineVoiceRoutingPolicies['No Restrictions'].onlinePstnUsages, ['International'], '@{Add=} on a New- cmdlet');
-  t.equal(ten.users['john@contoso.com'].onlineVoiceRoutingPolicy, 'No Restrictions', 'sip: identity; the policy\'s own spelling is stored');
-  t.equal(ten.globalGrants.onlineVoiceRoutingPolicy, 'No Restrictions', '-Identity Global grants tenant-wide');
-});
+`,
+      yaml,
+    );
+    t.equal(ten.users['sam@contoso.com'].mobilityPolicy, 'Native', 'a display name finds the user');
+    t.equal(
+      ten.onlineVoiceRoutingPolicies['No Restrictions'].description,
+      'glued',
+      'tag:"no Restrictions" is one argument, case aside',
+    );
+    t.same(
+      ten.onlineVoiceRoutingPolicies['No Restrictions'].onlinePstnUsages,
+      ['International'],
+      '@{Add=} on a New- cmdlet',
+    );
+    t.equal(
+      ten.users['john@contoso.com'].onlineVoiceRoutingPolicy,
+      'No Restrictions',
+      "sip: identity; the policy's own spelling is stored",
+    );
+    t.equal(ten.globalGrants.onlineVoiceRoutingPolicy, 'No Restrictions', '-Identity Global grants tenant-wide');
+  },
+);
 
-t.test('Set-/Remove-CsPhoneNumberAssignment as the page writes them: -TelephoneNumber, -NumberType, -LocationId "null", -Notify', async (t) => {
-  const ten = tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
+t.test(
+  'Set-/Remove-CsPhoneNumberAssignment as the page writes them: -TelephoneNumber, -NumberType, -LocationId "null", -Notify',
+  async (t) => {
+    const ten =
+      tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
 Set-CsPhoneNumberAssignment -Identity john@contoso.com -LocationId 'null' -TelephoneNumber +14255550101 -NumberType OperatorConnect
 `);
-  t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101');
-  t.equal(ten.numbers['+14255550101'].emergencyAddress, undefined, "-LocationId 'null' leaves no location");
-  const off = tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect
+    t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101');
+    t.equal(ten.numbers['+14255550101'].emergencyAddress, undefined, "-LocationId 'null' leaves no location");
+    const off =
+      tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect
 Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
 `);
-  t.equal(off.users['john@contoso.com'].phoneNumber, undefined);
-  t.match(errorOf(() => tenant('Set-CsUser -Identity "Nobody Here" -OnPremLineURI $null')).message, /user 'Nobody Here' was not found/);
-});
+    t.equal(off.users['john@contoso.com'].phoneNumber, undefined);
+    t.match(
+      errorOf(() => tenant('Set-CsUser -Identity "Nobody Here" -OnPremLineURI $null')).message,
+      /user 'Nobody Here' was not found/,
+    );
+  },
+);
+
+t.test(
+  'Remove-CsOnlineVoiceRoute examples 2 and 3, Grant-CsOnlineVoiceRoutingPolicy example 3: pipelines into changing cmdlets',
+  async (t) => {
+    const routes = `Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="U"}
+New-CsOnlineVoiceRoute -Identity "Redmond 1" -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
+New-CsOnlineVoiceRoute -Identity "Redmond 2" -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
+New-CsOnlineVoiceRoute -Identity Seattle -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
+`;
+    t.same(
+      tenant(`${routes}Get-CsOnlineVoiceRoute -Filter *Redmond* | Remove-CsOnlineVoiceRoute\n`).voiceRoutes.map(
+        (r) => r.identity,
+      ),
+      ['Seattle'],
+    );
+    t.same(tenant(`${routes}Get-CsOnlineVoiceRoute | Remove-CsOnlineVoiceRoute\n`).voiceRoutes, [], 'every route');
+    t.same(
+      tenant(`${routes}Get-CsOnlineVoiceRoute -Identity Seattle | Remove-CsOnlineVoiceRoute\n`).voiceRoutes.map(
+        (r) => r.identity,
+      ),
+      ['Redmond 1', 'Redmond 2'],
+    );
+    const granted = tenant(
+      `${routes}New-CsOnlineVoiceRoutingPolicy P -OnlinePstnUsages U\nGet-CsOnlineUser | Grant-CsOnlineVoiceRoutingPolicy -PolicyName P\n`,
+    );
+    t.ok(
+      Object.values(granted.users).every((u) => u.onlineVoiceRoutingPolicy === 'P'),
+      'every user got the policy',
+    );
+    t.match(
+      errorOf(() =>
+        tenant('Get-CsUser -LdapFilter "Department=Finance" | Set-CsUser -EnterpriseVoiceEnabled $True'),
+      ).describe(),
+      /^test\.ps1:1: piping from 'Get-CsUser' into a changing cmdlet is not supported/,
+    );
+    t.match(
+      errorOf(() =>
+        tenant('Get-CsOnlineUser -Filter {Department -eq "x"} | Grant-CsOnlineVoiceRoutingPolicy -PolicyName P'),
+      ).message,
+      /script blocks/,
+    );
+    t.same(
+      tenant(`${routes}Get-CsOnlineVoiceRoute | select Identity\n`).voiceRoutes.length,
+      3,
+      'read-only pipelines still change nothing',
+    );
+  },
+);

@@ -3,6 +3,8 @@ import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
 import { bind } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
+import type { CmdletSpec } from './cmdlet-kit';
+import { produce, withIdentity } from './pipeline';
 import { parseScript, type CmdletObject, type Invocation, type Value } from './parser';
 
 export interface ScriptResult {
@@ -39,7 +41,10 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
       vars.set(parsed.assign, resolveVars(parsed.literal, vars, file));
       continue;
     }
-    const inv: Invocation = { ...parsed, args: parsed.args.map((a) => (a.value ? { ...a, value: resolveVars(a.value, vars, file) } : a)) };
+    const inv: Invocation = {
+      ...parsed,
+      args: parsed.args.map((a) => (a.value ? { ...a, value: resolveVars(a.value, vars, file) } : a)),
+    };
     const spec = findCmdlet(inv.cmdlet);
     if (spec === undefined) {
       throw new OcrouteError(
@@ -48,43 +53,74 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
         { file, line: inv.line },
       );
     }
-    for (const p of inv.piped) {
-      if (findCmdlet(p.cmdlet) !== 'no-op') {
-        throw new OcrouteError(
-          'E_PS1_CMDLET',
-          `piping into '${p.cmdlet}' is not supported; only read-only commands (select, Format-List) may follow '|'`,
-          { file, line: p.line },
-        );
-      }
+    // `Get-... | Change-...`: the Get- cmdlet's objects feed the one changing cmdlet (pipeline.ts).
+    const changing = inv.piped.filter((p) => findCmdlet(p.cmdlet) !== 'no-op');
+    if (changing.length > 1) {
+      throw new OcrouteError(
+        'E_PS1_CMDLET',
+        `a pipeline may feed one changing cmdlet, not ${changing.map((p) => p.cmdlet).join(' and ')}`,
+        {
+          file,
+          line: inv.line,
+        },
+      );
+    }
+    if (changing.length === 1) {
+      const consumer = changing[0];
+      const target = findCmdlet(consumer.cmdlet);
+      if (target === undefined || target === 'no-op')
+        throw new OcrouteError('E_PS1_CMDLET', `unknown cmdlet '${consumer.cmdlet}'`, { file, line: consumer.line });
+      for (const id of produce(t, inv, file)) runOne(t, withIdentity(consumer, id), target, file, result);
+      continue;
     }
     if (spec === 'no-op') {
       if (inv.assign) {
-        throw new OcrouteError('E_PS1_SYNTAX', `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`, {
-          file,
-          line: inv.line,
-        });
+        throw new OcrouteError(
+          'E_PS1_SYNTAX',
+          `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`,
+          {
+            file,
+            line: inv.line,
+          },
+        );
       }
       result.skipped++;
       continue;
     }
-    const bound = bind(inv, spec.params, file);
-    if (bound.whatIf) {
-      result.skipped++;
-      continue;
-    }
-    try {
-      const output = spec.run(t, bound.values);
-      if (inv.assign) vars.set(inv.assign, isObject(output) ? { kind: 'object', value: output, line: inv.line } : { kind: 'null', line: inv.line });
-      result.applied++;
-    } catch (e) {
-      if (!isOcrouteError(e)) throw e;
-      const param = e.location.field?.replace(/^-/, '');
-      const line = (param && bound.lines[param]) || inv.line;
-      const field = param && param in bound.values ? `-${param}` : e.location.field;
-      throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line, field });
-    }
+    const output = runOne(t, inv, spec, file, result);
+    if (inv.assign)
+      vars.set(
+        inv.assign,
+        isObject(output) ? { kind: 'object', value: output, line: inv.line } : { kind: 'null', line: inv.line },
+      );
   }
   return result;
+}
+
+/** Bind and run one cmdlet call; a rule's error is located at the parameter's line. */
+function runOne(
+  t: TenantData,
+  inv: Invocation,
+  spec: CmdletSpec,
+  file: string | undefined,
+  result: ScriptResult,
+): unknown {
+  const bound = bind(inv, spec.params, file);
+  if (bound.whatIf) {
+    result.skipped++;
+    return undefined;
+  }
+  try {
+    const output = spec.run(t, bound.values);
+    result.applied++;
+    return output;
+  } catch (e) {
+    if (!isOcrouteError(e)) throw e;
+    const param = e.location.field?.replace(/^-/, '');
+    const line = (param && bound.lines[param]) || inv.line;
+    const field = param && param in bound.values ? `-${param}` : e.location.field;
+    throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line, field });
+  }
 }
 
 /** `$name` replaced by its value, inside lists and @{ } too; an unset variable is a located error. */
@@ -92,7 +128,11 @@ function resolveVars(v: Value, vars: Map<string, Value>, file?: string): Value {
   switch (v.kind) {
     case 'var': {
       const got = vars.get(v.name);
-      if (!got) throw new OcrouteError('E_PS1_SYNTAX', `variable $${v.name} is not set; assign it first ($${v.name} = ...)`, { file, line: v.line });
+      if (!got)
+        throw new OcrouteError('E_PS1_SYNTAX', `variable $${v.name} is not set; assign it first ($${v.name} = ...)`, {
+          file,
+          line: v.line,
+        });
       return got;
     }
     case 'array':
