@@ -220,3 +220,12 @@ New-CsOnlineVoiceRoute -Identity Seattle -OnlinePstnUsages U -OnlinePstnGatewayL
     );
   },
 );
+
+t.test('New-CsTeamsMobilityPolicy example 1: -IPAudioMobileMode "WifiOnly" is kept and exported', async (t) => {
+  const { exportTenantYaml } = await import('../src/config/export');
+  const { loadTenantYaml } = await import('../src/config/yaml');
+  const ten = tenant('New-CsTeamsMobilityPolicy -Identity SalesMobilityPolicy -IPAudioMobileMode "WifiOnly"');
+  t.same(ten.mobilityPolicies.SalesMobilityPolicy, { identity: 'SalesMobilityPolicy', mobileDialerPreference: 'Teams', ipAudioMobileMode: 'WifiOnly' });
+  t.same(loadTenantYaml(exportTenantYaml(ten), 'x.yaml').mobilityPolicies.SalesMobilityPolicy, ten.mobilityPolicies.SalesMobilityPolicy);
+  t.match(errorOf(() => tenant('New-CsTeamsMobilityPolicy -Identity S -IPAudioMobileMode Sometimes')).message, /must be one of AllNetworks, WifiOnly/);
+});

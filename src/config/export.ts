@@ -23,7 +23,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
       number: n.number, operator: n.operator, type: n.capability, numberType: n.numberType, emergencyAddress: n.emergencyAddress,
       emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
     })),
-    mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => ({ identity: p.identity, mobileDialerPreference: p.mobileDialerPreference })),
+    mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => defined({ ...p })),
     translationRules: sortedValues(t.translationRules ?? {}).map((r) => defined({ ...r })),
     onlinePstnGateways: sortedValues(t.gateways ?? {}).map((g) => defined({ ...g })),
     pstnUsages: t.pstnUsages,

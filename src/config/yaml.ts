@@ -46,7 +46,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   if (bridge.defaultNumber && !(bridge.numbers ?? []).includes(bridge.defaultNumber)) {
     at(['bridge', 'defaultNumber'], () => addBridgeNumber(t, bridge.defaultNumber, true));
   }
-  (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference)));
+  (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference, p)));
   (data.translationRules ?? []).forEach((r: any, i: number) => at(['translationRules', i], () => tr.newTranslationRule(t, r)));
   (data.onlinePstnGateways ?? []).forEach((g: any, i: number) => at(['onlinePstnGateways', i], () => gw.newGateway(t, g)));
   if (data.pstnUsages) at(['pstnUsages'], () => vr.setPstnUsages(t, data.pstnUsages));

@@ -10,7 +10,7 @@ import type {
   EmergencyAddressMode, License, MobileDialerPreference, NumberCapability, NumberType, Operator, OperatorContact,
   OperatorService, PhoneNumber, TenantData, User,
 } from './types';
-import { own } from './types';
+import { type MobilityPolicy, own } from './types';
 
 const fail = refuse;
 
@@ -224,10 +224,20 @@ export function setOnPremLineUri(t: TenantData, identity: string, value: string 
   else user.onPremLineUri = normalizeNumber(t, value, 'OnPremLineURI');
 }
 
-export function newMobilityPolicy(t: TenantData, identity: string, pref: MobileDialerPreference): void {
+export function newMobilityPolicy(
+  t: TenantData,
+  identity: string,
+  pref: MobileDialerPreference,
+  more: Pick<MobilityPolicy, 'ipAudioMobileMode' | 'ipVideoMobileMode' | 'description'> = {},
+): void {
   if (own(t.mobilityPolicies, identity)) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
   if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or Native, not '${pref}'`, 'MobileDialerPreference');
-  t.mobilityPolicies[identity] = { identity, mobileDialerPreference: pref };
+  for (const [k, v] of [['IPAudioMobileMode', more.ipAudioMobileMode], ['IPVideoMobileMode', more.ipVideoMobileMode]] as const) {
+    if (v !== undefined && v !== 'AllNetworks' && v !== 'WifiOnly') fail('E_VALUE', `${k} must be AllNetworks or WifiOnly, not '${v}'`, k);
+  }
+  const p: MobilityPolicy = { identity, mobileDialerPreference: pref };
+  for (const [k, v] of Object.entries(more)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
+  t.mobilityPolicies[identity] = p;
 }
 
 export function grantMobilityPolicy(t: TenantData, target: { identity?: string; global?: boolean }, policy: string | null): void {

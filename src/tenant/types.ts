@@ -104,9 +104,14 @@ export interface UsagePolicy {
 }
 
 export type MobileDialerPreference = 'Teams' | 'Native';
+export type MobileNetworkMode = 'AllNetworks' | 'WifiOnly';
 export interface MobilityPolicy {
   identity: string;
   mobileDialerPreference: MobileDialerPreference;
+  /** New-CsTeamsMobilityPolicy -IPAudioMobileMode / -IPVideoMobileMode (stored; media is not simulated). */
+  ipAudioMobileMode?: MobileNetworkMode;
+  ipVideoMobileMode?: MobileNetworkMode;
+  description?: string;
 }
 
 /** One rule of a tenant dial plan (New-CsVoiceNormalizationRule): a regex and its .NET-style translation. */

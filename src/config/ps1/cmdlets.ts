@@ -6,7 +6,7 @@
 import { setEmergencyAddress } from '../../tenant/emergency';
 import * as dir from '../../tenant/directory';
 import * as vr from '../../tenant/voice-routing';
-import type { NumberType } from '../../tenant/types';
+import type { MobileNetworkMode, NumberType } from '../../tenant/types';
 import type { ParamSpec } from './binder';
 import { OcrouteError } from '../../errors';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
@@ -111,8 +111,12 @@ export const CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'New-CsTeamsMobilityPolicy',
-    params: [identity0, S('MobileDialerPreference', { values: ['Teams', 'Native'] }), S('Description')],
-    run: (t, a) => dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams'),
+    params: [identity0, S('MobileDialerPreference', { values: ['Teams', 'Native'] }), S('Description'),
+      S('IPAudioMobileMode', { values: ['AllNetworks', 'WifiOnly'] }), S('IPVideoMobileMode', { values: ['AllNetworks', 'WifiOnly'] })],
+    run: (t, a) => dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams', {
+      ipAudioMobileMode: a.IPAudioMobileMode as MobileNetworkMode | undefined, ipVideoMobileMode: a.IPVideoMobileMode as MobileNetworkMode | undefined,
+      description: str(a, 'Description'),
+    }),
   },
   { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
   ...DIAL_PLAN_CMDLETS,
