@@ -12,6 +12,7 @@ import * as er from '../tenant/emergency-routing';
 import * as gw from '../tenant/gateways';
 import * as tr from '../tenant/translation-rules';
 import * as ib from '../tenant/inbound-blocking';
+import { assignPrivateLine } from '../tenant/private-line';
 import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
 import { emptyTenant, type License, type TenantData } from '../tenant/types';
@@ -73,6 +74,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
       ['mobilityPolicy', () => dir.grantMobilityPolicy(t, { identity: u.upn }, u.mobilityPolicy)],
       ['tenantDialPlan', () => dp.grantTenantDialPlan(t, { identity: u.upn }, u.tenantDialPlan)],
       ['phoneNumber', () => dir.assignNumber(t, u.upn, u.phoneNumber)],
+      ['privateLine', () => assignPrivateLine(t, u.upn, u.privateLine)],
     ];
     for (const [k, fn] of grants) if (u[k] !== undefined) at(['users', i, k], fn);
   }));

@@ -158,6 +158,15 @@ const has = (u: User, l: License) => u.licenses.includes(l);
 export function assignNumber(t: TenantData, identity: string, numberInput: string, numberType?: NumberType): PhoneNumber {
   const user = getUser(t, identity);
   const pn = getNumber(t, numberInput, 'TelephoneNumber');
+  checkAssignable(t, user, pn, numberType);
+  if (user.phoneNumber && user.phoneNumber !== pn.number) releaseAssignment(t, user);
+  user.phoneNumber = pn.number;
+  pn.assignedTo = user.upn.toLowerCase();
+  return pn;
+}
+
+/** Whether `pn` may be assigned to `user` (seeds 000/001), as a primary number or a private line. */
+export function checkAssignable(t: TenantData, user: User, pn: PhoneNumber, numberType?: NumberType): void {
   if (numberType && numberType !== pn.numberType) {
     fail('E_NUMBER_TYPE', `${pn.number} is a ${pn.numberType} number, not ${numberType}`, 'PhoneNumberType');
   }
@@ -189,10 +198,6 @@ export function assignNumber(t: TenantData, identity: string, numberInput: strin
     const holder = pn.assignedTo === 'bridge' ? 'the conference bridge' : pn.assignedTo;
     fail('E_ASSIGNED', `${pn.number} is already assigned to ${holder}; unassign it first`, 'TelephoneNumber');
   }
-  if (user.phoneNumber && user.phoneNumber !== pn.number) releaseAssignment(t, user);
-  user.phoneNumber = pn.number;
-  pn.assignedTo = user.upn.toLowerCase();
-  return pn;
 }
 
 /** Remove a user's number (Set-CsOnlineVoiceUser -TelephoneNumber $null). */

@@ -69,6 +69,8 @@ export interface User {
   /** Coexistence mode; undefined inherits the tenant's. */
   teamsUpgradeMode?: TeamsUpgradeMode;
   phoneNumber?: E164;
+  /** Set-CsPhoneNumberAssignment -AssignmentCategory Private: a second, inbound-only number. */
+  privateLine?: E164;
   /** Direct Routing number assigned on-premises and synced (seed 000/001). */
   onPremLineUri?: E164;
   onlineVoiceRoutingPolicy?: string;

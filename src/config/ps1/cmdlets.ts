@@ -5,6 +5,7 @@
  */
 import { setEmergencyAddress } from '../../tenant/emergency';
 import * as dir from '../../tenant/directory';
+import { assignPrivateLine, releasePrivateLine } from '../../tenant/private-line';
 import * as vr from '../../tenant/voice-routing';
 import type { MobileNetworkMode, NumberType } from '../../tenant/types';
 import type { ParamSpec } from './binder';
@@ -82,11 +83,16 @@ export const CMDLETS: CmdletSpec[] = [
     name: 'Set-CsPhoneNumberAssignment',
     // The page's aliases: -TelephoneNumber for -PhoneNumber, -NumberType for -PhoneNumberType.
     params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
-      S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'Notify', type: 'switch' }],
+      S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'Notify', type: 'switch' },
+      S('AssignmentCategory', { values: ['Primary', 'Private', 'Alternate'] })],
     run: (t, a) => {
       if (a.PhoneNumber === undefined) { dir.getUser(t, a.Identity as string); return; }
       if (a.PhoneNumberType === undefined) throw new OcrouteError('E_PS1_PARAM', '-PhoneNumber needs -PhoneNumberType', { field: '-PhoneNumberType' });
-      const pn = dir.assignNumber(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
+      if (a.AssignmentCategory === 'Alternate') {
+        throw new OcrouteError('E_VALUE', '-AssignmentCategory Alternate is not modelled yet (Primary and Private are)', { field: '-AssignmentCategory' });
+      }
+      const assign = a.AssignmentCategory === 'Private' ? assignPrivateLine : dir.assignNumber;
+      const pn = assign(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
       // -LocationId 'null' (the string, as the page writes it) removes the number's location.
       const loc = a.LocationId as string | undefined;
       if (loc) setEmergencyAddress(t, pn.number, loc.toLowerCase() === 'null' ? null : loc, 'admin', '-LocationId');
@@ -96,7 +102,13 @@ export const CMDLETS: CmdletSpec[] = [
     name: 'Remove-CsPhoneNumberAssignment',
     params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
       { name: 'RemoveAll', type: 'switch' }, { name: 'Notify', type: 'switch' }],
-    run: (t, a) => dir.unassignNumber(t, a.Identity as string),
+    run: (t, a) => {
+      // -PhoneNumber naming the user's private line removes that line; otherwise the primary number.
+      const user = dir.getUser(t, a.Identity as string);
+      const n = a.PhoneNumber as string | undefined;
+      if (n && user.privateLine && dir.normalizeNumber(t, n, '-PhoneNumber') === user.privateLine) releasePrivateLine(t, user.upn);
+      else dir.unassignNumber(t, a.Identity as string);
+    },
   },
   {
     name: 'Set-CsUser',
