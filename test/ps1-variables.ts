@@ -97,12 +97,8 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
     /takes VoiceNormalizationRule objects \(e\.g\. from a variable\)/,
   );
   t.match(
-    errorOf(() => tenant('$x = "a"\nSet-CsOnlinePstnUsage -Identity Global -Usage $x.Length')).describe(),
-    /^test\.ps1:2: property access \(\$x\.Length\) is not supported yet/,
-  );
-  t.match(
-    errorOf(() => tenant('$dp = Get-CsTenantDialPlan -Identity Global')).describe(),
-    /^test\.ps1:1: keeping the output of 'Get-CsTenantDialPlan' in \$dp is not supported yet/,
+    errorOf(() => tenant('$dp = Get-CsOnlineApplicationInstance -Identity x@contoso.com')).describe(),
+    /^test\.ps1:1: keeping the output of 'Get-CsOnlineApplicationInstance' in \$dp is not supported yet/,
   );
   t.match(
     errorOf(() =>
@@ -273,6 +269,45 @@ Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550
         ),
       ).message,
       /Alternate is not modelled yet/,
+    );
+  },
+);
+
+t.test(
+  'New-/Set-CsOnlineVoiceRoute example 3: $x = (Get-CsOnlinePstnUsage).Usage, then @{add=$x} / @{replace=$x}',
+  async (t) => {
+    const ten = tenant(`Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="Local","Long Distance"}
+$x = (Get-CsOnlinePstnUsage).Usage
+
+New-CsOnlineVoiceRoute -Identity Route1 -OnlinePstnUsages @{add=$x}
+$u = Get-CsOnlinePstnUsage
+Set-CsOnlineVoiceRoute -Identity Route1 -OnlinePstnUsages @{replace=$u.Usage}
+`);
+    t.same(ten.voiceRoutes[0].onlinePstnUsages, ['Local', 'Long Distance'], 'every usage the tenant has');
+    const rules = tenant(`New-CsTenantDialPlan -Identity DP
+New-CsVoiceNormalizationRule -Parent DP -Name Four -Pattern '^(\\d{4})$' -Translation '+1425555$1'
+New-CsTenantDialPlan -Identity DP2
+$nr = Get-CsVoiceNormalizationRule -Identity "DP/Four"
+Set-CsTenantDialPlan -Identity DP2 -NormalizationRules @{Add=$nr}
+`);
+    t.same(
+      rules.dialPlans!.DP2.normalizationRules.map((r) => r.name),
+      ['Four'],
+      'a rule read from one plan joins another',
+    );
+    t.match(
+      errorOf(() =>
+        tenant('$u = Get-CsOnlinePstnUsage\nNew-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages $u.Nope'),
+      ).describe(),
+      /^test\.ps1:2: .*a OnlinePstnUsage has no property 'Nope'/,
+    );
+    t.match(
+      errorOf(() => tenant('$nr = Get-CsVoiceNormalizationRule -Identity "US/US Long Distance"')).describe(),
+      /^test\.ps1:1: .*tenant dial plan 'US' does not exist/,
+    );
+    t.match(
+      errorOf(() => tenant('$s = "a"\nSet-CsOnlinePstnUsage -Identity Global -Usage $s.Length')).message,
+      /\$s holds a value, not an object/,
     );
   },
 );

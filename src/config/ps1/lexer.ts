@@ -63,9 +63,8 @@ export function tokenize(src: string, file?: string): Token[] {
     if (c === '$') {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z_][A-Za-z0-9_]*)?/.exec(src.slice(i, i + 128));
       if (!m) err("a lone '$' is not a value");
-      // A variable (names are case-insensitive, as in PowerShell); property access is not in the subset yet.
-      if (m![2]) err(`property access ($${m![1]}${m![2]}) is not supported yet; use the value itself`);
-      push('var', m![1].toLowerCase());
+      // A variable (names are case-insensitive, as in PowerShell), maybe with one property: $x.Usage.
+      push('var', m![1].toLowerCase() + (m![2] ?? ''));
       i += m![0].length;
       continue;
     }

@@ -12,8 +12,8 @@ export type Value =
   | { kind: 'bool'; value: boolean; line: number }
   | { kind: 'hash'; entries: { key: string; value: Value }[]; line: number }
   | { kind: 'array'; items: Value[]; line: number }
-  /** `$name`: replaced by the variable's value when the statement runs (run.ts). */
-  | { kind: 'var'; name: string; line: number }
+  /** `$name` or `$name.Prop`: replaced by the variable's value when the statement runs (run.ts). */
+  | { kind: 'var'; name: string; prop?: string; line: number }
   /** What a cmdlet returned (New-CsVoiceNormalizationRule -InMemory, New-CsTeamsEmergencyNumber). */
   | { kind: 'object'; value: CmdletObject; line: number };
 
@@ -35,6 +35,8 @@ export interface Invocation {
   assign?: string;
   /** `$name = <value>`: no cmdlet runs (`cmdlet` is ''), the value is stored. */
   literal?: Value;
+  /** `$name = (<cmdlet ...>).Prop`: the property of what the cmdlet returns. */
+  property?: string;
 }
 
 export function parseScript(src: string, file?: string): Invocation[] {
@@ -42,21 +44,29 @@ export function parseScript(src: string, file?: string): Invocation[] {
   let p = 0;
   const peek = (): Token => toks[p];
   const next = (): Token => toks[p++];
-  const err = (msg: string, line = peek().line): never => { throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line }); };
+  const err = (msg: string, line = peek().line): never => {
+    throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line });
+  };
   const isEnd = (t: Token) => t.type === 'newline' || t.type === 'semi' || t.type === 'eof' || t.type === 'pipe';
 
   function primary(): Value {
     const t = next();
     switch (t.type) {
-      case 'string': return { kind: 'string', value: t.value, line: t.line };
-      case 'word': return { kind: 'string', value: t.value, line: t.line };
+      case 'string':
+        return { kind: 'string', value: t.value, line: t.line };
+      case 'word':
+        return { kind: 'string', value: t.value, line: t.line };
       case 'var':
         if (t.value === 'null') return { kind: 'null', line: t.line };
         if (t.value === 'true' || t.value === 'false') return { kind: 'bool', value: t.value === 'true', line: t.line };
-        return { kind: 'var', name: t.value, line: t.line };
-      case 'hashStart': return hashtable(t.line);
-      case 'arrayStart': case 'lparen': return group(t.line);
-      default: return err(`expected a value, found ${describe(t)}`, t.line);
+        return { kind: 'var', name: t.value.split('.')[0], prop: t.value.split('.')[1], line: t.line };
+      case 'hashStart':
+        return hashtable(t.line);
+      case 'arrayStart':
+      case 'lparen':
+        return group(t.line);
+      default:
+        return err(`expected a value, found ${describe(t)}`, t.line);
     }
   }
 
@@ -77,10 +87,14 @@ export function parseScript(src: string, file?: string): Invocation[] {
     const items: Value[] = [];
     for (;;) {
       while (peek().type === 'newline' || peek().type === 'semi') next();
-      if (peek().type === 'rparen') { next(); break; }
+      if (peek().type === 'rparen') {
+        next();
+        break;
+      }
       if (peek().type === 'eof') err("'(' is never closed", line);
       const v = value();
-      if (v.kind === 'array') items.push(...v.items); else items.push(v);
+      if (v.kind === 'array') items.push(...v.items);
+      else items.push(v);
     }
     return { kind: 'array', items, line };
   }
@@ -98,11 +112,11 @@ export function parseScript(src: string, file?: string): Invocation[] {
     return { kind: 'hash', entries, line };
   }
 
-  function command(): Invocation {
+  function command(inParens = false): Invocation {
     const head = next();
     if (head.type !== 'word') err(`expected a cmdlet name, found ${describe(head)}`, head.line);
     const inv: Invocation = { cmdlet: head.value, args: [], line: head.line, piped: [] };
-    while (!isEnd(peek())) {
+    while (!isEnd(peek()) && !(inParens && peek().type === 'rparen')) {
       const t = peek();
       if (t.type === 'param') {
         next();
@@ -118,11 +132,19 @@ export function parseScript(src: string, file?: string): Invocation[] {
   const out: Invocation[] = [];
   while (peek().type !== 'eof') {
     const t = peek();
-    if (t.type === 'newline' || t.type === 'semi') { next(); continue; }
+    if (t.type === 'newline' || t.type === 'semi') {
+      next();
+      continue;
+    }
     // `$name = <cmdlet ...>` or `$name = <value>`: the lexer reads a lone `=` as a bareword.
     let assign: string | undefined;
     const eq = toks[p + 1];
-    if (t.type === 'var' && !['null', 'true', 'false'].includes(t.value) && eq?.type === 'word' && eq.value.startsWith('=')) {
+    if (
+      t.type === 'var' &&
+      !['null', 'true', 'false'].includes(t.value) &&
+      eq?.type === 'word' &&
+      eq.value.startsWith('=')
+    ) {
       assign = t.value;
       // `$nr1=New-Cs...` arrives as one bareword '=New-Cs...': the rest of it is the cmdlet.
       if (eq.value.length > 1) {
@@ -130,6 +152,21 @@ export function parseScript(src: string, file?: string): Invocation[] {
         p += 1;
       } else p += 2;
       const head = peek();
+      // `(Get-CsOnlinePstnUsage).Usage`: a cmdlet in parentheses, then one property.
+      if (head.type === 'lparen' && toks[p + 1]?.type === 'word' && /^[A-Za-z]+-[A-Za-z]/.test(toks[p + 1].value)) {
+        next();
+        const inner = command(true);
+        if (peek().type !== 'rparen') err("expected ')' after the cmdlet");
+        next();
+        const prop = peek();
+        if (prop.type === 'word' && /^\.[A-Za-z_]\w*$/.test(prop.value)) {
+          next();
+          inner.property = prop.value.slice(1);
+        }
+        inner.assign = assign;
+        out.push(inner);
+        continue;
+      }
       if (head.type !== 'word' || !/^[A-Za-z]+-[A-Za-z]/.test(head.value)) {
         out.push({ cmdlet: '', args: [], line: t.line, piped: [], assign, literal: value() });
         continue;

@@ -5,6 +5,7 @@ import { bind } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
 import { produce, withIdentity } from './pipeline';
+import { getValue, property } from './getters';
 import { parseScript, type CmdletObject, type Invocation, type Value } from './parser';
 
 export interface ScriptResult {
@@ -75,14 +76,19 @@ export function runScript(t: TenantData, src: string, file?: string): ScriptResu
     }
     if (spec === 'no-op') {
       if (inv.assign) {
-        throw new OcrouteError(
-          'E_PS1_SYNTAX',
-          `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`,
-          {
-            file,
-            line: inv.line,
-          },
-        );
+        const got = located(() => getValue(t, inv), inv, file);
+        if (!got) {
+          throw new OcrouteError(
+            'E_PS1_SYNTAX',
+            `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`,
+            {
+              file,
+              line: inv.line,
+            },
+          );
+        }
+        vars.set(inv.assign, got);
+        continue;
       }
       result.skipped++;
       continue;
@@ -133,7 +139,19 @@ function resolveVars(v: Value, vars: Map<string, Value>, file?: string): Value {
           file,
           line: v.line,
         });
-      return got;
+      if (v.prop === undefined) return got;
+      if (got.kind !== 'object') {
+        throw new OcrouteError(
+          'E_PS1_SYNTAX',
+          `$${v.name} holds a value, not an object; it has no property '${v.prop}'`,
+          { file, line: v.line },
+        );
+      }
+      return located(
+        () => property(got.value, v.prop!, v.line),
+        { cmdlet: `$${v.name}.${v.prop}`, line: v.line } as Invocation,
+        file,
+      );
     }
     case 'array':
       return { ...v, items: v.items.map((x) => resolveVars(x, vars, file)) };
@@ -146,4 +164,14 @@ function resolveVars(v: Value, vars: Map<string, Value>, file?: string): Value {
 
 function isObject(x: unknown): x is CmdletObject {
   return typeof x === 'object' && x !== null && typeof (x as CmdletObject).objectType === 'string';
+}
+
+/** Run `fn`; an error it throws gets this script's file and the statement's line. */
+function located<T>(fn: () => T, inv: Invocation, file?: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isOcrouteError(e)) throw e;
+    throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line: inv.line, field: e.location.field });
+  }
 }
