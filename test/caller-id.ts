@@ -8,7 +8,7 @@ import { exportTenantYaml } from '../src/config/export';
 import { runScript } from '../src/config/ps1/run';
 import { loadTenantYaml } from '../src/config/yaml';
 import { startEdge } from './helpers/edge';
-import { req, SDP, wireUdp } from './helpers/sip-wire';
+import { sendUserInvite, wireUdp } from './helpers/sip-wire';
 import { BASE_YAML, errorOf, route, SEED_002, tenant } from './helpers/tenant';
 
 const JOHN = 'Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n';
@@ -128,20 +128,7 @@ t.test('RFC 3323 4.1.1.3 / RFC 3325 9.1 on the wire: the PSTN leg of an anonymou
   );
   engine.publish(data);
   const caller = await wireUdp(t);
-  caller.send(
-    req({
-      method: 'INVITE',
-      ruri: 'sip:+14255551234@127.0.0.1',
-      callId: 'anon-1',
-      branch: 'z9hG4bKanon1',
-      viaPort: caller.port,
-      transport: 'UDP',
-      from: 'john@contoso.com',
-      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    port,
-  );
+  sendUserInvite(caller, port, { from: 'john@contoso.com', to: '+14255551234', callId: 'anon-1' });
   await pstn.waitFor(1);
   const invite = pstn.texts[0];
   t.match(invite, /^INVITE sip:\+14255551234@/);
@@ -175,20 +162,7 @@ Grant-CsCallingLineIdentity -Identity dave@contoso.com -PolicyName Anonymous`,
     );
     engine.publish(data);
     const caller = await wireUdp(t);
-    caller.send(
-      req({
-        method: 'INVITE',
-        ruri: 'sip:+12065551234@127.0.0.1',
-        callId: `pai-${forward}`,
-        branch: `z9hG4bKpai${forward}`,
-        viaPort: caller.port,
-        transport: 'UDP',
-        from: 'dave@contoso.com',
-        extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
-        body: SDP,
-      }),
-      port,
-    );
+    sendUserInvite(caller, port, { from: 'dave@contoso.com', to: '+12065551234', callId: `pai-${forward}` });
     await sbc.waitFor(1);
     t.match(
       sbc.texts[0],

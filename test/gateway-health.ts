@@ -10,7 +10,7 @@ import { GatewayHealth } from '../sip/gateway-health';
 import type { GatewayAttempt } from '../src/routing/types';
 import type { SipClient } from '../sip/core/client';
 import { startEdge } from './helpers/edge';
-import { req, SDP, wireUdp } from './helpers/sip-wire';
+import { sendUserInvite, wireUdp } from './helpers/sip-wire';
 
 const attempts = (...fqdns: string[]): GatewayAttempt[] =>
   fqdns.map((fqdn) => ({ fqdn, failoverTimeSeconds: 10, failoverResponseCodes: [503], forwardPai: false }));
@@ -82,20 +82,7 @@ t.test('a gateway silent to OPTIONS past the demotion time is tried last, though
   t.ok(edge.health!.healthy('sbc2.contoso.com'), 'sbc2 answered the OPTIONS');
   t.notOk(edge.health!.healthy('sbc1.contoso.com'), 'sbc1 is demoted');
   const caller = await wireUdp(t);
-  caller.send(
-    req({
-      method: 'INVITE',
-      ruri: 'sip:+12065551234@127.0.0.1',
-      callId: 'health-1',
-      branch: 'z9hG4bKh1',
-      viaPort: caller.port,
-      transport: 'UDP',
-      from: 'dave@contoso.com',
-      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    port,
-  );
+  sendUserInvite(caller, port, { from: 'dave@contoso.com', to: '+12065551234', callId: 'health-1' });
   for (let i = 0; i < 200 && !alive.got.some((m) => m.startsWith('INVITE ')); i++)
     await new Promise((r) => setTimeout(r, 10));
   t.ok(

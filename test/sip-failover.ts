@@ -14,7 +14,7 @@ import { runScript } from '../src/config/ps1/run';
 import { startEdge } from './helpers/edge';
 import { freePort } from './helpers/redis';
 import { hasSipp, NO_SIPP, runSipp } from './helpers/sipp';
-import { req, SDP, wireUdp } from './helpers/sip-wire';
+import { sendUserInvite, wireUdp } from './helpers/sip-wire';
 
 if (!hasSipp) console.error(`\n*** sip-failover: ${NO_SIPP}\n`);
 const skip = hasSipp ? false : NO_SIPP;
@@ -134,20 +134,7 @@ t.test('486 is not a failover code: the call ends at the first gateway', { skip 
   t.teardown(() => silent.close());
   const { port, cdrs } = await edgeFor(t, sbc1.port, silent.address().port);
   const caller = await wireUdp(t);
-  caller.send(
-    req({
-      method: 'INVITE',
-      ruri: 'sip:+12065551234@127.0.0.1',
-      callId: 'busy-1',
-      branch: 'z9hG4bKbusy1',
-      viaPort: caller.port,
-      transport: 'UDP',
-      from: 'dave@contoso.com',
-      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    port,
-  );
+  sendUserInvite(caller, port, { from: 'dave@contoso.com', to: '+12065551234', callId: 'busy-1' });
   await caller.waitFor(1, 10_000);
   const final = caller.texts.find((x) => /^SIP\/2\.0 [2-6]\d\d/.test(x) && !/^SIP\/2\.0 1/.test(x));
   t.match(final, /^SIP\/2\.0 486 /, 'the caller gets the 486');

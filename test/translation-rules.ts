@@ -8,7 +8,7 @@ import { exportTenantYaml } from '../src/config/export';
 import { runScript } from '../src/config/ps1/run';
 import { loadTenantYaml } from '../src/config/yaml';
 import { startEdge } from './helpers/edge';
-import { req, SDP, wireUdp } from './helpers/sip-wire';
+import { sendUserInvite, wireUdp } from './helpers/sip-wire';
 import { errorOf, route, tenant } from './helpers/tenant';
 
 const RULES = `New-CsTeamsTranslationRule -Identity 'StripPlus1' -Pattern '^\\+1(\\d{10})$' -Translation '$1'
@@ -93,20 +93,7 @@ New-CsOnlinePSTNGateway -Fqdn sbc2.contoso.com -SipSignalingPort 5061 -Enabled $
   );
   engine.publish(data);
   const caller = await wireUdp(t);
-  caller.send(
-    req({
-      method: 'INVITE',
-      ruri: 'sip:+12065551234@127.0.0.1',
-      callId: 'tr-1',
-      branch: 'z9hG4bKtr1',
-      viaPort: caller.port,
-      transport: 'UDP',
-      from: 'dave@contoso.com',
-      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
-      body: SDP,
-    }),
-    port,
-  );
+  sendUserInvite(caller, port, { from: 'dave@contoso.com', to: '+12065551234', callId: 'tr-1' });
   await sbc1.waitFor(1);
   t.match(sbc1.texts[0], /^INVITE sip:2065551234@127\.0\.0\.1:\d+;transport=udp SIP\/2\.0\r\n/);
   t.match(sbc1.texts[0], /^From: <sip:0102@127\.0\.0\.1:\d+>;tag=/m);

@@ -4,8 +4,7 @@
  */
 import { isOcrouteError } from '../errors';
 import { toE164 } from '../phone';
-import { GATEWAY_DEFAULTS } from '../tenant/gateways';
-import { own, type PhoneNumber, type TenantData, type UnassignedNumberTreatment, type User } from '../tenant/types';
+import { own, type PhoneNumber, type TenantData, type UnassignedNumberTreatment, type User, type VoiceRoute } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
@@ -113,11 +112,12 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   if (policy) {
     d.policy = policy.identity;
     if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
-    const hit = firstUsable(policy, d, (e) => gatewayProblem(s.data, e.route.onlinePstnGatewayList));
+    const hit = firstUsable(policy, d, (e) => gatewayProblem(e.route, s.routeGateways.get(e.route)));
     if (hit >= 0) {
       const e = policy.entries[hit];
       d.outcome = 'directRouting';
-      d.gateways = gatewayAttempts(s.data, usableGateways(s.data, e.route.onlinePstnGatewayList));
+      // Copies: the translation stage writes each attempt's to/from (translation.ts).
+      d.gateways = s.routeGateways.get(e.route)!.map((g) => ({ ...g }));
       d.gateway = d.gateways[0].fqdn;
       d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
@@ -318,36 +318,6 @@ function step(d: Decision, result: TraceStep['result'], why: string): void {
   if (d.trace) d.trace.push({ result, why });
 }
 
-/**
- * A route's gateways that can carry a call: those not disabled (New-CsOnlinePSTNGateway starts
- * disabled). A name with no gateway object is kept: configurations written before gateways were
- * objects name SBCs only in routes (`ocroute lint` warns about them).
- */
-function usableGateways(data: TenantData, list: string[]): string[] {
-  const all = data.gateways;
-  if (!all) return list;
-  return list.filter((g) => own(all, g.toLowerCase())?.enabled !== false);
-}
-
-/** Each gateway with its failover settings (the documented defaults for one no cmdlet created). */
-function gatewayAttempts(data: TenantData, list: string[]): GatewayAttempt[] {
-  return list.map((fqdn) => {
-    const g = data.gateways ? own(data.gateways, fqdn.toLowerCase()) : undefined;
-    const codes = g?.failoverResponseCodes ?? GATEWAY_DEFAULTS.failoverResponseCodes;
-    return {
-      fqdn,
-      failoverTimeSeconds: g?.failoverTimeSeconds ?? GATEWAY_DEFAULTS.failoverTimeSeconds,
-      failoverResponseCodes: codes.split(',').map(Number),
-      forwardPai: g?.forwardPai ?? false,
-    };
-  });
-}
-
-function gatewayProblem(data: TenantData, list: string[]): string | undefined {
-  if (!list.length) return 'route has no OnlinePstnGatewayList';
-  if (!usableGateways(data, list).length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway -Enabled $true`;
-  return undefined;
-}
 
 /** Inbound stage 2: the unassigned number treatment `x` takes the call. */
 function treated(d: Decision, x: UnassignedNumberTreatment, outcome: Decision['outcome']): Decision {
@@ -379,11 +349,11 @@ function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch)
   d.target = { type: 'pstn', id: dial };
   const usage = em.number.onlinePstnUsage;
   const route = usage ? emergencyRoute(s.data, usage, dial) : undefined;
-  const gateways = route ? usableGateways(s.data, route.onlinePstnGatewayList) : [];
+  const gateways = route ? s.routeGateways.get(route) ?? [] : [];
   if (route && usage && gateways.length) {
     d.outcome = 'directRouting';
-    d.gateways = gatewayAttempts(s.data, gateways);
-    d.gateway = gateways[0];
+    d.gateways = gateways.map((g) => ({ ...g }));
+    d.gateway = gateways[0].fqdn;
     setMatch(d, usage, route.identity, route.numberPattern);
     d.reason = `emergency ${dial}: usage '${usage}' of ${why}, route '${route.identity}'; Direct Routing via ${d.gateway}`;
     d.rule = "emergency: the emergency number's OnlinePSTNUsage routes the call, not the caller's policy";
@@ -397,4 +367,11 @@ function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch)
   d.reason = `emergency ${dial} (${why}) from ${pn.number}: ${pn.operator ? `${pn.operator} carries it` : 'Microsoft carries it'}`;
   d.rule = 'emergency: carried by the caller\'s number\'s carrier, never refused for capacity';
   return d;
+}
+
+function gatewayProblem(route: VoiceRoute, usable: readonly GatewayAttempt[] | undefined): string | undefined {
+  const list = route.onlinePstnGatewayList;
+  if (!list.length) return 'route has no OnlinePstnGatewayList';
+  if (!usable?.length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway -Enabled $true`;
+  return undefined;
 }

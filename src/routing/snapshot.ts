@@ -4,7 +4,16 @@
  * the reference, so a call in flight keeps the snapshot it started with.
  */
 import { migratingNumbers, type Migration } from '../tenant/migration';
-import { own, type CallingLineIdentity, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute } from '../tenant/types';
+import {
+  own,
+  type CallingLineIdentity,
+  type Operator,
+  type PhoneNumber,
+  type TenantData,
+  type UsagePolicy,
+  type VoiceRoute,
+} from '../tenant/types';
+import { GATEWAY_DEFAULTS } from '../tenant/gateways';
 import { checkRoutingLimits } from './limits';
 import { compileDialPlans, type CompiledDialPlan } from './dial-plan';
 import { compileBlocking, type CompiledBlocking } from './inbound-blocking';
@@ -12,6 +21,7 @@ import { compileCallerIds } from './caller-id';
 import { compileTreatments, type CompiledTreatments } from './unassigned';
 import { compileTranslations, type CompiledRule } from './translation';
 import { PatternMatcher, type MatcherOptions } from './matcher';
+import type { GatewayAttempt } from './types';
 
 /** One (usage, route) pair in the order a policy tries them. */
 export interface RouteEntry {
@@ -45,6 +55,8 @@ export interface Snapshot {
   readonly callerIds: ReadonlyMap<string, CallingLineIdentity>;
   /** Unassigned number treatments by TreatmentPriority; undefined when none. */
   readonly treatments?: CompiledTreatments;
+  /** Each Direct Routing route's usable gateways (not disabled) with their failover settings. */
+  readonly routeGateways: ReadonlyMap<VoiceRoute, readonly GatewayAttempt[]>;
   /** Translation rules by identity (Direct Routing gateways reference them). */
   readonly translations: ReadonlyMap<string, CompiledRule>;
 }
@@ -66,10 +78,15 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}):
     callerIds: compileCallerIds(data),
     treatments: compileTreatments(data),
     translations: compileTranslations(data),
+    routeGateways: compileRouteGateways(data),
   };
 }
 
-function compilePolicies(data: TenantData, policies: Record<string, UsagePolicy>, opts: MatcherOptions): Map<string, CompiledPolicy> {
+function compilePolicies(
+  data: TenantData,
+  policies: Record<string, UsagePolicy>,
+  opts: MatcherOptions,
+): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
   // Policies listing the same usages share one matcher: compile each distinct list once.
@@ -82,7 +99,13 @@ function compilePolicies(data: TenantData, policies: Record<string, UsagePolicy>
       for (const usage of policy.onlinePstnUsages) {
         for (const route of byUsage.get(usage) ?? []) entries.push(entryFor(data, usage, route));
       }
-      c = { entries, matcher: new PatternMatcher(entries.map((e) => e.route.numberPattern), opts) };
+      c = {
+        entries,
+        matcher: new PatternMatcher(
+          entries.map((e) => e.route.numberPattern),
+          opts,
+        ),
+      };
       shared.set(key, c);
     }
     out.set(policy.identity, { identity: policy.identity, policy, ...c });
@@ -117,10 +140,39 @@ export function bridgeSource(data: TenantData, route: VoiceRoute): { problem?: s
   if (!src) return { problem: 'route has no BridgeSourcePhoneNumber' };
   const pn: PhoneNumber | undefined = own(data.numbers, src);
   if (!pn) return { problem: `BridgeSourcePhoneNumber ${src} is not a number of this tenant` };
-  if (!pn.operator) return { problem: `BridgeSourcePhoneNumber ${src} is a ${pn.numberType} number, not an operator's` };
+  if (!pn.operator)
+    return { problem: `BridgeSourcePhoneNumber ${src} is a ${pn.numberType} number, not an operator's` };
   const operator = own(data.operators, pn.operator);
   if (!operator) return { problem: `operator '${pn.operator}' of ${src} is not enabled` };
   if (operator.status === 'Suspended') return { problem: `operator '${operator.name}' is suspended`, operator };
-  if (pn.assignedTo !== 'bridge') return { problem: `BridgeSourcePhoneNumber ${src} is not on the Audio Conferencing bridge`, operator };
+  if (pn.assignedTo !== 'bridge')
+    return { problem: `BridgeSourcePhoneNumber ${src} is not on the Audio Conferencing bridge`, operator };
   return { operator };
+}
+
+/**
+ * A route's gateways that can carry a call, in list order: those not disabled (a gateway object
+ * starts disabled). A name with no gateway object is kept, with the documented defaults: tenants
+ * that name SBCs only in routes (`ocroute lint` warns about them).
+ */
+function compileRouteGateways(data: TenantData): Map<VoiceRoute, GatewayAttempt[]> {
+  const out = new Map<VoiceRoute, GatewayAttempt[]>();
+  for (const route of data.voiceRoutes) {
+    if (!route.onlinePstnGatewayList.length) continue;
+    const usable: GatewayAttempt[] = [];
+    for (const fqdn of route.onlinePstnGatewayList) {
+      const g = data.gateways ? own(data.gateways, fqdn.toLowerCase()) : undefined;
+      if (g?.enabled === false) continue;
+      usable.push({
+        fqdn,
+        failoverTimeSeconds: g?.failoverTimeSeconds ?? GATEWAY_DEFAULTS.failoverTimeSeconds,
+        failoverResponseCodes: (g?.failoverResponseCodes ?? GATEWAY_DEFAULTS.failoverResponseCodes)
+          .split(',')
+          .map(Number),
+        forwardPai: g?.forwardPai ?? false,
+      });
+    }
+    out.set(route, usable);
+  }
+  return out;
 }

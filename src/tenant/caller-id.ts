@@ -7,7 +7,7 @@
 import { refuse } from '../errors';
 import { getUser } from './directory';
 import { grant, refuseIfGranted } from './grants';
-import { own, type CallingIdSubstitute, type CallingLineIdentity, type TenantData } from './types';
+import { own, ownNamed, untag, type CallingIdSubstitute, type CallingLineIdentity, type TenantData } from './types';
 
 const fail = refuse;
 export const SUBSTITUTES: CallingIdSubstitute[] = ['LineUri', 'Anonymous', 'Resource'];
@@ -30,10 +30,10 @@ export interface CallingLineIdentityInput {
 
 /** The policy by identity, case-insensitive; `Global` exists even before any change. */
 export function findCallingLineIdentity(t: TenantData, identity: string): CallingLineIdentity | undefined {
-  const all = t.callingLineIdentities ?? {};
-  const key = Object.keys(all).find((k) => k.toLowerCase() === identity.toLowerCase().replace(/^tag:/, ''));
-  if (key) return all[key];
-  return identity.toLowerCase() === 'global' ? GLOBAL : undefined;
+  return (
+    ownNamed(t.callingLineIdentities ?? {}, identity) ??
+    (untag(identity).toLowerCase() === 'global' ? GLOBAL : undefined)
+  );
 }
 
 function get(t: TenantData, identity: string, field = 'Identity'): CallingLineIdentity {
@@ -46,9 +46,6 @@ function get(t: TenantData, identity: string, field = 'Identity'): CallingLineId
     )
   );
 }
-
-/** -Identity as stored (`tag:X` is the docs' way to name a per-user policy X). */
-const bare = (identity: string) => identity.replace(/^tag:/i, '');
 
 function apply(t: TenantData, p: CallingLineIdentity, a: CallingLineIdentityInput): CallingLineIdentity {
   const next: CallingLineIdentity = { ...p };
@@ -92,7 +89,7 @@ function put(t: TenantData, p: CallingLineIdentity): void {
 
 /** New-CsCallingLineIdentity -Identity X [-CallingIDSubstitute] [-EnableUserOverride] ... */
 export function newCallingLineIdentity(t: TenantData, a: CallingLineIdentityInput): CallingLineIdentity {
-  const identity = bare(a.identity);
+  const identity = untag(a.identity);
   if (!identity || identity.length > 256)
     fail('E_VALUE', 'caller ID policy identity must be 1-256 characters', 'Identity');
   if (findCallingLineIdentity(t, identity)) {
@@ -128,11 +125,4 @@ export function grantCallingLineIdentity(
   policy: string | null,
 ): void {
   grant(t, 'callingLineIdentity', target, policy === null ? null : get(t, policy, 'PolicyName').identity);
-}
-
-/** A user's effective policy: their grant, else the tenant-wide grant, else Global. */
-export function effectiveCallingLineIdentity(t: TenantData, upn: string): CallingLineIdentity {
-  const user = own(t.users, upn.toLowerCase());
-  const name = user?.callingLineIdentity ?? t.globalGrants.callingLineIdentity ?? 'Global';
-  return findCallingLineIdentity(t, name) ?? GLOBAL;
 }

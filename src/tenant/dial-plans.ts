@@ -7,7 +7,7 @@
 import { OcrouteError, refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
 import { grant, refuseIfGranted } from './grants';
-import { own, type NormalizationRule, type TenantData, type TenantDialPlan } from './types';
+import { ownNamed, untag, type NormalizationRule, type TenantData, type TenantDialPlan } from './types';
 
 const fail = refuse;
 
@@ -18,10 +18,10 @@ const IDENTITY = /^[A-Za-z0-9.-]+$/;
 
 /** The plan by identity, case-insensitive as in Teams; `Global` exists even before any change. */
 export function findDialPlan(t: TenantData, identity: string): TenantDialPlan | undefined {
-  const plans = t.dialPlans ?? {};
-  const key = Object.keys(plans).find((k) => k.toLowerCase() === identity.toLowerCase());
-  if (key) return plans[key];
-  return identity.toLowerCase() === 'global' ? { identity: 'Global', normalizationRules: [] } : undefined;
+  return (
+    ownNamed(t.dialPlans ?? {}, identity) ??
+    (untag(identity).toLowerCase() === 'global' ? { identity: 'Global', normalizationRules: [] } : undefined)
+  );
 }
 
 function getDialPlan(t: TenantData, identity: string, field = 'Identity'): TenantDialPlan {
@@ -128,7 +128,7 @@ export function ruleAddress(a: NormalizationRuleInput): { parent: string; name: 
     const slash = a.identity.indexOf('/');
     if (slash <= 0 || slash === a.identity.length - 1)
       fail('E_VALUE', `normalization rule identity '${a.identity}' must be <dial plan>/<rule name>`, 'Identity');
-    return { parent: a.identity.slice(0, slash).replace(/^tag:/i, ''), name: a.identity.slice(slash + 1) };
+    return { parent: untag(a.identity.slice(0, slash)), name: a.identity.slice(slash + 1) };
   }
   if (a.parent === undefined || a.name === undefined)
     return fail('E_PS1_PARAM', 'give -Identity <dial plan>/<rule name>, or -Parent and -Name', 'Parent');
@@ -282,10 +282,4 @@ function clampPriority(p: number | undefined, length: number): number {
   if (p === undefined) return length;
   if (!Number.isInteger(p) || p < 0) fail('E_VALUE', `Priority must be 0 or more, not ${p}`, 'Priority');
   return Math.min(p, length);
-}
-
-/** A user's effective tenant plan name: their grant, else the tenant-wide grant, else Global. */
-export function effectivePlanName(t: TenantData, upn: string | undefined): string {
-  const user = upn ? own(t.users, upn.toLowerCase()) : undefined;
-  return user?.tenantDialPlan ?? t.globalGrants.tenantDialPlan ?? 'Global';
 }

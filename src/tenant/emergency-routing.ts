@@ -6,7 +6,7 @@
  */
 import { refuse } from '../errors';
 import { refuseIfGranted, grant } from './grants';
-import type { EmergencyCallRoutingPolicy, EmergencyNumber, TenantData } from './types';
+import { ownNamed, untag, type EmergencyCallRoutingPolicy, type EmergencyNumber, type TenantData } from './types';
 
 const fail = refuse;
 const DIAL = /^\+?\d{1,10}$/;
@@ -72,9 +72,7 @@ function numbers(t: TenantData, list: EmergencyNumberInput[]): EmergencyNumber[]
 }
 
 export function findEmergencyPolicy(t: TenantData, identity: string): EmergencyCallRoutingPolicy | undefined {
-  const all = t.emergencyCallRoutingPolicies ?? {};
-  const key = Object.keys(all).find((k) => k.toLowerCase() === identity.replace(/^tag:/i, '').toLowerCase());
-  return key ? all[key] : undefined;
+  return ownNamed(t.emergencyCallRoutingPolicies ?? {}, identity);
 }
 
 function get(t: TenantData, identity: string, field = 'Identity'): EmergencyCallRoutingPolicy {
@@ -89,7 +87,7 @@ function get(t: TenantData, identity: string, field = 'Identity'): EmergencyCall
 }
 
 export function newEmergencyPolicy(t: TenantData, a: EmergencyPolicyInput): EmergencyCallRoutingPolicy {
-  const identity = a.identity.replace(/^tag:/i, '');
+  const identity = untag(a.identity);
   if (findEmergencyPolicy(t, identity))
     fail('E_EXISTS', `emergency call routing policy '${identity}' already exists`, 'Identity');
   const p: EmergencyCallRoutingPolicy = {

@@ -7,7 +7,7 @@
 import { refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
 import { checkTranslation } from './dial-plans';
-import type { TenantData, TranslationRule } from './types';
+import { ownNamed, type TenantData, type TranslationRule } from './types';
 
 const fail = refuse;
 export const TRANSLATION_LIMITS = { rules: 400, pattern: 1024, translation: 256 };
@@ -27,9 +27,7 @@ export interface TranslationRuleInput {
 }
 
 export function findTranslationRule(t: TenantData, identity: string): TranslationRule | undefined {
-  const all = t.translationRules ?? {};
-  const key = Object.keys(all).find((k) => k.toLowerCase() === identity.toLowerCase());
-  return key ? all[key] : undefined;
+  return ownNamed(t.translationRules ?? {}, identity);
 }
 
 function check(r: TranslationRule): void {

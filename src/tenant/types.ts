@@ -302,3 +302,21 @@ export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {
 export function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/** `tag:Name` is how the docs name a per-user policy Name (`-Identity tag:"no Restrictions"`). */
+export function untag(identity: string): string {
+  return identity.replace(/^tag:/i, '');
+}
+
+/**
+ * A named object by identity as Teams finds it: `tag:` dropped, exact spelling first, then any
+ * case (Teams names are case-insensitive). Only own keys count, as in `own`.
+ */
+export function ownNamed<T>(record: Record<string, T>, identity: string): T | undefined {
+  const name = untag(identity);
+  const exact = own(record, name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : record[key];
+}

@@ -8,7 +8,7 @@ import { refuse } from '../errors';
 import { checkVoiceRouteCount } from '../routing/limits';
 import { compileNumberPattern } from '../routing/pattern';
 import { normalizeNumber, getUser } from './directory';
-import { own, type TenantData, type UsagePolicy, type VoiceRoute } from './types';
+import { own, ownNamed, untag, type TenantData, type UsagePolicy, type VoiceRoute } from './types';
 
 const fail = refuse;
 
@@ -164,15 +164,9 @@ export interface PolicyInput {
   description?: string;
 }
 
-/** `tag:Name` is how the docs name a per-user policy Name (Set-CsOnlineVoiceRoutingPolicy -Identity tag:...). */
-const untag = (identity: string) => identity.replace(/^tag:/i, '');
-
-/** The policy by identity; names are case-insensitive in Teams (exact spelling first). */
+/** The policy by identity, as Teams finds it (types.ts ownNamed: `tag:`, any case). */
 function findPolicy(t: TenantData, kind: PolicyKind, identity: string): UsagePolicy | undefined {
-  const exact = own(t[kind], identity);
-  if (exact) return exact;
-  const key = Object.keys(t[kind]).find((k) => k.toLowerCase() === identity.toLowerCase());
-  return key ? t[kind][key] : undefined;
+  return ownNamed(t[kind], identity);
 }
 
 export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {

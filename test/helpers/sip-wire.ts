@@ -95,3 +95,11 @@ export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1
 
 /** The To tag of a response text. */
 export const toTagOf = (text: string) => /^To:.*;tag=([^;\s]+)/im.exec(text)?.[1];
+
+/** A Teams user's INVITE with SDP over UDP (X-OC-Kind: user), as the pipeline's wire tests place calls. */
+export function sendUserInvite(u: { port: number; send(s: string, port: number): unknown }, port: number, o: { from: string; to: string; callId: string }) {
+  u.send(req({
+    method: 'INVITE', ruri: `sip:${o.to}@127.0.0.1`, callId: o.callId, branch: `z9hG4bK${o.callId}`, viaPort: u.port, transport: 'UDP',
+    from: o.from, extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'], body: SDP,
+  }), port);
+}

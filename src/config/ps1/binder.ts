@@ -27,6 +27,19 @@ export interface ParamSpec {
 export type ObjectsChange =
   CmdletObject[] | { add?: CmdletObject[]; remove?: CmdletObject[]; replace?: CmdletObject[] };
 
+/** The list an 'objects' parameter leaves: a list replaces `current`; Replace, then Add, then Remove edit it. */
+export function applyObjectsChange<T>(
+  current: T[],
+  change: ObjectsChange,
+  asItem: (o: CmdletObject) => T,
+  same: (x: T, o: CmdletObject) => boolean,
+): T[] {
+  if (Array.isArray(change)) return change.map(asItem);
+  const next = change.replace ? change.replace.map(asItem) : [...current];
+  next.push(...(change.add ?? []).map(asItem));
+  return next.filter((x) => !(change.remove ?? []).some((o) => same(x, o)));
+}
+
 export type BoundValue = string | number | boolean | null | string[] | ListChange | ObjectsChange;
 export interface Bound {
   values: Record<string, BoundValue>;

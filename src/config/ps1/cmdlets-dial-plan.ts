@@ -4,7 +4,7 @@
  */
 import * as dp from '../../tenant/dial-plans';
 import type { NormalizationRule, TenantData, TenantDialPlan } from '../../tenant/types';
-import type { ObjectsChange, ParamSpec } from './binder';
+import { applyObjectsChange, type ObjectsChange, type ParamSpec } from './binder';
 import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
@@ -39,14 +39,8 @@ function rulesFrom(
     isInternalExtension: o.isInternalExtension as boolean,
     description: o.description as string | undefined,
   });
-  if (Array.isArray(change)) return change.map(asInput);
-  let next: dp.NormalizationRuleInput[] = change.replace
-    ? change.replace.map(asInput)
-    : (plan?.normalizationRules ?? []).map((r) => ({ ...r }));
-  for (const o of change.add ?? []) next.push(asInput(o));
-  for (const o of change.remove ?? [])
-    next = next.filter((r) => r.name?.toLowerCase() !== String(o.name).toLowerCase());
-  return next;
+  const current: dp.NormalizationRuleInput[] = (plan?.normalizationRules ?? []).map((r) => ({ ...r }));
+  return applyObjectsChange(current, change, asInput, (r, o) => r.name?.toLowerCase() === String(o.name).toLowerCase());
 }
 
 /** The rule as New-CsVoiceNormalizationRule returns it (a variable may pass it to -NormalizationRules). */

@@ -5,7 +5,7 @@
  */
 import * as er from '../../tenant/emergency-routing';
 import type { EmergencyCallRoutingPolicy, TenantData } from '../../tenant/types';
-import type { ObjectsChange, ParamSpec } from './binder';
+import { applyObjectsChange, type ObjectsChange, type ParamSpec } from './binder';
 import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
@@ -36,13 +36,8 @@ function numbersFrom(
     emergencyDialMask: o.emergencyDialMask as string[],
     onlinePstnUsage: o.onlinePstnUsage as string | undefined,
   });
-  if (Array.isArray(change)) return change.map(asInput);
-  let next: er.EmergencyNumberInput[] = change.replace
-    ? change.replace.map(asInput)
-    : [...(policy?.emergencyNumbers ?? [])];
-  for (const o of change.add ?? []) next.push(asInput(o));
-  for (const o of change.remove ?? []) next = next.filter((n) => n.emergencyDialString !== o.emergencyDialString);
-  return next;
+  const same = (n: er.EmergencyNumberInput, o: CmdletObject) => n.emergencyDialString === o.emergencyDialString;
+  return applyObjectsChange(policy?.emergencyNumbers ?? [], change, asInput, same);
 }
 
 export const EMERGENCY_CMDLETS: CmdletSpec[] = [
