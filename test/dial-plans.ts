@@ -10,6 +10,7 @@ import { loadTenantYaml } from '../src/config/yaml';
 import { testEffectiveTenantDialPlan, translate, translator } from '../src/routing/dial-plan';
 import { compileSnapshot } from '../src/routing/snapshot';
 import { runCommand } from '../src/tenant/commands';
+import * as dp from '../src/tenant/dial-plans';
 import { BASE_YAML, errorOf, route, tenant } from './helpers/tenant';
 
 const JOHN = 'Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n';
@@ -170,8 +171,9 @@ t.test(
       /uses \$2 but Pattern '\^\(\\d\+\)\$' has 1 group/,
     );
     t.match(
-      errorOf(() => tenant("New-CsVoiceNormalizationRule -Parent Nope -Name N -Pattern '^1$'")).message,
+      errorOf(() => dp.newNormalizationRule(tenant(), { parent: 'Nope', name: 'N', pattern: '^1$' })).message,
       /tenant dial plan 'Nope' does not exist/,
+      'the tenant rule refuses a missing plan (scripts assume it: ps1-assume.ts)',
     );
     t.match(
       errorOf(() => tenant('New-CsTenantDialPlan -Identity DP\nNew-CsTenantDialPlan -Identity dp')).message,

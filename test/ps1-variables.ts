@@ -97,8 +97,8 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
     /takes VoiceNormalizationRule objects \(e\.g\. from a variable\)/,
   );
   t.match(
-    errorOf(() => tenant('$dp = Get-CsOnlineApplicationInstance -Identity x@contoso.com')).describe(),
-    /^test\.ps1:1: keeping the output of 'Get-CsOnlineApplicationInstance' in \$dp is not supported yet/,
+    errorOf(() => tenant('$dp = Get-CsOnlineDialOutPolicy -Identity x')).describe(),
+    /^test\.ps1:1: keeping the output of 'Get-CsOnlineDialOutPolicy' in \$dp is not supported yet/,
   );
   t.match(
     errorOf(() =>

@@ -99,9 +99,15 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
   program.command('validate')
     .description('load a configuration and report the first error, with file and line')
     .option(...configOpt)
+    .option('--strict', 'treat warnings (e.g. objects a script assumes exist) as errors: exit 1')
     .action((o) => {
       const { tenant, files, warnings } = loadConfigDir(o.config);
-      for (const w of warnings) io.err(`warning: ${w}`);
+      for (const w of warnings) io.err(`${o.strict ? 'error' : 'warning'}: ${w}`);
+      if (o.strict && warnings.length) {
+        io.err(`${warnings.length} warning(s) refused by --strict`);
+        code = EXIT.CONFIG;
+        return;
+      }
       io.out(`ok: ${files.length} file(s); ${Object.keys(tenant.operators).length} operators, ${Object.keys(tenant.numbers).length} numbers, ` +
         `${Object.keys(tenant.users).length} users, ${tenant.voiceRoutes.length} voice routes, ` +
         `${Object.keys(tenant.audioConferencingRoutingPolicies).length + Object.keys(tenant.onlineVoiceRoutingPolicies).length} routing policies`);

@@ -22,6 +22,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     numbers: sortedValues(t.numbers).map((n) => defined({
       number: n.number, operator: n.operator, type: n.capability, numberType: n.numberType, emergencyAddress: n.emergencyAddress,
       emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
+      reverseNumberLookup: n.reverseNumberLookup, assignmentBlockedUntil: n.assignmentBlockedUntil,
     })),
     mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => defined({ ...p })),
     translationRules: sortedValues(t.translationRules ?? {}).map((r) => defined({ ...r })),
@@ -48,7 +49,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
     users: sortedValues(t.users).map((u) => defined({
-      upn: u.upn, displayName: u.displayName, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
+      upn: u.upn, objectId: u.objectId, displayName: u.displayName, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
       onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, privateLine: u.privateLine, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
       onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
       usageLocation: u.usageLocation, callingLineIdentity: u.callingLineIdentity,
@@ -56,6 +57,13 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     })),
     bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
     globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,
+    groups: t.groups ? sortedValues(t.groups).map((g) => defined({ ...g })) : undefined,
+    // In rank order per type, so loading them in file order gives the same ranks back.
+    groupPolicyAssignments: t.groupPolicyAssignments
+      ? [...t.groupPolicyAssignments]
+          .sort((a, b) => a.policyType.localeCompare(b.policyType) || a.rank - b.rank)
+          .map((a) => ({ group: a.group, policyType: a.policyType, policyName: a.policyName, rank: a.rank }))
+      : undefined,
   });
 }
 

@@ -15,13 +15,25 @@ import * as ib from '../tenant/inbound-blocking';
 import { assignPrivateLine } from '../tenant/private-line';
 import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
-import { emptyTenant, type License, type TenantData } from '../tenant/types';
+import type { GrantTarget } from '../tenant/grants';
+import { addGroup } from '../tenant/groups';
+import { emptyTenant, type GrantKey, type License, type TenantData } from '../tenant/types';
 import schema from './tenant.schema.json';
 import { compileSchema, loadYamlDoc, type Path } from './yaml-doc';
 
 export { schema as tenantSchema };
 
 const validate = compileSchema(schema);
+
+/** Each policy type's Grant-* function, for group assignments. */
+const GROUP_GRANT: Record<GrantKey, (t: TenantData, target: GrantTarget, name: string) => void> = {
+  onlineVoiceRoutingPolicy: (t, g, n) => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', g, n),
+  audioConferencingRoutingPolicy: (t, g, n) => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', g, n),
+  mobilityPolicy: dir.grantMobilityPolicy,
+  tenantDialPlan: dp.grantTenantDialPlan,
+  callingLineIdentity: cid.grantCallingLineIdentity,
+  emergencyCallRoutingPolicy: er.grantEmergencyPolicy,
+};
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated by the schema above */
 export function loadTenantYaml(src: string, file?: string): TenantData {
@@ -103,6 +115,11 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   if (g.callingLineIdentity) at(['globalGrants', 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { global: true }, g.callingLineIdentity));
   if (g.tenantDialPlan) at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
+  (data.groups ?? []).forEach((x: any, i: number) => at(['groups', i], () => addGroup(t, x)));
+  // Group assignments in file order: each rank given is honoured as Grant-* -Rank would.
+  (data.groupPolicyAssignments ?? []).forEach((a: any, i: number) => at(['groupPolicyAssignments', i], () => {
+    GROUP_GRANT[a.policyType as GrantKey](t, { group: a.group, rank: a.rank }, a.policyName);
+  }));
   for (const o of data.operators ?? []) if (o.status) t.operators[o.name].status = o.status;
   return t;
 }

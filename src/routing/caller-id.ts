@@ -8,6 +8,7 @@
  */
 import { own, type CallingLineIdentity, type TenantData } from '../tenant/types';
 import type { Decision } from './types';
+import { effectiveGrant } from '../tenant/groups';
 
 /** Policies by lower-case identity; empty when the tenant changed none (the common, fast case). */
 export function compileCallerIds(data: TenantData): ReadonlyMap<string, CallingLineIdentity> {
@@ -21,7 +22,7 @@ function effective(
 ): CallingLineIdentity | undefined {
   if (!policies.size) return undefined;
   const user = own(data.users, upn.toLowerCase());
-  return policies.get((user?.callingLineIdentity ?? data.globalGrants.callingLineIdentity ?? 'Global').toLowerCase());
+  return policies.get((effectiveGrant(data, user, 'callingLineIdentity').name ?? 'Global').toLowerCase());
 }
 
 /** Outbound user call: substitute the caller ID the policy names. */
@@ -38,7 +39,13 @@ export function outboundCallerId(
     d.callerId = 'anonymous';
   } else {
     const ra = p.resourceAccount ? own(data.users, p.resourceAccount.toLowerCase()) : undefined;
-    if (!ra?.phoneNumber) return; // refused when configured; a later unassignment leaves the line URI
+    if (!ra?.phoneNumber) {
+      d.trace?.push({
+        result: 'info',
+        why: `caller ID policy '${p.identity}': resource account ${p.resourceAccount} has no number; the line URI shows`,
+      });
+      return;
+    }
     d.callerId = ra.phoneNumber;
   }
   d.assertedIdentity = line;

@@ -13,6 +13,7 @@ import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
 import { translateForGateways, translateInbound } from './translation';
 import type { CompiledPolicy, Snapshot } from './snapshot';
 import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
+import { describeGrant, effectiveGrant } from '../tenant/groups';
 
 export interface DecideOptions {
   /** Build the explain trace (default true). Batch and SIP paths turn it off for speed. */
@@ -61,12 +62,11 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
   const occ = user.licenses.includes('OperatorConnectConferencing');
   const acs = user.licenses.includes('AudioConferencingStandard');
   if (!occ && !acs) return reject(d, `organizer ${user.upn} has neither an Audio Conferencing Standard nor an Operator Connect Conferencing license`, 'seed 002: licenses');
-  const granted = user.audioConferencingRoutingPolicy;
-  const policyName = granted ?? s.data.globalGrants.audioConferencingRoutingPolicy;
-  const policy = policyName ? s.acr.get(policyName) : undefined;
+  const granted = effectiveGrant(s.data, user, 'audioConferencingRoutingPolicy');
+  const policy = granted.name ? s.acr.get(granted.name) : undefined;
   if (policy) {
     d.policy = policy.identity;
-    if (d.trace) step(d, 'info', `policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
+    if (d.trace) step(d, 'info', `policy '${policy.identity}' ${describeGrant(granted, user.upn)}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
     const hit = firstUsable(policy, d, (e) => e.bridgeProblem);
     if (hit >= 0) {
       const e = policy.entries[hit];
@@ -99,19 +99,29 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const user = findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
   if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone System license`, 'seed 000: Phone System license');
+  const dialedOwn = own(s.data.numbers, d.to);
+  // Reverse number lookup: a number another user of the tenant holds is reached over Teams VoIP,
+  // not the PSTN, unless the number says SkipInternalVoip (Set-CsPhoneNumberAssignment -ReverseNumberLookup).
+  if (dialedOwn?.assignedTo && dialedOwn.assignedTo !== 'bridge' && dialedOwn.reverseNumberLookup !== 'SkipInternalVoip') {
+    d.outcome = 'microsoft';
+    d.target = { type: 'user', id: dialedOwn.assignedTo };
+    d.reason = `${d.to} is ${dialedOwn.assignedTo}'s number: reverse number lookup keeps the call inside Teams`;
+    d.rule = 'reverse number lookup (Set-CsPhoneNumberAssignment -ReverseNumberLookup, default on)';
+    return d;
+  }
+  if (dialedOwn?.assignedTo) step(d, 'info', `${d.to} skips reverse number lookup (SkipInternalVoip): routed as PSTN`);
   // A user calling a number of the tenant that nobody holds: the unassigned number treatment.
-  const dialedOwn = s.treatments ? own(s.data.numbers, d.to) : undefined;
-  if (dialedOwn && !dialedOwn.assignedTo) {
+  if (s.treatments && dialedOwn && !dialedOwn.assignedTo) {
     const x = treatmentFor(s.treatments, d.to);
     if (x) return treated(d, x, 'microsoft');
   }
   const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
-  const granted = user.onlineVoiceRoutingPolicy;
-  const policyName = granted ?? s.data.globalGrants.onlineVoiceRoutingPolicy;
+  const granted = effectiveGrant(s.data, user, 'onlineVoiceRoutingPolicy');
+  const policyName = granted.name;
   const policy = policyName ? s.ovr.get(policyName) : undefined;
   if (policy) {
     d.policy = policy.identity;
-    if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${granted ? `granted to ${user.upn}` : 'granted with -Global'}`);
+    if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${describeGrant(granted, user.upn)}`);
     const hit = firstUsable(policy, d, (e) => gatewayProblem(e.route, s.routeGateways.get(e.route)));
     if (hit >= 0) {
       const e = policy.entries[hit];
@@ -221,7 +231,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   d.target = { type: 'user', id: user.upn };
   inboundCallerId(s.callerIds, s.data, user.upn, d);
   if (pn.numberType === 'OCMobile') {
-    const policyName = user.mobilityPolicy ?? s.data.globalGrants.mobilityPolicy;
+    const policyName = effectiveGrant(s.data, user, 'mobilityPolicy').name;
     const pref = (policyName && own(s.data.mobilityPolicies, policyName)?.mobileDialerPreference) || 'Teams';
     d.policy = policyName ?? null;
     d.ring = pref === 'Native' ? ['native-dialer', 'teams-endpoints'] : ['teams-mobile', 'teams-endpoints'];

@@ -11,6 +11,7 @@ import { toE164 } from '../phone';
 import { own, type NormalizationRule, type TenantData } from '../tenant/types';
 import { PatternMatcher } from './matcher';
 import { parseSimple } from './simple-pattern';
+import { effectiveGrant } from '../tenant/groups';
 
 export interface CompiledDialPlan {
   identity: string;
@@ -95,7 +96,7 @@ export function normalizeDialed(
   const user = upn ? (own(data.users, upn) ?? own(data.users, upn.toLowerCase())) : undefined;
   const country = user?.usageLocation ?? data.tenant.defaultRegion;
   const plan = plans.size
-    ? plans.get((user?.tenantDialPlan ?? data.globalGrants.tenantDialPlan ?? 'Global').toLowerCase())
+    ? plans.get((effectiveGrant(data, user, 'tenantDialPlan').name ?? 'Global').toLowerCase())
     : undefined;
   if (plan) {
     const i = plan.matcher.first(dialed);
@@ -174,7 +175,7 @@ export function testEffectiveTenantDialPlan(
   return {
     identity: user.upn,
     dialedNumber: dialed,
-    effectiveTenantDialPlan: user.tenantDialPlan ?? data.globalGrants.tenantDialPlan ?? 'Global',
+    effectiveTenantDialPlan: effectiveGrant(data, user, 'tenantDialPlan').name ?? 'Global',
     translatedNumber: n.translated ?? dialed,
     matchingRule: n.rule,
     e164: n.number ?? null,

@@ -7,6 +7,7 @@
  */
 import RE2 from 're2';
 import { own, type EmergencyNumber, type TenantData, type VoiceRoute } from '../tenant/types';
+import { effectiveGrant } from '../tenant/groups';
 
 /** Emergency numbers Teams recognises without any policy, by usage location (a short list). */
 const BUILT_IN: Record<string, string[]> = {
@@ -45,7 +46,7 @@ export function emergencyFor(data: TenantData, upn: string | undefined, dialed: 
   if (!SHORT.test(dialed)) return undefined;
   const digits = dialed.replace(/^\+/, '');
   const user = upn ? own(data.users, upn.toLowerCase()) : undefined;
-  const name = user?.emergencyCallRoutingPolicy ?? data.globalGrants.emergencyCallRoutingPolicy;
+  const name = effectiveGrant(data, user, 'emergencyCallRoutingPolicy').name;
   const policy = name ? own(data.emergencyCallRoutingPolicies ?? {}, name) : undefined;
   const entry = policy?.emergencyNumbers.find(
     (n) => n.emergencyDialString === digits || n.emergencyDialMask.includes(digits),

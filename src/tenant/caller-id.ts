@@ -6,8 +6,8 @@
  */
 import { refuse } from '../errors';
 import { getUser } from './directory';
-import { grant, refuseIfGranted } from './grants';
-import { own, ownNamed, untag, type CallingIdSubstitute, type CallingLineIdentity, type TenantData } from './types';
+import { grant, type GrantTarget, refuseIfGranted } from './grants';
+import { ownNamed, untag, type CallingIdSubstitute, type CallingLineIdentity, type TenantData } from './types';
 
 const fail = refuse;
 export const SUBSTITUTES: CallingIdSubstitute[] = ['LineUri', 'Anonymous', 'Resource'];
@@ -70,15 +70,10 @@ function apply(t: TenantData, p: CallingLineIdentity, a: CallingLineIdentityInpu
       fail('E_VALUE', `${ra.upn} is not a resource account (auto attendant or call queue)`, 'ResourceAccount');
     next.resourceAccount = ra.upn;
   }
-  if (next.callingIdSubstitute === 'Resource') {
-    // The cmdlet page: Resource needs -ResourceAccount, a resource account with a phone number.
-    const upn =
-      next.resourceAccount ??
-      fail('E_VALUE', '-CallingIDSubstitute Resource needs -ResourceAccount', 'ResourceAccount');
-    const ra = own(t.users, upn.toLowerCase());
-    if (!ra?.phoneNumber)
-      fail('E_VALUE', `resource account ${next.resourceAccount} has no phone number to show`, 'ResourceAccount');
-  }
+  // The page: Resource needs -ResourceAccount. A resource account without a number yet is
+  // accepted (numbers are often assigned later); calls then show the line URI (routing/caller-id.ts).
+  if (next.callingIdSubstitute === 'Resource' && !next.resourceAccount)
+    fail('E_VALUE', '-CallingIDSubstitute Resource needs -ResourceAccount', 'ResourceAccount');
   return next;
 }
 
@@ -121,7 +116,7 @@ export function removeCallingLineIdentity(t: TenantData, identity: string): void
 /** Grant-CsCallingLineIdentity -Identity user | -Global -PolicyName X|$null */
 export function grantCallingLineIdentity(
   t: TenantData,
-  target: { identity?: string; global?: boolean },
+  target: GrantTarget,
   policy: string | null,
 ): void {
   grant(t, 'callingLineIdentity', target, policy === null ? null : get(t, policy, 'PolicyName').identity);

@@ -6,7 +6,7 @@
  */
 import { OcrouteError, refuse } from '../errors';
 import { compileNumberPattern } from '../routing/pattern';
-import { grant, refuseIfGranted } from './grants';
+import { grant, type GrantTarget, refuseIfGranted } from './grants';
 import { ownNamed, untag, type NormalizationRule, type TenantData, type TenantDialPlan } from './types';
 
 const fail = refuse;
@@ -101,7 +101,7 @@ export function removeTenantDialPlan(t: TenantData, identity: string): void {
 /** Grant-CsTenantDialPlan -Identity user | -Global -PolicyName X|$null */
 export function grantTenantDialPlan(
   t: TenantData,
-  target: { identity?: string; global?: boolean },
+  target: GrantTarget,
   policy: string | null,
 ): void {
   grant(t, 'tenantDialPlan', target, policy === null ? null : getDialPlan(t, policy, 'PolicyName').identity);

@@ -11,6 +11,9 @@ import type {
   OperatorService, PhoneNumber, TenantData, User,
 } from './types';
 import { type MobilityPolicy, own } from './types';
+import { isGuid, userByObjectId } from './identities';
+import { grant, type GrantTarget } from './grants';
+import { refuseIfBlocked, setReverseNumberLookup } from './number-settings';
 
 const fail = refuse;
 
@@ -59,6 +62,9 @@ export interface UploadNumberInput {
   emergencyAddressMode?: EmergencyAddressMode;
   failsafeNumber?: string;
   maxConcurrentCalls?: number;
+  reverseNumberLookup?: string;
+  /** 'forever' or the ISO date the block ends. */
+  assignmentBlockedUntil?: string;
 }
 
 /**
@@ -99,6 +105,8 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
   }
   if (input.failsafeNumber) pn.failsafeNumber = normalizeNumber(t, input.failsafeNumber, 'failsafeNumber');
   if (input.maxConcurrentCalls !== undefined) pn.maxConcurrentCalls = input.maxConcurrentCalls;
+  if (input.reverseNumberLookup) setReverseNumberLookup(pn, input.reverseNumberLookup);
+  if (input.assignmentBlockedUntil) pn.assignmentBlockedUntil = input.assignmentBlockedUntil;
   t.numbers[number] = pn;
   return pn;
 }
@@ -117,6 +125,7 @@ export interface AddUserInput {
   resourceAccount?: User['resourceAccount'];
   /** ISO country of the user's service dial plan. */
   usageLocation?: string;
+  objectId?: string;
 }
 
 export function addUser(t: TenantData, input: AddUserInput): User {
@@ -124,6 +133,11 @@ export function addUser(t: TenantData, input: AddUserInput): User {
   if (own(t.users, key)) fail('E_EXISTS', `user ${input.upn} already exists`, 'upn');
   const u: User = { upn: input.upn, licenses: [...(input.licenses ?? [])] };
   if (input.displayName) u.displayName = input.displayName;
+  if (input.objectId) {
+    if (!isGuid(input.objectId)) fail('E_VALUE', `objectId '${input.objectId}' is not a GUID`, 'objectId');
+    if (userByObjectId(t, input.objectId)) fail('E_EXISTS', `objectId ${input.objectId} is already another user's`, 'objectId');
+    u.objectId = input.objectId.toLowerCase();
+  }
   if (input.teamsUpgradeMode) u.teamsUpgradeMode = input.teamsUpgradeMode;
   if (input.resourceAccount) u.resourceAccount = input.resourceAccount;
   if (input.usageLocation) {
@@ -136,12 +150,12 @@ export function addUser(t: TenantData, input: AddUserInput): User {
 }
 
 /**
- * A user by any identity the cmdlet pages accept: UPN, SIP address (`sip:upn`), or display name
- * (when exactly one user has it; two users sharing it is a located error naming both).
+ * A user by any identity the cmdlet pages accept: UPN, SIP address (`sip:upn`), object ID, or
+ * display name (when exactly one user has it; two users sharing it is a located error naming both).
  */
 export function getUser(t: TenantData, identity: string, field = 'Identity'): User {
   const key = identity.toLowerCase().replace(/^sip:/, '');
-  const byUpn = own(t.users, key);
+  const byUpn = own(t.users, key) ?? (isGuid(key) ? userByObjectId(t, key) : undefined);
   if (byUpn) return byUpn;
   const named = Object.values(t.users).filter((u) => u.displayName?.toLowerCase() === key);
   if (named.length > 1) fail('E_AMBIGUOUS_USER', `'${identity}' is the display name of ${named.map((u) => u.upn).join(' and ')}; use a UPN`, field);
@@ -167,6 +181,7 @@ export function assignNumber(t: TenantData, identity: string, numberInput: strin
 
 /** Whether `pn` may be assigned to `user` (seeds 000/001), as a primary number or a private line. */
 export function checkAssignable(t: TenantData, user: User, pn: PhoneNumber, numberType?: NumberType): void {
+  refuseIfBlocked(pn);
   if (numberType && numberType !== pn.numberType) {
     fail('E_NUMBER_TYPE', `${pn.number} is a ${pn.numberType} number, not ${numberType}`, 'PhoneNumberType');
   }
@@ -245,12 +260,7 @@ export function newMobilityPolicy(
   t.mobilityPolicies[identity] = p;
 }
 
-export function grantMobilityPolicy(t: TenantData, target: { identity?: string; global?: boolean }, policy: string | null): void {
+export function grantMobilityPolicy(t: TenantData, target: GrantTarget, policy: string | null): void {
   if (policy !== null && !own(t.mobilityPolicies, policy)) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
-  if (target.global) {
-    if (policy === null) delete t.globalGrants.mobilityPolicy; else t.globalGrants.mobilityPolicy = policy;
-    return;
-  }
-  const user = getUser(t, target.identity!);
-  if (policy === null) delete user.mobilityPolicy; else user.mobilityPolicy = policy;
+  grant(t, 'mobilityPolicy', target, policy);
 }

@@ -5,7 +5,7 @@
  * entry's usage, not the user's. Dial strings and masks are unique within a policy.
  */
 import { refuse } from '../errors';
-import { refuseIfGranted, grant } from './grants';
+import { refuseIfGranted, grant, type GrantTarget } from './grants';
 import { ownNamed, untag, type EmergencyCallRoutingPolicy, type EmergencyNumber, type TenantData } from './types';
 
 const fail = refuse;
@@ -122,7 +122,7 @@ export function removeEmergencyPolicy(t: TenantData, identity: string): void {
 
 export function grantEmergencyPolicy(
   t: TenantData,
-  target: { identity?: string; global?: boolean },
+  target: GrantTarget,
   policy: string | null,
 ): void {
   grant(t, 'emergencyCallRoutingPolicy', target, policy === null ? null : get(t, policy, 'PolicyName').identity);

@@ -4,10 +4,18 @@
  */
 import { refuse } from '../errors';
 import { getUser } from './directory';
-import type { TenantData } from './types';
+import { grantToGroup, groupHolding } from './groups';
+import type { GrantKey, TenantData } from './types';
 
-/** Policy kinds whose grant sits under the same key on a user and in globalGrants. */
-export type GrantKey = 'tenantDialPlan' | 'callingLineIdentity' | 'emergencyCallRoutingPolicy';
+export type { GrantKey };
+
+/** Who a Grant-* cmdlet targets: a user (-Identity), the tenant (-Global) or a group (-Group, -Rank). */
+export interface GrantTarget {
+  identity?: string;
+  global?: boolean;
+  group?: string;
+  rank?: number;
+}
 
 /**
  * Grant `name` (already resolved to its stored identity, or null) to a user or tenant-wide.
@@ -16,9 +24,10 @@ export type GrantKey = 'tenantDialPlan' | 'callingLineIdentity' | 'emergencyCall
 export function grant(
   t: TenantData,
   key: GrantKey,
-  target: { identity?: string; global?: boolean },
+  target: GrantTarget,
   name: string | null,
 ): void {
+  if (target.group !== undefined) return grantToGroup(t, key, target.group, name, target.rank);
   if (target.global) {
     if (name === null || name === 'Global') delete t.globalGrants[key];
     else t.globalGrants[key] = name;
@@ -35,5 +44,10 @@ export function refuseIfGranted(t: TenantData, key: GrantKey, identity: string, 
   if (holder) refuse('E_IN_USE', `${noun} '${identity}' is granted to ${holder.upn}; grant $null first`, 'Identity');
   if (t.globalGrants[key]?.toLowerCase() === identity.toLowerCase()) {
     refuse('E_IN_USE', `${noun} '${identity}' is granted tenant-wide (-Global); grant $null first`, 'Identity');
+  }
+  const group = groupHolding(t, key, identity);
+  if (group) {
+    const name = group.mail ?? group.displayName ?? group.id;
+    refuse('E_IN_USE', `${noun} '${identity}' is granted to group ${name}; grant $null to the group first`, 'Identity');
   }
 }

@@ -13,6 +13,7 @@
 import { OcrouteError } from '../errors';
 import { assignNumber, getNumber, getUser, normalizeNumber, releaseNumber, unassignNumber, uploadNumber } from './directory';
 import { own, type TenantData } from './types';
+import { effectiveGrant } from './groups';
 
 export type MigrationKind = 'CallingPlan->OperatorConnect' | 'DirectRouting->OperatorConnect' | 'DirectRouting->OCMobile' | 'OperatorConnect->OCMobile';
 
@@ -72,7 +73,7 @@ const removeRouting: Step = {
   name: 'removeVoiceRouting',
   run(t, m) {
     const u = getUser(t, m.user, 'user');
-    const ovrp = u.onlineVoiceRoutingPolicy ?? t.globalGrants.onlineVoiceRoutingPolicy;
+    const ovrp = effectiveGrant(t, u, 'onlineVoiceRoutingPolicy').name;
     const usages = ovrp ? own(t.onlineVoiceRoutingPolicies, ovrp)?.onlinePstnUsages ?? [] : [];
     if (usages.length) {
       fail('E_MIGRATION', `${m.user} still has online voice routing policy '${ovrp}' with PSTN usages ${usages.join(', ')}: calls would keep going to the gateway. ` +

@@ -7,7 +7,7 @@
  * Subscription Error (the customer's account has no funds; pushed again automatically once
  * billing is fixed). Only Unassigned DIDs may be deleted.
  */
-import { OcrouteError, isOcrouteError, refuse } from '../errors';
+import { isOcrouteError, refuse } from '../errors';
 import { normalizeNumber, releaseNumber, uploadNumber } from './directory';
 import { own, type NumberCapability, type TenantData } from './types';
 

@@ -44,6 +44,10 @@ export interface PhoneNumber {
   country?: string;
   /** UPN of the user or resource account, or 'bridge' for the Audio Conferencing bridge. */
   assignedTo?: string;
+  /** Set-CsPhoneNumberAssignment -ReverseNumberLookup SkipInternalVoip: tenant users reach it via the PSTN. */
+  reverseNumberLookup?: 'SkipInternalVoip';
+  /** Assignment block: 'forever' (until cleared) or the ISO date it ends (tenant/number-settings.ts). */
+  assignmentBlockedUntil?: string;
   emergencyAddress?: string;
   /** Who sets the emergency address (seed 000's three operator scenarios); see tenant/emergency.ts. */
   emergencyAddressMode?: EmergencyAddressMode;
@@ -64,6 +68,8 @@ export type TeamsUpgradeMode = 'TeamsOnly' | 'Islands';
 
 export interface User {
   upn: string;
+  /** Entra ID object ID; undefined: derived from the tenant and UPN (tenant/identities.ts). */
+  objectId?: string;
   displayName?: string;
   licenses: License[];
   /** Coexistence mode; undefined inherits the tenant's. */
@@ -221,6 +227,33 @@ export interface ConferenceBridge {
   defaultNumber?: E164;
 }
 
+/** An Entra ID group that policies are granted to (Grant-Cs* -Group), with its members' UPNs. */
+export interface Group {
+  /** Object ID (lower-case GUID). */
+  id: string;
+  mail?: string;
+  displayName?: string;
+  members: string[];
+}
+
+/** Policy kinds a grant targets: the same key on a user, in globalGrants and on a group grant. */
+export type GrantKey =
+  | 'onlineVoiceRoutingPolicy'
+  | 'audioConferencingRoutingPolicy'
+  | 'mobilityPolicy'
+  | 'tenantDialPlan'
+  | 'callingLineIdentity'
+  | 'emergencyCallRoutingPolicy';
+
+/** Grant-Cs<Policy> -Group: members without a direct grant get the lowest-rank group's policy. */
+export interface GroupPolicyAssignment {
+  group: string;
+  policyType: GrantKey;
+  policyName: string;
+  /** 1 is highest; unique per policy type. */
+  rank: number;
+}
+
 export interface TenantInfo {
   id: string;
   name: string;
@@ -253,6 +286,10 @@ export interface TenantData {
     callingLineIdentity?: string;
     emergencyCallRoutingPolicy?: string;
   };
+  /** Groups by lower-case object ID (tenant/groups.ts). */
+  groups?: Record<string, Group>;
+  /** Group policy assignments, in rank order per policy type. */
+  groupPolicyAssignments?: GroupPolicyAssignment[];
   /** Tenant dial plans by identity ('Global' once changed); see tenant/dial-plans.ts. */
   dialPlans?: Record<string, TenantDialPlan>;
   /** Emergency call routing policies by identity (tenant/emergency-routing.ts). */
@@ -303,9 +340,13 @@ export function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-/** `tag:Name` is how the docs name a per-user policy Name (`-Identity tag:"no Restrictions"`). */
+/**
+ * `tag:Name` is how the docs name a per-user policy Name (`-Identity tag:"no Restrictions"`).
+ * `site:Name` is Skype for Business Server's site scope, which some Teams pages still show
+ * (New-CsVoiceNormalizationRule example 1); Teams has no sites, so it names the per-user Name.
+ */
 export function untag(identity: string): string {
-  return identity.replace(/^tag:/i, '');
+  return identity.replace(/^(tag|site):/i, '');
 }
 
 /**

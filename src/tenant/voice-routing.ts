@@ -7,7 +7,9 @@
 import { refuse } from '../errors';
 import { checkVoiceRouteCount } from '../routing/limits';
 import { compileNumberPattern } from '../routing/pattern';
-import { normalizeNumber, getUser } from './directory';
+import { normalizeNumber } from './directory';
+import { grant, type GrantTarget } from './grants';
+import { groupHolding } from './groups';
 import { own, ownNamed, untag, type TenantData, type UsagePolicy, type VoiceRoute } from './types';
 
 const fail = refuse;
@@ -33,7 +35,7 @@ const POLICY_NOUN: Record<PolicyKind, string> = {
   audioConferencingRoutingPolicies: 'Audio Conferencing Routing policy',
   onlineVoiceRoutingPolicies: 'online voice routing policy',
 };
-const GRANT_KEY = {
+export const GRANT_KEY = {
   audioConferencingRoutingPolicies: 'audioConferencingRoutingPolicy',
   onlineVoiceRoutingPolicies: 'onlineVoiceRoutingPolicy',
 } as const;
@@ -165,7 +167,7 @@ export interface PolicyInput {
 }
 
 /** The policy by identity, as Teams finds it (types.ts ownNamed: `tag:`, any case). */
-function findPolicy(t: TenantData, kind: PolicyKind, identity: string): UsagePolicy | undefined {
+export function findPolicy(t: TenantData, kind: PolicyKind, identity: string): UsagePolicy | undefined {
   return ownNamed(t[kind], identity);
 }
 
@@ -192,6 +194,8 @@ export function removeUsagePolicy(t: TenantData, kind: PolicyKind, tagged: strin
   if (holder || t.globalGrants[key] === identity) {
     fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to ${holder ? holder.upn : 'Global'}; grant another policy first`, 'Identity');
   }
+  const group = groupHolding(t, key, identity);
+  if (group) fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to group ${group.mail ?? group.id}; grant another policy first`, 'Identity');
   delete t[kind][identity];
 }
 
@@ -204,16 +208,10 @@ function editPolicy(t: TenantData, p: UsagePolicy, input: PolicyInput): void {
   if (input.description !== undefined) p.description = input.description;
 }
 
-/** Grant-CsOnline*Policy -Identity <user> | -Global, -PolicyName <name> | $null. */
-export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: { identity?: string; global?: boolean }, tagged: string | null): void {
+/** Grant-CsOnline*Policy -Identity <user> | -Global | -Group [-Rank], -PolicyName <name> | $null. */
+export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: GrantTarget, tagged: string | null): void {
   // Granted under the policy's own spelling, whatever case the command used.
   const policy = tagged === null ? null
     : (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'PolicyName')).identity;
-  const key = GRANT_KEY[kind];
-  if (target.global) {
-    if (policy === null) delete t.globalGrants[key]; else t.globalGrants[key] = policy;
-    return;
-  }
-  const user = getUser(t, target.identity!);
-  if (policy === null) delete user[key]; else user[key] = policy;
+  grant(t, GRANT_KEY[kind], target, policy);
 }

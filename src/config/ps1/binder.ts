@@ -5,6 +5,7 @@
  */
 import { OcrouteError } from '../../errors';
 import type { ListChange } from '../../tenant/voice-routing';
+import type { RefKind } from './assume';
 import type { Arg, CmdletObject, Invocation, Value } from './parser';
 
 export type ParamType = 'string' | 'int' | 'switch' | 'bool' | 'list' | 'listChange' | 'objects';
@@ -21,6 +22,8 @@ export interface ParamSpec {
   objectType?: string;
   /** Other names the cmdlet page documents (-TelephoneNumber for -PhoneNumber). */
   aliases?: string[];
+  /** The value names an object of this kind; a script may reference one it does not define (assume.ts). */
+  ref?: RefKind;
 }
 
 /** An 'objects' parameter: a list replaces; @{Add=..}/@{Remove=..}/@{Replace=..} edit. */

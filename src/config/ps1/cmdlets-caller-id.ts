@@ -10,7 +10,7 @@ const params: ParamSpec[] = [
   S('CallingIDSubstitute', { values: cid.SUBSTITUTES }),
   { name: 'EnableUserOverride', type: 'bool' },
   { name: 'BlockIncomingPstnCallerID', type: 'bool' },
-  S('ResourceAccount', { nullable: true }),
+  S('ResourceAccount', { nullable: true, ref: 'resourceAccountObjectId' }),
   S('CompanyName'),
   S('ServiceNumber'),
 ];
@@ -47,7 +47,7 @@ export const CALLER_ID_CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'Grant-CsCallingLineIdentity',
-    params: grantParams,
+    params: grantParams('callingLineIdentity'),
     run: (t, a) => cid.grantCallingLineIdentity(t, grantTarget(a), a.PolicyName as string | null),
   },
 ];

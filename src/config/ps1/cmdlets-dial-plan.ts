@@ -49,8 +49,8 @@ function ruleObject(r: NormalizationRule): CmdletObject {
 }
 
 const ruleParams = (set: boolean): ParamSpec[] => [
-  { name: 'Identity', type: 'string', position: 0, required: set },
-  S('Parent'),
+  { name: 'Identity', type: 'string', position: 0, required: set, ...(set ? {} : { ref: 'ruleParent' as const }) },
+  S('Parent', set ? {} : { ref: 'ruleParent' }),
   S('Name'),
   S('Description'),
   S('Pattern'),
@@ -92,7 +92,7 @@ export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'Grant-CsTenantDialPlan',
-    params: grantParams,
+    params: grantParams('tenantDialPlan'),
     run: (t, a) => dp.grantTenantDialPlan(t, grantTarget(a), a.PolicyName as string | null),
   },
   {

@@ -62,7 +62,7 @@ export const EMERGENCY_CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'Grant-CsTeamsEmergencyCallRoutingPolicy',
-    params: grantParams,
+    params: grantParams('emergencyCallRoutingPolicy'),
     run: (t, a) => er.grantEmergencyPolicy(t, grantTarget(a), a.PolicyName as string | null),
   },
   {

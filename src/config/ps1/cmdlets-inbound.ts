@@ -14,7 +14,7 @@ const params = (create: boolean): ParamSpec[] => [
   S('Pattern'),
   S('Description'),
   { name: 'Enabled', type: 'bool' },
-  S('ResourceAccount', { nullable: true }),
+  S('ResourceAccount', { nullable: true, ref: 'resourceAccountObjectId' }),
 ];
 
 /** -Identity or -Name (New- takes either; the Name becomes the Identity). */

@@ -3,11 +3,9 @@
  * mapped onto the tenant model. Read-only cmdlets (Get-*, Connect-MicrosoftTeams) are accepted
  * and do nothing, so a script pasted from the docs runs as is.
  */
-import { setEmergencyAddress } from '../../tenant/emergency';
 import * as dir from '../../tenant/directory';
-import { assignPrivateLine, releasePrivateLine } from '../../tenant/private-line';
 import * as vr from '../../tenant/voice-routing';
-import type { MobileNetworkMode, NumberType } from '../../tenant/types';
+import type { MobileNetworkMode } from '../../tenant/types';
 import type { ParamSpec } from './binder';
 import { OcrouteError } from '../../errors';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
@@ -17,6 +15,7 @@ import { CALLER_ID_CMDLETS } from './cmdlets-caller-id';
 import { GATEWAY_CMDLETS } from './cmdlets-gateway';
 import { UNASSIGNED_CMDLETS } from './cmdlets-unassigned';
 import { EMERGENCY_CMDLETS } from './cmdlets-emergency';
+import { NUMBER_CMDLETS } from './cmdlets-numbers';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
@@ -25,7 +24,7 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
     { name: `Set-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
       run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
     { name: `Remove-Cs${noun}`, params: [identity0], run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string) },
-    { name: `Grant-Cs${noun}`, params: grantParams, run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null) },
+    { name: `Grant-Cs${noun}`, params: grantParams(vr.GRANT_KEY[kind]), run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null) },
   ];
 }
 
@@ -50,7 +49,6 @@ const routeInput = (a: Args): vr.VoiceRouteInput => ({
   description: str(a, 'Description'),
 });
 
-const NUMBER_TYPES = ['CallingPlan', 'DirectRouting', 'OperatorConnect', 'OCMobile'];
 
 export const CMDLETS: CmdletSpec[] = [
   {
@@ -68,48 +66,7 @@ export const CMDLETS: CmdletSpec[] = [
   { name: 'Remove-CsOnlineVoiceRoute', params: [identity0], run: (t, a) => vr.removeVoiceRoute(t, a.Identity as string) },
   ...usagePolicyCmdlets('OnlineAudioConferencingRoutingPolicy', 'audioConferencingRoutingPolicies'),
   ...usagePolicyCmdlets('OnlineVoiceRoutingPolicy', 'onlineVoiceRoutingPolicies'),
-  {
-    name: 'Set-CsOnlineVoiceUser',
-    params: [identity0, S('TelephoneNumber', { nullable: true }), S('LocationID')],
-    run: (t, a) => {
-      if (a.TelephoneNumber === null) dir.unassignNumber(t, a.Identity as string);
-      else if (a.TelephoneNumber !== undefined) {
-        const pn = dir.assignNumber(t, a.Identity as string, a.TelephoneNumber as string);
-        if (a.LocationID) setEmergencyAddress(t, pn.number, a.LocationID as string, 'admin', '-LocationID');
-      }
-    },
-  },
-  {
-    name: 'Set-CsPhoneNumberAssignment',
-    // The page's aliases: -TelephoneNumber for -PhoneNumber, -NumberType for -PhoneNumberType.
-    params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
-      S('LocationId'), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'Notify', type: 'switch' },
-      S('AssignmentCategory', { values: ['Primary', 'Private', 'Alternate'] })],
-    run: (t, a) => {
-      if (a.PhoneNumber === undefined) { dir.getUser(t, a.Identity as string); return; }
-      if (a.PhoneNumberType === undefined) throw new OcrouteError('E_PS1_PARAM', '-PhoneNumber needs -PhoneNumberType', { field: '-PhoneNumberType' });
-      if (a.AssignmentCategory === 'Alternate') {
-        throw new OcrouteError('E_VALUE', '-AssignmentCategory Alternate is not modelled yet (Primary and Private are)', { field: '-AssignmentCategory' });
-      }
-      const assign = a.AssignmentCategory === 'Private' ? assignPrivateLine : dir.assignNumber;
-      const pn = assign(t, a.Identity as string, a.PhoneNumber as string, a.PhoneNumberType as NumberType);
-      // -LocationId 'null' (the string, as the page writes it) removes the number's location.
-      const loc = a.LocationId as string | undefined;
-      if (loc) setEmergencyAddress(t, pn.number, loc.toLowerCase() === 'null' ? null : loc, 'admin', '-LocationId');
-    },
-  },
-  {
-    name: 'Remove-CsPhoneNumberAssignment',
-    params: [identity0, S('PhoneNumber', { aliases: ['TelephoneNumber'] }), S('PhoneNumberType', { values: NUMBER_TYPES, aliases: ['NumberType'] }),
-      { name: 'RemoveAll', type: 'switch' }, { name: 'Notify', type: 'switch' }],
-    run: (t, a) => {
-      // -PhoneNumber naming the user's private line removes that line; otherwise the primary number.
-      const user = dir.getUser(t, a.Identity as string);
-      const n = a.PhoneNumber as string | undefined;
-      if (n && user.privateLine && dir.normalizeNumber(t, n, '-PhoneNumber') === user.privateLine) releasePrivateLine(t, user.upn);
-      else dir.unassignNumber(t, a.Identity as string);
-    },
-  },
+  ...NUMBER_CMDLETS,
   {
     name: 'Set-CsUser',
     params: [identity0, S('OnPremLineURI', { nullable: true }), S('LineURI', { nullable: true }), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'HostedVoiceMail', type: 'bool' }],
@@ -130,7 +87,7 @@ export const CMDLETS: CmdletSpec[] = [
       description: str(a, 'Description'),
     }),
   },
-  { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams, run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
+  { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams('mobilityPolicy'), run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
   ...DIAL_PLAN_CMDLETS,
   ...INBOUND_CMDLETS,
   ...CALLER_ID_CMDLETS,

@@ -6,6 +6,8 @@
  */
 import { OcrouteError } from '../../errors';
 import { findDialPlan, ruleAddress } from '../../tenant/dial-plans';
+import { getUser } from '../../tenant/directory';
+import { objectIdOf } from '../../tenant/identities';
 import type { TenantData } from '../../tenant/types';
 import type { CmdletObject, Invocation, Value } from './parser';
 
@@ -13,7 +15,20 @@ type Getter = (t: TenantData, identity: string | undefined) => CmdletObject;
 
 const rule = (r: { name: string }) => ({ objectType: 'VoiceNormalizationRule', ...r, Name: r.name });
 
+/** The properties Get-CsOnlineUser / Get-CsOnlineApplicationInstance show that ocroute models. */
+function userObject(t: TenantData, id: string | undefined, objectType: string): CmdletObject {
+  if (id === undefined) refuse(`${objectType === 'OnlineUser' ? 'Get-CsOnlineUser' : 'Get-CsOnlineApplicationInstance'} needs -Identity here`);
+  const u = getUser(t, id);
+  const number = u.phoneNumber ?? u.onPremLineUri;
+  return {
+    objectType, Identity: u.upn, UserPrincipalName: u.upn, ObjectId: objectIdOf(t, u),
+    DisplayName: u.displayName ?? null, LineUri: number ? `tel:${number}` : null, PhoneNumber: number ?? null,
+  };
+}
+
 const GETTERS: Record<string, Getter> = {
+  'get-csonlineuser': (t, id) => userObject(t, id, 'OnlineUser'),
+  'get-csonlineapplicationinstance': (t, id) => userObject(t, id, 'OnlineApplicationInstance'),
   'get-csonlinepstnusage': (t) => ({ objectType: 'OnlinePstnUsage', Identity: 'Global', Usage: [...t.pstnUsages] }),
   'get-cstenantdialplan': (t, id) => {
     const p = findDialPlan(t, id ?? 'Global') ?? refuse(`tenant dial plan '${id}' does not exist`);

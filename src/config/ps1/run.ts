@@ -1,7 +1,8 @@
 /** Run a .ps1 script against a tenant: parse, bind, apply each cmdlet, locate every error. */
 import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
-import { bind } from './binder';
+import { assumeReference } from './assume';
+import { bind, type Bound } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
 import { produce, withIdentity } from './pipeline';
@@ -117,6 +118,8 @@ function runOne(
     return undefined;
   }
   try {
+    // -InMemory objects join nothing, so what they name need not exist.
+    if (bound.values.InMemory !== true) assumeReferences(t, inv, spec, bound, file, result);
     const output = spec.run(t, bound.values);
     result.applied++;
     return output;
@@ -126,6 +129,28 @@ function runOne(
     const line = (param && bound.lines[param]) || inv.line;
     const field = param && param in bound.values ? `-${param}` : e.location.field;
     throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line, field });
+  }
+}
+
+/** Objects the call names that the configuration lacks: assumed, each with a located warning. */
+function assumeReferences(
+  t: TenantData,
+  inv: Invocation,
+  spec: CmdletSpec,
+  bound: Bound,
+  file: string | undefined,
+  result: ScriptResult,
+): void {
+  for (const p of spec.params) {
+    const v = bound.values[p.name];
+    if (!p.ref || typeof v !== 'string') continue;
+    const what = assumeReference(t, p.ref, v);
+    if (what) {
+      result.warnings.push(
+        `${file ?? 'script'}:${bound.lines[p.name] ?? inv.line}: -${p.name}: '${v}' is not in this configuration; ` +
+          `assumed to exist in the tenant: ${what}`,
+      );
+    }
   }
 }
 
