@@ -3,6 +3,7 @@
  *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings
  *   5 the service refused an admin command (or could not be reached)
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
@@ -17,6 +18,16 @@ import { testBlockedNumber } from '../routing/inbound-blocking';
 import { lintTenant } from '../routing/lint';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
+
+/** Write files into a folder that holds none of them yet (never overwrite a configuration). */
+function writeExport(dir: string, files: Record<string, string>): void {
+  for (const name of Object.keys(files)) {
+    if (fs.existsSync(path.join(dir, name)))
+      throw new OcrouteError('E_USAGE', `${path.join(dir, name)} already exists; --out needs a new folder`, { field: '--out' });
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+}
 
 export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED } as const;
 
@@ -178,11 +189,25 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     });
 
   program.command('export')
-    .description('load a configuration folder (YAML + *.ps1) and print it as one tenant YAML file')
+    .description('load a configuration folder (YAML + *.ps1) and print it as one tenant YAML file, or as PowerShell')
     .option(...configOpt)
+    .option('--ps1', 'print the Teams configuration as the cmdlets that recreate it')
+    .option('--out <dir>', 'with --ps1: write tenant.yaml (the directory) and tenant.ps1 into this new folder')
     .action(async (o) => {
-      const { exportTenantYaml } = await import('../config/export');
-      io.out(exportTenantYaml(loadConfigDir(o.config).tenant).trimEnd());
+      const tenant = loadConfigDir(o.config).tenant;
+      if (!o.ps1) {
+        if (o.out) throw new OcrouteError('E_USAGE', '--out goes with --ps1', { field: '--out' });
+        const { exportTenantYaml } = await import('../config/export');
+        io.out(exportTenantYaml(tenant).trimEnd());
+        return;
+      }
+      const { directoryYaml, exportTenantPs1 } = await import('../config/export-ps1');
+      if (!o.out) {
+        io.out(exportTenantPs1(tenant).trimEnd());
+        return;
+      }
+      writeExport(o.out, { 'tenant.yaml': directoryYaml(tenant), 'tenant.ps1': exportTenantPs1(tenant) });
+      io.out(`wrote ${path.join(o.out, 'tenant.yaml')} and ${path.join(o.out, 'tenant.ps1')}`);
     });
 
   addAdminCommands(program, io, (c) => { code = c; });

@@ -245,6 +245,15 @@ export type GrantKey =
   | 'callingLineIdentity'
   | 'emergencyCallRoutingPolicy';
 
+export const GRANT_KEYS: readonly GrantKey[] = [
+  'onlineVoiceRoutingPolicy',
+  'audioConferencingRoutingPolicy',
+  'mobilityPolicy',
+  'tenantDialPlan',
+  'callingLineIdentity',
+  'emergencyCallRoutingPolicy',
+];
+
 /** Grant-Cs<Policy> -Group: members without a direct grant get the lowest-rank group's policy. */
 export interface GroupPolicyAssignment {
   group: string;
