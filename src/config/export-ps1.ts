@@ -56,11 +56,15 @@ function routing(t: TenantData): string[] {
       }),
     );
   }
-  const usagePolicy = (cmdlet: string, p: { identity: string; onlinePstnUsages: string[]; description?: string }) =>
-    call(cmdlet, { ...p, onlinePstnUsages: p.onlinePstnUsages.length ? p.onlinePstnUsages : undefined });
-  for (const p of sorted(t.onlineVoiceRoutingPolicies)) out.push(usagePolicy('New-CsOnlineVoiceRoutingPolicy', p));
+  // The Global instance always exists: it is set, the others created.
+  const usagePolicy = (noun: string, p: { identity: string; onlinePstnUsages: string[]; description?: string }) =>
+    call(`${p.identity === 'Global' ? 'Set' : 'New'}-Cs${noun}`, {
+      ...p,
+      onlinePstnUsages: p.onlinePstnUsages.length ? p.onlinePstnUsages : undefined,
+    });
+  for (const p of sorted(t.onlineVoiceRoutingPolicies)) out.push(usagePolicy('OnlineVoiceRoutingPolicy', p));
   for (const p of sorted(t.audioConferencingRoutingPolicies))
-    out.push(usagePolicy('New-CsOnlineAudioConferencingRoutingPolicy', p));
+    out.push(usagePolicy('OnlineAudioConferencingRoutingPolicy', p));
   for (const p of sorted(t.mobilityPolicies)) out.push(call('New-CsTeamsMobilityPolicy', { ...p }));
   return out;
 }
@@ -144,7 +148,7 @@ function assignments(t: TenantData): string[] {
 /** The YAML the script runs on: the directory, without what the script sets. */
 export function directoryYaml(t: TenantData): string {
   const cfg = tenantToConfig(t);
-  const keep = ['tenant', 'operators', 'numbers', 'bridge', 'groups'];
+  const keep = ['tenant', 'operators', 'numbers', 'bridge', 'lisLocations', 'groups'];
   const dir: Record<string, unknown> = Object.fromEntries(Object.entries(cfg).filter(([k]) => keep.includes(k)));
   const set = new Set<string>([...GRANT_KEYS, 'phoneNumber', 'privateLine']);
   dir.users = (cfg.users as Record<string, unknown>[] | undefined)?.map((u) =>

@@ -49,7 +49,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
     users: sortedValues(t.users).map((u) => defined({
-      upn: u.upn, objectId: u.objectId, displayName: u.displayName, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
+      upn: u.upn, objectId: u.objectId, displayName: u.displayName, department: u.department, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
       onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, privateLine: u.privateLine, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
       onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
       usageLocation: u.usageLocation, callingLineIdentity: u.callingLineIdentity,
@@ -57,6 +57,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     })),
     bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
     globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,
+    lisLocations: t.lisLocations ? sortedValues(t.lisLocations).map((l) => defined({ ...l })) : undefined,
     groups: t.groups ? sortedValues(t.groups).map((g) => defined({ ...g })) : undefined,
     // In rank order per type, so loading them in file order gives the same ranks back.
     groupPolicyAssignments: t.groupPolicyAssignments

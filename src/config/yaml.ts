@@ -17,6 +17,7 @@ import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
 import type { GrantTarget } from '../tenant/grants';
 import { addGroup } from '../tenant/groups';
+import { addLisLocation } from '../tenant/emergency';
 import { emptyTenant, type GrantKey, type License, type TenantData } from '../tenant/types';
 import schema from './tenant.schema.json';
 import { compileSchema, loadYamlDoc, type Path } from './yaml-doc';
@@ -69,7 +70,9 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
     onlinePstnGatewayList: r.onlinePstnGatewayList, description: r.description,
   })));
   for (const [key, kind] of [['audioConferencingRoutingPolicies', 'audioConferencingRoutingPolicies'], ['onlineVoiceRoutingPolicies', 'onlineVoiceRoutingPolicies']] as const) {
-    (data[key] ?? []).forEach((p: any, i: number) => at([key, i], () => vr.newUsagePolicy(t, kind, p)));
+    (data[key] ?? []).forEach((p: any, i: number) => at([key, i], () => {
+      if (p.identity.toLowerCase() === 'global') vr.setUsagePolicy(t, kind, p); else vr.newUsagePolicy(t, kind, p);
+    }));
   }
   (data.dialPlans ?? []).forEach((p: any, i: number) => at(['dialPlans', i], () => {
     if (p.identity.toLowerCase() === 'global') dp.setTenantDialPlan(t, p); else dp.newTenantDialPlan(t, p);
@@ -115,6 +118,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   if (g.callingLineIdentity) at(['globalGrants', 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { global: true }, g.callingLineIdentity));
   if (g.tenantDialPlan) at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
   if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
+  (data.lisLocations ?? []).forEach((l: any, i: number) => at(['lisLocations', i], () => addLisLocation(t, l)));
   (data.groups ?? []).forEach((x: any, i: number) => at(['groups', i], () => addGroup(t, x)));
   // Group assignments in file order: each rank given is honoured as Grant-* -Rank would.
   (data.groupPolicyAssignments ?? []).forEach((a: any, i: number) => at(['groupPolicyAssignments', i], () => {

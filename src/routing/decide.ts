@@ -63,7 +63,7 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
   const acs = user.licenses.includes('AudioConferencingStandard');
   if (!occ && !acs) return reject(d, `organizer ${user.upn} has neither an Audio Conferencing Standard nor an Operator Connect Conferencing license`, 'seed 002: licenses');
   const granted = effectiveGrant(s.data, user, 'audioConferencingRoutingPolicy');
-  const policy = granted.name ? s.acr.get(granted.name) : undefined;
+  const policy = s.acr.get(granted.name ?? 'Global');
   if (policy) {
     d.policy = policy.identity;
     if (d.trace) step(d, 'info', `policy '${policy.identity}' ${describeGrant(granted, user.upn)}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
@@ -117,8 +117,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   }
   const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
   const granted = effectiveGrant(s.data, user, 'onlineVoiceRoutingPolicy');
-  const policyName = granted.name;
-  const policy = policyName ? s.ovr.get(policyName) : undefined;
+  const policy = s.ovr.get(granted.name ?? 'Global');
   if (policy) {
     d.policy = policy.identity;
     if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${describeGrant(granted, user.upn)}`);

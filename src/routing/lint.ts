@@ -88,8 +88,7 @@ export function lintTenant(t: TenantData): LintFinding[] {
   // Seed 000 step 2: after moving to Operator Connect, leftover usages still route to the gateway.
   for (const user of Object.values(t.users)) {
     const pn = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;
-    const policyName = effectiveGrant(t, user, 'onlineVoiceRoutingPolicy').name;
-    const policy = policyName ? snap.ovr.get(policyName) : undefined;
+    const policy = snap.ovr.get(effectiveGrant(t, user, 'onlineVoiceRoutingPolicy').name ?? 'Global');
     if (pn?.operator && policy?.entries.some((e) => e.route.onlinePstnGatewayList.length)) {
       warn('LEFTOVER_USAGES', `user ${user.upn} has ${pn.numberType} number ${pn.number} but online voice routing policy '${policy.identity}' still sends matching calls to a gateway; grant $null once the move is done`);
     }

@@ -126,6 +126,7 @@ export interface AddUserInput {
   /** ISO country of the user's service dial plan. */
   usageLocation?: string;
   objectId?: string;
+  department?: string;
 }
 
 export function addUser(t: TenantData, input: AddUserInput): User {
@@ -133,6 +134,7 @@ export function addUser(t: TenantData, input: AddUserInput): User {
   if (own(t.users, key)) fail('E_EXISTS', `user ${input.upn} already exists`, 'upn');
   const u: User = { upn: input.upn, licenses: [...(input.licenses ?? [])] };
   if (input.displayName) u.displayName = input.displayName;
+  if (input.department) u.department = input.department;
   if (input.objectId) {
     if (!isGuid(input.objectId)) fail('E_VALUE', `objectId '${input.objectId}' is not a GUID`, 'objectId');
     if (userByObjectId(t, input.objectId)) fail('E_EXISTS', `objectId ${input.objectId} is already another user's`, 'objectId');

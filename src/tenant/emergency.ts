@@ -6,7 +6,7 @@
  */
 import { OcrouteError } from '../errors';
 import { getNumber } from './directory';
-import type { EmergencyAddressMode, PhoneNumber, TenantData } from './types';
+import { own, type EmergencyAddressMode, type LisLocation, type PhoneNumber, type TenantData } from './types';
 
 export const EMERGENCY_MODES: EmergencyAddressMode[] = ['operatorAssigned', 'adminAssigned', 'operatorLocked'];
 
@@ -33,4 +33,11 @@ export function setEmergencyAddress(t: TenantData, numberInput: string, address:
     pn.emergencyAddress = address;
   }
   return pn;
+}
+
+/** An emergency location with its address (New-CsOnlineLisLocation); its ID joins tenant.locations. */
+export function addLisLocation(t: TenantData, l: LisLocation): void {
+  if (own(t.lisLocations ?? {}, l.locationId)) throw new OcrouteError('E_EXISTS', `location ${l.locationId} is listed twice`, { field: 'locationId' });
+  t.lisLocations = { ...t.lisLocations, [l.locationId]: { ...l } };
+  t.tenant.locations = [...new Set([...(t.tenant.locations ?? []), l.locationId])];
 }

@@ -132,5 +132,6 @@ export function effectiveGrant(data: TenantData, user: User | undefined, key: Gr
 export function describeGrant(g: EffectiveGrant, upn: string): string {
   if (g.via === 'user') return `granted to ${upn}`;
   if (g.via === 'group') return `granted to group ${g.group} (a member: ${upn})`;
-  return 'granted with -Global';
+  if (g.via === 'global') return 'granted with -Global';
+  return 'the Global instance (no policy granted)';
 }

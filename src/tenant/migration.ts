@@ -73,7 +73,7 @@ const removeRouting: Step = {
   name: 'removeVoiceRouting',
   run(t, m) {
     const u = getUser(t, m.user, 'user');
-    const ovrp = effectiveGrant(t, u, 'onlineVoiceRoutingPolicy').name;
+    const ovrp = effectiveGrant(t, u, 'onlineVoiceRoutingPolicy').name ?? 'Global';
     const usages = ovrp ? own(t.onlineVoiceRoutingPolicies, ovrp)?.onlinePstnUsages ?? [] : [];
     if (usages.length) {
       fail('E_MIGRATION', `${m.user} still has online voice routing policy '${ovrp}' with PSTN usages ${usages.join(', ')}: calls would keep going to the gateway. ` +

@@ -71,6 +71,8 @@ export interface User {
   /** Entra ID object ID; undefined: derived from the tenant and UPN (tenant/identities.ts). */
   objectId?: string;
   displayName?: string;
+  /** Entra ID department (Get-CsUser -LdapFilter "Department=..."). */
+  department?: string;
   licenses: License[];
   /** Coexistence mode; undefined inherits the tenant's. */
   teamsUpgradeMode?: TeamsUpgradeMode;
@@ -263,6 +265,14 @@ export interface GroupPolicyAssignment {
   rank: number;
 }
 
+/** An emergency location (New-CsOnlineLisLocation), as Get-CsOnlineLisLocation shows it. */
+export interface LisLocation {
+  locationId: string;
+  city?: string;
+  description?: string;
+  countryOrRegion?: string;
+}
+
 export interface TenantInfo {
   id: string;
   name: string;
@@ -295,6 +305,8 @@ export interface TenantData {
     callingLineIdentity?: string;
     emergencyCallRoutingPolicy?: string;
   };
+  /** Emergency locations with their addresses, by LocationId (their IDs are also in tenant.locations). */
+  lisLocations?: Record<string, LisLocation>;
   /** Groups by lower-case object ID (tenant/groups.ts). */
   groups?: Record<string, Group>;
   /** Group policy assignments, in rank order per policy type. */

@@ -166,13 +166,19 @@ export interface PolicyInput {
   description?: string;
 }
 
-/** The policy by identity, as Teams finds it (types.ts ownNamed: `tag:`, any case). */
+const isGlobal = (identity: string) => untag(identity).toLowerCase() === 'global';
+
+/**
+ * The policy by identity, as Teams finds it (types.ts ownNamed: `tag:`, any case). Every tenant
+ * has a Global instance (no usages until Set- gives it some): users with no grant get it.
+ */
 export function findPolicy(t: TenantData, kind: PolicyKind, identity: string): UsagePolicy | undefined {
-  return ownNamed(t[kind], identity);
+  return ownNamed(t[kind], identity) ?? (isGlobal(identity) ? { identity: 'Global', onlinePstnUsages: [] } : undefined);
 }
 
 export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
   const input = { ...raw, identity: untag(raw.identity) };
+  if (isGlobal(input.identity)) fail('E_EXISTS', `the Global ${POLICY_NOUN[kind]} always exists; change it with Set-`, 'Identity');
   if (findPolicy(t, kind, input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
   const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
   t[kind][input.identity] = p;
@@ -183,6 +189,8 @@ export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput
 export function setUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
   const input = { ...raw, identity: untag(raw.identity) };
   const p = findPolicy(t, kind, input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
+  // The Global instance is stored once it is changed.
+  if (p.identity === 'Global' && !own(t[kind], 'Global')) t[kind] = { ...t[kind], Global: p };
   editPolicy(t, p, input);
   return p;
 }

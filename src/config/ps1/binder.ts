@@ -189,6 +189,7 @@ function scalar(v: Value, spec: ParamSpec, err: (m: string) => never): string {
   }
   if (v.kind === 'bool') return v.value ? 'True' : 'False';
   if (v.kind === 'object') return err(`-${spec.name} takes a value, not a ${v.value.objectType} object`);
+  if (v.kind === 'block') return err(`-${spec.name} takes a value, not a script block { }`);
   return err(`-${spec.name} takes a single value, not ${v.kind === 'hash' ? 'a hashtable' : 'a list'}`);
 }
 
@@ -215,6 +216,7 @@ function show(v: Value): string {
   if (v.kind === 'null') return '$null';
   if (v.kind === 'bool') return v.value ? '$true' : '$false';
   if (v.kind === 'object') return `[${v.value.objectType}]`;
-  if (v.kind === 'var') return `$${v.name}`;
+  if (v.kind === 'var') return `$${[v.name, ...v.props].join('.')}`;
+  if (v.kind === 'block') return '{ ... }';
   return v.kind === 'hash' ? '@{...}' : '@(...)';
 }

@@ -21,8 +21,9 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
     { name: `New-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
       run: (t, a) => { vr.newUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
-    { name: `Set-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
-      run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
+    // Set- without -Identity changes the Global instance, as the page documents.
+    { name: `Set-Cs${noun}`, params: [{ ...identity0, required: false }, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
+      run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: (a.Identity as string | undefined) ?? 'Global', onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
     { name: `Remove-Cs${noun}`, params: [identity0], run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string) },
     { name: `Grant-Cs${noun}`, params: grantParams(vr.GRANT_KEY[kind]), run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null) },
   ];
@@ -99,7 +100,7 @@ export const CMDLETS: CmdletSpec[] = [
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
 
 /** Cmdlets that only read or connect: accepted, no effect. */
-const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|select|select-object|fl|ft|format-list|format-table|where-object|where|sort-object)$/i;
+const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|write-warning|write-verbose|select|select-object|fl|ft|format-list|format-table|sort-object|out-null|out-host|out-string)$/i;
 
 export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
   const c = BY_NAME.get(name.toLowerCase());

@@ -1,14 +1,15 @@
 /**
  * Tokenizer for the PowerShell that Teams admin scripts use: barewords, -Parameters
- * (and -Param:value), 'single' and "double" quoted strings with their escapes, $null/$true/
- * $false, @{ } hashtables, @( ) arrays, commas, comments (# and <# #>), `; | newline`
- * separators and backtick line continuations. Anything else is an error with its line.
+ * (and -Param:value; -eq and the other operators arrive the same way), 'single' and "double"
+ * quoted strings with their escapes, $variables with .Property chains, @{ } hashtables, @( )
+ * arrays, { } script blocks, commas, comments (# and <# #>), `; | newline` separators and
+ * backtick line continuations. Anything else is an error with its line.
  */
 import { OcrouteError } from '../../errors';
 
 export type TokenType =
   | 'word' | 'param' | 'string' | 'var' | 'hashStart' | 'arrayStart' | 'lparen' | 'rparen'
-  | 'rbrace' | 'comma' | 'eq' | 'semi' | 'newline' | 'pipe' | 'eof';
+  | 'lbrace' | 'rbrace' | 'comma' | 'eq' | 'semi' | 'newline' | 'pipe' | 'not' | 'eof';
 
 export interface Token {
   type: TokenType;
@@ -25,7 +26,10 @@ export function tokenize(src: string, file?: string): Token[] {
   let i = 0;
   let line = 1;
   // Inside @{ } a `=` separates key and value; elsewhere it is part of a bareword.
-  const braces: ('hash' | 'paren')[] = [];
+  const braces: ('hash' | 'paren' | 'block')[] = [];
+  const opened: number[] = []; // the line each open brace is on, for "never closed"
+  const open = (kind: 'hash' | 'paren' | 'block') => { braces.push(kind); opened.push(line); };
+  const close = () => { opened.pop(); return braces.pop(); };
   const err = (msg: string): never => { throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line }); };
   const push = (type: TokenType, value: string, extra: Partial<Token> = {}) => out.push({ type, value, line, ...extra });
 
@@ -51,20 +55,21 @@ export function tokenize(src: string, file?: string): Token[] {
     if (c === ';') { push('semi', ';'); i++; continue; }
     if (c === '|') { push('pipe', '|'); i++; continue; }
     if (c === ',') { push('comma', ','); i++; continue; }
-    if (c === '@' && next === '{') { push('hashStart', '@{'); braces.push('hash'); i += 2; continue; }
-    if (c === '@' && next === '(') { push('arrayStart', '@('); braces.push('paren'); i += 2; continue; }
-    if (c === '(') { push('lparen', '('); braces.push('paren'); i++; continue; }
-    if (c === ')') { if (braces.pop() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
-    if (c === '}') { if (braces.pop() !== 'hash') err("unexpected '}'"); push('rbrace', '}'); i++; continue; }
-    if (c === '{') err("script blocks { } are not supported; ocroute runs plain cmdlet calls");
+    if (c === '@' && next === '{') { push('hashStart', '@{'); open('hash'); i += 2; continue; }
+    if (c === '@' && next === '(') { push('arrayStart', '@('); open('paren'); i += 2; continue; }
+    if (c === '(') { push('lparen', '('); open('paren'); i++; continue; }
+    if (c === ')') { if (close() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
+    if (c === '}') { if (!['hash', 'block'].includes(close()!)) err("unexpected '}'"); push('rbrace', '}'); i++; continue; }
+    if (c === '{') { push('lbrace', '{'); open('block'); i++; continue; }
+    if (c === '!' && next !== '=') { push('not', '!'); i++; continue; }
     if (c === '=' && braces[braces.length - 1] === 'hash') { push('eq', '='); i++; continue; }
     if (c === "'") { const r = singleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
     if (c === '"') { const r = doubleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
     if (c === '$') {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z_][A-Za-z0-9_]*)?/.exec(src.slice(i, i + 128));
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(src.slice(i, i + 256));
       if (!m) err("a lone '$' is not a value");
-      // A variable (names are case-insensitive, as in PowerShell), maybe with one property: $x.Usage.
-      push('var', m![1].toLowerCase() + (m![2] ?? ''));
+      // A variable (names are case-insensitive, as in PowerShell), maybe with properties: $x.Usage.
+      push('var', m![1].toLowerCase() + m![2]);
       i += m![0].length;
       continue;
     }
@@ -100,7 +105,11 @@ export function tokenize(src: string, file?: string): Token[] {
     push('word', word);
     i = j;
   }
-  if (braces.length) err(`'${braces[braces.length - 1] === 'hash' ? '@{' : '('}' is never closed`);
+  const shown = { hash: '@{', paren: '(', block: '{' } as const;
+  if (braces.length) {
+    line = opened[opened.length - 1];
+    err(`'${shown[braces[braces.length - 1]]}' is never closed`);
+  }
   push('eof', '');
   return out;
 }

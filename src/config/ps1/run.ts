@@ -1,13 +1,18 @@
-/** Run a .ps1 script against a tenant: parse, bind, apply each cmdlet, locate every error. */
+/**
+ * Run a .ps1 script against a tenant: parse, then interpret the subset the docs write
+ * (pipelines, variables, foreach, Try/Catch, Where-Object/ForEach-Object blocks). Nothing
+ * outside the tenant is read and no process starts; every loop runs over a finite list and the
+ * whole script over at most MAX_STEPS commands. Every error carries the file and line.
+ */
 import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
 import { assumeReference } from './assume';
 import { bind, type Bound } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
-import { produce, withIdentity } from './pipeline';
-import { getValue, property } from './getters';
-import { parseScript, type CmdletObject, type Invocation, type Value } from './parser';
+import { produce, producesObjects } from './objects';
+import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
+import { compare, fromOutput, itemsOf, property, truthy } from './values';
 
 export interface ScriptResult {
   applied: number;
@@ -15,6 +20,9 @@ export interface ScriptResult {
   /** Located notes on what was accepted but changed, e.g. a console prompt stripped. */
   warnings: string[];
 }
+
+/** Commands and loop iterations one script may run: a runaway script stops with a located error. */
+export const MAX_STEPS = 1_000_000;
 
 /** A console prompt pasted with the command: `PS C:\> `, `PS C:\Users\me> `, `PS> `. */
 const PROMPT = /^([ \t]*)PS(?: [A-Za-z]:\\[^>\r\n]*)?> ?/gm;
@@ -32,158 +40,313 @@ export function stripPrompts(src: string, file?: string): { src: string; warning
   return { src: out, warnings };
 }
 
+const WHERE = /^(where-object|where|\?)$/i;
+const FOREACH = /^(foreach-object|%)$/i;
+const PASS_THROUGH =
+  /^(select|select-object|sort-object|format-list|format-table|fl|ft|out-null|out-host|out-string)$/i;
+
 /** Mutates `t`; on error throws and `t` may be partly changed, so run it on a clone. */
 export function runScript(t: TenantData, src: string, file?: string): ScriptResult {
   const stripped = stripPrompts(src, file);
   const result: ScriptResult = { applied: 0, skipped: 0, warnings: stripped.warnings };
-  // Variables of this script run: `$nr = New-CsVoiceNormalizationRule ... -InMemory` and the like.
-  const vars = new Map<string, Value>();
-  for (const parsed of parseScript(stripped.src, file)) {
-    if (parsed.literal && parsed.assign) {
-      vars.set(parsed.assign, resolveVars(parsed.literal, vars, file));
-      continue;
-    }
-    const inv: Invocation = {
-      ...parsed,
-      args: parsed.args.map((a) => (a.value ? { ...a, value: resolveVars(a.value, vars, file) } : a)),
-    };
-    const spec = findCmdlet(inv.cmdlet);
-    if (spec === undefined) {
-      throw new OcrouteError(
-        'E_PS1_CMDLET',
-        `unknown cmdlet '${inv.cmdlet}'; ocroute runs ${CMDLETS.map((c) => c.name).join(', ')} (and Get-* as no-ops)`,
-        { file, line: inv.line },
-      );
-    }
-    // `Get-... | Change-...`: the Get- cmdlet's objects feed the one changing cmdlet (pipeline.ts).
-    const changing = inv.piped.filter((p) => findCmdlet(p.cmdlet) !== 'no-op');
-    if (changing.length > 1) {
-      throw new OcrouteError(
-        'E_PS1_CMDLET',
-        `a pipeline may feed one changing cmdlet, not ${changing.map((p) => p.cmdlet).join(' and ')}`,
-        {
-          file,
-          line: inv.line,
-        },
-      );
-    }
-    if (changing.length === 1) {
-      const consumer = changing[0];
-      const target = findCmdlet(consumer.cmdlet);
-      if (target === undefined || target === 'no-op')
-        throw new OcrouteError('E_PS1_CMDLET', `unknown cmdlet '${consumer.cmdlet}'`, { file, line: consumer.line });
-      for (const id of produce(t, inv, file)) runOne(t, withIdentity(consumer, id), target, file, result);
-      continue;
-    }
-    if (spec === 'no-op') {
-      if (inv.assign) {
-        const got = located(() => getValue(t, inv), inv, file);
-        if (!got) {
-          throw new OcrouteError(
-            'E_PS1_SYNTAX',
-            `keeping the output of '${inv.cmdlet}' in $${inv.assign} is not supported yet; write the value itself`,
-            {
-              file,
-              line: inv.line,
-            },
-          );
-        }
-        vars.set(inv.assign, got);
-        continue;
-      }
-      result.skipped++;
-      continue;
-    }
-    const output = runOne(t, inv, spec, file, result);
-    if (inv.assign)
-      vars.set(
-        inv.assign,
-        isObject(output) ? { kind: 'object', value: output, line: inv.line } : { kind: 'null', line: inv.line },
-      );
-  }
+  new Interpreter(t, file, result).run(parseScript(stripped.src, file));
   return result;
 }
 
-/** Bind and run one cmdlet call; a rule's error is located at the parameter's line. */
-function runOne(
-  t: TenantData,
-  inv: Invocation,
-  spec: CmdletSpec,
-  file: string | undefined,
-  result: ScriptResult,
-): unknown {
-  const bound = bind(inv, spec.params, file);
-  if (bound.whatIf) {
-    result.skipped++;
-    return undefined;
-  }
-  try {
-    // -InMemory objects join nothing, so what they name need not exist.
-    if (bound.values.InMemory !== true) assumeReferences(t, inv, spec, bound, file, result);
-    const output = spec.run(t, bound.values);
-    result.applied++;
-    return output;
-  } catch (e) {
-    if (!isOcrouteError(e)) throw e;
-    const param = e.location.field?.replace(/^-/, '');
-    const line = (param && bound.lines[param]) || inv.line;
-    const field = param && param in bound.values ? `-${param}` : e.location.field;
-    throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line, field });
-  }
-}
+class Interpreter {
+  private readonly vars = new Map<string, Value>();
+  private steps = 0;
 
-/** Objects the call names that the configuration lacks: assumed, each with a located warning. */
-function assumeReferences(
-  t: TenantData,
-  inv: Invocation,
-  spec: CmdletSpec,
-  bound: Bound,
-  file: string | undefined,
-  result: ScriptResult,
-): void {
-  for (const p of spec.params) {
-    const v = bound.values[p.name];
-    if (!p.ref || typeof v !== 'string') continue;
-    const what = assumeReference(t, p.ref, v);
-    if (what) {
-      result.warnings.push(
-        `${file ?? 'script'}:${bound.lines[p.name] ?? inv.line}: -${p.name}: '${v}' is not in this configuration; ` +
-          `assumed to exist in the tenant: ${what}`,
-      );
+  constructor(
+    private readonly t: TenantData,
+    private readonly file: string | undefined,
+    private readonly result: ScriptResult,
+  ) {}
+
+  private err(code: string, message: string, line: number, field?: string): never {
+    throw new OcrouteError(code, message, { file: this.file, line, field });
+  }
+
+  private step(line: number): void {
+    if (++this.steps > MAX_STEPS)
+      this.err('E_PS1_LIMIT', `the script runs more than ${MAX_STEPS} commands; stopped`, line);
+  }
+
+  private warn(line: number, message: string): void {
+    this.result.warnings.push(`${this.file ?? 'script'}:${line}: ${message}`);
+  }
+
+  run(statements: Statement[]): void {
+    for (const s of statements) this.statement(s);
+  }
+
+  private statement(s: Statement): void {
+    switch (s.kind) {
+      case 'pipeline': {
+        const out = this.pipeline(s.stages, s.assign);
+        if (s.assign) this.vars.set(s.assign, fromOutput(out, s.line));
+        return;
+      }
+      case 'assign':
+        this.vars.set(s.name, this.evaluate(s.value));
+        return;
+      case 'expr':
+        this.evaluate(s.value);
+        return;
+      case 'foreach':
+        for (const item of itemsOf(this.evaluate(s.collection))) {
+          this.step(s.line);
+          this.vars.set(s.variable, item);
+          this.run(s.body);
+        }
+        return;
+      case 'try':
+        try {
+          this.run(s.body);
+        } catch (e) {
+          if (!isOcrouteError(e) || e.code === 'E_PS1_SYNTAX' || e.code === 'E_PS1_LIMIT') throw e;
+          // As PowerShell does with -ErrorAction Stop: the error ends the Try block; Catch runs.
+          this.warn(s.line, `an error in the Try block went to its Catch block: ${e.describe()}`);
+          this.run(s.handler);
+        }
     }
   }
-}
 
-/** `$name` replaced by its value, inside lists and @{ } too; an unset variable is a located error. */
-function resolveVars(v: Value, vars: Map<string, Value>, file?: string): Value {
-  switch (v.kind) {
-    case 'var': {
-      const got = vars.get(v.name);
-      if (!got)
-        throw new OcrouteError('E_PS1_SYNTAX', `variable $${v.name} is not set; assign it first ($${v.name} = ...)`, {
-          file,
-          line: v.line,
-        });
-      if (v.prop === undefined) return got;
-      if (got.kind !== 'object') {
-        throw new OcrouteError(
+  /** Run the stages; what the last one writes comes back (Get- objects, a New- object). */
+  private pipeline(stages: Invocation[], assign?: string): CmdletObject[] {
+    const [head, ...rest] = stages;
+    let objs = this.head(head, rest.length > 0, assign);
+    for (const stage of rest) objs = this.stage(stage, objs, head);
+    return objs;
+  }
+
+  private head(inv: Invocation, piped: boolean, assign?: string): CmdletObject[] {
+    this.step(inv.line);
+    if (producesObjects(inv.cmdlet)) {
+      const resolved = this.resolveArgs(inv);
+      return this.located(() => produce(this.t, resolved, { warn: (m) => this.warn(inv.line, m) }, this.file), inv);
+    }
+    const spec = this.spec(inv);
+    if (spec === 'no-op') {
+      this.resolveArgs(inv); // an unset variable is an error even in Write-Host
+      if (assign) {
+        this.err(
           'E_PS1_SYNTAX',
-          `$${v.name} holds a value, not an object; it has no property '${v.prop}'`,
-          { file, line: v.line },
+          `keeping the output of '${inv.cmdlet}' in $${assign} is not supported yet; write the value itself`,
+          inv.line,
         );
       }
-      return located(
-        () => property(got.value, v.prop!, v.line),
-        { cmdlet: `$${v.name}.${v.prop}`, line: v.line } as Invocation,
-        file,
+      if (piped && /^get-/i.test(inv.cmdlet)) {
+        this.err(
+          'E_PS1_CMDLET',
+          `piping from '${inv.cmdlet}' is not supported; ocroute models the objects of ${modelled()}`,
+          inv.line,
+        );
+      }
+      this.result.skipped++;
+      return [];
+    }
+    const out = this.runOne(this.resolveArgs(inv), spec);
+    const objs = isObject(out) ? [out] : [];
+    if (piped && !objs.length) {
+      this.warn(
+        inv.line,
+        `${inv.cmdlet} writes no objects to the pipeline, so the commands after '|' receive none ` +
+          `(to change what a Get- cmdlet lists, pipe from the Get- cmdlet)`,
       );
     }
-    case 'array':
-      return { ...v, items: v.items.map((x) => resolveVars(x, vars, file)) };
-    case 'hash':
-      return { ...v, entries: v.entries.map((e) => ({ key: e.key, value: resolveVars(e.value, vars, file) })) };
-    default:
-      return v;
+    return objs;
+  }
+
+  private stage(inv: Invocation, input: CmdletObject[], head: Invocation): CmdletObject[] {
+    if (WHERE.test(inv.cmdlet)) {
+      const body = this.blockArg(inv, 'FilterScript');
+      return input.filter((o) => this.withItem(o, inv.line, () => truthy(this.blockValue(body, inv.line))));
+    }
+    if (FOREACH.test(inv.cmdlet)) {
+      const body = this.blockArg(inv, 'Process');
+      for (const o of input) this.withItem(o, inv.line, () => this.run(body));
+      return [];
+    }
+    if (PASS_THROUGH.test(inv.cmdlet)) return input;
+    if (producesObjects(inv.cmdlet)) this.err('E_PS1_CMDLET', `${inv.cmdlet} takes no pipeline input here`, inv.line);
+    const spec = this.spec(inv);
+    if (spec === 'no-op') return input;
+    for (const o of input) {
+      this.step(inv.line);
+      this.runOne(this.fromPipeline(this.resolveArgs(inv), spec, o, head), spec);
+    }
+    return [];
+  }
+
+  private spec(inv: Invocation): CmdletSpec | 'no-op' {
+    const spec = findCmdlet(inv.cmdlet);
+    if (spec === undefined) {
+      this.err(
+        'E_PS1_CMDLET',
+        `unknown cmdlet '${inv.cmdlet}'; ocroute runs ${CMDLETS.map((c) => c.name).join(', ')} ` +
+          '(and Get-* as no-ops)',
+        inv.line,
+      );
+    }
+    return spec!;
+  }
+
+  /** A piped object binds to the parameters Teams takes by property name: -Identity, -PhoneNumber. */
+  private fromPipeline(inv: Invocation, spec: CmdletSpec, o: CmdletObject, head: Invocation): Invocation {
+    const given = (n: string) => inv.args.some((a) => 'param' in a && a.param.toLowerCase() === n.toLowerCase());
+    const extra: Arg[] = [];
+    for (const p of spec.params.filter((x) => x.name === 'Identity' || x.name === 'PhoneNumber')) {
+      if ([p.name, ...(p.aliases ?? [])].some(given)) continue;
+      const key = Object.keys(o).find((k) =>
+        [p.name, ...(p.aliases ?? [])].some((n) => n.toLowerCase() === k.toLowerCase()),
+      );
+      if (key !== undefined && o[key] !== null) {
+        extra.push({ param: p.name, value: { kind: 'string', value: String(o[key]), line: inv.line }, line: inv.line });
+      }
+    }
+    if (!extra.length) {
+      this.err(
+        'E_PS1_CMDLET',
+        `${inv.cmdlet} cannot take a ${o.objectType} from ${head.cmdlet} through the pipeline`,
+        inv.line,
+      );
+    }
+    return { ...inv, args: [...extra, ...inv.args] };
+  }
+
+  private blockArg(inv: Invocation, name: string): Statement[] {
+    const a = inv.args.length === 1 ? inv.args[0] : inv.args.length === 2 ? inv.args[1] : undefined;
+    const named =
+      inv.args.length === 2 && 'param' in inv.args[0] && inv.args[0].param.toLowerCase() === name.toLowerCase();
+    if (!a || a.value?.kind !== 'block' || (inv.args.length === 2 && !named) || 'param' in a) {
+      this.err('E_PS1_SYNTAX', `${inv.cmdlet} takes one script block here: ${inv.cmdlet} { ... }`, inv.line);
+    }
+    return (a!.value as Extract<Value, { kind: 'block' }>).body;
+  }
+
+  /** Run `fn` with `$_` set to `o`, as Where-Object and ForEach-Object do. */
+  private withItem<T>(o: CmdletObject, line: number, fn: () => T): T {
+    this.step(line);
+    const before = this.vars.get('_');
+    this.vars.set('_', { kind: 'object', value: o, line });
+    try {
+      return fn();
+    } finally {
+      if (before) this.vars.set('_', before);
+      else this.vars.delete('_');
+    }
+  }
+
+  /** A Where-Object block's value: its statements run, the last expression decides. */
+  private blockValue(body: Statement[], line: number): Value {
+    let last: Value = { kind: 'null', line };
+    for (const s of body) {
+      if (s.kind === 'expr') last = this.evaluate(s.value);
+      else this.statement(s);
+    }
+    return last;
+  }
+
+  private resolveArgs(inv: Invocation): Invocation {
+    return { ...inv, args: inv.args.map((a) => (a.value ? { ...a, value: this.evaluate(a.value) } : a)) };
+  }
+
+  evaluate(v: Value): Value {
+    switch (v.kind) {
+      case 'var': {
+        const got = this.vars.get(v.name);
+        if (!got) {
+          this.err(
+            'E_PS1_SYNTAX',
+            v.name === '_'
+              ? '$_ is set only inside a Where-Object or ForEach-Object block'
+              : `variable $${v.name} is not set; assign it first ($${v.name} = ...)`,
+            v.line,
+          );
+        }
+        return this.props(got!, v.props, v.line, `$${v.name}`);
+      }
+      case 'sub':
+        return this.props(fromOutput(this.pipeline(v.stages), v.line), v.props, v.line, `(${v.stages[0].cmdlet})`);
+      case 'array':
+        return { ...v, items: v.items.map((x) => this.evaluate(x)) };
+      case 'hash':
+        return { ...v, entries: v.entries.map((e) => ({ key: e.key, value: this.evaluate(e.value) })) };
+      case 'op': {
+        if (v.op === 'not') return { kind: 'bool', value: !truthy(this.evaluate(v.right)), line: v.line };
+        const left = this.evaluate(v.left!);
+        if (v.op === 'and' || v.op === 'or' || v.op === 'xor') {
+          const l = truthy(left);
+          if (v.op === 'and' && !l) return { kind: 'bool', value: false, line: v.line };
+          if (v.op === 'or' && l) return { kind: 'bool', value: true, line: v.line };
+          const r = truthy(this.evaluate(v.right));
+          return { kind: 'bool', value: v.op === 'xor' ? l !== r : r, line: v.line };
+        }
+        const right = this.evaluate(v.right);
+        return {
+          kind: 'bool',
+          value: this.located(() => compare(v.op, left, right, v.line), { line: v.line }),
+          line: v.line,
+        };
+      }
+      default:
+        return v;
+    }
+  }
+
+  private props(v: Value, names: string[], line: number, what: string): Value {
+    let cur = v;
+    for (const n of names) cur = this.located(() => property(cur, n, line), { line, cmdlet: what });
+    return cur;
+  }
+
+  /** Bind and run one cmdlet call; a rule's error is located at the parameter's line. */
+  private runOne(inv: Invocation, spec: CmdletSpec): unknown {
+    const bound = bind(inv, spec.params, this.file);
+    if (bound.whatIf) {
+      this.result.skipped++;
+      return undefined;
+    }
+    try {
+      // -InMemory objects join nothing, so what they name need not exist.
+      if (bound.values.InMemory !== true) this.assumeReferences(inv, spec, bound);
+      const output = spec.run(this.t, bound.values);
+      this.result.applied++;
+      return output;
+    } catch (e) {
+      if (!isOcrouteError(e)) throw e;
+      const param = e.location.field?.replace(/^-/, '');
+      const line = (param && bound.lines[param]) || inv.line;
+      const field = param && param in bound.values ? `-${param}` : e.location.field;
+      throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file: this.file, line, field });
+    }
+  }
+
+  /** Objects the call names that the configuration lacks: assumed, each with a located warning. */
+  private assumeReferences(inv: Invocation, spec: CmdletSpec, bound: Bound): void {
+    for (const p of spec.params) {
+      const v = bound.values[p.name];
+      if (!p.ref || typeof v !== 'string') continue;
+      const what = assumeReference(this.t, p.ref, v);
+      if (what) {
+        this.warn(
+          bound.lines[p.name] ?? inv.line,
+          `-${p.name}: '${v}' is not in this configuration; assumed to exist in the tenant: ${what}`,
+        );
+      }
+    }
+  }
+
+  /** Run `fn`; an error it throws gets this script's file and the line (and the cmdlet, if any). */
+  private located<T>(fn: () => T, at: { line: number; cmdlet?: string }): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isOcrouteError(e) || e.location.file) throw e;
+      const message = at.cmdlet ? `${at.cmdlet}: ${e.message}` : e.message;
+      throw new OcrouteError(e.code, message, { file: this.file, line: at.line, field: e.location.field });
+    }
   }
 }
 
@@ -191,12 +354,6 @@ function isObject(x: unknown): x is CmdletObject {
   return typeof x === 'object' && x !== null && typeof (x as CmdletObject).objectType === 'string';
 }
 
-/** Run `fn`; an error it throws gets this script's file and the statement's line. */
-function located<T>(fn: () => T, inv: Invocation, file?: string): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!isOcrouteError(e)) throw e;
-    throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file, line: inv.line, field: e.location.field });
-  }
-}
+const modelled = () =>
+  'Get-CsOnlineVoiceRoute, Get-CsOnline*RoutingPolicy, Get-CsOnlineUser, Get-CsUser, ' +
+  'Get-CsOnlineApplicationInstance, Get-CsPhoneNumberAssignment, Get-CsOnlineLisLocation and the dial plan Get- cmdlets';
