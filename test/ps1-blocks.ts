@@ -171,3 +171,9 @@ t.test('outside the subset: located errors naming the construct', async (t) => {
   ];
   for (const [src, re] of cases) t.match(errorOf(() => load(src)).describe(), re, src);
 });
+
+t.test('Set-CsUser example 3: -LineUri "tel:+123456789" is kept as Skype for Business Server keeps any tel: URI', async (t) => {
+  const r = load('Set-CsUser -Identity dave@contoso.com -LineUri "tel:+123456789"');
+  t.equal(r.ten.users['dave@contoso.com'].onPremLineUri, '+123456789');
+  t.match(errorOf(() => load('Set-CsUser -Identity dave@contoso.com -LineUri "tel:12ab"')).message, /is not a valid phone number/);
+});

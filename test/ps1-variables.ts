@@ -6,7 +6,9 @@
  * plain values kept in a variable.
  */
 import t from 'tap';
-import { errorOf, route, tenant } from './helpers/tenant';
+import { runScript } from '../src/config/ps1/run';
+import { loadTenantYaml } from '../src/config/yaml';
+import { BASE_YAML, errorOf, route, tenant } from './helpers/tenant';
 
 t.test(
   'New-CsVoiceNormalizationRule example 3: an -InMemory rule in a variable joins a new plan through @{Add=$nr1}',
@@ -299,10 +301,15 @@ Set-CsTenantDialPlan -Identity DP2 -NormalizationRules @{Add=$nr}
       ).describe(),
       /^test\.ps1:2: .*a OnlinePstnUsage has no property 'Nope'/,
     );
-    t.match(
-      errorOf(() => tenant('$nr = Get-CsVoiceNormalizationRule -Identity "US/US Long Distance"')).describe(),
-      /^test\.ps1:1: .*tenant dial plan 'US' does not exist/,
-    );
+    // Set-CsTenantDialPlan example 1: a rule the configuration lacks is assumed with New-'s defaults.
+    const us = loadTenantYaml(BASE_YAML);
+    const r = runScript(us, `New-CsTenantDialPlan -Identity vt1tenantDialPlan9
+$nr2 = Get-CsVoiceNormalizationRule -Identity "US/US Long Distance"
+Set-CsTenantDialPlan -Identity vt1tenantDialPlan9 -NormalizationRules @{Add=$nr2}`, 'test.ps1');
+    t.match(r.warnings[0], /^test\.ps1:2: normalization rule 'US\/US Long Distance' is not in this configuration; assumed/);
+    t.match(us.dialPlans?.vt1tenantDialPlan9.normalizationRules, [
+      { name: 'US Long Distance', pattern: '^(\\d{11})$', translation: '+$1' },
+    ]);
     t.match(
       errorOf(() => tenant('$s = "a"\nSet-CsOnlinePstnUsage -Identity Global -Usage $s.Nope')).describe(),
       /^test\.ps1:2: \$s: a value has no property 'Nope'/,

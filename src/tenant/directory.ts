@@ -21,6 +21,21 @@ export function normalizeNumber(t: TenantData, input: string, field = 'number'):
   return toE164(input, t.tenant.defaultRegion, field);
 }
 
+/**
+ * An on-premises line URI's number. Skype for Business Server takes any tel: URI, so a number
+ * libphonenumber does not know (`tel:+123456789`, Set-CsUser example 3) is kept as written when
+ * it is E.164 in form (+, then 2-15 digits); calls to it route as to any number nobody holds.
+ */
+export function lineUriNumber(t: TenantData, input: string, field: string): E164 {
+  try {
+    return normalizeNumber(t, input, field);
+  } catch (e) {
+    const raw = input.trim().replace(/^tel:/i, '');
+    if (/^\+[1-9]\d{1,14}$/.test(raw)) return raw as E164;
+    throw e;
+  }
+}
+
 export interface EnableOperatorInput {
   name: string;
   countries: string[];
@@ -146,7 +161,7 @@ export function addUser(t: TenantData, input: AddUserInput): User {
     if (!/^[A-Z]{2}$/.test(input.usageLocation)) fail('E_VALUE', `usageLocation '${input.usageLocation}' must be a two-letter ISO country code`, 'usageLocation');
     u.usageLocation = input.usageLocation;
   }
-  if (input.onPremLineUri) u.onPremLineUri = normalizeNumber(t, input.onPremLineUri, 'onPremLineUri');
+  if (input.onPremLineUri) u.onPremLineUri = lineUriNumber(t, input.onPremLineUri, 'onPremLineUri');
   t.users[key] = u;
   return u;
 }
@@ -243,7 +258,7 @@ export function releaseNumber(t: TenantData, numberInput: string): void {
 export function setOnPremLineUri(t: TenantData, identity: string, value: string | null): void {
   const user = getUser(t, identity);
   if (value === null) delete user.onPremLineUri;
-  else user.onPremLineUri = normalizeNumber(t, value, 'OnPremLineURI');
+  else user.onPremLineUri = lineUriNumber(t, value, 'OnPremLineURI');
 }
 
 export function newMobilityPolicy(

@@ -5,7 +5,7 @@
  * (binder.ts); -Identity of something missing is a located error, as in Teams.
  */
 import { OcrouteError } from '../../errors';
-import { findDialPlan, ruleAddress } from '../../tenant/dial-plans';
+import { findDialPlan, newNormalizationRule, newTenantDialPlan, ruleAddress } from '../../tenant/dial-plans';
 import { getUser } from '../../tenant/directory';
 import { nameUuid, objectIdOf } from '../../tenant/identities';
 import { own, type TenantData, type User } from '../../tenant/types';
@@ -241,19 +241,25 @@ const PRODUCERS: Record<string, Producer> = {
       ];
     },
   },
-  'get-csvoicenormalizationrule': {
-    params: [ID],
-    make: (t, a) => {
-      const id = (a.Identity as string | undefined) ?? '';
-      const { parent, name } = ruleAddress({ identity: id });
-      const p = findDialPlan(t, parent) ?? refuse(`tenant dial plan '${parent}' does not exist`);
-      const r =
-        p.normalizationRules.find((x) => x.name.toLowerCase() === name.toLowerCase()) ??
-        refuse(`normalization rule '${id}' does not exist`);
-      return [rule(r)];
-    },
-  },
+  'get-csvoicenormalizationrule': { params: [ID], make: normalizationRule },
 };
+
+/**
+ * Get-CsVoiceNormalizationRule -Identity Plan/Rule. A rule this configuration lacks (Set-CsTenantDialPlan
+ * example 1 reads "US/US Long Distance") is assumed, with the documented defaults of
+ * New-CsVoiceNormalizationRule (Pattern ^(\d{11})$, Translation +$1), and a warning says so.
+ */
+function normalizationRule(t: TenantData, a: Args, ctx: Context): CmdletObject[] {
+  const id = (a.Identity as string | undefined) ?? refuse('Get-CsVoiceNormalizationRule needs -Identity <plan>/<rule>');
+  const { parent, name } = ruleAddress({ identity: id });
+  const found = findDialPlan(t, parent)?.normalizationRules.find((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (found) return [rule(found)];
+  if (!findDialPlan(t, parent)) newTenantDialPlan(t, { identity: parent });
+  const made = newNormalizationRule(t, { parent, name });
+  ctx.warn(`normalization rule '${id}' is not in this configuration; assumed to exist with the defaults ` +
+    `New-CsVoiceNormalizationRule gives it (Pattern '${made.pattern}', Translation '${made.translation}')`);
+  return [rule(made)];
+}
 
 /** Whether `cmdlet` is a Get- cmdlet that writes objects ocroute models. */
 export const producesObjects = (cmdlet: string): boolean => Object.hasOwn(PRODUCERS, cmdlet.toLowerCase());
