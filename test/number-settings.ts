@@ -97,3 +97,20 @@ t.test(
     );
   },
 );
+
+t.test('-AssignmentCategory Alternate (multi-line): more lines that ring the user; documented limits', async (t) => {
+  const ten = load(`${JOHN}Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate
+Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550177 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate`);
+  t.same(ten.users['john@contoso.com'].alternateLines, ['+14255550102', '+14255550177']);
+  const d = route(ten, 'inbound', '+12065550123', '+14255550177');
+  t.same(d.target, { type: 'user', id: 'john@contoso.com' }, 'an alternate line rings its user');
+  t.equal(route(ten, 'user', 'john@contoso.com', '+442071234567').callerId, '+14255550101', 'outbound shows the primary');
+  t.equal(loadTenantYaml(exportTenantYaml(ten)).users['john@contoso.com'].alternateLines?.length, 2, 'exported');
+  runScript(ten, 'Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 -PhoneNumberType OperatorConnect');
+  t.same(ten.users['john@contoso.com'].alternateLines, ['+14255550177'], 'removing one alternate keeps the rest');
+  t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101', 'and the primary');
+  t.match(
+    errorOf(() => load('Set-CsPhoneNumberAssignment -Identity dave@contoso.com -PhoneNumber +14255550177 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate')).message,
+    /dave@contoso\.com needs a primary line before an alternate line can be assigned/,
+  );
+});

@@ -115,6 +115,7 @@ function assignments(t: TenantData): string[] {
     for (const [n, category] of [
       [u.phoneNumber, undefined],
       [u.privateLine, 'Private'],
+      ...(u.alternateLines ?? []).map((n) => [n, 'Alternate'] as const),
     ] as const) {
       if (!n) continue;
       out.push(
@@ -150,7 +151,7 @@ export function directoryYaml(t: TenantData): string {
   const cfg = tenantToConfig(t);
   const keep = ['tenant', 'operators', 'numbers', 'bridge', 'lisLocations', 'groups'];
   const dir: Record<string, unknown> = Object.fromEntries(Object.entries(cfg).filter(([k]) => keep.includes(k)));
-  const set = new Set<string>([...GRANT_KEYS, 'phoneNumber', 'privateLine']);
+  const set = new Set<string>([...GRANT_KEYS, 'phoneNumber', 'privateLine', 'alternateLines']);
   dir.users = (cfg.users as Record<string, unknown>[] | undefined)?.map((u) =>
     Object.fromEntries(Object.entries(u).filter(([k]) => !set.has(k))),
   );

@@ -50,7 +50,7 @@ export function tenantToConfig(t: TenantData): Record<string, unknown> {
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
     users: sortedValues(t.users).map((u) => defined({
       upn: u.upn, objectId: u.objectId, displayName: u.displayName, department: u.department, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
-      onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, privateLine: u.privateLine, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
+      onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, privateLine: u.privateLine, alternateLines: u.alternateLines, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
       onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
       usageLocation: u.usageLocation, callingLineIdentity: u.callingLineIdentity,
       emergencyCallRoutingPolicy: u.emergencyCallRoutingPolicy,

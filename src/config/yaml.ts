@@ -12,7 +12,7 @@ import * as er from '../tenant/emergency-routing';
 import * as gw from '../tenant/gateways';
 import * as tr from '../tenant/translation-rules';
 import * as ib from '../tenant/inbound-blocking';
-import { assignPrivateLine } from '../tenant/private-line';
+import { assignAlternateLine, assignPrivateLine } from '../tenant/private-line';
 import * as un from '../tenant/unassigned';
 import * as vr from '../tenant/voice-routing';
 import type { GrantTarget } from '../tenant/grants';
@@ -91,7 +91,11 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
       ['phoneNumber', () => dir.assignNumber(t, u.upn, u.phoneNumber)],
       ['privateLine', () => assignPrivateLine(t, u.upn, u.privateLine)],
     ];
-    for (const [k, fn] of grants) if (u[k] !== undefined) at(['users', i, k], fn);
+    (u.alternateLines ?? []).forEach((n: string, j: number) => grants.push([`alternateLines.${j}`, () => assignAlternateLine(t, u.upn, n)]));
+    for (const [k, fn] of grants) {
+      const path = k.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+      if (k.includes('.') || u[k] !== undefined) at(['users', i, ...path], fn);
+    }
   }));
   // Caller ID policies may name a resource account (and its number): after the users.
   (data.callingLineIdentities ?? []).forEach((p: any, i: number) => at(['callingLineIdentities', i], () => {

@@ -79,6 +79,8 @@ export interface User {
   phoneNumber?: E164;
   /** Set-CsPhoneNumberAssignment -AssignmentCategory Private: a second, inbound-only number. */
   privateLine?: E164;
+  /** -AssignmentCategory Alternate: multi-line numbers, in the order assigned (at most 9). */
+  alternateLines?: E164[];
   /** Direct Routing number assigned on-premises and synced (seed 000/001). */
   onPremLineUri?: E164;
   onlineVoiceRoutingPolicy?: string;

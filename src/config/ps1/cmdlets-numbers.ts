@@ -6,7 +6,12 @@ import { OcrouteError } from '../../errors';
 import * as dir from '../../tenant/directory';
 import { setEmergencyAddress } from '../../tenant/emergency';
 import { blockAssignment, clearAssignmentBlock, setReverseNumberLookup } from '../../tenant/number-settings';
-import { assignPrivateLine, releasePrivateLine } from '../../tenant/private-line';
+import {
+  assignAlternateLine,
+  assignPrivateLine,
+  releaseAlternateLine,
+  releasePrivateLine,
+} from '../../tenant/private-line';
 import type { NumberType, TenantData } from '../../tenant/types';
 import { identity0, S, type Args, type CmdletSpec } from './cmdlet-kit';
 
@@ -49,12 +54,12 @@ function setPhoneNumberAssignment(t: TenantData, a: Args): void {
     return;
   }
   if (id === undefined) param('assigning -PhoneNumber needs -Identity', '-Identity');
-  if (a.AssignmentCategory === 'Alternate') {
-    throw new OcrouteError('E_VALUE', '-AssignmentCategory Alternate is not modelled yet (Primary and Private are)', {
-      field: '-AssignmentCategory',
-    });
-  }
-  const assign = a.AssignmentCategory === 'Private' ? assignPrivateLine : dir.assignNumber;
+  const assign =
+    a.AssignmentCategory === 'Private'
+      ? assignPrivateLine
+      : a.AssignmentCategory === 'Alternate'
+        ? assignAlternateLine
+        : dir.assignNumber;
   const pn = assign(t, id!, n, a.PhoneNumberType as NumberType);
   if (a.ReverseNumberLookup !== undefined) setReverseNumberLookup(pn, a.ReverseNumberLookup as string | null);
   setLocation(t, pn.number, a.LocationId as string | undefined);
@@ -107,6 +112,7 @@ export const NUMBER_CMDLETS: CmdletSpec[] = [
         param('-AssignmentBlockedForever/-AssignmentBlockedDays need -PhoneNumber', '-PhoneNumber');
       const pn = n === undefined ? undefined : dir.getNumber(t, n, '-PhoneNumber');
       if (pn && user.privateLine === pn.number) releasePrivateLine(t, user.upn);
+      else if (pn && user.alternateLines?.includes(pn.number)) releaseAlternateLine(t, user.upn, pn.number);
       else dir.unassignNumber(t, a.Identity as string);
       if (pn)
         blockAssignment(pn, {

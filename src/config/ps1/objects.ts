@@ -123,7 +123,14 @@ function numbers(t: TenantData, a: Args): CmdletObject[] {
             ? 'VoiceApplicationAssigned'
             : 'UserAssigned'
           : 'Unassigned',
-        AssignmentCategory: holder?.privateLine === n.number ? 'Private' : n.assignedTo ? 'Primary' : null,
+        AssignmentCategory:
+          holder?.privateLine === n.number
+            ? 'Private'
+            : holder?.alternateLines?.includes(n.number)
+              ? 'Alternate'
+              : n.assignedTo
+                ? 'Primary'
+                : null,
         Capability: capability,
         IsoCountryCode: n.country ?? null,
         ReverseNumberLookup: n.reverseNumberLookup ? [n.reverseNumberLookup] : [],
