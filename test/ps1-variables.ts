@@ -268,7 +268,7 @@ Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550
           'Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550177 -NumberType OperatorConnect -AssignmentCategory Alternate',
         ),
       ).message,
-      /Alternate is not modelled yet/,
+      /john@contoso\.com needs a primary line before an alternate line can be assigned/,
     );
   },
 );
