@@ -47,10 +47,10 @@ t.test('validate and lint on the shipped tenant', async (t) => {
 t.test('config errors exit 1 with file:line; usage errors exit 2', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(dir, 'a.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nNew-CsOnlineVoiceRoute -Identity X -NumberPattern "(a)\\1" -OnlinePstnUsages A\n');
+  fs.writeFileSync(path.join(dir, 'a.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}\nNew-CsOnlineVoiceRoute -Identity X -NumberPattern "^(\\d+)+\\1$" -OnlinePstnUsages A\n');
   const bad = await run(['validate', '--config', dir]);
   t.equal(bad.code, EXIT.CONFIG);
-  t.match(bad.err, new RegExp(`^error: ${path.join(dir, 'a.ps1').replace(/[.]/g, '\\.')}:2: -NumberPattern: New-CsOnlineVoiceRoute: NumberPattern '\\(a\\)\\\\1' is not a regular expression RE2 can run`));
+  t.match(bad.err, new RegExp(`^error: ${path.join(dir, 'a.ps1').replace(/[.]/g, '\\.')}:2: -NumberPattern: New-CsOnlineVoiceRoute: NumberPattern '\\^\\(\\\\d\\+\\)\\+\\\\1\\$' uses a backreference \\\\1, which RE2 cannot run`));
   const usage = await run(['route', '--to', '+1', '--kind', 'conference']);
   t.equal(usage.code, EXIT.USAGE);
   t.match(usage.err, /use meeting, user or inbound/);

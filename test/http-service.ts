@@ -73,7 +73,7 @@ t.test('reload: a good config swaps atomically, a bad one is refused and the old
   t.equal((await (await post('/v1/route', { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' })).json()).outcome, 'operator', 'pitfall fixed by the reload');
   t.equal(before.data.users['dave@contoso.com'].onlineVoiceRoutingPolicy, 'Legacy DR', 'the old snapshot was never mutated');
   const good = engine.snapshot;
-  fs.writeFileSync(path.join(dir, '40-bad.ps1'), 'New-CsOnlineVoiceRoute -Identity X -NumberPattern "(?<=1)2" -OnlinePstnUsages International\n');
+  fs.writeFileSync(path.join(dir, '40-bad.ps1'), 'New-CsOnlineVoiceRoute -Identity X -NumberPattern "^(\\d+)+\\1$" -OnlinePstnUsages International\n');
   const bad = await post('/v1/config/reload', {});
   t.equal(bad.status, 422);
   t.match(await bad.json(), { error: 'E_PATTERN', file: path.join(dir, '40-bad.ps1'), line: 1, field: '-NumberPattern' });

@@ -31,7 +31,7 @@ t.test('SIGHUP reloads the tenant in the running service; a bad config is refuse
   t.ok(await waitFor(async () => (await version()) > v1), 'new snapshot after SIGHUP');
   t.equal(await daveTo206(), 'operator');
   const v2 = await version();
-  fs.writeFileSync(path.join(tenant, '40-bad.ps1'), 'New-CsOnlineVoiceRoute -Identity X -NumberPattern "(a)\\1" -OnlinePstnUsages International\n');
+  fs.writeFileSync(path.join(tenant, '40-bad.ps1'), 'New-CsOnlineVoiceRoute -Identity X -NumberPattern "^(\\d+)+\\1$" -OnlinePstnUsages International\n');
   proc.kill('SIGHUP');
   t.ok(await waitFor(async () => log.includes('config reload refused')), 'refusal logged');
   t.equal(await version(), v2, 'old snapshot kept');

@@ -53,7 +53,7 @@ t.test('New-/Set-/Remove-CsTeamsTranslationRule: documented limits and reference
   );
   t.match(
     errorOf(() => tenant("New-CsTeamsTranslationRule -Identity T -Pattern '(?=1)' -Translation '1'")).message,
-    /RE2 can run/,
+    /uses a lookahead \(\?=1\), which RE2 cannot run; patterns with a Translation must be RE2 patterns/,
   );
   t.match(
     errorOf(() =>

@@ -5,9 +5,9 @@
  * entry, the usage location's own emergency numbers are still recognised, as Teams does.
  * `911` and `+911` are the same string. Pure: no I/O.
  */
-import RE2 from 're2';
 import { own, type EmergencyNumber, type TenantData, type VoiceRoute } from '../tenant/types';
 import { effectiveGrant } from '../tenant/groups';
+import { numberTester } from './pattern';
 
 /** Emergency numbers Teams recognises without any policy, by usage location (a short list). */
 const BUILT_IN: Record<string, string[]> = {
@@ -61,5 +61,5 @@ export function emergencyFor(data: TenantData, upn: string | undefined, dialed: 
 /** The first route (by priority) of `usage` whose NumberPattern matches the dial string. */
 export function emergencyRoute(data: TenantData, usage: string, dialString: string): VoiceRoute | undefined {
   // Emergency calls are rare: compiling the few candidate patterns here costs nothing that matters.
-  return data.voiceRoutes.find((r) => r.onlinePstnUsages.includes(usage) && new RE2(r.numberPattern).test(dialString));
+  return data.voiceRoutes.find((r) => r.onlinePstnUsages.includes(usage) && numberTester(r.numberPattern).test(dialString));
 }

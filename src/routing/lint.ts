@@ -2,10 +2,10 @@
  * `ocroute lint`: what loads but cannot work as the admin likely meant. Warnings, not errors:
  * Teams itself accepts all of these.
  */
-import RE2 from 're2';
 import type { TenantData } from '../tenant/types';
 import { bridgeSource, compileSnapshot, type CompiledPolicy } from './snapshot';
 import { effectiveGrant } from '../tenant/groups';
+import { numberTester } from './pattern';
 
 export interface LintFinding { code: string; message: string }
 
@@ -13,7 +13,7 @@ export interface LintFinding { code: string; message: string }
 const PROBES = ['+14255550101', '+442071234567', '+33142685300', '+861012345678', '+61291234567', '+5511912345678', '+27211234567', '911', '112', '0800123456'];
 
 export function isCatchAll(pattern: string): boolean {
-  const re = new RE2(pattern);
+  const re = numberTester(pattern);
   return PROBES.every((p) => re.test(p));
 }
 
@@ -71,7 +71,7 @@ export function lintTenant(t: TenantData): LintFinding[] {
     for (const n of p.emergencyNumbers) {
       if (!n.onlinePstnUsage) {
         warn('EMERGENCY_NO_USAGE', `emergency number ${n.emergencyDialString} of policy '${p.identity}' has no OnlinePSTNUsage; only callers with an operator or Calling Plan number can reach it`);
-      } else if (!t.voiceRoutes.some((r) => r.onlinePstnUsages.includes(n.onlinePstnUsage!) && new RE2(r.numberPattern).test(n.emergencyDialString))) {
+      } else if (!t.voiceRoutes.some((r) => r.onlinePstnUsages.includes(n.onlinePstnUsage!) && numberTester(r.numberPattern).test(n.emergencyDialString))) {
         warn('EMERGENCY_NO_ROUTE', `emergency number ${n.emergencyDialString} of policy '${p.identity}': no route of usage '${n.onlinePstnUsage}' matches it`);
       }
     }

@@ -9,8 +9,9 @@
  * path. Results are entry indexes in list order.
  */
 import RE2 from 're2';
-import { literalPrefixes } from './pattern';
-import { SimpleIndex, parseSimple } from './simple-pattern';
+import { literalPrefixes, numberTester, type NumberTester } from './pattern';
+import { parsePattern, re2OnlyLacks, simpleShapeOf } from './regex-ast';
+import { MAX_HEADS, SimpleIndex } from './simple-pattern';
 
 export interface MatcherOptions {
   singleSetMax?: number;
@@ -24,13 +25,17 @@ export class PatternMatcher {
   private readonly re2?: Re2Matcher;
   /** Entry index of each pattern given to RE2, ascending. */
   private readonly re2Entries: number[] = [];
+  /** Patterns RE2 cannot run that recheck proved safe (pattern.ts): tried one by one, ascending. */
+  private readonly jsEntries: { entry: number; tester: NumberTester }[] = [];
 
   constructor(patterns: readonly string[], opts: MatcherOptions = {}) {
     this.size = patterns.length;
     const rest: string[] = [];
     patterns.forEach((p, idx) => {
-      const simple = opts.re2Only ? undefined : parseSimple(p);
+      const ast = parsePattern(p);
+      const simple = opts.re2Only ? undefined : simpleShapeOf(ast, MAX_HEADS);
       if (simple) this.simple.add(idx, simple);
+      else if (re2OnlyLacks(ast)) this.jsEntries.push({ entry: idx, tester: numberTester(p) });
       else { rest.push(p); this.re2Entries.push(idx); }
     });
     if (rest.length) this.re2 = new Re2Matcher(rest, opts);
@@ -43,7 +48,11 @@ export class PatternMatcher {
 
   /** Index of the first matching entry, or -1. RE2 is asked only if it could beat the simple index. */
   first(number: string): number {
-    const best = this.simple.first(number, this.size);
+    let best = this.simple.first(number, this.size);
+    for (const j of this.jsEntries) {
+      if (j.entry >= best) break;
+      if (j.tester.test(number)) { best = j.entry; break; }
+    }
     if (this.re2) {
       const ids = this.re2Entries;
       // RE2 may only return entries below `best`: count its patterns before it.
@@ -62,6 +71,7 @@ export class PatternMatcher {
   matches(number: string): number[] {
     const out: number[] = [];
     this.simple.matches(number, out);
+    for (const j of this.jsEntries) if (j.tester.test(number)) out.push(j.entry);
     if (this.re2) for (const k of this.re2.matches(number)) out.push(this.re2Entries[k]);
     return out.sort((a, b) => a - b);
   }

@@ -5,72 +5,20 @@
  * alone cost ~1 µs, the whole budget of a decision). Every pattern is still compiled by RE2
  * when it is configured; anything outside this strict form goes to RE2 sets as before, and a
  * seeded test holds the two to RegExp's answers. RE2's `\d` is ASCII [0-9], as checked here.
+ * The shape comes from the one regex parser (regex-ast.ts).
  */
 
-export interface SimplePattern {
-  /** Literal heads, each tried at the start (`^`), or [''] when the pattern is unanchored. */
-  prefixes: string[];
-  /** Digits required after the head, and the most allowed (Infinity: no bound). */
-  min: number;
-  max: number;
-  /** `^` present: the head must start the number. */
-  start: boolean;
-  /** `$` present: the digits must run to the end. */
-  end: boolean;
-  /** `.*` (with or without anchors): matches anything, the empty string included. */
-  any?: boolean;
-}
+import { parsePattern, simpleShapeOf } from './regex-ast';
+
+export type { SimplePattern } from './regex-ast';
+import type { SimplePattern } from './regex-ast';
 
 /** Most literal heads one pattern may expand to ((1|2)(3|4) -> 4) before it is left to RE2. */
-const MAX_HEADS = 64;
+export const MAX_HEADS = 64;
 
 /** Parse `pattern` if it has the simple form, else undefined (RE2 decides it). */
 export function parseSimple(pattern: string): SimplePattern | undefined {
-  if (/^\^?\.\*\$?$/.test(pattern)) return { prefixes: [''], min: 0, max: Infinity, start: false, end: false, any: true };
-  let i = 0;
-  const start = pattern[0] === '^';
-  if (start) i++;
-  let heads = [''];
-  // Head: literal digits and \+, and unquantified groups of literal alternatives.
-  for (;;) {
-    const lit = /^(?:\d|\\\+)+/.exec(pattern.slice(i));
-    if (lit) {
-      const next = pattern[i + lit[0].length];
-      if (next === '?' || next === '*' || next === '+' || next === '{') return undefined;
-      const text = lit[0].replace(/\\\+/g, '+');
-      heads = heads.map((h) => h + text);
-      i += lit[0].length;
-      continue;
-    }
-    const group = /^\((?:\?:)?((?:\d|\\\+)+(?:\|(?:\d|\\\+)+)*)\)/.exec(pattern.slice(i));
-    if (group && !/^[?*+{]/.test(pattern.slice(i + group[0].length))) {
-      const alts = group[1].split('|').map((a) => a.replace(/\\\+/g, '+'));
-      if (heads.length * alts.length > MAX_HEADS) return undefined;
-      heads = heads.flatMap((h) => alts.map((a) => h + a));
-      i += group[0].length;
-      continue;
-    }
-    break;
-  }
-  if (!start && heads.some((h) => h !== '')) return undefined; // a literal searched anywhere: RE2
-  // Tail: digit atoms, each possibly in its own group: \d \d{n} \d{m,n} \d{m,} \d+ \d* \d?
-  let min = 0;
-  let max = 0;
-  const atom = /^(\((?:\?:)?)?\\d(\{(\d+)(,(\d*))?\}|\+|\*|\?)?(\))?/;
-  for (;;) {
-    const m = atom.exec(pattern.slice(i));
-    if (!m || Boolean(m[1]) !== Boolean(m[6])) break;
-    const [lo, hi] = m[2] === '+' ? [1, Infinity] : m[2] === '*' ? [0, Infinity] : m[2] === '?' ? [0, 1]
-      : m[3] !== undefined ? [Number(m[3]), m[4] === undefined ? Number(m[3]) : m[5] === '' ? Infinity : Number(m[5])] : [1, 1];
-    if (lo > hi || lo > 1000) return undefined;
-    min += lo;
-    max += hi;
-    i += m[0].length;
-  }
-  const end = pattern[i] === '$';
-  if (end) i++;
-  if (i !== pattern.length) return undefined;
-  return { prefixes: heads, min, max, start, end };
+  return simpleShapeOf(parsePattern(pattern), MAX_HEADS);
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -97,8 +45,14 @@ export function tailMatches(p: SimplePattern, s: string, at: number): boolean {
   return false;
 }
 
-interface Item { entry: number; p: SimplePattern }
-interface Node { next: (Node | undefined)[]; items: Item[] }
+interface Item {
+  entry: number;
+  p: SimplePattern;
+}
+interface Node {
+  next: (Node | undefined)[];
+  items: Item[];
+}
 
 const newNode = (): Node => ({ next: [], items: [] });
 /** Heads hold digits and '+' only: an 11-slot array per trie node. */
@@ -116,7 +70,10 @@ export class SimpleIndex {
 
   add(entry: number, p: SimplePattern): void {
     this.size++;
-    if (!p.start) { this.floating.push({ entry, p }); return; }
+    if (!p.start) {
+      this.floating.push({ entry, p });
+      return;
+    }
     for (const head of p.prefixes) {
       let node = this.root;
       for (let i = 0; i < head.length; i++) {
@@ -146,7 +103,11 @@ export class SimpleIndex {
   matches(s: string, out: number[]): void {
     const seen = new Set<number>();
     const take = (items: Item[], at: number) => {
-      for (const it of items) if (!seen.has(it.entry) && tailMatches(it.p, s, at)) { seen.add(it.entry); out.push(it.entry); }
+      for (const it of items)
+        if (!seen.has(it.entry) && tailMatches(it.p, s, at)) {
+          seen.add(it.entry);
+          out.push(it.entry);
+        }
     };
     take(this.floating, 0);
     let node: Node | undefined = this.root;

@@ -137,7 +137,7 @@ export function ruleAddress(a: NormalizationRuleInput): { parent: string; name: 
 
 function buildRule(a: NormalizationRuleInput, name: string): NormalizationRule {
   const pattern = a.pattern ?? RULE_DEFAULTS.pattern;
-  compileNumberPattern(pattern, 'Pattern');
+  compileNumberPattern(pattern, 'Pattern', { rewrites: true });
   const translation = a.translation ?? RULE_DEFAULTS.translation;
   checkTranslation(pattern, translation);
   checkDescription(a.description);

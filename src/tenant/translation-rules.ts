@@ -34,7 +34,7 @@ function check(r: TranslationRule): void {
   if (r.pattern.length > TRANSLATION_LIMITS.pattern) {
     fail('E_LIMIT', `Pattern is ${r.pattern.length} characters; the limit is ${TRANSLATION_LIMITS.pattern}`, 'Pattern');
   }
-  compileNumberPattern(r.pattern, 'Pattern');
+  compileNumberPattern(r.pattern, 'Pattern', { rewrites: true });
   if (r.translation.length > TRANSLATION_LIMITS.translation) {
     fail(
       'E_LIMIT',
