@@ -210,6 +210,26 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       io.out(`wrote ${path.join(o.out, 'tenant.yaml')} and ${path.join(o.out, 'tenant.ps1')}`);
     });
 
+  program.command('import')
+    .description('read a Teams export into a new tenant folder: import teams-json FILE|DIR|ZIP --out DIR')
+    .argument('<format>', 'teams-json: Get-Cs... | ConvertTo-Json output (e.g. a BackupRestoreTeamsEV zip)')
+    .argument('<source>', 'a .json/.txt file, a folder of them, or a .zip')
+    .requiredOption('--out <dir>', 'the new tenant folder to write (tenant.yaml)')
+    .option('--tenant-id <guid>', 'the tenant ID to record')
+    .option('--tenant-name <name>', 'the tenant name to record')
+    .action(async (format: string, source: string, o) => {
+      if (format !== 'teams-json') throw new OcrouteError('E_USAGE', `unknown import format '${format}'; use teams-json`, { field: 'format' });
+      const { importTeamsJson } = await import('../config/import-teams-json');
+      const { exportTenantYaml } = await import('../config/export');
+      const r = importTeamsJson(source, { id: o.tenantId, name: o.tenantName });
+      writeExport(o.out, { 'tenant.yaml': exportTenantYaml(r.tenant) });
+      const c = r.counts;
+      io.out(`imported ${c.usages ? r.tenant.pstnUsages.length : 0} PSTN usages, ${c.translationRule} translation rules, ` +
+        `${c.gateway} gateways, ${c.route} voice routes, ${c.policy} voice routing policies, ${c.dialPlan} dial plans ` +
+        `into ${path.join(o.out, 'tenant.yaml')}`);
+      if (r.skipped.length) io.err(`warning: skipped ${r.skipped.length} object(s) ocroute does not read: ${r.skipped.join(', ')}`);
+    });
+
   addAdminCommands(program, io, (c) => { code = c; });
 
   program.command('schema')
