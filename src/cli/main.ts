@@ -1,7 +1,7 @@
 /**
  * ocroute command line. Exit codes (README "CLI"):
  *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings
- *   5 the service refused an admin command (or could not be reached)
+ *   5 the service refused an admin command (or could not be reached)   6 diff: the outcome of some calls changes
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,7 +29,7 @@ function writeExport(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 }
 
-export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED } as const;
+export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED, CHANGED: 6 } as const;
 
 /** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
 export const DEFAULT_CONFIG = path.join(PACKAGE_ROOT, 'routes');
@@ -208,6 +208,22 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       }
       writeExport(o.out, { 'tenant.yaml': directoryYaml(tenant), 'tenant.ps1': exportTenantPs1(tenant) });
       io.out(`wrote ${path.join(o.out, 'tenant.yaml')} and ${path.join(o.out, 'tenant.ps1')}`);
+    });
+
+  program.command('diff')
+    .description('what a configuration change would do: the calls whose outcome changes (exit 6 if any, 0 if none)')
+    .requiredOption('-c, --config <dir>', 'the old configuration, then (again) the new one', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--calls <calls.jsonl>', 'also try these calls (JSON Lines, as batch reads; e.g. replayed CDRs)')
+    .option('--json', 'print the changes as JSON')
+    .action(async (o) => {
+      if (o.config.length !== 2) throw new OcrouteError('E_USAGE', 'give --config OLD --config NEW', { field: '--config' });
+      const { diffSnapshots, formatChanges } = await import('../routing/diff');
+      const [a, b] = (o.config as string[]).map((dir) => compileSnapshot(loadConfigDir(dir).tenant));
+      const calls = o.calls ? (await import('./batch')).readCalls(o.calls) : [];
+      const { changes, tried } = diffSnapshots(a, b, calls);
+      if (o.json) io.out(JSON.stringify({ tried, changes }, null, 2));
+      else io.out(changes.length ? `${formatChanges(changes)}\n${changes.length} change(s) in ${tried} calls tried` : `no change in ${tried} calls tried`);
+      code = changes.length ? EXIT.CHANGED : EXIT.OK;
     });
 
   program.command('import')
