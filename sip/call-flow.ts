@@ -192,11 +192,11 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const call = callFromInvite(leg.invite, parseUri, (upn) => this.calls.isUser(upn));
     if (typeof call === 'string') return refuse(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
     if (call.kind === 'inbound' && this.opts.gatewayFor) call.gateway = this.opts.gatewayFor(address, leg.remote.port);
-    const started = await this.calls.start(call, correlationId);
+    const started = await this.calls.start(call, correlationId, 'sip');
     if (p.cancelled) {
       // CANCEL came while routing/capacity was awaited: 487 went out then; give back the slot now.
       if (started.ok) {
-        await this.calls.end(correlationId);
+        await this.calls.end(correlationId, 'sip');
         this.writeCdrs(started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, 'cancelled', 487, 'caller cancelled');
       }
       return;
@@ -346,7 +346,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       this.byPstnLeg.delete(c.pstn.callId);
       await c.pstn.bye(); // no-op unless the PSTN leg is up
     }
-    await this.calls.end(c.correlationId);
+    await this.calls.end(c.correlationId, 'sip');
     c.leg.ended?.();
     const attempts = c.pstn instanceof FailoverLeg ? c.pstn.attempts : undefined;
     this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason, attempts);

@@ -49,3 +49,18 @@ t.test('PhoneNumber.maxConcurrentCalls overrides the type default', async (t) =>
   t.ok((await lim.acquire('a', d.slots)).ok);
   t.match(await lim.acquire('b', d.slots), { ok: false, limit: 1 });
 });
+
+t.test('HTTP and SIP calls live in separate namespaces: a SIP correlation ID cannot be hung up over HTTP', async (t) => {
+  const engine = new Engine(path.join(__dirname, '..', 'routes'));
+  const calls = new CallManager(engine, new MemoryLimiter());
+  const app = buildServer(engine, { logLevel: 'silent', calls });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(async () => { await app.close(); await calls.close(); });
+  // What the SIP edge does for an INVITE: its correlation ID is in CDRs any reader may see.
+  const sip = await calls.start({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' }, 'corr-123', 'sip');
+  t.ok(sip.ok);
+  t.equal((await fetch(`${base}/v1/calls/corr-123`, { method: 'DELETE' })).status, 404, 'not an HTTP call');
+  t.equal(calls.active, 1, 'the SIP call is still up');
+  t.equal(await calls.end('corr-123', 'sip'), true, 'the SIP edge ends it');
+  t.equal(calls.active, 0);
+});

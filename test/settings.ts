@@ -40,6 +40,10 @@ t.test('bad settings name the field and line', async (t) => {
   t.equal(e.message, 'capacity.backend must be one of memory, redis');
   t.same(e.location, { file: 'ocroute.yaml', line: 4, field: 'capacity.backend' });
   t.equal(errorOf(() => parseSettings('capacity:\n  limit: 3\n')).message, "unknown field 'limit' in capacity");
+  // 2,147,484 s overflowed Node's timer (2^31-1 ms): every lease would have expired at once.
+  const lease = errorOf(() => parseSettings('capacity:\n  leaseSeconds: 2147484\n', 'ocroute.yaml'));
+  t.match(lease.message, /capacity\.leaseSeconds must be <= 86400/);
+  t.same(lease.location, { file: 'ocroute.yaml', line: 2, field: 'capacity.leaseSeconds' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-set-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   t.match(errorOf(() => loadSettings(path.join(dir, 'missing.yaml'))).message, /cannot read settings file .*ENOENT/);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TenantStore } from '../src/store/tenant-store';
 import { emptyTenant } from '../src/tenant/types';
+import { errorOf } from './helpers/tenant';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 const admin = { scope: 'admin' as const, who: 'test' };
@@ -18,7 +19,8 @@ function tmp(t: Tap.Test): string {
 t.test('commands survive a restart (journal replay) and a checkpoint; refused ones leave no trace', async (t) => {
   const file = tmp(t);
   let now = 1_700_000_000_000;
-  const s1 = new TenantStore(file, { checkpointEvery: 3, clock: () => now });
+  // This test reopens the file without close() in one process (a crash); the lock is tested below.
+  const s1 = new TenantStore(file, { checkpointEvery: 3, clock: () => now, lock: false });
   s1.put(emptyTenant({ id: ID, name: 'T' }));
   s1.apply(ID, 'operators.enable', { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true }, admin);
   s1.apply(ID, 'users.add', { upn: 'a@t.test', licenses: ['PhoneSystem'] }, admin);
@@ -30,7 +32,7 @@ t.test('commands survive a restart (journal replay) and a checkpoint; refused on
   const before = JSON.stringify(s1.get(ID));
   t.equal(s1.journal(ID).length, 4, 'refused commands are not journaled');
   // Reopen without close(): what a crash leaves, checkpoint + one journal entry to replay.
-  const s2 = new TenantStore(file);
+  const s2 = new TenantStore(file, { lock: false });
   t.equal(JSON.stringify(s2.get(ID)), before, 'the reopened store holds the same tenant');
   t.equal(s2.get(ID)!.numbers['+14255550101'].assignedTo, 'a@t.test');
   s2.close();
@@ -75,4 +77,21 @@ t.test('kill -9 mid-stream: every acknowledged command survives, none is half-ap
   t.ok(routes.length >= acked + 1, `all ${acked + 1} acknowledged commands are there (${routes.length} in all: the last may have committed unacknowledged)`);
   t.same(routes, routes.map((_, i) => `R${i}`), 'in order, with no gap');
   t.same(tenant.pstnUsages, routes.map((_, i) => `U${i}`), 'each route came with its usage: no command half-applied');
+});
+
+t.test('two processes cannot open one store file; a crashed owner\'s lock is taken over', async (t) => {
+  const file = tmp(t);
+  const first = new TenantStore(file);
+  const e = errorOf(() => new TenantStore(file));
+  t.equal(e.code, 'E_STORE_LOCKED');
+  t.match(e.message, new RegExp(`store .* is in use by another ocroute \\(pid ${process.pid}, this one\\); two processes cannot share`));
+  first.close();
+  const again = new TenantStore(file);
+  again.close();
+  // A lock left by a process that is gone (kill -9) does not block the next open.
+  fs.writeFileSync(`${file}.lock`, '2147483646');
+  const after = new TenantStore(file);
+  t.equal(fs.readFileSync(`${file}.lock`, 'utf8'), String(process.pid));
+  after.close();
+  t.notOk(fs.existsSync(`${file}.lock`), 'close() releases it');
 });

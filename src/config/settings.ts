@@ -82,7 +82,8 @@ export const settingsSchema = {
         backend: { enum: ['memory', 'redis'], default: 'memory' },
         url: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
         onUnavailable: { enum: ['fail-closed', 'local'], default: 'fail-closed' },
-        leaseSeconds: { type: 'integer', minimum: 1, default: 14400 },
+        // At most a day: past 2,147,483 s Node's timers overflow and would free every slot at once.
+        leaseSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 14400 },
         limits: {
           type: 'object', additionalProperties: false, default: {},
           properties: {

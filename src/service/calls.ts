@@ -22,32 +22,43 @@ export interface CallEvents {
 /** A check after routing, before any slot is taken (the billing allowance): a reason refuses the call. */
 export type Admission = (d: Decision) => { reason: string; rule: string } | undefined;
 
+export type CallOrigin = 'http' | 'sip';
+
 export class CallManager extends EventEmitter<CallEvents> {
   private readonly live = new Map<string, Decision>();
 
   constructor(private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000, private readonly admit?: Admission) { super(); }
 
-  async start(call: Call, callId: string = randomUUID()): Promise<StartResult> {
+  /**
+   * Start a call. `origin` keeps HTTP and SIP calls in separate namespaces: a SIP call's
+   * correlation ID, seen in a CDR, cannot end it through DELETE /v1/calls/:id.
+   */
+  async start(call: Call, callId: string = randomUUID(), origin: CallOrigin = 'http'): Promise<StartResult> {
+    const key = `${origin}:${callId}`;
     const decision = this.engine.route(call, { trace: false });
     if (decision.outcome === 'rejected') return { ok: false, decision };
     const no = this.admit?.(decision);
     if (no) return { ok: false, decision: { ...decision, outcome: 'rejected', ...no, slots: [] } };
-    const r = await this.limiter.acquire(callId, decision.slots, this.leaseMs);
+    const r = await this.limiter.acquire(key, decision.slots, this.leaseMs);
     if (!r.ok) {
       this.emit('refused', r);
       return { ok: false, decision, refusal: r };
     }
-    this.live.set(callId, decision);
+    this.live.set(key, decision);
     this.emit('started', decision);
     return { ok: true, callId, decision };
   }
 
   /** Hang up: give the slots back. False when the call is unknown (already ended). */
-  async end(callId: string): Promise<boolean> {
-    const d = this.live.get(callId);
+  async end(callId: string, origin: CallOrigin = 'http'): Promise<boolean> {
+    return this.endKey(`${origin}:${callId}`);
+  }
+
+  private async endKey(key: string): Promise<boolean> {
+    const d = this.live.get(key);
     if (!d) return false;
-    this.live.delete(callId);
-    await this.limiter.release(callId);
+    this.live.delete(key);
+    await this.limiter.release(key);
     this.emit('ended', d);
     return true;
   }
@@ -61,7 +72,7 @@ export class CallManager extends EventEmitter<CallEvents> {
   get active(): number { return this.live.size; }
 
   async close(): Promise<void> {
-    for (const id of [...this.live.keys()]) await this.end(id);
+    for (const key of [...this.live.keys()]) await this.endKey(key);
     await this.limiter.close();
   }
 }

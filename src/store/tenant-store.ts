@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
+import { lockStore } from './lock';
 import { checkRoutingLimits } from '../routing/limits';
 import { draftOf } from './draft';
 import { decodeNumbers, encodeNumbers } from './number-rows';
@@ -17,7 +18,13 @@ import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
 export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
-export interface StoreOptions { checkpointEvery?: number; syncDelayMs?: number; clock?: () => number }
+export interface StoreOptions {
+  checkpointEvery?: number;
+  syncDelayMs?: number;
+  clock?: () => number;
+  /** Hold `<file>.lock` while open (default); off only for tests that reopen a file in one process. */
+  lock?: boolean;
+}
 export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
 
 const SCHEMA = `
@@ -36,13 +43,21 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
   private readonly checkpointEvery: number;
   readonly syncDelayMs: number;
   private readonly clock: () => number;
+  private readonly unlock: () => void;
 
   constructor(readonly file: string, opts: StoreOptions = {}) {
     super();
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
     this.syncDelayMs = opts.syncDelayMs ?? 0;
     this.clock = opts.clock ?? Date.now;
-    this.db = new Database(file);
+    const memory = file === ':memory:' || file === '';
+    this.unlock = memory || opts.lock === false ? () => {} : lockStore(file);
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      this.unlock();
+      throw e;
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
@@ -141,5 +156,6 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
   close(): void {
     for (const [id, n] of this.sinceCheckpoint) if (n > 0) this.writeCheckpoint(id, this.live.get(id)!);
     this.db.close();
+    this.unlock();
   }
 }
