@@ -48,14 +48,24 @@ t.test('@{Add}/@{Remove}/@{Replace} edit lists; Remove of a missing value is an 
     `Set-CsOnlinePstnUsage: duplicate key 'Add' in @{ }; list several values as Add="a","b"`);
 });
 
-t.test('Priority inserts and shifts like Teams; Set moves; Remove renumbers', async (t) => {
+t.test('Priority as Teams reports it: a taken priority shifts the rest down, Set moves, Remove leaves a gap', async (t) => {
   const ten = tenant(`Set-CsOnlinePstnUsage Global -Usage @{Add="U"}
 New-CsOnlineVoiceRoute -Identity A -OnlinePstnUsages U
 New-CsOnlineVoiceRoute -Identity B -OnlinePstnUsages U
 New-CsOnlineVoiceRoute -Identity C -OnlinePstnUsages U -Priority 0
 Set-CsOnlineVoiceRoute -Identity A -Priority 2
 Remove-CsOnlineVoiceRoute -Identity B`);
-  t.same(ten.voiceRoutes.map((r) => [r.identity, r.priority]), [['C', 0], ['A', 1]]);
+  t.same(ten.voiceRoutes.map((r) => [r.identity, r.priority]), [['C', 0], ['A', 2]]);
+  // The Learn walkthrough: -Priority 1, -Priority 2, then a route without one goes after the last
+  // ("Other +1 was automatically assigned priority 4" there, where a route already held 3).
+  const learn = tenant(`Set-CsOnlinePstnUsage Global -Usage @{Add="US and Canada"}
+New-CsOnlineVoiceRoute -Identity "Redmond 1" -NumberPattern "^\\+1(425|206)(\\d{7})$" -Priority 1 -OnlinePstnUsages "US and Canada"
+New-CsOnlineVoiceRoute -Identity "Redmond 2" -NumberPattern "^\\+1(425|206)(\\d{7})$" -Priority 2 -OnlinePstnUsages "US and Canada"
+New-CsOnlineVoiceRoute -Identity "Legacy" -NumberPattern "^\\+1" -Priority 3 -OnlinePstnUsages "US and Canada"
+New-CsOnlineVoiceRoute -Identity "Other +1" -NumberPattern "^\\+1(\\d{10})$" -OnlinePstnUsages "US and Canada"
+Remove-CsOnlineVoiceRoute -Identity Legacy
+New-CsOnlineVoiceRoute -Identity "International" -NumberPattern ".*" -OnlinePstnUsages "US and Canada"`);
+  t.same(learn.voiceRoutes.map((r) => [r.identity, r.priority]), [['Redmond 1', 1], ['Redmond 2', 2], ['Other +1', 4], ['International', 5]]);
   t.equal(ten.voiceRoutes[0].numberPattern, '[0-9]{10}', 'New-CsOnlineVoiceRoute: -NumberPattern defaults to [0-9]{10}');
 });
 

@@ -102,7 +102,7 @@ export interface VoiceRoute {
   identity: string;
   numberPattern: string;
   onlinePstnUsages: string[];
-  /** Position in the global route list, 0 first: Teams keeps priorities unique. */
+  /** Teams' Priority: unique, lower first; the list is kept in this order. */
   priority: number;
   bridgeSourcePhoneNumber?: E164;
   onlinePstnGatewayList: string[];
@@ -293,7 +293,7 @@ export interface TenantData {
   users: Record<string, User>;
   /** The Global PSTN usage list (Set-CsOnlinePstnUsage -Identity Global). */
   pstnUsages: string[];
-  /** Ordered by priority; index === priority. */
+  /** Ordered by priority (unique, as Teams reports it; gaps stay after a removal). */
   voiceRoutes: VoiceRoute[];
   audioConferencingRoutingPolicies: Record<string, UsagePolicy>;
   onlineVoiceRoutingPolicies: Record<string, UsagePolicy>;

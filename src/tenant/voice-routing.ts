@@ -91,16 +91,19 @@ export function findRoute(t: TenantData, identity: string): VoiceRoute | undefin
 export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
   if (findRoute(t, input.identity)) fail('E_EXISTS', `voice route '${input.identity}' already exists; change it with Set-CsOnlineVoiceRoute`, 'Identity');
   checkVoiceRouteCount(t.voiceRoutes.length + 1);
+  // Without -Priority a route goes after the last one: one more than the highest priority, as
+  // Teams assigns it ("Other +1 was automatically assigned priority 4", Learn: voice routing).
+  const last = t.voiceRoutes.at(-1)?.priority ?? -1;
   const route: VoiceRoute = {
     identity: input.identity,
     // The documented default of -NumberPattern: ten digits, searched anywhere in the number.
     numberPattern: '[0-9]{10}',
     onlinePstnUsages: [],
-    priority: t.voiceRoutes.length,
+    priority: last + 1,
     onlinePstnGatewayList: [],
   };
   t.voiceRoutes.push(route);
-  editRoute(t, route, { ...input, priority: input.priority ?? t.voiceRoutes.length - 1 });
+  editRoute(t, route, input);
   return route;
 }
 
@@ -113,8 +116,8 @@ export function setVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute
 
 export function removeVoiceRoute(t: TenantData, identity: string): void {
   const route = findRoute(t, identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${identity}' does not exist`, 'Identity');
+  // The others keep their priorities: Teams reports gaps (1, 2, then 4), it does not renumber.
   t.voiceRoutes = t.voiceRoutes.filter((r) => r !== route);
-  renumber(t);
 }
 
 function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): void {
@@ -145,19 +148,24 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
     fail('E_VALUE', `voice route '${route.identity}': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive`, field);
   }
   if (input.description !== undefined) route.description = input.description;
-  if (input.priority !== undefined) {
+  if (input.priority !== undefined && input.priority !== route.priority) {
     if (!Number.isInteger(input.priority) || input.priority < 0) fail('E_VALUE', `Priority must be a whole number >= 0, not ${input.priority}`, 'Priority');
-    const at = Math.min(input.priority, t.voiceRoutes.length - 1);
-    if (t.voiceRoutes[at] !== route) {
-      t.voiceRoutes = t.voiceRoutes.filter((r) => r !== route);
-      t.voiceRoutes.splice(at, 0, route);
-      renumber(t);
-    }
+    placeAt(t, route, input.priority);
   }
 }
 
-function renumber(t: TenantData): void {
-  t.voiceRoutes.forEach((r, i) => { r.priority = i; });
+/**
+ * Give `route` priority `p`. Priorities are unique: when `p` is taken, that route and every one
+ * after it move down by one; the list stays in priority order (the order routes are tried).
+ */
+function placeAt(t: TenantData, route: VoiceRoute, p: number): void {
+  const rest = t.voiceRoutes.filter((r) => r !== route);
+  if (rest.some((r) => r.priority === p)) for (const r of rest) if (r.priority >= p) r.priority++;
+  route.priority = p;
+  let at = rest.findIndex((r) => r.priority > p);
+  if (at < 0) at = rest.length;
+  rest.splice(at, 0, route);
+  t.voiceRoutes = rest;
 }
 
 export interface PolicyInput {
