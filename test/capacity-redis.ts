@@ -84,3 +84,29 @@ t.test('Redis stopped mid-run: fail-closed refuses with 503 semantics, local fal
   t.ok(back, 'reconnected');
   t.match(await closed.acquire('e', [user('+4')]), { ok: true }, 'fail-closed recovers when Redis returns');
 });
+
+t.test('short Redis leases are renewed while a call is up; a dead node\'s slots return within one lease', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
+  const srv = await startRedis(t);
+  const limits = { user: 1, mobile: 1, service: 1 };
+  const a = new RedisLimiter({ url: srv.url, limits, leaseTtlMs: 300 });
+  const b = new RedisLimiter({ url: srv.url, limits, leaseTtlMs: 300 });
+  t.teardown(async () => { await a.close(); await b.close(); });
+  await Promise.all([a.ready(), b.ready()]);
+  t.ok((await a.acquire('call-a', [user('+14255550142')], 60_000)).ok);
+  // Renewal keeps it: well past three leases, the other node still finds the number full.
+  const held = Date.now();
+  while (Date.now() - held < 1200) {
+    t.equal((await b.acquire('call-b', [user('+14255550142')], 60_000)).ok, false);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.equal(await b.inUse('+14255550142'), 1, 'still held after 4 leases');
+  // Node A dies (its connection drops, no release, no more renewals): the slot comes back.
+  a.redis.disconnect();
+  const died = Date.now();
+  let freed = 0;
+  while (Date.now() - died < 5000) {
+    if ((await b.acquire('call-b', [user('+14255550142')], 60_000)).ok) { freed = Date.now() - died; break; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(freed > 0 && freed < 1500, `freed ${freed} ms after the node died (lease 300 ms)`);
+});

@@ -11,7 +11,7 @@ import { errorOf } from './helpers/tenant';
 t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) => {
   t.same(parseSettings('{}'), {
     tenant: 'routes', http: { host: '127.0.0.1', port: 8080, rateLimit: { max: 0, windowMs: 1000 } }, log: { level: 'info' },
-    capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } },
+    capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, redisLeaseSeconds: 30, limits: { user: 3, mobile: 3, service: 500 } },
     sip: {
       enabled: true, host: '127.0.0.1', port: 5060, udp: true, tcp: true, ackTimeoutMs: 32000, maxBytesHeaders: 16384, maxContentLength: 65536,
       allowedSources: ['127.0.0.0/8', '::1'], invitesPerSecondPerSource: 0, inventoryPrivacy: 'auto', trustedSources: ['127.0.0.0/8', '::1'], inviteBackstopMs: 180000, maxConnections: 1024, farEnd: { answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30000, hangUpAfterMs: 0, seed: 1 },

@@ -1,8 +1,10 @@
 /**
  * Cluster limiter on Redis. Each number is a sorted set of call IDs scored by lease expiry; one
  * Lua script drops expired leases, checks every number and takes all slots atomically, on
- * Redis's own clock (TIME) so nodes need not agree on time. A node that dies leaves leases that
- * simply expire. When Redis is unreachable: `onUnavailable: 'fail-closed'` refuses calls
+ * Redis's own clock (TIME) so nodes need not agree on time. Leases are short (leaseTtlMs, 30 s
+ * by default) and renewed every third of that while the call is up, until the call's own
+ * maximum (the acquire's leaseMs) passes: a node that dies stops renewing, and its slots come
+ * back within one lease, not hours later. When Redis is unreachable: `onUnavailable: 'fail-closed'` refuses calls
  * (503), `'local'` falls back to this node's in-memory limits (documented in the README).
  */
 import Redis from 'ioredis';
@@ -28,6 +30,19 @@ end
 return 0
 `;
 
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = tonumber(ARGV[2])
+for i = 1, #KEYS do
+  if redis.call('ZSCORE', KEYS[i], ARGV[1]) then
+    redis.call('ZADD', KEYS[i], 'XX', now + lease, ARGV[1])
+    if redis.call('PTTL', KEYS[i]) < lease then redis.call('PEXPIRE', KEYS[i], lease) end
+  end
+end
+return 0
+`;
+
 const RELEASE = `
 for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 0
@@ -40,12 +55,24 @@ export interface RedisLimiterOptions {
   keyPrefix?: string;
   /** How long one Redis command may take before the store counts as unreachable. */
   commandTimeoutMs?: number;
+  /** A slot's lease in Redis, renewed while the call is up: how long a dead node's slots stay taken. */
+  leaseTtlMs?: number;
 }
+
+/** Default Redis lease: a crashed node's slots return within 30 s. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 type Scripted = Redis & {
   ocAcquire(n: number, ...args: (string | number)[]): Promise<number>;
   ocRelease(n: number, ...args: string[]): Promise<number>;
+  ocRenew(n: number, ...args: (string | number)[]): Promise<number>;
 };
+
+interface HeldInRedis {
+  keys: string[];
+  /** When the call's own maximum (the acquire's leaseMs) ends: no renewal after it. */
+  until: number;
+}
 
 export class RedisLimiter implements CapacityLimiter {
   readonly redis: Scripted;
@@ -53,7 +80,9 @@ export class RedisLimiter implements CapacityLimiter {
   private readonly local: MemoryLimiter;
   private readonly prefix: string;
   /** Where each live call took its slots: Redis keys, or the local fallback. */
-  private readonly held = new Map<string, string[] | 'local'>();
+  private readonly held = new Map<string, HeldInRedis | 'local'>();
+  private readonly ttl: number;
+  private readonly renewer: NodeJS.Timeout;
 
   constructor(private readonly opts: RedisLimiterOptions) {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -71,6 +100,28 @@ export class RedisLimiter implements CapacityLimiter {
     this.redis.on('error', () => { /* reconnects by itself; callers see failures per command */ });
     this.redis.defineCommand('ocAcquire', { lua: ACQUIRE });
     this.redis.defineCommand('ocRelease', { lua: RELEASE });
+    this.redis.defineCommand('ocRenew', { lua: RENEW });
+    this.ttl = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.renewer = setInterval(() => void this.renewAll(), Math.max(10, Math.floor(this.ttl / 3)));
+    this.renewer.unref();
+  }
+
+  /** Renew every live call's leases; a call past its own maximum is released (a lost hang-up). */
+  private async renewAll(): Promise<void> {
+    const now = Date.now();
+    const pipe = this.redis.pipeline() as unknown as { ocRenew(n: number, ...a: (string | number)[]): void; exec(): Promise<unknown> };
+    let n = 0;
+    for (const [callId, where] of this.held) {
+      if (where === 'local') continue;
+      if (now >= where.until) {
+        void this.release(callId);
+        continue;
+      }
+      pipe.ocRenew(where.keys.length, ...where.keys, callId, Math.min(this.ttl, where.until - now));
+      n++;
+    }
+    // Redis unreachable: the leases run out on their own, as a dead node's would.
+    if (n) await pipe.exec().catch(() => undefined);
   }
 
   /** Resolves once connected (or rejects after the first failed attempt). */
@@ -87,9 +138,10 @@ export class RedisLimiter implements CapacityLimiter {
     const unique = dedupe(slots);
     const keys = unique.map((s) => this.prefix + s.number);
     try {
-      const full = await this.redis.ocAcquire(keys.length, ...keys, callId, Math.ceil(leaseMs), ...unique.map((s) => limitOf(this.limits, s)));
+      const lease = Math.ceil(Math.min(leaseMs, this.ttl));
+      const full = await this.redis.ocAcquire(keys.length, ...keys, callId, lease, ...unique.map((s) => limitOf(this.limits, s)));
       if (full > 0) return busy(unique[full - 1], limitOf(this.limits, unique[full - 1]));
-      this.held.set(callId, keys);
+      this.held.set(callId, { keys, until: Date.now() + leaseMs });
       return { ok: true };
     } catch (e) {
       // A timeout does not mean the script did not run: undo it, by call ID, idempotently.
@@ -109,7 +161,7 @@ export class RedisLimiter implements CapacityLimiter {
     this.held.delete(callId);
     if (where === 'local') return this.local.releaseSync(callId);
     // If Redis is down the lease expires on its own; nothing else to do.
-    await this.redis.ocRelease(where.length, ...where, callId).catch(() => undefined);
+    await this.redis.ocRelease(where.keys.length, ...where.keys, callId).catch(() => undefined);
   }
 
   async inUse(number: string): Promise<number> {
@@ -122,6 +174,7 @@ export class RedisLimiter implements CapacityLimiter {
   get activeCalls(): number { return this.held.size; }
 
   async close(): Promise<void> {
+    clearInterval(this.renewer);
     for (const id of [...this.held.keys()]) await this.release(id);
     await this.local.close();
     this.redis.disconnect();

@@ -19,6 +19,8 @@ export interface Settings {
     url: string;
     onUnavailable: 'fail-closed' | 'local';
     leaseSeconds: number;
+    /** Redis backend: a slot's lease, renewed while the call is up (a dead node's slots return after it). */
+    redisLeaseSeconds: number;
     limits: { user: number; mobile: number; service: number };
   };
   sip: {
@@ -84,6 +86,7 @@ export const settingsSchema = {
         onUnavailable: { enum: ['fail-closed', 'local'], default: 'fail-closed' },
         // At most a day: past 2,147,483 s Node's timers overflow and would free every slot at once.
         leaseSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 14400 },
+        redisLeaseSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
         limits: {
           type: 'object', additionalProperties: false, default: {},
           properties: {

@@ -23,7 +23,7 @@ import { OcrouteError } from '../errors';
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
-  return new RedisLimiter({ url: c.url, onUnavailable: c.onUnavailable, limits: c.limits });
+  return new RedisLimiter({ url: c.url, onUnavailable: c.onUnavailable, limits: c.limits, leaseTtlMs: c.redisLeaseSeconds * 1000 });
 }
 
 /**
