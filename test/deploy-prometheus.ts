@@ -26,7 +26,7 @@ t.test('docker-compose.yml: the services, their files, and the settings they loa
   }
   const s = loadSettings(path.join(ROOT, 'deploy', 'ocroute.compose.yaml'));
   t.equal(s.tenant, path.join(ROOT, 'routes'));
-  t.same(s.capacity, { backend: 'redis', url: 'redis://redis:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, limits: { user: 3, mobile: 3, service: 500 } });
+  t.same(s.capacity, { backend: 'redis', url: 'redis://redis:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, redisLeaseSeconds: 30, limits: { user: 3, mobile: 3, service: 500 } });
   const d = loadSettings(path.join(ROOT, compose.services['ocroute-drachtio'].command.at(-1)));
   t.same([d.sip.driver, d.sip.drachtio], ['drachtio', { host: 'drachtio', port: 9022, secret: 'cymru' }], 'the drachtio profile uses the drachtio-srf driver');
   t.same(d.capacity.url, s.capacity.url, 'and shares capacity through the same Redis');

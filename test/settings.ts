@@ -18,7 +18,7 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
       driver: 'embedded', drachtio: { host: '127.0.0.1', port: 9022, secret: 'cymru' },
     },
     cdr: { file: '' },
-    store: { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000 },
+    store: { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false },
     auth: { tokens: [] },
   });
   const s = loadSettings(path.join(__dirname, '..', 'ocroute.yaml'));
@@ -52,7 +52,7 @@ t.test('bad settings name the field and line', async (t) => {
 t.test('auth tokens: digests only, and each role names what it is bound to', async (t) => {
   const ok = parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: Infobip, sha256: ' + 'a'.repeat(64) + ' }\n');
   t.same(ok.auth.tokens.map((k) => k.operator), ['Infobip']);
-  t.same(ok.store, { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000 }, 'store defaults');
+  t.same(ok.store, { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false }, 'store defaults');
   const e = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: tenantAdmin, sha256: ' + 'b'.repeat(64) + ' }\n', 's.yaml'));
   t.same([e.message, e.location.line, e.location.field], ["auth.tokens.0: a tenantAdmin token needs 'tenant'", 3, 'auth.tokens.0']);
   const plain = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: X, sha256: my-secret-token }\n', 's.yaml'));

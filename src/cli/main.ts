@@ -145,6 +145,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('--capacity <backend>', 'memory | redis (settings capacity.backend)', (v) => oneOf(v, ['memory', 'redis']))
     .option('--redis-url <url>', 'Redis for --capacity redis (settings capacity.url)')
     .option('--on-redis-down <mode>', 'fail-closed | local (settings capacity.onUnavailable)', (v) => oneOf(v, ['fail-closed', 'local']))
+    .option('--reseed', 'replace the stored tenant with the config folder (settings store.reseed)')
     .action(async (o) => {
       const { loadSettings } = await import('../config/settings');
       const s = loadSettings(o.settings);
@@ -155,6 +156,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       if (o.capacity) s.capacity.backend = o.capacity;
       if (o.redisUrl) s.capacity.url = o.redisUrl;
       if (o.onRedisDown) s.capacity.onUnavailable = o.onRedisDown;
+      if (o.reseed) s.store.reseed = true;
       const { serve } = await import('../service/serve');
       await serve(s);
       code = -1; // keep running: main() must not exit the process

@@ -52,7 +52,8 @@ export interface Settings {
   /** CDR JSON Lines file, relative to the settings file; empty keeps CDRs in memory only. */
   cdr: { file: string };
   /** Tenant store (SQLite); empty file keeps tenants in memory only (tests). */
-  store: { file: string; onPremSyncDelaySeconds: number; checkpointEvery: number };
+  /** reseed: replace the stored tenant with the config folder at start (serve --reseed). */
+  store: { file: string; onPremSyncDelaySeconds: number; checkpointEvery: number; reseed: boolean };
   /** Admin API tokens, as SHA-256 digests (src/http/auth.ts). */
   auth: { tokens: TokenSpec[] };
 }
@@ -177,6 +178,7 @@ export const settingsSchema = {
         file: { type: 'string', default: 'data/ocroute.db' },
         onPremSyncDelaySeconds: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
         checkpointEvery: { type: 'integer', minimum: 1, default: 1000 },
+        reseed: { type: 'boolean', default: false },
       },
     },
     auth: {

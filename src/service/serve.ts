@@ -7,6 +7,7 @@ import { BatchPool } from './batch-pool';
 import { CallManager } from './calls';
 import { Engine } from './engine';
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import client from 'prom-client';
@@ -26,19 +27,54 @@ export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   return new RedisLimiter({ url: c.url, onUnavailable: c.onUnavailable, limits: c.limits, leaseTtlMs: c.redisLeaseSeconds * 1000 });
 }
 
+/** What the config folder holds now: a digest of its files' names and contents. */
+function folderDigest(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort()) h.update(`${path.basename(f)}\0${fs.readFileSync(f)}\0`);
+  return h.digest('hex').slice(0, 16);
+}
+
 /**
  * The tenant store behind the admin API. First start: the config folder seeds it. Later starts:
- * the store wins (it holds the admin API's changes). A config reload replaces the stored tenant.
+ * the store wins (it holds the admin API's changes), and if the folder changed since it seeded
+ * the store, `notice` says so, naming --reseed; with `reseed` the folder replaces the stored
+ * tenant. A config reload replaces the stored tenant too.
  */
-export function openStore(s: Settings['store'], engine: Engine): TenantStore {
+export function openStore(
+  s: Settings['store'],
+  engine: Engine,
+): { store: TenantStore; notice?: string } {
   if (s.file) fs.mkdirSync(path.dirname(s.file), { recursive: true });
   const store = new TenantStore(s.file || ':memory:', { syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery });
   const id = engine.snapshot.data.tenant.id.toLowerCase();
+  const key = `config-digest:${id}`;
+  const digest = engine.files.length ? folderDigest(engine.files) : undefined;
+  const seed = () => {
+    store.put(engine.snapshot.data);
+    if (digest) store.setMeta(key, digest);
+  };
   const stored = store.get(id);
-  if (stored) engine.publish(stored); else store.put(engine.snapshot.data);
+  let notice: string | undefined;
+  if (!stored) seed();
+  else if (s.reseed) {
+    seed();
+    notice = `store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since the last seed are gone`;
+  } else {
+    engine.publish(stored);
+    const was = store.meta(key);
+    if (digest && was !== undefined && was !== digest) {
+      notice = `store ${s.file}: the config folder changed since it seeded tenant ${id}; serving the stored tenant, ` +
+        'which holds the admin API changes (start with --reseed, or POST /v1/config/reload, to load the folder instead)';
+    }
+  }
   store.on('change', (tid, t) => { if (tid === id) engine.publish(t); });
-  engine.on('reload', (r) => { if (r.ok && r.source === 'config') store.put(engine.snapshot.data); });
-  return store;
+  engine.on('reload', (r) => {
+    if (r.ok && r.source === 'config') {
+      store.put(engine.snapshot.data);
+      if (engine.files.length) store.setMeta(key, folderDigest(engine.files));
+    }
+  });
+  return { store, notice };
 }
 
 /** Inventory privacy is on for 'on', and for 'auto' unless the edge listens on loopback only. */
@@ -57,9 +93,10 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   cdrs.on('write', (c) => minutes.record(c));
   const register = new client.Registry();
   const batch = new BatchPool(engine);
-  const store = openStore(o.store, engine);
+  const { store, notice } = openStore(o.store, engine);
   let started = false; // /readyz waits for the SIP driver (drachtio: its control connection)
   const app = buildServer(engine, { ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
+  if (notice) app.log.warn(notice);
   let edge: SipDriver | undefined;
   if (o.sip.enabled) {
     const flow = {

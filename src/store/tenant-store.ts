@@ -30,6 +30,7 @@ export interface JournalEntry { seq: number; tenant: string; at: number; actor: 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (tenant TEXT NOT NULL, kind TEXT NOT NULL, chunk INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, kind, chunk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
 `;
 
@@ -65,6 +66,15 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
   }
 
   tenantIds(): string[] { return [...this.live.keys()]; }
+
+  /** A small fact kept with the store (e.g. which config folder seeded a tenant). */
+  meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
   get(id: string): TenantData | undefined { return this.live.get(id.toLowerCase()); }
 
   /** Put a whole tenant (first seed from YAML/.ps1, or a config reload): a checkpoint, atomically. */

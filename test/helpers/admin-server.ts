@@ -20,7 +20,7 @@ export const TOKENS: Record<string, Omit<TokenSpec, 'sha256'>> = {
 
 export async function start(t: Tap.Test, opts: { minutes?: MinutesLedger } = {}) {
   const engine = new Engine(ROUTES);
-  const store = openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000 }, engine);
+  const { store } = openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine);
   const other = emptyTenant({ id: FABRIKAM, name: 'Fabrikam' });
   enableOperator(other, { name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true });
   store.put(other);
