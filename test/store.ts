@@ -95,3 +95,26 @@ t.test('two processes cannot open one store file; a crashed owner\'s lock is tak
   after.close();
   t.notOk(fs.existsSync(`${file}.lock`), 'close() releases it');
 });
+
+t.test('after the journal commit nothing answers an error: a failed checkpoint is retried, the change is live', async (t) => {
+  const file = tmp(t);
+  const store = new TenantStore(file, { checkpointEvery: 1 });
+  t.teardown(() => store.close());
+  store.put(emptyTenant({ id: ID, name: 'T' }));
+  const seen: string[] = [];
+  store.on('change', (_id, ten) => seen.push(Object.keys(ten.users).join(',')));
+  const real = (store as unknown as { writeCheckpoint: (...a: unknown[]) => void }).writeCheckpoint.bind(store);
+  let fail = true;
+  (store as unknown as { writeCheckpoint: (...a: unknown[]) => void }).writeCheckpoint = (...a: unknown[]) => {
+    if (fail) throw new Error('disk full');
+    real(...a);
+  };
+  const r = store.apply(ID, 'users.add', { upn: 'a@t.test', licenses: ['PhoneSystem'] }, admin);
+  t.ok(r.seq > 0, 'the command is acknowledged');
+  t.ok(store.get(ID)!.users['a@t.test'], 'and live');
+  t.same(seen, ['a@t.test'], 'and published');
+  t.match(store.lastCheckpointError?.message, /disk full/);
+  fail = false;
+  store.apply(ID, 'users.add', { upn: 'b@t.test', licenses: ['PhoneSystem'] }, admin);
+  t.equal(store.lastCheckpointError, undefined, 'the next command retried the checkpoint');
+});

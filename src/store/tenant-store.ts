@@ -105,18 +105,35 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
       work.rollback();
       throw e;
     }
+    // Journaled: the change is durable, so from here nothing may answer an error while it is
+    // live. It is published whatever happens; a failed checkpoint is retried by the next command.
     const draft = work.commit();
     this.live.set(id, draft);
-    const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
-    this.sinceCheckpoint.set(id, n);
-    if (n >= this.checkpointEvery) this.writeCheckpoint(id, draft);
-    this.emit('change', id, draft);
+    try {
+      const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
+      this.sinceCheckpoint.set(id, n);
+      if (n >= this.checkpointEvery) this.tryCheckpoint(id, draft);
+    } finally {
+      this.emit('change', id, draft);
+    }
     return { tenant: draft, result, seq: Number(lastInsertRowid) };
   }
 
   journal(tenantId: string, limit = 100): JournalEntry[] {
     const rows = this.db.prepare('SELECT * FROM journal WHERE tenant = ? ORDER BY seq DESC LIMIT ?').all(tenantId.toLowerCase(), limit) as (Omit<JournalEntry, 'args'> & { args: string })[];
     return rows.map((r) => ({ ...r, args: JSON.parse(r.args) }));
+  }
+
+  /** The last checkpoint that failed (retried at the next command), for health and logs. */
+  lastCheckpointError?: Error;
+
+  private tryCheckpoint(id: string, t: TenantData): void {
+    try {
+      this.writeCheckpoint(id, t);
+      this.lastCheckpointError = undefined;
+    } catch (e) {
+      this.lastCheckpointError = e as Error;
+    }
   }
 
   private writeCheckpoint(id: string, t: TenantData): void {
