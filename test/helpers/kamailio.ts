@@ -31,15 +31,33 @@ export interface Kamailio {
   stop(): Promise<void>;
 }
 
+export const DISPATCHER_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamailio', 'dispatcher.cfg');
+
+/**
+ * Kamailio's dispatcher (deploy/kamailio/dispatcher.cfg) in front of several edges, probing
+ * them with OPTIONS every second.
+ */
+export async function startDispatcher(t: { teardown(fn: () => unknown): void }, edgePorts: number[]): Promise<Kamailio> {
+  const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-dslist-'));
+  t.teardown(() => fs.rmSync(run, { recursive: true, force: true }));
+  const list = path.join(run, 'dispatcher.list');
+  fs.writeFileSync(list, edgePorts.map((p) => `1 sip:127.0.0.1:${p}`).join('\n') + '\n');
+  return startKamailio(t, 0, { cfg: DISPATCHER_CFG, defines: [`DSLIST="${list}"`, 'DSPING=1'] });
+}
+
 /** Ready once an OPTIONS sent to it comes back answered (the edge behind it answers OPTIONS). */
-export async function startKamailio(t: { teardown(fn: () => unknown): void }, edgePort: number): Promise<Kamailio> {
+export async function startKamailio(
+  t: { teardown(fn: () => unknown): void },
+  edgePort: number,
+  opts: { cfg?: string; defines?: string[] } = {},
+): Promise<Kamailio> {
   const port = await freePort();
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kamailio-'));
   // -n 1: one UDP worker, so a 180 and the 200 right after it leave the proxy in the order they
   // came (two workers may swap them, and sipp aborts a call on a 180 after its 200).
   const args = [
     '-f',
-    KAMAILIO_CFG,
+    opts.cfg ?? KAMAILIO_CFG,
     '-DD',
     '-E',
     '-n',
@@ -54,8 +72,7 @@ export async function startKamailio(t: { teardown(fn: () => unknown): void }, ed
     `udp:127.0.0.1:${port}`,
     '-l',
     `tcp:127.0.0.1:${port}`,
-    '-A',
-    `EDGE="sip:127.0.0.1:${edgePort}"`,
+    ...(opts.defines ?? [`EDGE="sip:127.0.0.1:${edgePort}"`]).flatMap((d) => ['-A', d]),
   ];
   const proc: ChildProcess = spawn(BINARY!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
