@@ -64,3 +64,17 @@ t.test('HTTP and SIP calls live in separate namespaces: a SIP correlation ID can
   t.equal(await calls.end('corr-123', 'sip'), true, 'the SIP edge ends it');
   t.equal(calls.active, 0);
 });
+
+t.test('ocroute_capacity_slots_in_use is read from the limiter: a lease that runs out leaves the gauge', async (t) => {
+  const engine = new Engine(path.join(__dirname, '..', 'routes'));
+  const limiter = new MemoryLimiter();
+  const calls = new CallManager(engine, limiter, 50); // a 50 ms lease: the hang-up is "lost"
+  const app = buildServer(engine, { logLevel: 'silent', calls });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(async () => { await app.close(); await calls.close(); });
+  const r = await calls.start({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' });
+  t.ok(r.ok);
+  t.match(await (await fetch(base + '/metrics')).text(), /^ocroute_capacity_slots_in_use\{capability="user"\} 1$/m);
+  while (limiter.activeCalls > 0) await new Promise((res) => setTimeout(res, 10));
+  t.match(await (await fetch(base + '/metrics')).text(), /^ocroute_capacity_slots_in_use\{capability="user"\} 0$/m);
+});

@@ -109,6 +109,7 @@ function slowLimiter(): CapacityLimiter & { go(): void; inner: MemoryLimiter; wa
     inner, go, waiting,
     acquire: async (id, slots, lease) => { entered(); await gate; return inner.acquire(id, slots, lease); },
     release: (id) => inner.release(id), inUse: (n) => inner.inUse(n), close: () => inner.close(),
+    heldByCapability: () => inner.heldByCapability(),
   };
 }
 

@@ -3,9 +3,9 @@
  * of equal duration in one list, so this stays cheap) that releases the call if no hang-up came.
  */
 import type { Slot } from '../routing/types';
-import { busy, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type CapacityLimiter, type CapacityLimits } from './types';
+import { busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability, type CapacityLimiter, type CapacityLimits } from './types';
 
-interface Held { numbers: string[]; timer: NodeJS.Timeout }
+interface Held { numbers: string[]; capabilities: Capability[]; timer: NodeJS.Timeout }
 
 export class MemoryLimiter implements CapacityLimiter {
   private readonly counts = new Map<string, number>();
@@ -27,7 +27,7 @@ export class MemoryLimiter implements CapacityLimiter {
     for (const n of numbers) this.counts.set(n, (this.counts.get(n) ?? 0) + 1);
     const timer = setTimeout(() => this.releaseSync(callId), leaseMs);
     timer.unref();
-    this.calls.set(callId, { numbers, timer });
+    this.calls.set(callId, { numbers, capabilities: slots.map((s) => s.capability), timer });
     return { ok: true };
   }
 
@@ -45,6 +45,10 @@ export class MemoryLimiter implements CapacityLimiter {
   }
 
   async inUse(number: string): Promise<number> { return this.counts.get(number) ?? 0; }
+
+  heldByCapability(): Record<Capability, number> {
+    return countByCapability([...this.calls.values()].map((h) => h.capabilities));
+  }
 
   /** Calls holding slots now (for gauges and leak checks). */
   get activeCalls(): number { return this.calls.size; }

@@ -10,7 +10,7 @@
 import Redis from 'ioredis';
 import type { Slot } from '../routing/types';
 import { MemoryLimiter } from './memory';
-import { busy, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type CapacityLimiter, type CapacityLimits } from './types';
+import { busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability, type CapacityLimiter, type CapacityLimits } from './types';
 
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -70,6 +70,7 @@ type Scripted = Redis & {
 
 interface HeldInRedis {
   keys: string[];
+  capabilities: Capability[];
   /** When the call's own maximum (the acquire's leaseMs) ends: no renewal after it. */
   until: number;
 }
@@ -141,7 +142,7 @@ export class RedisLimiter implements CapacityLimiter {
       const lease = Math.ceil(Math.min(leaseMs, this.ttl));
       const full = await this.redis.ocAcquire(keys.length, ...keys, callId, lease, ...unique.map((s) => limitOf(this.limits, s)));
       if (full > 0) return busy(unique[full - 1], limitOf(this.limits, unique[full - 1]));
-      this.held.set(callId, { keys, until: Date.now() + leaseMs });
+      this.held.set(callId, { keys, capabilities: unique.map((s) => s.capability), until: Date.now() + leaseMs });
       return { ok: true };
     } catch (e) {
       // A timeout does not mean the script did not run: undo it, by call ID, idempotently.
@@ -172,6 +173,13 @@ export class RedisLimiter implements CapacityLimiter {
   }
 
   get activeCalls(): number { return this.held.size; }
+
+  heldByCapability(): Record<Capability, number> {
+    const here = countByCapability([...this.held.values()].flatMap((h) => (h === 'local' ? [] : [h.capabilities])));
+    const local = this.local.heldByCapability();
+    for (const k of Object.keys(here) as Capability[]) here[k] += local[k] ?? 0;
+    return here;
+  }
 
   async close(): Promise<void> {
     clearInterval(this.renewer);

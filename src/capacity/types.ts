@@ -36,6 +36,8 @@ export interface CapacityLimiter {
   release(callId: string): Promise<void>;
   /** Slots in use on `number` right now. */
   inUse(number: string): Promise<number>;
+  /** Slots this node's calls hold, by number type: what the slots gauge shows (leases that ran out are gone). */
+  heldByCapability(): Record<Capability, number>;
   close(): Promise<void>;
 }
 
@@ -52,3 +54,10 @@ export function busy(slot: Slot, limit: number): Refusal {
 
 /** Max call duration when the caller gives no lease: 4 hours. */
 export const DEFAULT_LEASE_MS = 4 * 60 * 60 * 1000;
+
+/** Sum slots by capability over held calls. */
+export function countByCapability(held: Iterable<readonly Capability[]>): Record<Capability, number> {
+  const out: Record<Capability, number> = { user: 0, service: 0, mobile: 0 };
+  for (const caps of held) for (const c of caps) out[c] = (out[c] ?? 0) + 1;
+  return out;
+}

@@ -57,14 +57,18 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
       name: 'ocroute_active_calls', help: 'Calls holding capacity slots, by kind',
       labelNames: ['kind'] as const, registers: [register],
     });
-    const slots = new client.Gauge({
+    // Read from the limiter, so a lease that ran out (a lost hang-up) leaves the gauge too.
+    new client.Gauge({
       name: 'ocroute_capacity_slots_in_use', help: 'Capacity slots held by calls in progress, by number type',
       labelNames: ['capability'] as const, registers: [register],
+      collect() {
+        const held = calls.limiter.heldByCapability();
+        for (const c of ['user', 'service', 'mobile'] as const) this.set({ capability: c }, held[c] ?? 0);
+      },
     });
-    for (const c of ['user', 'service', 'mobile']) slots.set({ capability: c }, 0);
     calls.on('refused', (r) => refusals.inc({ capability: r.capability ?? 'unknown', reason: r.reason }));
-    calls.on('started', (d) => { active.inc({ kind: d.kind }); for (const s of d.slots) slots.inc({ capability: s.capability }); });
-    calls.on('ended', (d) => { active.dec({ kind: d.kind }); for (const s of d.slots) slots.dec({ capability: s.capability }); });
+    calls.on('started', (d) => active.inc({ kind: d.kind }));
+    calls.on('ended', (d) => active.dec({ kind: d.kind }));
     // Gateways are few per tenant, so a gateway label stays bounded.
     const gw = new GatewaySessions(engine, calls);
     new client.Gauge({
