@@ -78,3 +78,29 @@ t.test('ocroute_capacity_slots_in_use is read from the limiter: a lease that run
   while (limiter.activeCalls > 0) await new Promise((res) => setTimeout(res, 10));
   t.match(await (await fetch(base + '/metrics')).text(), /^ocroute_capacity_slots_in_use\{capability="user"\} 0$/m);
 });
+
+t.test('reload, calls and CDRs take the admin API\'s bearer tokens: 401 without, 403 for another tenant', async (t) => {
+  const { TokenRegistry, sha256 } = await import('../src/http/auth');
+  const { CdrSink } = await import('../src/cdr/sink');
+  const engine = new Engine(path.join(__dirname, '..', 'routes'));
+  const calls = new CallManager(engine, new MemoryLimiter());
+  const id = engine.snapshot.data.tenant.id;
+  const guard = new TokenRegistry([
+    { name: 'mine', role: 'tenantAdmin', tenant: id, sha256: sha256('mine-token-0123456789') },
+    { name: 'other', role: 'tenantAdmin', tenant: '00000000-0000-0000-0000-0000000000ff', sha256: sha256('other-token-0123456789') },
+  ]);
+  const app = buildServer(engine, { logLevel: 'silent', calls, cdrs: new CdrSink(), guard });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(async () => { await app.close(); await calls.close(); });
+  const call = JSON.stringify({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' });
+  const req = (method: string, p: string, token?: string, body?: string) => fetch(base + p, {
+    method, body, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  for (const [method, p, body] of [['POST', '/v1/config/reload', undefined], ['POST', '/v1/calls', call], ['DELETE', '/v1/calls/x', undefined], ['GET', '/v1/cdrs?correlationId=x', undefined]] as const) {
+    t.equal((await req(method, p, undefined, body)).status, 401, `${method} ${p} without a token`);
+    t.equal((await req(method, p, 'other-token-0123456789', body)).status, 403, `${method} ${p} with another tenant's token`);
+  }
+  t.equal((await req('POST', '/v1/config/reload', 'mine-token-0123456789')).status, 200);
+  t.equal((await req('POST', '/v1/calls', 'mine-token-0123456789', call)).status, 201);
+  t.equal((await req('POST', '/v1/route', undefined, call)).status, 200, 'routing questions stay open');
+});

@@ -15,7 +15,7 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const [httpPort, sipPort] = [await freePort(), await freePort()];
   const settings = path.join(dir, 'ocroute.yaml');
-  fs.writeFileSync(settings, `tenant: ${path.join(ROOT, 'routes')}\nhttp: { port: ${httpPort} }\nlog: { level: warn }\nsip: { port: ${sipPort} }\ncdr: { file: cdrs.jsonl }\n`);
+  fs.writeFileSync(settings, `tenant: ${path.join(ROOT, 'routes')}\nhttp: { port: ${httpPort}, openOnLoopback: true }\nlog: { level: warn }\nsip: { port: ${sipPort} }\ncdr: { file: cdrs.jsonl }\n`);
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (b) => { log += b; });

@@ -10,7 +10,7 @@ import { errorOf } from './helpers/tenant';
 
 t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) => {
   t.same(parseSettings('{}'), {
-    tenant: 'routes', http: { host: '127.0.0.1', port: 8080, rateLimit: { max: 0, windowMs: 1000 } }, log: { level: 'info' },
+    tenant: 'routes', http: { host: '127.0.0.1', port: 8080, rateLimit: { max: 0, windowMs: 1000 }, openOnLoopback: false }, log: { level: 'info' },
     capacity: { backend: 'memory', url: 'redis://127.0.0.1:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, redisLeaseSeconds: 30, limits: { user: 3, mobile: 3, service: 500 } },
     sip: {
       enabled: true, host: '127.0.0.1', port: 5060, udp: true, tcp: true, ackTimeoutMs: 32000, maxBytesHeaders: 16384, maxContentLength: 65536,

@@ -12,7 +12,11 @@ import type { TokenSpec } from '../http/auth';
 export interface Settings {
   /** Tenant configuration folder, relative to the settings file. */
   tenant: string;
-  http: { host: string; port: number; /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number } };
+  http: {
+    host: string; port: number; /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number };
+    /** A loopback bind may leave reload, calls and CDRs open (no bearer token); any other bind never does. */
+    openOnLoopback: boolean;
+  };
   log: { level: string };
   capacity: {
     backend: 'memory' | 'redis';
@@ -73,6 +77,7 @@ export const settingsSchema = {
           type: 'object', additionalProperties: false, default: {},
           properties: { max: { type: 'integer', minimum: 0, default: 0 }, windowMs: { type: 'integer', minimum: 1, default: 1000 } },
         },
+        openOnLoopback: { type: 'boolean', default: false },
       },
     },
     log: {

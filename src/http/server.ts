@@ -21,6 +21,8 @@ import { pointerToPath, schemaMessage } from '../config/yaml-doc';
 import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { adminPlugin, type AdminOptions } from './admin';
+import { guardFor } from './guard';
+import type { TokenRegistry } from './auth';
 
 
 
@@ -43,6 +45,11 @@ export interface HttpOptions {
   admin?: AdminOptions;
   /** Per source address: more than `max` requests in `windowMs` get 429 + Retry-After. max 0: off. */
   rateLimit?: { max: number; windowMs: number };
+  /**
+   * Bearer tokens for the routes that change state or show calls (POST /v1/config/reload,
+   * POST/DELETE /v1/calls, GET /v1/cdrs); absent: open (a loopback bind that opted out).
+   */
+  guard?: TokenRegistry;
 }
 
 /** Between the pool's chunks in a batch response body. */
@@ -74,6 +81,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   const perRequest = opts.logLevel === 'debug' || opts.logLevel === 'trace';
   app.addHook('onRoute', (r) => { if (!perRequest) r.logLevel = 'warn'; });
   const metrics = createMetrics(engine, opts.calls, opts.register);
+  const guarded = guardFor(engine, opts.guard);
   const maxBatch = opts.maxBatch ?? 100_000;
 
   app.setErrorHandler((err, req, reply) => {
@@ -147,7 +155,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     const calls = opts.calls;
     if (calls) {
       // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
-      app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema } }, async (req, reply) => {
+      app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema }, onRequest: guarded }, async (req, reply) => {
         const r = await calls.start(req.body);
         if (r.ok) return reply.code(201).send({ callId: r.callId, decision: r.decision });
         if (!r.refusal) return reply.code(403).send({ error: 'E_REJECTED', message: r.decision.reason, decision: r.decision });
@@ -155,7 +163,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
         if (code === 429) reply.header('retry-after', '1');
         return reply.code(code).send({ error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message, number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit });
       });
-      app.delete<{ Params: { id: string } }>('/v1/calls/:id', async (req, reply) => {
+      app.delete<{ Params: { id: string } }>('/v1/calls/:id', { onRequest: guarded }, async (req, reply) => {
         if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
         return reply.code(204).send();
       });
@@ -164,11 +172,12 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     const cdrs = opts.cdrs;
     if (cdrs) {
       app.get<{ Querystring: { correlationId: string } }>('/v1/cdrs', {
+        onRequest: guarded,
         schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
       }, async (req) => ({ cdrs: cdrs.byCorrelationId(req.query.correlationId) }));
     }
 
-    app.post('/v1/config/reload', async () => {
+    app.post('/v1/config/reload', { onRequest: guarded }, async () => {
       const s = engine.reload();
       return { ok: true, version: s.version, files: engine.files };
     });

@@ -77,10 +77,12 @@ export function openStore(
   return { store, notice };
 }
 
+const isLoopback = (host: string) => host === '::1' || host === 'localhost' || /^127\./.test(host);
+
 /** Inventory privacy is on for 'on', and for 'auto' unless the edge listens on loopback only. */
 export function inventoryPrivacy(sip: Settings['sip']): boolean {
   if (sip.inventoryPrivacy !== 'auto') return sip.inventoryPrivacy === 'on';
-  return !(sip.host === '::1' || sip.host === 'localhost' || /^127\./.test(sip.host));
+  return !isLoopback(sip.host);
 }
 
 export async function serve(o: Settings): Promise<() => Promise<void>> {
@@ -95,7 +97,14 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const batch = new BatchPool(engine);
   const { store, notice } = openStore(o.store, engine);
   let started = false; // /readyz waits for the SIP driver (drachtio: its control connection)
-  const app = buildServer(engine, { ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens: new TokenRegistry(o.auth.tokens), minutes }, rateLimit: o.http.rateLimit });
+  const tokens = new TokenRegistry(o.auth.tokens);
+  // Reload, calls and CDRs take the admin API's bearer tokens, unless a loopback bind opted out.
+  const open = o.http.openOnLoopback && isLoopback(o.http.host);
+  const app = buildServer(engine, {
+    ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens, minutes },
+    rateLimit: o.http.rateLimit, guard: open ? undefined : tokens,
+  });
+  if (!open && !tokens.size) app.log.warn('no auth.tokens: POST /v1/config/reload, /v1/calls and GET /v1/cdrs refuse every request (401)');
   if (notice) app.log.warn(notice);
   let edge: SipDriver | undefined;
   if (o.sip.enabled) {
