@@ -16,7 +16,7 @@ export async function startService(t: Tap.Test, extra: { sip?: string; http?: st
   const [httpPort, sipPort] = [await freePort(), await freePort()];
   const settings = path.join(dir, 'ocroute.yaml');
   fs.writeFileSync(settings, [
-    `tenant: ${path.join(ROOT, 'routes')}`, `http: { port: ${httpPort}${extra.httpHost ? `, host: ${extra.httpHost}` : ''}${extra.http ? `, ${extra.http}` : ''} }`, `log: { level: ${extra.logLevel ?? 'warn'} }`,
+    `tenant: ${path.join(ROOT, 'routes')}`, `http: { port: ${httpPort}, openOnLoopback: true${extra.httpHost ? `, host: ${extra.httpHost}` : ''}${extra.http ? `, ${extra.http}` : ''} }`, `log: { level: ${extra.logLevel ?? 'warn'} }`,
     `sip: { port: ${sipPort}${extra.sip ? `, ${extra.sip}` : ''} }`, 'cdr: { file: cdrs.jsonl }', 'store: { file: "" }', extra.top ?? '',
   ].join('\n'));
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
