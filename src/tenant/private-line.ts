@@ -9,16 +9,21 @@ import { refuse } from '../errors';
 import { checkAssignable, getNumber, getUser } from './directory';
 import { own, type NumberType, type PhoneNumber, type TenantData } from './types';
 
+/** The user and number of a line besides the primary one; resource accounts have none. */
+function extraLine(t: TenantData, identity: string, numberInput: string, what: string) {
+  const user = getUser(t, identity);
+  const pn = getNumber(t, numberInput, 'TelephoneNumber');
+  if (user.resourceAccount) refuse('E_VALUE', `resource account ${user.upn} cannot have ${what}`, 'AssignmentCategory');
+  return { user, pn };
+}
+
 export function assignPrivateLine(
   t: TenantData,
   identity: string,
   numberInput: string,
   numberType?: NumberType,
 ): PhoneNumber {
-  const user = getUser(t, identity);
-  const pn = getNumber(t, numberInput, 'TelephoneNumber');
-  if (user.resourceAccount)
-    refuse('E_VALUE', `resource account ${user.upn} cannot have a private line`, 'AssignmentCategory');
+  const { user, pn } = extraLine(t, identity, numberInput, 'a private line');
   if (user.phoneNumber === pn.number)
     refuse('E_VALUE', `${pn.number} is already ${user.upn}'s primary number`, 'TelephoneNumber');
   checkAssignable(t, user, pn, numberType);
@@ -43,10 +48,7 @@ export function assignAlternateLine(
   numberInput: string,
   numberType?: NumberType,
 ): PhoneNumber {
-  const user = getUser(t, identity);
-  const pn = getNumber(t, numberInput, 'TelephoneNumber');
-  if (user.resourceAccount)
-    refuse('E_VALUE', `resource account ${user.upn} cannot have alternate lines`, 'AssignmentCategory');
+  const { user, pn } = extraLine(t, identity, numberInput, 'alternate lines');
   if (!user.phoneNumber)
     refuse('E_VALUE', `${user.upn} needs a primary line before an alternate line can be assigned`, 'AssignmentCategory');
   const lines = user.alternateLines ?? [];
