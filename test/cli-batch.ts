@@ -26,3 +26,27 @@ t.test('ocroute batch routes a JSONL file on the worker pool and writes decision
   t.equal(await main(['batch', '--file', path.join(dir, 'bad.jsonl'), '--no-progress'], { out: () => {}, err: (s) => err.push(s) }), EXIT.CONFIG);
   t.equal(err[0], `error: ${path.join(dir, 'bad.jsonl')}:2: a call needs "kind" (meeting, user, inbound) and "to"`);
 });
+
+t.test('CLI mistakes are one line naming the flag: --file missing, --out folder missing, --log-level; --version', async (t) => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-err-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'c.jsonl'), '{"kind":"inbound","to":"+14255550177"}\n');
+  const missing = await run(['batch', '--file', path.join(dir, 'nope.jsonl'), '--no-progress']);
+  t.equal(missing.code, EXIT.USAGE);
+  t.match(missing.err, /^error: .*nope\.jsonl: --file: cannot read the calls file: ENOENT$/);
+  const out = await run(['batch', '--file', path.join(dir, 'c.jsonl'), '--out', path.join(dir, 'no', 'd.jsonl'), '--no-progress']);
+  t.equal(out.code, EXIT.USAGE);
+  t.match(out.err, /^error: the folder of --out .* does not exist$/);
+  const level = await run(['serve', '--log-level', 'loud']);
+  t.equal(level.code, EXIT.USAGE);
+  t.match(level.err, /--log-level <level>' argument 'loud' is invalid/);
+  const v = await run(['--version']);
+  t.equal(v.code, EXIT.OK);
+  t.match(v.out, /^\d+\.\d+\.\d+$/);
+});

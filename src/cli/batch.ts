@@ -3,6 +3,7 @@
  * with a progress bar on stderr, and write one decision per line.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { OcrouteError } from '../errors';
 import { BatchPool } from '../service/batch-pool';
@@ -14,7 +15,13 @@ const KINDS = new Set(['meeting', 'user', 'inbound']);
 /** Parse and check every line first: a bad line is an error naming it, before any routing. */
 export function readCalls(file: string): Call[] {
   const calls: Call[] = [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new OcrouteError('E_USAGE', `cannot read the calls file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, field: '--file' });
+  }
+  const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     let c: Call;
@@ -32,6 +39,10 @@ export function readCalls(file: string): Call[] {
 export async function runBatch(o: { config: string; file: string; out?: string; threads?: number; progress: boolean },
   print: (s: string) => void): Promise<Record<string, number>> {
   const calls = readCalls(o.file);
+  // A folder that is not there is a usage error now, not a stream error after the routing.
+  if (o.out && !fs.existsSync(path.dirname(path.resolve(o.out)))) {
+    throw new OcrouteError('E_USAGE', `the folder of --out ${o.out} does not exist`, { field: '--out' });
+  }
   const engine = new Engine(o.config);
   const pool = new BatchPool(engine, { threads: o.threads });
   const out = o.out ? fs.createWriteStream(o.out) : undefined;

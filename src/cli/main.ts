@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
-import { PACKAGE_ROOT } from '../package';
+import { PACKAGE_ROOT, VERSION } from '../package';
 import { addAdminCommands, EXIT_REFUSED } from './admin';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
@@ -43,6 +43,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
   let code: number = EXIT.OK;
   const program = new Command('ocroute')
     .description('Call routing engine and SIP simulator for Microsoft Teams Operator Connect')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run ocroute --help for usage)');
@@ -141,7 +142,8 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('-c, --config <dir>', 'tenant configuration folder (overrides settings "tenant")')
     .option('--host <addr>', 'HTTP address (settings http.host)')
     .option('--port <n>', 'HTTP port (settings http.port)', (v) => parsePort(v))
-    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace (settings log.level)')
+    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (settings log.level)',
+      (v) => oneOf(v, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .option('--capacity <backend>', 'memory | redis (settings capacity.backend)', (v) => oneOf(v, ['memory', 'redis']))
     .option('--redis-url <url>', 'Redis for --capacity redis (settings capacity.url)')
     .option('--on-redis-down <mode>', 'fail-closed | local (settings capacity.onUnavailable)', (v) => oneOf(v, ['fail-closed', 'local']))
