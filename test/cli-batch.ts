@@ -50,3 +50,16 @@ t.test('CLI mistakes are one line naming the flag: --file missing, --out folder 
   t.equal(v.code, EXIT.OK);
   t.match(v.out, /^\d+\.\d+\.\d+$/);
 });
+
+t.test('ocroute batch without --out: the decisions on stdout, a line each; the summary on stderr', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-stdout-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'c.jsonl'), '{"kind":"inbound","to":"+14255550177"}\n{"kind":"meeting","from":"mary@contoso.com","to":"+442071234567"}\n');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['batch', '--file', path.join(dir, 'c.jsonl'), '--threads', '1', '--no-progress'], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  t.equal(code, EXIT.OK);
+  const lines = out.join('\n').trim().split('\n').map((l) => JSON.parse(l));
+  t.same(lines.map((d) => d.outcome), ['rejected', 'operator']);
+  t.match(err.join('\n'), /^2 calls in [\d.]+ s on 1 worker\(s\)/);
+});

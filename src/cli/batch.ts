@@ -36,8 +36,12 @@ export function readCalls(file: string): Call[] {
   return calls;
 }
 
+/**
+ * Route the file. Decisions go to `--out`, or, without it, to `emit` (stdout) a line each; the
+ * summary goes to `print` (stderr when the decisions take stdout).
+ */
 export async function runBatch(o: { config: string; file: string; out?: string; threads?: number; progress: boolean },
-  print: (s: string) => void): Promise<Record<string, number>> {
+  print: (s: string) => void, emit?: (decisions: string) => void): Promise<Record<string, number>> {
   const calls = readCalls(o.file);
   // A folder that is not there is a usage error now, not a stream error after the routing.
   if (o.out && !fs.existsSync(path.dirname(path.resolve(o.out)))) {
@@ -63,8 +67,12 @@ export async function runBatch(o: { config: string; file: string; out?: string; 
         counts[outcome] = (counts[outcome] ?? 0) + n;
       }
       for (const bytes of chunks) {
-        out?.write(bytes);
-        if (out && !out.write('\n')) await new Promise((r) => out.once('drain', r));
+        if (!out) {
+          emit?.(bytes.toString());
+          continue;
+        }
+        out.write(bytes);
+        if (!out.write('\n')) await new Promise((r) => out.once('drain', r));
       }
       const done = Math.min(i + chunk, calls.length);
       bar?.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - t0) / 1000)) });

@@ -168,12 +168,13 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .description('route a JSON Lines file of calls on the worker pool, with progress; write decisions')
     .option(...configOpt)
     .requiredOption('--file <calls.jsonl>', 'one call per line: {"kind":"user","from":"john@contoso.com","to":"+14255551234"}')
-    .option('--out <decisions.jsonl>', 'write one decision per line')
+    .option('--out <decisions.jsonl>', 'write one decision per line here (default: stdout, the summary on stderr)')
     .option('--threads <n>', 'workers (default: one per core)', (v) => parsePositive(v))
     .option('--no-progress', 'no progress bar')
     .action(async (o) => {
       const { runBatch } = await import('./batch');
-      await runBatch({ config: o.config, file: o.file, out: o.out, threads: o.threads, progress: o.progress && process.stderr.isTTY === true }, io.out);
+      const opts = { config: o.config, file: o.file, out: o.out, threads: o.threads, progress: o.progress && process.stderr.isTTY === true };
+      await runBatch(opts, o.out ? io.out : io.err, o.out ? undefined : io.out);
     });
 
   program.command('cdr')
