@@ -39,7 +39,7 @@ function mutant(i: number, transport: 'UDP' | 'TCP', r: () => number): Buffer {
 
 t.test('10,000 malformed SIP messages over UDP and TCP: the service stays up, answers 400s, leaks nothing', async (t) => {
   const svc = await startService(t, { sip: 'ackTimeoutMs: 300' });
-  const rssBefore = await svc.metric('ocroute_process_resident_memory_bytes');
+  const rssBefore = await svc.metric('process_resident_memory_bytes');
   const r = rng(2026);
 
   // UDP: 5,000 datagrams in bursts of 50 (the kernel buffer is the limit, not the edge).
@@ -89,7 +89,7 @@ t.test('10,000 malformed SIP messages over UDP and TCP: the service stays up, an
   ack(uac.stack, call.request, call.final);
   await inDialog(uac.stack, 'BYE', call.request, call.final);
 
-  const rssAfter = await svc.metric('ocroute_process_resident_memory_bytes');
+  const rssAfter = await svc.metric('process_resident_memory_bytes');
   t.ok(rssAfter - rssBefore < 150 * 1024 * 1024, `RSS grew ${Math.round((rssAfter - rssBefore) / 1048576)} MiB over 10,000 messages`);
   t.notMatch(svc.log(), /uncaught|FATAL|TypeError/i, 'no uncaught error logged');
   console.error(`fuzz-sip: udp replies ${JSON.stringify(Object.fromEntries(replies))}; RSS ${Math.round(rssBefore / 1048576)} -> ${Math.round(rssAfter / 1048576)} MiB`);

@@ -32,7 +32,7 @@ t.test('POST /v1/route over real HTTP on loopback; /metrics counts it', async (t
   t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip",route="International"\} 1$/m);
   t.match(m, /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom",route="none"\} 1$/m);
   t.match(m, /^ocroute_decision_duration_seconds_count\{kind="meeting"\} 1$/m);
-  t.match(m, /^ocroute_process_cpu_seconds_total /m, 'default process metrics');
+  t.match(m, /^process_cpu_seconds_total /m, 'default process metrics, under their standard names');
   t.equal((await fetch(base + '/healthz')).status, 200);
 });
 

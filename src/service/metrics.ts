@@ -9,7 +9,13 @@ import type { CallManager } from './calls';
 import { GatewaySessions } from './gateway-sessions';
 
 export function createMetrics(engine: Engine, calls?: CallManager, register: client.Registry = new client.Registry()) {
-  client.collectDefaultMetrics({ register, prefix: 'ocroute_' });
+  // Standard names (process_cpu_seconds_total ...), so stock dashboards and alerts match.
+  client.collectDefaultMetrics({ register });
+  // prom-client also exports these gauges with a counter's _total suffix, which promtool flags;
+  // nodejs_active_handles / _requests / _resources carry the same values (by type).
+  for (const n of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    if (register.getSingleMetric(n)) register.removeSingleMetric(n);
+  }
   const decisions = new client.Counter({
     name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind, operator and voice route (route values are bounded by the tenant\'s route list)',
     labelNames: ['outcome', 'kind', 'operator', 'route'] as const, registers: [register],
