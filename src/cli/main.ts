@@ -142,6 +142,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('-c, --config <dir>', 'tenant configuration folder (overrides settings "tenant")')
     .option('--host <addr>', 'HTTP address (settings http.host)')
     .option('--port <n>', 'HTTP port (settings http.port)', (v) => parsePort(v))
+    .option('--sip-port <n>', 'SIP port, UDP and TCP (settings sip.port)', (v) => parsePort(v))
     .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (settings log.level)',
       (v) => oneOf(v, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .option('--capacity <backend>', 'memory | redis (settings capacity.backend)', (v) => oneOf(v, ['memory', 'redis']))
@@ -151,7 +152,9 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .action(async (o) => {
       const { loadSettings } = await import('../config/settings');
       const s = loadSettings(o.settings);
+      (await import('./env')).applyEnv(s); // OCROUTE_* between the file and the flags
       if (o.config) s.tenant = path.resolve(o.config);
+      if (o.sipPort !== undefined) s.sip.port = o.sipPort;
       if (o.host) s.http.host = o.host;
       if (o.port !== undefined) s.http.port = o.port;
       if (o.logLevel) s.log.level = o.logLevel;
