@@ -58,3 +58,25 @@ t.test('config errors exit 1 with file:line; usage errors exit 2', async (t) => 
   const schema = await run(['schema']);
   t.equal(JSON.parse(schema.out).title, 'ocroute tenant configuration');
 });
+
+t.test('validate lists every error of a script at once (file:line each), and --json gives them as objects', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-all-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'a.ps1'), [
+    'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}',
+    'New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages Nope',
+    'New-CsOnlineVoiceRoute -Identity Y -Priority high',
+    'New-CsOnlineVoiceRoute -Identity Z -OnlinePstnUsages A',
+    'Grant-CsOnlineVoiceRoutingPolicy -Identity ghost@contoso.com -PolicyName Global',
+  ].join('\n') + '\n');
+  const text = await run(['validate', '--config', dir]);
+  t.equal(text.code, EXIT.CONFIG);
+  const lines = text.err.split('\n').filter((l) => l.startsWith('error: '));
+  t.same(lines.map((l) => /a\.ps1:(\d+):/.exec(l)?.[1]), ['2', '3', '5'], 'the three bad lines, in order; the good ones ran');
+  const json = await run(['validate', '--config', dir, '--json']);
+  t.equal(json.code, EXIT.CONFIG);
+  const body = JSON.parse(json.out);
+  t.equal(body.ok, false);
+  t.same(body.errors.map((e: { line: number }) => e.line), [2, 3, 5]);
+  t.match(body.errors[1], { error: 'E_PS1_PARAM', field: '-Priority' });
+});

@@ -109,12 +109,25 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     });
 
   program.command('validate')
-    .description('load a configuration and report the first error, with file and line')
+    .description('load a configuration and report every error found, with file and line')
     .option(...configOpt)
     .option('--strict', 'treat warnings (e.g. objects a script assumes exist) as errors: exit 1')
+    .option('--json', 'print {ok, files, errors, warnings} as JSON')
     .action((o) => {
-      const { tenant, files, warnings } = loadConfigDir(o.config);
+      const { tenant, files, warnings, errors } = loadConfigDir(o.config, { collect: true });
+      const failed = errors.length > 0 || (o.strict && warnings.length > 0);
+      if (o.json) {
+        io.out(JSON.stringify({ ok: !failed, files, errors: errors.map((e) => e.toJSON()), warnings }, null, 2));
+        code = failed ? EXIT.CONFIG : EXIT.OK;
+        return;
+      }
+      for (const e of errors) io.err(`error: ${e.describe()}`);
       for (const w of warnings) io.err(`${o.strict ? 'error' : 'warning'}: ${w}`);
+      if (errors.length) {
+        io.err(`${errors.length} error(s)`);
+        code = EXIT.CONFIG;
+        return;
+      }
       if (o.strict && warnings.length) {
         io.err(`${warnings.length} warning(s) refused by --strict`);
         code = EXIT.CONFIG;

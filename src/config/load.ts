@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OcrouteError } from '../errors';
+import { isOcrouteError, OcrouteError } from '../errors';
 import { checkRoutingLimits } from '../routing/limits';
 import { emptyTenant, type TenantData } from '../tenant/types';
 import { runScript } from './ps1/run';
@@ -19,9 +19,16 @@ export interface LoadedConfig {
   files: string[];
   /** Accepted with a change worth saying (e.g. a pasted console prompt), file:line first. */
   warnings: string[];
+  /** With `collect` (ocroute validate): every error found; the tenant is then not usable. */
+  errors: OcrouteError[];
 }
 
-export function loadConfigDir(dirPath: string): LoadedConfig {
+/**
+ * Load the folder; the first error throws. With `collect`, errors in .ps1 statements (and a
+ * script that does not parse) are gathered and the rest still runs, so one validate run lists
+ * them all; a YAML error still stops it (every later line would fail for want of it).
+ */
+export function loadConfigDir(dirPath: string, opts: { collect?: boolean } = {}): LoadedConfig {
   let entries: string[];
   try {
     entries = fs.readdirSync(dirPath).sort();
@@ -42,17 +49,25 @@ export function loadConfigDir(dirPath: string): LoadedConfig {
     tenant = loadTenantYaml(readText(p), p);
     files.push(p);
   }
+  const errors: OcrouteError[] = [];
   for (const f of scripts) {
     const p = path.join(dirPath, f);
-    warnings.push(...runScript(tenant, readText(p), p).warnings);
+    try {
+      warnings.push(...runScript(tenant, readText(p), p, opts.collect ? errors : undefined).warnings);
+    } catch (e) {
+      if (!opts.collect || !isOcrouteError(e)) throw e;
+      errors.push(e);
+    }
     files.push(p);
   }
   try {
     checkRoutingLimits(tenant);
   } catch (e) {
-    throw (e as OcrouteError).at({ file: dirPath });
+    const located = (e as OcrouteError).at({ file: dirPath });
+    if (!opts.collect) throw located;
+    errors.push(located);
   }
-  return { tenant, files, warnings };
+  return { tenant, files, warnings, errors };
 }
 
 function readText(p: string): string {

@@ -45,11 +45,28 @@ const FOREACH = /^(foreach-object|%)$/i;
 const PASS_THROUGH =
   /^(select|select-object|sort-object|format-list|format-table|fl|ft|out-null|out-host|out-string)$/i;
 
-/** Mutates `t`; on error throws and `t` may be partly changed, so run it on a clone. */
-export function runScript(t: TenantData, src: string, file?: string): ScriptResult {
+/**
+ * Mutates `t`; on error throws and `t` may be partly changed, so run it on a clone. With
+ * `errors` (ocroute validate), a failing top-level statement is recorded there and the script
+ * goes on, so one run reports every error it can.
+ */
+export function runScript(t: TenantData, src: string, file?: string, errors?: OcrouteError[]): ScriptResult {
   const stripped = stripPrompts(src, file);
   const result: ScriptResult = { applied: 0, skipped: 0, warnings: stripped.warnings };
-  new Interpreter(t, file, result).run(parseScript(stripped.src, file));
+  const interpreter = new Interpreter(t, file, result);
+  const statements = parseScript(stripped.src, file);
+  if (!errors) {
+    interpreter.run(statements);
+    return result;
+  }
+  for (const s of statements) {
+    try {
+      interpreter.run([s]);
+    } catch (e) {
+      if (!isOcrouteError(e) || e.code === 'E_PS1_LIMIT') throw e;
+      errors.push(e);
+    }
+  }
   return result;
 }
 
