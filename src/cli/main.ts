@@ -1,6 +1,6 @@
 /**
  * ocroute command line. Exit codes (README "CLI"):
- *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings
+ *   0 ok / call routed   1 configuration error   2 usage error   3 call rejected   4 lint warnings (--strict)
  *   5 the service refused an admin command (or could not be reached)   6 diff: the outcome of some calls changes
  */
 import fs from 'node:fs';
@@ -142,11 +142,13 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .description('validate, then warn about routes that can never win, unused usages, bad bridge numbers')
     .option(...configOpt)
     .option('--json', 'print findings as JSON')
+    .option('--strict', 'exit 4 when there is any warning (for CI)')
     .action((o) => {
       const findings = lintTenant(loadConfigDir(o.config).tenant);
       if (o.json) io.out(JSON.stringify({ errors: [], warnings: findings }, null, 2));
       else io.out(findings.length ? findings.map((f) => `warning ${f.code}: ${f.message}`).join('\n') : 'no warnings');
-      code = findings.length ? EXIT.WARNINGS : EXIT.OK;
+      // Warnings are advice: a configuration with them still loads and routes (exit 0 unless --strict).
+      code = findings.length && o.strict ? EXIT.WARNINGS : EXIT.OK;
     });
 
   program.command('serve')
