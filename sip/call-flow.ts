@@ -204,6 +204,8 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     if (!started.ok) {
       const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision, this.isPrivate(address));
       this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
+      // The attempt is a call record too (Teams' PSTN usage report lists attempts): two CDRs.
+      this.writeCdrs(started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, a.status === 486 ? 'busy' : 'failed', a.status, a.text);
       return refuse(a.status, a.reason, { ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) });
     }
     const c: ActiveCall = { leg, decision: started.decision, correlationId, start: p.start, state: 'proceeding' };
