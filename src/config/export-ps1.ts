@@ -8,7 +8,7 @@
  * result is identical (test/export-ps1.ts).
  */
 import { stringify } from 'yaml';
-import { tenantToConfig } from './export';
+import { sortedValues, tenantToConfig } from './export';
 import { GRANT_KEYS, type GrantKey, type TenantData } from '../tenant/types';
 
 /** A PowerShell literal: 'single-quoted' strings, $true/$false, numbers, 'a','b' lists. */
@@ -27,10 +27,7 @@ function call(cmdlet: string, fields: Record<string, unknown>): string {
   return [cmdlet, ...args].join(' ');
 }
 
-const sorted = <T>(r: Record<string, T> | undefined): T[] =>
-  Object.keys(r ?? {})
-    .sort()
-    .map((k) => r![k]);
+const sorted = sortedValues;
 
 const GRANT_CMDLET: Record<GrantKey, string> = {
   onlineVoiceRoutingPolicy: 'Grant-CsOnlineVoiceRoutingPolicy',

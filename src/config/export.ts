@@ -9,7 +9,8 @@ import type { TenantData } from '../tenant/types';
 
 /** Drop undefined fields so the YAML holds only what is set. */
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
-const sortedValues = <T>(r: Record<string, T>): T[] => Object.keys(r).sort().map((k) => r[k]);
+/** A record's values in key order (exports are stable whatever the insertion order). */
+export const sortedValues = <T>(r: Record<string, T> | undefined): T[] => Object.keys(r ?? {}).sort().map((k) => r![k]);
 
 export function tenantToConfig(t: TenantData): Record<string, unknown> {
   const { id, name, domain, teamsUpgradeMode, defaultRegion, locations } = t.tenant;

@@ -151,7 +151,15 @@ function lookaheadParts(pattern: string): string[] | undefined {
 
 /** A tester for a pattern compileNumberPattern accepts: RE2, or a length-capped RegExp. */
 export function numberTester(pattern: string): NumberTester {
-  if (compileNumberPattern(pattern) === 're2') return new RE2(pattern);
+  // Compile once: compileNumberPattern's own RE2 trial would be a second compile of the same text.
+  if (pattern.length <= MAX_PATTERN_LENGTH) {
+    try {
+      return new RE2(pattern);
+    } catch {
+      /* not RE2: compileNumberPattern decides below */
+    }
+  }
+  compileNumberPattern(pattern); // throws unless recheck proves it safe
   const re = new RegExp(pattern);
   return { test: (s: string) => s.length <= JS_INPUT_CAP && re.test(s) };
 }

@@ -86,6 +86,23 @@ export function wildcard(pattern: string, ci = true): RegExp {
   return new RegExp(`^${body}$`, ci ? 'is' : 's');
 }
 
+// A Where-Object block compares every object with the same pattern: compile each once (bounded).
+const matchers = new Map<string, RE2>();
+
+function matcher(pattern: string, ci: boolean, op: string, line: number): RE2 {
+  const key = `${ci ? 'i' : 'c'}${pattern}`;
+  let re = matchers.get(key);
+  if (re) return re;
+  try {
+    re = new RE2(pattern, ci ? 'i' : '');
+  } catch (e) {
+    return err(`-${op} pattern '${pattern}' is not a regular expression RE2 runs: ${(e as Error).message}`, line);
+  }
+  if (matchers.size >= 1000) matchers.clear();
+  matchers.set(key, re);
+  return re;
+}
+
 function compareScalars(op: string, a: string | null, b: string | null, ci: boolean, line: number): boolean {
   const x = a === null ? '' : ci ? a.toLowerCase() : a;
   const y = b === null ? '' : ci ? b.toLowerCase() : b;
@@ -110,12 +127,7 @@ function compareScalars(op: string, a: string | null, b: string | null, ci: bool
       return !wildcard(b ?? '', ci).test(a ?? '');
     case 'match':
     case 'notmatch': {
-      let re: RE2;
-      try {
-        re = new RE2(b ?? '', ci ? 'i' : '');
-      } catch (e) {
-        return err(`-${op} pattern '${b}' is not a regular expression RE2 runs: ${(e as Error).message}`, line);
-      }
+      const re = matcher(b ?? '', ci, op, line);
       return re.test(a ?? '') === (op === 'match');
     }
   }
