@@ -189,7 +189,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const cid = { 'x-oc-correlation-id': correlationId };
     leg = p.leg = withTrying(leg, cid);
     if (this.draining) return refuse(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
-    const call = callFromInvite(leg.invite, parseUri, (upn) => this.calls.isUser(upn));
+    const call = callFromInvite(leg.invite, parseUri, (upn, tenant) => this.calls.isUser(upn, tenant));
     if (typeof call === 'string') return refuse(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
     if (call.kind === 'inbound' && this.opts.gatewayFor) call.gateway = this.opts.gatewayFor(address, leg.remote.port);
     const started = await this.calls.start(call, correlationId, 'sip');

@@ -24,6 +24,7 @@ export function cdrPair(
   const direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
   const base = {
     correlationId,
+    tenant: d.tenant,
     direction,
     kind: d.kind,
     sipCallId,

@@ -35,8 +35,11 @@ export interface SipMessage {
 
 const KINDS = new Set<CallKind>(['meeting', 'user', 'inbound']);
 
-/** Whether a UPN is a user of the tenant (the From of a user call). */
-export type IsTenantUser = (upn: string) => boolean;
+/** Whether a UPN is a user of the tenant (named, else found by its domain): the From of a user call. */
+export type IsTenantUser = (upn: string, tenant?: string) => boolean;
+
+/** Microsoft marks Operator Connect traffic with the caller's tenant; IDs are GUIDs. */
+const TENANT_ID_RE = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/;
 
 /** INVITE -> Call, or an error text for a 400. */
 export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri, isUser?: IsTenantUser): Call | string {
@@ -47,10 +50,12 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri,
   if (kindHeader && !KINDS.has(kindHeader as CallKind))
     return `X-OC-Kind must be meeting, user or inbound, not '${kindHeader}'`;
   const organizer = header(req, 'x-oc-organizer');
+  const tenant = header(req, 'x-ms-tenantid');
+  if (tenant !== undefined && !TENANT_ID_RE.test(tenant)) return 'X-MS-TenantID is not a tenant ID';
   const fromUser = fromUri?.user ?? '';
   const fromIsNumber = /^\+?\d[\d\-.()]*$/.test(fromUser);
   const upn = `${fromUser}@${fromUri?.host}`;
-  const pstnCaller = fromIsNumber || !fromUser || (isUser !== undefined && !isUser(upn));
+  const pstnCaller = fromIsNumber || !fromUser || (isUser !== undefined && !isUser(upn, tenant));
   const kind: CallKind = (kindHeader as CallKind) ?? (organizer ? 'meeting' : pstnCaller ? 'inbound' : 'user');
   const from = kind === 'meeting' ? (organizer ?? upn) : kind === 'user' ? upn : fromUser || undefined;
   // A user part may arrive escaped (RFC 3261 19.1.2) or already unescaped by the stack's grammar.
@@ -62,7 +67,7 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri,
       return 'Request-URI user part has a bad %-escape';
     }
   }
-  return { kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true' };
+  return { kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true', ...(tenant ? { tenant } : {}) };
 }
 
 export interface FinalAnswer {

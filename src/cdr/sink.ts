@@ -10,6 +10,8 @@ export type CdrOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'cancelle
 
 export interface Cdr {
   correlationId: string;
+  /** The Teams tenant of the call (null: no tenant here took it). */
+  tenant: string | null;
   technology: 'Operator Connect' | 'Phone';
   direction: 'inbound' | 'outbound';
   kind: string;

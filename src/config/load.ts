@@ -29,29 +29,87 @@ export interface LoadedConfig {
  * them all; a YAML error still stops it (every later line would fail for want of it).
  */
 export function loadConfigDir(dirPath: string, opts: { collect?: boolean } = {}): LoadedConfig {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dirPath).sort();
-  } catch (e) {
-    throw new OcrouteError('E_CONFIG_DIR', `cannot read config folder '${dirPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dirPath });
-  }
-  const yamls = entries.filter((f) => /\.ya?ml$/i.test(f));
-  const scripts = entries.filter((f) => /\.ps1$/i.test(f));
+  const entries = listDir(dirPath);
+  const yamls = entries.filter((f) => YAML_RE.test(f));
+  const scripts = entries.filter((f) => PS1_RE.test(f));
   if (yamls.length > 1) {
     throw new OcrouteError('E_CONFIG_DIR', `one tenant per folder: found ${yamls.length} YAML files (${yamls.join(', ')})`, { file: dirPath });
   }
   if (!yamls.length && !scripts.length) throw new OcrouteError('E_CONFIG_DIR', `no *.yaml or *.ps1 files in '${dirPath}'`, { file: dirPath });
+  return loadFiles(dirPath, yamls.map((f) => path.join(dirPath, f)), scripts.map((f) => path.join(dirPath, f)), opts);
+}
+
+export interface LoadedTenants {
+  tenants: LoadedConfig[];
+  /** Every file read, all tenants. */
+  files: string[];
+  /** The tenant of the folder's own files (not a sub-folder's): calls naming no tenant fall to it. */
+  defaultId?: string;
+}
+
+/**
+ * A folder of one tenant or many. The folder's own files are one tenant, as before; each
+ * sub-folder holding *.yaml or *.ps1 files is another; a folder of several YAML files and no
+ * script is one tenant per file. Two tenants with one ID is an error naming both files.
+ */
+export function loadTenantsDir(dirPath: string, opts: { collect?: boolean } = {}): LoadedTenants {
+  const entries = listDir(dirPath);
+  const yamls = entries.filter((f) => YAML_RE.test(f));
+  const scripts = entries.filter((f) => PS1_RE.test(f));
+  const subs = entries.filter((f) => !f.startsWith('.') && isConfigFolder(path.join(dirPath, f)));
+  const tenants: LoadedConfig[] = [];
+  let defaultId: string | undefined;
+  if (yamls.length > 1 && !scripts.length) {
+    for (const f of yamls) tenants.push(loadFiles(dirPath, [path.join(dirPath, f)], [], opts));
+  } else if (yamls.length || scripts.length || !subs.length) {
+    const root = loadConfigDir(dirPath, opts);
+    tenants.push(root);
+    defaultId = root.tenant.tenant.id;
+  }
+  for (const f of subs) tenants.push(loadConfigDir(path.join(dirPath, f), opts));
+  const seen = new Map<string, LoadedConfig>();
+  for (const t of tenants) {
+    const id = t.tenant.tenant.id.toLowerCase();
+    const other = seen.get(id);
+    if (other) {
+      throw new OcrouteError('E_CONFIG_DIR', `tenant ${t.tenant.tenant.id} is configured twice (also in ${other.files[0]})`, {
+        file: t.files[0], field: 'tenant.id',
+      });
+    }
+    seen.set(id, t);
+  }
+  return { tenants, files: tenants.flatMap((t) => t.files), defaultId };
+}
+
+const YAML_RE = /\.ya?ml$/i;
+const PS1_RE = /\.ps1$/i;
+
+function listDir(dirPath: string): string[] {
+  try {
+    return fs.readdirSync(dirPath).sort();
+  } catch (e) {
+    throw new OcrouteError('E_CONFIG_DIR', `cannot read config folder '${dirPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dirPath });
+  }
+}
+
+function isConfigFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory() && fs.readdirSync(p).some((f) => YAML_RE.test(f) || PS1_RE.test(f));
+  } catch {
+    return false;
+  }
+}
+
+function loadFiles(dirPath: string, yamls: string[], scripts: string[], opts: { collect?: boolean }): LoadedConfig {
   const files: string[] = [];
   const warnings: string[] = [];
   let tenant: TenantData = emptyTenant();
-  for (const f of yamls) {
-    const p = path.join(dirPath, f);
+  for (const p of yamls) {
     tenant = loadTenantYaml(readText(p), p);
     files.push(p);
   }
   const errors: OcrouteError[] = [];
-  for (const f of scripts) {
-    const p = path.join(dirPath, f);
+  for (const p of scripts) {
     try {
       warnings.push(...runScript(tenant, readText(p), p, opts.collect ? errors : undefined).warnings);
     } catch (e) {
@@ -63,7 +121,7 @@ export function loadConfigDir(dirPath: string, opts: { collect?: boolean } = {})
   try {
     checkRoutingLimits(tenant);
   } catch (e) {
-    const located = (e as OcrouteError).at({ file: dirPath });
+    const located = (e as OcrouteError).at({ file: yamls.length === 1 && !scripts.length ? yamls[0] : dirPath });
     if (!opts.collect) throw located;
     errors.push(located);
   }

@@ -10,8 +10,10 @@ import { compileSchema, loadYamlDoc } from './yaml-doc';
 import type { TokenSpec } from '../http/auth';
 
 export interface Settings {
-  /** Tenant configuration folder, relative to the settings file. */
+  /** Tenant configuration folder, relative to the settings file (one tenant, or one sub-folder per tenant). */
   tenant: string;
+  /** The tenant a call goes to when it names none and neither its number nor domain finds one. */
+  defaultTenant?: string;
   http: {
     host: string; port: number; /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number };
     /** A loopback bind may leave reload, calls and CDRs open (no bearer token); any other bind never does. */
@@ -69,6 +71,7 @@ export const settingsSchema = {
   additionalProperties: false,
   properties: {
     tenant: { type: 'string', minLength: 1, default: 'routes' },
+    defaultTenant: { type: 'string', minLength: 1, maxLength: 64 },
     http: {
       type: 'object', additionalProperties: false, default: {},
       properties: {

@@ -11,7 +11,7 @@ import type { MinutesLedger } from '../billing/minutes';
 import { exportTenantYaml } from '../config/export';
 import { own, type TenantData } from '../tenant/types';
 import { didStatus } from '../tenant/portal';
-import type { Principal, TokenRegistry } from './auth';
+import { principalManages, type Principal, type TokenRegistry } from './auth';
 import { registerCommandRoutes } from './admin-commands';
 
 export interface AdminOptions { store: TenantStore; tokens: TokenRegistry; minutes?: MinutesLedger }
@@ -31,8 +31,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
   app.decorateRequest('access', null);
   app.decorateRequest('principal', null);
 
-  const mayAccess = (p: Principal, t: TenantData | undefined, id: string): boolean =>
-    !!t && (p.role === 'tenantAdmin' ? p.tenant?.toLowerCase() === id.toLowerCase() : !!own(t.operators, p.operator ?? ''));
+  const mayAccess = (p: Principal, t: TenantData | undefined): boolean => !!t && principalManages(p, t);
 
   app.addHook('onRequest', async (req: AdminReq, reply) => {
     const p = tokens.authenticate(req.headers.authorization);
@@ -42,7 +41,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     if (id === undefined) return;
     const t = store.get(id);
     // Same answer for "not yours" and "does not exist": a token learns nothing about other tenants.
-    if (!mayAccess(p, t, id)) {
+    if (!mayAccess(p, t)) {
       return forbidden(reply, p.role === 'operator' ? `tenant ${id} has not enabled operator '${p.operator}'` : `this token manages tenant ${p.tenant} only`);
     }
     req.access = { p, t: t!, tenantId: id };
@@ -59,7 +58,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
 
   app.get('/v1/tenants', tag(['tenants'], 'Tenants this token may see'), async (req: AdminReq) => {
     const p = req.principal!;
-    return { tenants: store.tenantIds().filter((id) => mayAccess(p, store.get(id), id)).map((id) => ({ id, name: store.get(id)!.tenant.name })) };
+    return { tenants: store.tenantIds().filter((id) => mayAccess(p, store.get(id))).map((id) => ({ id, name: store.get(id)!.tenant.name })) };
   });
 
   app.get('/v1/tenants/:tenantId', tag(['tenants'], 'Tenant summary (an operator sees its own entry)'), async (req: AdminReq) => {

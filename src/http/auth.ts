@@ -4,6 +4,7 @@
  * constant time; a token is never logged (fastify's redact covers the header).
  */
 import crypto from 'node:crypto';
+import type { TenantData } from '../tenant/types';
 
 export interface TokenSpec {
   /** Label for logs and the journal ("who"), never the secret. */
@@ -17,6 +18,13 @@ export interface TokenSpec {
 }
 
 export type Principal = Omit<TokenSpec, 'sha256'>;
+
+/** A tenant admin manages its own tenant; an operator, the tenants that enabled it. */
+export function principalManages(p: Principal, t: TenantData): boolean {
+  return p.role === 'tenantAdmin'
+    ? p.tenant?.toLowerCase() === t.tenant.id.toLowerCase()
+    : p.operator !== undefined && Object.hasOwn(t.operators, p.operator);
+}
 
 export const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
 

@@ -4,7 +4,8 @@
  */
 import { VERSION } from '../package';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { isOcrouteError } from '../errors';
+import { httpStatusOf, isOcrouteError, OcrouteError } from '../errors';
+import type { Snapshot } from '../routing/snapshot';
 import type { Engine } from '../service/engine';
 import type { CallManager } from '../service/calls';
 import type { CdrSink } from '../cdr/sink';
@@ -65,8 +66,12 @@ const callSchema = {
     to: { type: 'string', minLength: 1, maxLength: 64 },
     ocLinkDown: { type: 'boolean' },
     gateway: { type: 'string', maxLength: 253 },
+    tenant: { type: 'string', minLength: 1, maxLength: 64 },
   },
 } as const;
+
+/** The optional `tenant` of the Test-Cs* bodies: which tenant's configuration answers (default: the default tenant). */
+const tenantField = { tenant: { type: 'string', minLength: 1, maxLength: 64 } } as const;
 
 export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -81,12 +86,18 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
   const perRequest = opts.logLevel === 'debug' || opts.logLevel === 'trace';
   app.addHook('onRoute', (r) => { if (!perRequest) r.logLevel = 'warn'; });
   const metrics = createMetrics(engine, opts.calls, opts.register);
-  const guarded = guardFor(engine, opts.guard);
+  const guard = guardFor(engine, opts.guard);
+  const guarded = guard.door;
+  const snapshotFor = (tenant: string | undefined): Snapshot => {
+    const s = tenant === undefined ? engine.snapshot : engine.tenants.get(tenant);
+    if (!s) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant '${tenant}' is not served here`, { field: 'tenant' });
+    return s;
+  };
   const maxBatch = opts.maxBatch ?? 100_000;
 
   app.setErrorHandler((err, req, reply) => {
     // A malformed request is 400; a well-formed one that breaks a tenant rule is 422.
-    if (isOcrouteError(err)) return reply.code(err.code === 'E_REQUEST' ? 400 : 422).send(err.toJSON());
+    if (isOcrouteError(err)) return reply.code(httpStatusOf(err.code)).send(err.toJSON());
     const e = err as { validation?: ErrorObject[]; validationContext?: string; statusCode?: number; code?: string; message: string };
     if (e.validation?.length) {
       const v = e.validation[0];
@@ -123,19 +134,19 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     }, async (req) => engine.route(req.body, { trace: req.query.trace !== 'false' }));
 
     // Test-CsEffectiveTenantDialPlan -Identity -DialedNumber
-    app.post<{ Body: { identity: string; dialedNumber: string } }>('/v1/dial-plan/test', {
-      schema: { body: { type: 'object', required: ['identity', 'dialedNumber'], additionalProperties: false, properties: { identity: { type: 'string', maxLength: 1024 }, dialedNumber: { type: 'string', maxLength: 256 } } } },
-    }, async (req) => { const s = engine.snapshot; return testEffectiveTenantDialPlan(s.dialPlans, s.data, req.body.identity, req.body.dialedNumber); });
+    app.post<{ Body: { identity: string; dialedNumber: string; tenant?: string } }>('/v1/dial-plan/test', {
+      schema: { body: { type: 'object', required: ['identity', 'dialedNumber'], additionalProperties: false, properties: { identity: { type: 'string', maxLength: 1024 }, dialedNumber: { type: 'string', maxLength: 256 }, ...tenantField } } },
+    }, async (req) => { const s = snapshotFor(req.body.tenant); return testEffectiveTenantDialPlan(s.dialPlans, s.data, req.body.identity, req.body.dialedNumber); });
 
     // Test-CsTeamsTranslationRule -PhoneNumber
-    app.post<{ Body: { phoneNumber: string } }>('/v1/translation-rules/test', {
-      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 } } } },
-    }, async (req) => { const s = engine.snapshot; return { matches: testTranslationRules(s.translations, s.data, req.body.phoneNumber) }; });
+    app.post<{ Body: { phoneNumber: string; tenant?: string } }>('/v1/translation-rules/test', {
+      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 }, ...tenantField } } },
+    }, async (req) => { const s = snapshotFor(req.body.tenant); return { matches: testTranslationRules(s.translations, s.data, req.body.phoneNumber) }; });
 
     // Test-CsInboundBlockedNumberPattern -PhoneNumber
-    app.post<{ Body: { phoneNumber: string } }>('/v1/inbound-blocking/test', {
-      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 } } } },
-    }, async (req) => testBlockedNumber(engine.snapshot.blocking, req.body.phoneNumber));
+    app.post<{ Body: { phoneNumber: string; tenant?: string } }>('/v1/inbound-blocking/test', {
+      schema: { body: { type: 'object', required: ['phoneNumber'], additionalProperties: false, properties: { phoneNumber: { type: 'string', maxLength: 256 }, ...tenantField } } },
+    }, async (req) => testBlockedNumber(snapshotFor(req.body.tenant).blocking, req.body.phoneNumber));
 
     app.post<{ Body: { calls: Call[] } }>('/v1/route/batch', {
       schema: {
@@ -156,6 +167,9 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     if (calls) {
       // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
       app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema }, onRequest: guarded }, async (req, reply) => {
+        if (!guard.permits(req, engine.tenants.resolve(req.body).snapshot?.data)) {
+          return reply.code(403).send({ error: 'E_FORBIDDEN', message: "this token does not manage the call's tenant" });
+        }
         const r = await calls.start(req.body);
         if (r.ok) return reply.code(201).send({ callId: r.callId, decision: r.decision });
         if (!r.refusal) return reply.code(403).send({ error: 'E_REJECTED', message: r.decision.reason, decision: r.decision });
@@ -164,7 +178,10 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
         return reply.code(code).send({ error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message, number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit });
       });
       app.delete<{ Params: { id: string } }>('/v1/calls/:id', { onRequest: guarded }, async (req, reply) => {
-        if (!(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
+        // Another tenant's call answers as an unknown one: a token learns nothing about it.
+        const t = calls.tenantOf(req.params.id);
+        const mine = t !== undefined && guard.permits(req, t === null ? undefined : engine.tenants.get(t)?.data);
+        if (!mine || !(await calls.end(req.params.id))) return reply.code(404).send({ error: 'E_NO_CALL', message: `no call ${req.params.id} in progress` });
         return reply.code(204).send();
       });
     }
@@ -174,10 +191,18 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       app.get<{ Querystring: { correlationId: string } }>('/v1/cdrs', {
         onRequest: guarded,
         schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
-      }, async (req) => ({ cdrs: cdrs.byCorrelationId(req.query.correlationId) }));
+      }, async (req) => ({
+        cdrs: cdrs.byCorrelationId(req.query.correlationId).filter((c) => guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined)),
+      }));
     }
 
-    app.post('/v1/config/reload', { onRequest: guarded }, async () => {
+    app.post('/v1/config/reload', { onRequest: guarded }, async (req, reply) => {
+      // A reload replaces every tenant of the config folder: the token must manage each of them.
+      for (const snap of engine.tenants.snapshots()) {
+        if (engine.isFolderTenant(snap.data.tenant.id) && !guard.permits(req, snap.data)) {
+          return reply.code(403).send({ error: 'E_FORBIDDEN', message: 'a reload replaces tenants this token does not manage' });
+        }
+      }
       const s = engine.reload();
       return { ok: true, version: s.version, files: engine.files };
     });
@@ -186,7 +211,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       const s = engine.snapshot;
       const d = s.data;
       return {
-        version: s.version, compiledAt: new Date(s.compiledAt).toISOString(), files: engine.files, tenant: d.tenant,
+        version: s.version, compiledAt: new Date(s.compiledAt).toISOString(), files: engine.files, tenant: d.tenant, tenants: engine.tenants.size,
         counts: { operators: Object.keys(d.operators).length, numbers: Object.keys(d.numbers).length, users: Object.keys(d.users).length, voiceRoutes: d.voiceRoutes.length },
       };
     });

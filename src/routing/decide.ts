@@ -25,7 +25,7 @@ const TRACE_NO_MATCH_LIMIT = 20;
 const E164_RE = /^\+[1-9]\d{5,14}$/;
 
 export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): Decision {
-  const d = blank(original, opts.trace !== false);
+  const d = blank(original, opts.trace !== false, s.data.tenant.id);
   // Inbound through a Direct Routing SBC: its inbound translation rules come first.
   const call = original.kind === 'inbound' && original.gateway ? translateInbound(s.translations, s.data, original, d) : original;
   const em = call.kind === 'user' ? emergencyFor(s.data, call.from, call.to) : undefined;
@@ -301,9 +301,14 @@ function normalize(data: TenantData, n: string): string | undefined {
   try { return toE164(n, data.tenant.defaultRegion); } catch (e) { if (isOcrouteError(e)) return undefined; throw e; }
 }
 
-function blank(call: Call, trace: boolean): Decision {
+/** A call no tenant here can take (tenant-set.ts): rejected before any tenant's rules. */
+export function refuseCall(call: Call, reason: string, rule: string, opts: DecideOptions = {}): Decision {
+  return reject(blank(call, opts.trace !== false, null), reason, rule);
+}
+
+function blank(call: Call, trace: boolean, tenant: string | null): Decision {
   return {
-    outcome: 'rejected', kind: call.kind, from: call.from ?? null, to: call.to,
+    outcome: 'rejected', tenant, kind: call.kind, from: call.from ?? null, to: call.to,
     operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
     policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
     assertedIdentity: null, callingLineIdentity: null, gateways: null, emergency: null,

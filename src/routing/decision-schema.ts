@@ -4,7 +4,7 @@ const strOrNull = { type: ['string', 'null'] } as const;
 export const decisionSchema = {
   type: 'object',
   properties: {
-    outcome: str, kind: str, from: strOrNull, to: str, operator: strOrNull, gateway: strOrNull, callerId: strOrNull,
+    outcome: str, tenant: strOrNull, kind: str, from: strOrNull, to: str, operator: strOrNull, gateway: strOrNull, callerId: strOrNull,
     usage: strOrNull, route: strOrNull, pattern: strOrNull, policy: strOrNull,
     target: { type: ['object', 'null'], properties: { type: str, id: str } },
     ring: { type: ['array', 'null'], items: str },

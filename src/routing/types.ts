@@ -12,6 +12,8 @@ export interface Call {
   ocLinkDown?: boolean;
   /** Inbound via Direct Routing: the SBC (gateway FQDN) the call came through; its inbound translation rules apply. */
   gateway?: string;
+  /** The Teams tenant the call belongs to (SIP X-MS-TenantID, HTTP `tenant`); else found from the number or domain. */
+  tenant?: string;
 }
 
 export type TraceResult = 'matched' | 'no-match' | 'skipped' | 'info';
@@ -47,6 +49,8 @@ export interface GatewayAttempt {
 
 export interface Decision {
   outcome: Outcome;
+  /** The tenant that decided (null: no tenant here could take the call). */
+  tenant: string | null;
   kind: CallKind;
   from: string | null;
   to: string;

@@ -53,7 +53,10 @@ export class BatchPool {
   async routeText(calls: Call[], sep = '\n'): Promise<BatchText> {
     const snap = this.engine.snapshot;
     let parts: ChunkResult[];
-    if (calls.length < this.inProcessBelow) {
+    if (this.engine.tenants.size > 1) {
+      // Workers hold one tenant's snapshot; with many tenants each call first finds its tenant here.
+      parts = [renderChunk((c) => this.engine.decide(c, { trace: false }), calls, sep)];
+    } else if (calls.length < this.inProcessBelow) {
       parts = [renderChunk(snap, calls, sep)];
     } else {
       const file = this.snapshotFile(snap.version, snap.data);

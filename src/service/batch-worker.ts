@@ -30,17 +30,22 @@ export interface ChunkResult {
   seconds: number;
 }
 
-export const tallyKey = (d: Decision): string => `${d.outcome}\u0000${d.kind}\u0000${d.operator ?? 'none'}\u0000${d.route ?? 'none'}`;
+export const tallyKey = (d: Decision): string =>
+  `${d.outcome}\u0000${d.kind}\u0000${d.operator ?? 'none'}\u0000${d.route ?? 'none'}\u0000${d.tenant ?? ''}`;
 
-/** Route calls and render them as JSON joined by `sep`: shared by workers and the in-process path. */
-export function renderChunk(snap: Snapshot, calls: Call[], sep: string): ChunkResult {
+/**
+ * Route calls and render them as JSON joined by `sep`: shared by workers and the in-process
+ * path. `on`: one tenant's snapshot, or a router that finds each call's tenant.
+ */
+export function renderChunk(on: Snapshot | ((c: Call) => Decision), calls: Call[], sep: string): ChunkResult {
+  const route = typeof on === 'function' ? on : (c: Call) => decide(on, c, { trace: false });
   const t0 = process.hrtime.bigint();
   const tally: Tally = {};
   // Never a slice of Buffer's shared pool: this buffer's whole ArrayBuffer is moved to the main thread.
   let buf = Buffer.allocUnsafeSlow(Math.max(1024, calls.length * 640));
   let end = 0;
   for (let i = 0; i < calls.length; i++) {
-    const d = decide(snap, calls[i], { trace: false });
+    const d = route(calls[i]);
     const k = tallyKey(d);
     tally[k] = (tally[k] ?? 0) + 1;
     const json = (i > 0 ? sep : '') + stringifyDecision(d);

@@ -63,10 +63,15 @@ export class CallManager extends EventEmitter<CallEvents> {
     return true;
   }
 
-  /** A UPN of a user of the tenant (the SIP edge tells a Teams caller from a PSTN one with it). */
-  isUser(upn: string): boolean {
-    const users = this.engine.snapshot.data.users;
-    return own(users, upn) !== undefined || own(users, upn.toLowerCase()) !== undefined;
+  /** A UPN of a user of the call's tenant (the SIP edge tells a Teams caller from a PSTN one with it). */
+  isUser(upn: string, tenant?: string): boolean {
+    const users = this.engine.tenants.resolve({ kind: 'user', from: upn, to: '', tenant }).snapshot?.data.users;
+    return !!users && (own(users, upn) !== undefined || own(users, upn.toLowerCase()) !== undefined);
+  }
+
+  /** The tenant of a call in progress (null: none took it), or undefined when there is no such call. */
+  tenantOf(callId: string, origin: CallOrigin = 'http'): string | null | undefined {
+    return this.live.get(`${origin}:${callId}`)?.tenant;
   }
 
   get active(): number { return this.live.size; }

@@ -30,7 +30,8 @@ export class GatewaySessions extends EventEmitter<GatewaySessionEvents> {
     const gw = d.gateway.toLowerCase();
     const n = Math.max(0, (this.sessions.get(gw) ?? 0) + by);
     this.sessions.set(gw, n);
-    const max = this.engine.snapshot.data.gateways?.[gw]?.maxConcurrentSessions;
+    const owner = d.tenant ? this.engine.tenants.get(d.tenant) : undefined;
+    const max = (owner ?? this.engine.snapshot).data.gateways?.[gw]?.maxConcurrentSessions;
     if (!max) return;
     if (n >= 0.9 * max && !this.alerting.has(gw)) {
       this.alerting.add(gw);

@@ -29,14 +29,28 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     labelNames: ['result'] as const, registers: [register],
   });
   const version = new client.Gauge({ name: 'ocroute_config_version', help: 'Version of the routing snapshot in use', registers: [register] });
-  const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshot in use', registers: [register] });
+  const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshots in use, all tenants', registers: [register] });
+  const tenants = new client.Gauge({ name: 'ocroute_tenants', help: 'Tenants this service routes for', registers: [register] });
   const setSnapshot = () => {
-    version.set(engine.snapshot.version);
-    routes.set(engine.snapshot.data.voiceRoutes.length);
+    let latest = 0;
+    let n = 0;
+    for (const s of engine.tenants.snapshots()) {
+      latest = Math.max(latest, s.version);
+      n += s.data.voiceRoutes.length;
+    }
+    version.set(latest);
+    routes.set(n);
+    tenants.set(engine.tenants.size);
+  };
+  // No tenant label, and with many tenants only the default tenant's routes are named: label
+  // values stay bounded by one tenant's route list whatever the number of tenants.
+  const routeLabel = (route: string | null, tenant: string | null | undefined): string => {
+    if (!route) return 'none';
+    return engine.tenants.size < 2 || tenant?.toLowerCase() === engine.tenants.defaultId ? route : 'other-tenant';
   };
   setSnapshot();
   engine.on('decision', (d, seconds) => {
-    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none', route: d.route ?? 'none' });
+    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none', route: routeLabel(d.route, d.tenant) });
     latency.observe({ kind: d.kind }, seconds);
   });
   const batchChunks = new client.Histogram({
@@ -45,8 +59,8 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
   });
   engine.on('batch', (tally, _count, seconds) => {
     for (const [key, n] of Object.entries(tally)) {
-      const [outcome, kind, operator, route] = key.split('\u0000');
-      decisions.inc({ outcome, kind, operator, route }, n);
+      const [outcome, kind, operator, route, tenant] = key.split('\u0000');
+      decisions.inc({ outcome, kind, operator, route: routeLabel(route === 'none' ? null : route, tenant) }, n);
     }
     batchChunks.observe(seconds);
   });
@@ -54,6 +68,7 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     reloads.inc({ result: r.ok ? 'success' : 'failure' });
     if (r.ok) setSnapshot();
   });
+  engine.on('removed', setSnapshot);
   if (calls) {
     const refusals = new client.Counter({
       name: 'ocroute_capacity_refusals_total', help: 'Calls refused for capacity, by number type and reason',

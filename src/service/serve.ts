@@ -21,6 +21,7 @@ import { SipEdge, type SipDriver } from '../../sip/edge';
 import { DrachtioDriver } from '../../sip/drachtio';
 import { registerEdgeMetrics } from '../../sip/metrics';
 import { OcrouteError } from '../errors';
+import type { TenantData } from '../tenant/types';
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
@@ -35,46 +36,66 @@ function folderDigest(files: readonly string[]): string {
 }
 
 /**
- * The tenant store behind the admin API. First start: the config folder seeds it. Later starts:
- * the store wins (it holds the admin API's changes), and if the folder changed since it seeded
- * the store, `notice` says so, naming --reseed; with `reseed` the folder replaces the stored
- * tenant. A config reload replaces the stored tenant too.
+ * The tenant store behind the admin API. First start: the config folder seeds it, one tenant
+ * per folder tenant. Later starts: the store wins (it holds the admin API's changes), and if a
+ * tenant's files changed since they seeded it, a notice says so, naming --reseed; with `reseed`
+ * the folder replaces the stored tenants. Tenants the admin API created are served too. A
+ * config reload replaces the folder's tenants in the store, and removes those gone from it.
  */
 export function openStore(
   s: Settings['store'],
   engine: Engine,
 ): { store: TenantStore; notice?: string } {
   if (s.file) fs.mkdirSync(path.dirname(s.file), { recursive: true });
-  const store = new TenantStore(s.file || ':memory:', { syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery });
-  const id = engine.snapshot.data.tenant.id.toLowerCase();
-  const key = `config-digest:${id}`;
-  const digest = engine.files.length ? folderDigest(engine.files) : undefined;
-  const seed = () => {
-    store.put(engine.snapshot.data);
-    if (digest) store.setMeta(key, digest);
+  const store = new TenantStore(s.file || ':memory:', {
+    syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery,
+    check: (t) => {
+      const c = engine.tenants.conflict(t);
+      if (c) throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, { field: 'number' });
+    },
+  });
+  const keyOf = (id: string) => `config-digest:${id}`;
+  const seed = (t: TenantData) => {
+    const id = t.tenant.id.toLowerCase();
+    store.put(t);
+    const files = engine.filesOf(id);
+    if (files.length) store.setMeta(keyOf(id), folderDigest(files));
   };
-  const stored = store.get(id);
-  let notice: string | undefined;
-  if (!stored) seed();
-  else if (s.reseed) {
-    seed();
-    notice = `store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since the last seed are gone`;
-  } else {
-    engine.publish(stored);
-    const was = store.meta(key);
-    if (digest && was !== undefined && was !== digest) {
-      notice = `store ${s.file}: the config folder changed since it seeded tenant ${id}; serving the stored tenant, ` +
-        'which holds the admin API changes (start with --reseed, or POST /v1/config/reload, to load the folder instead)';
+  const notices: string[] = [];
+  for (const snap of [...engine.tenants.snapshots()]) {
+    const id = snap.data.tenant.id.toLowerCase();
+    const stored = store.get(id);
+    if (!stored) seed(snap.data);
+    else if (s.reseed) {
+      seed(snap.data);
+      notices.push(`store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since the last seed are gone`);
+    } else {
+      engine.publish(stored);
+      const was = store.meta(keyOf(id));
+      const files = engine.filesOf(id);
+      if (files.length && was !== undefined && was !== folderDigest(files)) {
+        notices.push(`store ${s.file}: the config folder changed since it seeded tenant ${id}; serving the stored tenant, ` +
+          'which holds the admin API changes (start with --reseed, or POST /v1/config/reload, to load the folder instead)');
+      }
     }
   }
-  store.on('change', (tid, t) => { if (tid === id) engine.publish(t); });
-  engine.on('reload', (r) => {
-    if (r.ok && r.source === 'config') {
-      store.put(engine.snapshot.data);
-      if (engine.files.length) store.setMeta(key, folderDigest(engine.files));
+  // Tenants the admin API created live only in the store.
+  for (const id of store.tenantIds()) {
+    if (engine.tenants.get(id)) continue;
+    try {
+      engine.publish(store.get(id)!);
+    } catch (e) {
+      notices.push(`store ${s.file}: tenant ${id} not served: ${(e as Error).message}`);
     }
+  }
+  store.on('change', (_id, t) => engine.publish(t));
+  store.on('remove', (id) => engine.remove(id));
+  engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) store.remove(id); });
+  engine.on('reload', (r) => {
+    if (!r.ok || r.source !== 'config') return;
+    for (const snap of engine.tenants.snapshots()) if (engine.isFolderTenant(snap.data.tenant.id)) seed(snap.data);
   });
-  return { store, notice };
+  return { store, notice: notices.length ? notices.join('; ') : undefined };
 }
 
 const isLoopback = (host: string) => host === '::1' || host === 'localhost' || /^127\./.test(host);
@@ -86,7 +107,7 @@ export function inventoryPrivacy(sip: Settings['sip']): boolean {
 }
 
 export async function serve(o: Settings): Promise<() => Promise<void>> {
-  const engine = new Engine(o.tenant);
+  const engine = new Engine(o.tenant, undefined, { defaultTenant: o.defaultTenant });
   // Minutes per user come from the CDRs: replay the file, then count each CDR as it is written.
   const minutes = new MinutesLedger();
   if (o.cdr.file) await minutes.loadFile(o.cdr.file);

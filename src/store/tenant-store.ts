@@ -24,6 +24,11 @@ export interface StoreOptions {
   clock?: () => number;
   /** Hold `<file>.lock` while open (default); off only for tests that reopen a file in one process. */
   lock?: boolean;
+  /**
+   * A rule across tenants, run on a changed tenant before its journal entry (a number belongs to
+   * one tenant): throwing refuses the command, changing nothing.
+   */
+  check?: (t: TenantData) => void;
 }
 export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
 
@@ -37,7 +42,7 @@ CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenan
 /** Records per checkpoint row. */
 const CHUNK = 10_000;
 
-export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> {
+export class TenantStore extends EventEmitter<{ change: [string, TenantData]; remove: [string] }> {
   private readonly db: Database.Database;
   private readonly live = new Map<string, TenantData>();
   private readonly sinceCheckpoint = new Map<string, number>();
@@ -45,12 +50,14 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
   readonly syncDelayMs: number;
   private readonly clock: () => number;
   private readonly unlock: () => void;
+  private readonly check?: (t: TenantData) => void;
 
   constructor(readonly file: string, opts: StoreOptions = {}) {
     super();
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
     this.syncDelayMs = opts.syncDelayMs ?? 0;
     this.clock = opts.clock ?? Date.now;
+    this.check = opts.check;
     const memory = file === ':memory:' || file === '';
     this.unlock = memory || opts.lock === false ? () => {} : lockStore(file);
     try {
@@ -85,6 +92,31 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
     this.emit('change', id, t);
   }
 
+  /** A new tenant (admin API): refused when one with its ID is stored, or it breaks a rule across tenants. */
+  create(t: TenantData): void {
+    const id = t.tenant.id.toLowerCase();
+    if (this.live.has(id)) throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
+    checkRoutingLimits(t);
+    this.check?.(t);
+    this.put(t);
+  }
+
+  /** Delete a tenant with its journal and meta, in one transaction. False when it is not stored. */
+  remove(tenantId: string): boolean {
+    const id = tenantId.toLowerCase();
+    if (!this.live.has(id)) return false;
+    this.db.transaction(() => {
+      for (const table of ['tenant_state', 'records', 'journal']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'tenant_state' ? 'id' : 'tenant'} = ?`).run(id);
+      }
+      this.db.prepare("DELETE FROM meta WHERE substr(key, instr(key, ':') + 1) = ?").run(id);
+    })();
+    this.live.delete(id);
+    this.sinceCheckpoint.delete(id);
+    this.emit('remove', id);
+    return true;
+  }
+
   /** Run a command on a copy; journal it; swap it in. A refused command changes nothing anywhere. */
   apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): { tenant: TenantData; result: unknown; seq: number } {
     const id = tenantId.toLowerCase();
@@ -99,6 +131,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData] }> 
     try {
       result = runCommand(work.draft, command, args, ctx);
       checkRoutingLimits(work.draft);
+      this.check?.(work.draft);
       ({ lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
         .run(id, ctx.now, JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs }), command, JSON.stringify(args)));
     } catch (e) {
