@@ -3,7 +3,7 @@
  * written to a tenant store once, then a fresh process loads it (checkpoint read + journal
  * replay) and compiles the routing snapshot; we report that time and the process's peak RSS.
  * Also: one admin command at that scale (copy, apply, journal, publish).
- * Run: npm run build && node dist/bench/scale.js [--quick]
+ * Run: npm run build && node dist/bench/scale.js [--quick]; with --tenants, 10,000 tenants (many-tenants.ts).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { TenantStore } from '../src/store/tenant-store';
 import type { PhoneNumber, User } from '../src/tenant/types';
 import { buildTenant } from './tenant';
 import { printTable, writeResult } from './util';
+import { manyTenants } from './many-tenants';
 
 const quick = process.argv.includes('--quick');
 const NUMBERS = quick ? 100_000 : 1_000_000;
@@ -82,4 +83,6 @@ function main(): void {
   }
 }
 
-if (process.argv[2] === '--child') loadChild(process.argv[3]); else main();
+if (process.argv[2] === '--child') loadChild(process.argv[3]);
+else if (process.argv.includes('--tenants')) manyTenants(quick);
+else main();

@@ -60,7 +60,7 @@ export function refuse(code: string, message: string, field?: string): never {
  */
 const HTTP_STATUS: Readonly<Record<string, number>> = {
   E_REQUEST: 400, E_AUTH: 401, E_FORBIDDEN: 403, E_SCOPE: 403, E_UNKNOWN_TENANT: 404, E_TENANT_EXISTS: 409,
-  E_NUMBER_TENANT: 409,
+  E_NUMBER_TENANT: 409, E_TENANT_IN_FOLDER: 409,
 };
 
 export const httpStatusOf = (code: string): number => HTTP_STATUS[code] ?? 422;

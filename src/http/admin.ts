@@ -13,8 +13,9 @@ import { own, type TenantData } from '../tenant/types';
 import { didStatus } from '../tenant/portal';
 import { principalManages, type Principal, type TokenRegistry } from './auth';
 import { registerCommandRoutes } from './admin-commands';
+import { registerTenantRoutes, type TenantLifecycle } from './admin-tenants';
 
-export interface AdminOptions { store: TenantStore; tokens: TokenRegistry; minutes?: MinutesLedger }
+export interface AdminOptions extends TenantLifecycle { store: TenantStore; tokens: TokenRegistry; minutes?: MinutesLedger }
 
 export interface Access { p: Principal; t: TenantData; tenantId: string }
 declare module 'fastify' {
@@ -134,4 +135,5 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
   });
 
   registerCommandRoutes(app, store, current);
+  registerTenantRoutes(app, store, opts);
 }

@@ -216,7 +216,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       };
     });
 
-    if (opts.admin) void app.register(adminPlugin, opts.admin);
+    if (opts.admin) void app.register(adminPlugin, { fromFolder: (id: string) => engine.isFolderTenant(id), ...opts.admin });
 
     app.get('/healthz', async () => ({ ok: true }));
     app.get('/readyz', async (_req, reply) => {

@@ -51,6 +51,13 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   static fromTenant(tenant: TenantData): Engine { return new Engine('', tenant); }
 
+  /** Many tenants already built (the store, benchmarks); throws when two hold one number. */
+  static fromTenants(tenants: readonly TenantData[], opts: EngineOptions = {}): Engine {
+    const e = new Engine('', tenants[0], opts);
+    for (const t of tenants.slice(1)) e.set.set(compileSnapshot(t));
+    return e;
+  }
+
   /** The default tenant's snapshot (the only one, in a one-tenant service). */
   get snapshot(): Snapshot {
     const d = this.set.default ?? this.set.snapshots().next().value;
@@ -120,8 +127,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Find the call's tenant and decide on its snapshot; no event (the batch path tallies its own). */
   decide(call: Call, opts?: DecideOptions): Decision {
-    const r = this.set.resolve(call);
-    return r.snapshot ? decide(r.snapshot, call, opts) : refuseCall(call, r.reason, r.rule, opts);
+    const s = this.set.snapshotFor(call);
+    if (s) return decide(s, call, opts);
+    const r = this.set.resolve(call) as { reason: string; rule: string };
+    return refuseCall(call, r.reason, r.rule, opts);
   }
 
   private build(): { set: TenantSet; files: string[]; ids: Map<string, string[]> } {

@@ -55,19 +55,23 @@ export function openStore(
     },
   });
   const keyOf = (id: string) => `config-digest:${id}`;
-  const seed = (t: TenantData) => {
-    const id = t.tenant.id.toLowerCase();
-    store.put(t);
-    const files = engine.filesOf(id);
-    if (files.length) store.setMeta(keyOf(id), folderDigest(files));
+  // Seeds go in one transaction: a folder of thousands of tenants syncs once, not once each.
+  const seed = (ts: TenantData[]) => {
+    const meta: Array<[string, string]> = [];
+    for (const t of ts) {
+      const files = engine.filesOf(t.tenant.id);
+      if (files.length) meta.push([keyOf(t.tenant.id.toLowerCase()), folderDigest(files)]);
+    }
+    store.putMany(ts, meta);
   };
   const notices: string[] = [];
+  const seeds: TenantData[] = [];
   for (const snap of [...engine.tenants.snapshots()]) {
     const id = snap.data.tenant.id.toLowerCase();
     const stored = store.get(id);
-    if (!stored) seed(snap.data);
+    if (!stored) seeds.push(snap.data);
     else if (s.reseed) {
-      seed(snap.data);
+      seeds.push(snap.data);
       notices.push(`store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since the last seed are gone`);
     } else {
       engine.publish(stored);
@@ -79,6 +83,7 @@ export function openStore(
       }
     }
   }
+  seed(seeds);
   // Tenants the admin API created live only in the store.
   for (const id of store.tenantIds()) {
     if (engine.tenants.get(id)) continue;
@@ -88,12 +93,13 @@ export function openStore(
       notices.push(`store ${s.file}: tenant ${id} not served: ${(e as Error).message}`);
     }
   }
-  store.on('change', (_id, t) => engine.publish(t));
+  // A seed stores what the engine already serves: no second compile.
+  store.on('change', (id, t) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t); });
   store.on('remove', (id) => engine.remove(id));
   engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) store.remove(id); });
   engine.on('reload', (r) => {
     if (!r.ok || r.source !== 'config') return;
-    for (const snap of engine.tenants.snapshots()) if (engine.isFolderTenant(snap.data.tenant.id)) seed(snap.data);
+    seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data));
   });
   return { store, notice: notices.length ? notices.join('; ') : undefined };
 }
