@@ -118,3 +118,20 @@ t.test('after the journal commit nothing answers an error: a failed checkpoint i
   store.apply(ID, 'users.add', { upn: 'b@t.test', licenses: ['PhoneSystem'] }, admin);
   t.equal(store.lastCheckpointError, undefined, 'the next command retried the checkpoint');
 });
+
+t.test('the journal is pruned at checkpoints into the history: a start replays at most checkpointEvery entries', async (t) => {
+  const file = tmp(t);
+  const s1 = new TenantStore(file, { checkpointEvery: 5, lock: false });
+  s1.put(emptyTenant({ id: ID, name: 'T' }));
+  for (let i = 0; i < 12; i++) s1.apply(ID, 'users.add', { upn: `u${i}@t.test`, licenses: ['PhoneSystem'] }, admin);
+  t.equal(s1.pendingJournal(), 2, '12 commands, checkpoints after 5 and 10: 2 left to replay');
+  t.equal(s1.journal(ID, 1000).length, 12, 'GET /journal still lists every command (history + journal)');
+  t.same(s1.journal(ID, 3).map((e) => e.args), [{ upn: 'u11@t.test', licenses: ['PhoneSystem'] }, { upn: 'u10@t.test', licenses: ['PhoneSystem'] },
+    { upn: 'u9@t.test', licenses: ['PhoneSystem'] }], 'newest first, across the two tables');
+  const s2 = new TenantStore(file, { lock: false });
+  t.equal(Object.keys(s2.get(ID)!.users).length, 12, 'a restart: checkpoint + the 2 entries');
+  t.ok(s2.remove(ID));
+  t.equal(s2.journal(ID).length, 0, 'a deleted tenant takes its history with it');
+  s2.close();
+  s1.close();
+});

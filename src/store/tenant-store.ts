@@ -5,7 +5,9 @@
  * accepted command is one journal INSERT, committed (WAL, synchronous=FULL) before it is
  * acknowledged, so kill -9 at any moment loses no acknowledged change; a refused command is never
  * written. Loading = checkpoint + replay of the journal after it (commands carry their time).
- * The journal is folded into a new checkpoint every `checkpointEvery` commands and on close.
+ * The journal is folded into a new checkpoint every `checkpointEvery` commands and on close;
+ * the folded entries move to `history` (the audit trail GET /journal reads, never replayed or
+ * loaded), so the journal a start replays stays at most `checkpointEvery` entries per tenant.
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
@@ -37,6 +39,8 @@ CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS records (tenant TEXT NOT NULL, kind TEXT NOT NULL, chunk INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, kind, chunk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 `;
 
 /** Records per checkpoint row. */
@@ -118,7 +122,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     const id = tenantId.toLowerCase();
     if (!this.live.has(id)) return false;
     this.db.transaction(() => {
-      for (const table of ['tenant_state', 'records', 'journal']) {
+      for (const table of ['tenant_state', 'records', 'journal', 'history']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'tenant_state' ? 'id' : 'tenant'} = ?`).run(id);
       }
       this.db.prepare("DELETE FROM meta WHERE substr(key, instr(key, ':') + 1) = ?").run(id);
@@ -164,8 +168,16 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     return { tenant: draft, result, seq: Number(lastInsertRowid) };
   }
 
+  /** Entries still to replay at a start (all tenants): at most checkpointEvery per tenant. */
+  pendingJournal(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
+  }
+
+  /** The commands a tenant ran, newest first: the history plus the journal since the last checkpoint. */
   journal(tenantId: string, limit = 100): JournalEntry[] {
-    const rows = this.db.prepare('SELECT * FROM journal WHERE tenant = ? ORDER BY seq DESC LIMIT ?').all(tenantId.toLowerCase(), limit) as (Omit<JournalEntry, 'args'> & { args: string })[];
+    const id = tenantId.toLowerCase();
+    const rows = this.db.prepare('SELECT * FROM (SELECT * FROM journal WHERE tenant = ? UNION ALL SELECT * FROM history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?')
+      .all(id, id, limit) as (Omit<JournalEntry, 'args'> & { args: string })[];
     return rows.map((r) => ({ ...r, args: JSON.parse(r.args) }));
   }
 
@@ -195,6 +207,9 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
         }
       }
       this.db.prepare('INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, rest = excluded.rest').run(id, seq, JSON.stringify(rest));
+      // Folded into this checkpoint: out of the replayed journal, into the history.
+      this.db.prepare('INSERT INTO history SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
+      this.db.prepare('DELETE FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
     })();
     this.sinceCheckpoint.set(id, 0);
   }
