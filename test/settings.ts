@@ -18,7 +18,7 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
       driver: 'embedded', drachtio: { host: '127.0.0.1', port: 9022, secret: 'cymru' },
     },
     cdr: { file: '' },
-    store: { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false },
+    store: { backend: 'sqlite', file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false },
     auth: { tokens: [] },
   });
   const s = loadSettings(path.join(__dirname, '..', 'ocroute.yaml'));
@@ -52,9 +52,16 @@ t.test('bad settings name the field and line', async (t) => {
 t.test('auth tokens: digests only, and each role names what it is bound to', async (t) => {
   const ok = parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: Infobip, sha256: ' + 'a'.repeat(64) + ' }\n');
   t.same(ok.auth.tokens.map((k) => k.operator), ['Infobip']);
-  t.same(ok.store, { file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false }, 'store defaults');
+  t.same(ok.store, { backend: 'sqlite', file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false }, 'store defaults');
   const e = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: tenantAdmin, sha256: ' + 'b'.repeat(64) + ' }\n', 's.yaml'));
   t.same([e.message, e.location.line, e.location.field], ["auth.tokens.0: a tenantAdmin token needs 'tenant'", 3, 'auth.tokens.0']);
   const plain = errorOf(() => parseSettings('auth:\n  tokens:\n    - { name: a, role: operator, operator: X, sha256: my-secret-token }\n', 's.yaml'));
   t.equal(plain.code, 'E_SCHEMA', 'a plaintext token in place of a digest is refused');
+});
+
+t.test('store: backend postgres needs its url (a located error); sqlite stays the default', async (t) => {
+  const e = errorOf(() => parseSettings('store:\n  backend: postgres\n', 's.yaml'));
+  t.same([e.message, e.location.line, e.location.field], ["store.url: backend 'postgres' needs the database URL (postgres://user@host:port/db)", 2, 'store.url']);
+  t.match(parseSettings('store: { backend: postgres, url: "postgres://ocroute@127.0.0.1:5432/ocroute" }\n').store, { backend: 'postgres', url: 'postgres://ocroute@127.0.0.1:5432/ocroute' });
+  t.match(errorOf(() => parseSettings('store: { backend: postgres, url: "mysql://x" }\n')).message, /^store\.url must match pattern/);
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../src/service/engine';
 import { openStore } from '../src/service/serve';
+import type { TenantStore } from '../src/store/tenant-store';
 
 t.test('a changed tenant folder is reported at start; --reseed loads it instead of the stored tenant', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-reseed-'));
@@ -15,29 +16,29 @@ t.test('a changed tenant folder is reported at start; --reseed loads it instead 
   const tenant = path.join(dir, 'tenant');
   fs.cpSync(path.join(__dirname, '..', 'routes'), tenant, { recursive: true });
   const settings = { file: path.join(dir, 'store.db'), onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false };
-  const open = (reseed = false) => {
+  const open = async (reseed = false) => {
     const engine = new Engine(tenant);
-    const r = openStore({ ...settings, reseed }, engine);
-    return { engine, ...r };
+    const r = await openStore({ ...settings, reseed }, engine);
+    return { engine, ...r, store: r.store as TenantStore };
   };
-  const first = open();
+  const first = await open();
   t.equal(first.notice, undefined, 'first start seeds the store');
   first.store.close();
-  const same = open();
+  const same = await open();
   t.equal(same.notice, undefined, 'an unchanged folder: nothing to say');
   same.store.close();
 
   fs.writeFileSync(path.join(tenant, '90-new.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="Added later"}\n');
-  const changed = open();
+  const changed = await open();
   t.match(changed.notice, /the config folder changed since it seeded tenant .*; serving the stored tenant, which holds the admin API changes \(start with --reseed/);
   t.notOk(changed.engine.snapshot.data.pstnUsages.includes('Added later'), 'the stored tenant is served');
   changed.store.close();
 
-  const reseeded = open(true);
+  const reseeded = await open(true);
   t.match(reseeded.notice, /replaced by the config folder \(--reseed\)/);
   t.ok(reseeded.engine.snapshot.data.pstnUsages.includes('Added later'), 'the folder is served');
   reseeded.store.close();
-  const after = open();
+  const after = await open();
   t.equal(after.notice, undefined, 'the reseed recorded the folder');
   after.store.close();
 });

@@ -67,7 +67,7 @@ t.test('a number belongs to one tenant: an upload of another tenant\'s number is
 
 t.test('calls, CDRs and reload act only on the token\'s tenants (no request acts on another tenant\'s call)', async (t) => {
   const engine = new Engine(twoTenantFolder(t));
-  const { store } = openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine);
+  const { store } = await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine);
   const secrets = { contoso: 'contoso-admin-secret-0001', fabrikam: 'fabrikam-admin-secret-0002', carrier: 'carrier-operator-secret-01' };
   const tokens = new TokenRegistry([
     { name: 'contoso', role: 'tenantAdmin', tenant: CONTOSO_ID, sha256: sha256(secrets.contoso) },

@@ -59,7 +59,8 @@ export interface Settings {
   cdr: { file: string };
   /** Tenant store (SQLite); empty file keeps tenants in memory only (tests). */
   /** reseed: replace the stored tenant with the config folder at start (serve --reseed). */
-  store: { file: string; onPremSyncDelaySeconds: number; checkpointEvery: number; reseed: boolean };
+  /** backend postgres: the cluster store at `url` (every node shares it); sqlite: this node's `file`. */
+  store: { backend: 'sqlite' | 'postgres'; url?: string; file: string; onPremSyncDelaySeconds: number; checkpointEvery: number; reseed: boolean };
   /** Admin API tokens, as SHA-256 digests (src/http/auth.ts). */
   auth: { tokens: TokenSpec[] };
 }
@@ -183,6 +184,8 @@ export const settingsSchema = {
     store: {
       type: 'object', additionalProperties: false, default: {},
       properties: {
+        backend: { enum: ['sqlite', 'postgres'], default: 'sqlite' },
+        url: { type: 'string', pattern: '^postgres(ql)?://' },
         file: { type: 'string', default: 'data/ocroute.db' },
         onPremSyncDelaySeconds: { type: 'integer', minimum: 0, maximum: 604800, default: 300 },
         checkpointEvery: { type: 'integer', minimum: 1, default: 1000 },
@@ -224,6 +227,9 @@ export function parseSettings(src: string, file?: string): Settings {
   });
   if (doc.data.sip.driver === 'drachtio' && doc.data.sip.downstream) {
     throw new OcrouteError('E_SETTINGS', "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far end answers)", { file, line: doc.lineOf(['sip', 'downstream']), field: 'sip.downstream' });
+  }
+  if (doc.data.store.backend === 'postgres' && !doc.data.store.url) {
+    throw new OcrouteError('E_SETTINGS', "store.url: backend 'postgres' needs the database URL (postgres://user@host:port/db)", { file, line: doc.lineOf(['store', 'backend']), field: 'store.url' });
   }
   for (const list of ['allowedSources', 'trustedSources'] as const) {
     try {

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OcrouteError } from '../errors';
-import type { TenantStore } from '../store/tenant-store';
+import type { TenantStoreApi } from '../store/types';
 import { COMMANDS, type CommandSpec } from '../tenant/commands';
 import { getNumber } from '../tenant/directory';
 import type { TenantData } from '../tenant/types';
@@ -104,7 +104,7 @@ export function bodySchema(spec: CommandSpec, params: string[], bodyIs?: string)
   return { ...rest, properties, ...(required.length ? { required } : {}) };
 }
 
-export function registerCommandRoutes(app: FastifyInstance, store: TenantStore, current: (req: AdminReq) => TenantData): void {
+export function registerCommandRoutes(app: FastifyInstance, store: TenantStoreApi, current: (req: AdminReq) => TenantData): void {
   type Args = (req: AdminReq) => Record<string, unknown>;
 
   /** `which` may depend on who asks (the emergency address is set by the admin or the operator). */
@@ -115,7 +115,7 @@ export function registerCommandRoutes(app: FastifyInstance, store: TenantStore, 
     if (COMMANDS[command].scope !== scope) {
       return reply.code(403).send({ error: 'E_FORBIDDEN', message: `'${command}' is ${COMMANDS[command].scope === 'admin' ? 'for the tenant admin' : 'for an operator'}; this token is ${p.role === 'operator' ? `operator '${p.operator}'` : 'a tenant admin'}` });
     }
-    const { result, seq } = store.apply(tenantId, command, args(req), { scope, operator: p.operator, who: p.name });
+    const { result, seq } = await store.apply(tenantId, command, args(req), { scope, operator: p.operator, who: p.name });
     return { ok: true, command, seq, result: result ?? null };
   };
   const fromUrl = (req: AdminReq) => Object.fromEntries(Object.entries(req.params).filter(([k]) => k !== 'tenantId'));

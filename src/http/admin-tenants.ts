@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { loadTenantYaml } from '../config/yaml';
-import type { TenantStore } from '../store/tenant-store';
+import type { TenantStoreApi } from '../store/types';
 import type { AdminReq } from './admin';
 
 const BEARER = [{ bearer: [] }];
@@ -18,7 +18,7 @@ export interface TenantLifecycle {
   fromFolder?: (id: string) => boolean;
 }
 
-export function registerTenantRoutes(app: FastifyInstance, store: TenantStore, opts: TenantLifecycle = {}): void {
+export function registerTenantRoutes(app: FastifyInstance, store: TenantStoreApi, opts: TenantLifecycle = {}): void {
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
     done(null, { yaml: body as string });
   });
@@ -37,7 +37,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: TenantStore, o
     const t = loadTenantYaml(text, 'request body');
     // The same answer for "exists" and "not yours" only matters across tokens: this token names its own tenant.
     if (t.tenant.id.toLowerCase() !== p.tenant?.toLowerCase()) return forbidden(reply, `this token manages tenant ${p.tenant} only`);
-    store.create(t);
+    await store.create(t);
     return reply.code(201).send({ tenant: { id: t.tenant.id, name: t.tenant.name } });
   });
 
@@ -51,7 +51,7 @@ export function registerTenantRoutes(app: FastifyInstance, store: TenantStore, o
         error: 'E_TENANT_IN_FOLDER', message: `tenant ${tenantId} is defined by the config folder; remove it there and reload`,
       });
     }
-    store.remove(tenantId);
+    await store.remove(tenantId);
     return reply.code(204).send();
   });
 }

@@ -6,7 +6,7 @@
  * commands. A refused request changes nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TenantStore } from '../store/tenant-store';
+import type { TenantStoreApi } from '../store/types';
 import type { MinutesLedger } from '../billing/minutes';
 import { exportTenantYaml } from '../config/export';
 import { own, type TenantData } from '../tenant/types';
@@ -15,7 +15,7 @@ import { principalManages, type Principal, type TokenRegistry } from './auth';
 import { registerCommandRoutes } from './admin-commands';
 import { registerTenantRoutes, type TenantLifecycle } from './admin-tenants';
 
-export interface AdminOptions extends TenantLifecycle { store: TenantStore; tokens: TokenRegistry; minutes?: MinutesLedger }
+export interface AdminOptions extends TenantLifecycle { store: TenantStoreApi; tokens: TokenRegistry; minutes?: MinutesLedger }
 
 export interface Access { p: Principal; t: TenantData; tenantId: string }
 declare module 'fastify' {
@@ -126,7 +126,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
 
   app.get('/v1/tenants/:tenantId/journal', tag(['tenants'], 'The command journal, newest first', { querystring: page }), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'the journal is')) return reply;
-    return { entries: store.journal(req.access!.tenantId, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
+    return { entries: await store.journal(req.access!.tenantId, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
   });
 
   app.get('/v1/tenants/:tenantId/export', tag(['tenants'], 'The tenant as a YAML configuration (loads back to the same tenant)'), async (req: AdminReq, reply) => {

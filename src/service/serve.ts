@@ -13,6 +13,8 @@ import path from 'node:path';
 import client from 'prom-client';
 import { TokenRegistry } from '../http/auth';
 import { TenantStore } from '../store/tenant-store';
+import { PgTenantStore } from '../store/pg-store';
+import type { TenantStoreApi } from '../store/types';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
 import { allowList } from './allow-list';
@@ -22,6 +24,9 @@ import { DrachtioDriver } from '../../sip/drachtio';
 import { registerEdgeMetrics } from '../../sip/metrics';
 import { OcrouteError } from '../errors';
 import type { TenantData } from '../tenant/types';
+
+/** The store settings openStore reads (tests pass the SQLite ones only). */
+export type StoreSettings = Omit<Settings['store'], 'backend'> & Partial<Pick<Settings['store'], 'backend'>>;
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
@@ -42,18 +47,23 @@ function folderDigest(files: readonly string[]): string {
  * the folder replaces the stored tenants. Tenants the admin API created are served too. A
  * config reload replaces the folder's tenants in the store, and removes those gone from it.
  */
-export function openStore(
-  s: Settings['store'],
+export async function openStore(
+  s: StoreSettings,
   engine: Engine,
-): { store: TenantStore; notice?: string } {
-  if (s.file) fs.mkdirSync(path.dirname(s.file), { recursive: true });
-  const store = new TenantStore(s.file || ':memory:', {
+): Promise<{ store: TenantStoreApi; notice?: string }> {
+  const common = {
     syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery,
-    check: (t) => {
+    check: (t: TenantData) => {
       const c = engine.tenants.conflict(t);
       if (c) throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, { field: 'number' });
     },
-  });
+  };
+  let store: TenantStoreApi;
+  if (s.backend === 'postgres') store = await PgTenantStore.open({ url: s.url!, ...common });
+  else {
+    if (s.file) fs.mkdirSync(path.dirname(s.file), { recursive: true });
+    store = new TenantStore(s.file || ':memory:', common);
+  }
   const keyOf = (id: string) => `config-digest:${id}`;
   // Seeds go in one transaction: a folder of thousands of tenants syncs once, not once each.
   const seed = (ts: TenantData[]) => {
@@ -62,7 +72,7 @@ export function openStore(
       const files = engine.filesOf(t.tenant.id);
       if (files.length) meta.push([keyOf(t.tenant.id.toLowerCase()), folderDigest(files)]);
     }
-    store.putMany(ts, meta);
+    return store.putMany(ts, meta);
   };
   const notices: string[] = [];
   const seeds: TenantData[] = [];
@@ -83,7 +93,7 @@ export function openStore(
       }
     }
   }
-  seed(seeds);
+  await seed(seeds);
   // Tenants the admin API created live only in the store.
   for (const id of store.tenantIds()) {
     if (engine.tenants.get(id)) continue;
@@ -96,10 +106,11 @@ export function openStore(
   // A seed stores what the engine already serves: no second compile.
   store.on('change', (id, t) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t); });
   store.on('remove', (id) => engine.remove(id));
-  engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) store.remove(id); });
+  engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) void Promise.resolve(store.remove(id)).catch(() => undefined); });
   engine.on('reload', (r) => {
     if (!r.ok || r.source !== 'config') return;
-    seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data));
+    void Promise.resolve(seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data)))
+      .catch((e: Error) => engine.emit('reload', { ok: false, error: e }));
   });
   return { store, notice: notices.length ? notices.join('; ') : undefined };
 }
@@ -122,7 +133,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   cdrs.on('write', (c) => minutes.record(c));
   const register = new client.Registry();
   const batch = new BatchPool(engine);
-  const { store, notice } = openStore(o.store, engine);
+  const { store, notice } = await openStore(o.store, engine);
   let started = false; // /readyz waits for the SIP driver (drachtio: its control connection)
   const tokens = new TokenRegistry(o.auth.tokens);
   // Reload, calls and CDRs take the admin API's bearer tokens, unless a loopback bind opted out.
@@ -182,7 +193,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     await calls.close();
     await cdrs.close();
     await batch.close();
-    store.close();
+    await store.close();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
   return stop;

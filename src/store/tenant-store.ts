@@ -14,12 +14,12 @@ import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
 import { lockStore } from './lock';
 import { checkRoutingLimits } from '../routing/limits';
-import { draftOf } from './draft';
 import { decodeNumbers, encodeNumbers } from './number-rows';
-import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
+import type { CommandContext } from '../tenant/commands';
+import { actorText, checkScope, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow } from './command-run';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
-export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
+export type { Actor, JournalEntry } from './command-run';
 export interface StoreOptions {
   checkpointEvery?: number;
   syncDelayMs?: number;
@@ -32,7 +32,6 @@ export interface StoreOptions {
    */
   check?: (t: TenantData) => void;
 }
-export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rest TEXT NOT NULL);
@@ -138,18 +137,13 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     const id = tenantId.toLowerCase();
     const current = this.live.get(id);
     if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
-    const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (spec && spec.scope !== actor.scope) throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
+    checkScope(command, actor);
     const ctx: CommandContext = { now: this.clock(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
-    const work = draftOf(current);
-    let result: unknown;
+    const { work, result } = runOnDraft(current, command, args, ctx, this.check);
     let lastInsertRowid: number | bigint;
     try {
-      result = runCommand(work.draft, command, args, ctx);
-      checkRoutingLimits(work.draft);
-      this.check?.(work.draft);
       ({ lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
-        .run(id, ctx.now, JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs }), command, JSON.stringify(args)));
+        .run(id, ctx.now, actorText(actor, ctx), command, JSON.stringify(args)));
     } catch (e) {
       work.rollback();
       throw e;
@@ -177,8 +171,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
   journal(tenantId: string, limit = 100): JournalEntry[] {
     const id = tenantId.toLowerCase();
     const rows = this.db.prepare('SELECT * FROM (SELECT * FROM journal WHERE tenant = ? UNION ALL SELECT * FROM history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?')
-      .all(id, id, limit) as (Omit<JournalEntry, 'args'> & { args: string })[];
-    return rows.map((r) => ({ ...r, args: JSON.parse(r.args) }));
+      .all(id, id, limit) as JournalRow[];
+    return rows.map(toEntry);
   }
 
   /** The last checkpoint that failed (retried at the next command), for health and logs. */
@@ -226,14 +220,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
     const t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers, users } as TenantData;
     let n = 0;
-    for (const e of this.db.prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq').iterate(id, row.seq) as Iterable<JournalEntry & { args: string; actor: string }>) {
-      // Replay with the context the command ran under (its time, the sync delay then in force).
-      const actor = JSON.parse(e.actor) as Actor & { syncDelayMs: number };
-      try {
-        runCommand(t, e.command, JSON.parse(e.args), { now: e.at, syncDelayMs: actor.syncDelayMs, operator: actor.operator });
-      } catch (err) {
-        throw new OcrouteError('E_STORE', `journal entry ${e.seq} (${e.command}) no longer applies: ${(err as Error).message}`, { file: this.file });
-      }
+    for (const e of this.db.prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq').iterate(id, row.seq) as Iterable<JournalRow>) {
+      replayRow(t, e, this.file);
       n++;
     }
     this.sinceCheckpoint.set(id, n);

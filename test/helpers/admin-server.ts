@@ -4,6 +4,7 @@ import { Engine } from '../../src/service/engine';
 import { buildServer } from '../../src/http/server';
 import { TokenRegistry, sha256, type TokenSpec } from '../../src/http/auth';
 import { openStore } from '../../src/service/serve';
+import type { TenantStore } from '../../src/store/tenant-store';
 import { emptyTenant } from '../../src/tenant/types';
 import { enableOperator } from '../../src/tenant/directory';
 import type { MinutesLedger } from '../../src/billing/minutes';
@@ -20,7 +21,8 @@ export const TOKENS: Record<string, Omit<TokenSpec, 'sha256'>> = {
 
 export async function start(t: Tap.Test, opts: { minutes?: MinutesLedger } = {}) {
   const engine = new Engine(ROUTES);
-  const { store } = openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine);
+  // The embedded (SQLite) store answers synchronously.
+  const store = (await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine)).store as TenantStore;
   const other = emptyTenant({ id: FABRIKAM, name: 'Fabrikam' });
   enableOperator(other, { name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true });
   store.put(other);

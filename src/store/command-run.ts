@@ -1,0 +1,89 @@
+/**
+ * What every tenant store does with a command, whatever holds the journal (SQLite, PostgreSQL):
+ * check its scope, run it on a draft under the tenant-wide rules, and replay a journal entry
+ * with the context it first ran under.
+ */
+import { OcrouteError } from '../errors';
+import { checkRoutingLimits } from '../routing/limits';
+import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
+import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
+import { draftOf, type Draft } from './draft';
+import { decodeNumbers, encodeNumbers } from './number-rows';
+
+export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
+export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
+/** A journal row as stored: actor and args are JSON text. */
+export interface JournalRow { seq: number | string; tenant: string; at: number | string; actor: string; command: string; args: string }
+
+export function checkScope(command: string, actor: Actor): void {
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (spec && spec.scope !== actor.scope) throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
+}
+
+/** The actor as the journal keeps it: with the sync delay in force, so a replay sees the same. */
+export const actorText = (actor: Actor, ctx: CommandContext): string => JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
+
+/**
+ * Run a command on a draft of `current` and every rule after it; a refusal puts the draft back
+ * and throws. The caller commits the draft once the command is durable, or rolls it back.
+ */
+export function runOnDraft(
+  current: TenantData, command: string, args: Record<string, unknown>, ctx: CommandContext, check?: (t: TenantData) => void,
+): { work: Draft; result: unknown } {
+  const work = draftOf(current);
+  try {
+    const result = runCommand(work.draft, command, args, ctx);
+    checkRoutingLimits(work.draft);
+    check?.(work.draft);
+    return { work, result };
+  } catch (e) {
+    work.rollback();
+    throw e;
+  }
+}
+
+const rowContext = (e: JournalRow): CommandContext => {
+  const actor = JSON.parse(e.actor) as Actor & { syncDelayMs: number };
+  return { now: Number(e.at), syncDelayMs: actor.syncDelayMs, operator: actor.operator };
+};
+
+const noLongerApplies = (e: JournalRow, err: unknown, where: string) =>
+  new OcrouteError('E_STORE', `journal entry ${e.seq} (${e.command}) no longer applies: ${(err as Error).message}`, { file: where });
+
+/** Replay one journal row on `t` in place (a tenant nobody routes on yet), with the time and sync delay it first ran under. */
+export function replayRow(t: TenantData, e: JournalRow, where: string): void {
+  try {
+    runCommand(t, e.command, JSON.parse(e.args), rowContext(e));
+  } catch (err) {
+    throw noLongerApplies(e, err, where);
+  }
+}
+
+/** Replay one journal row on a draft of a live tenant: the changed tenant, the published one as it was. */
+export function replayOnDraft(t: TenantData, e: JournalRow, where: string): TenantData {
+  try {
+    return runOnDraft(t, e.command, JSON.parse(e.args), rowContext(e)).work.commit();
+  } catch (err) {
+    throw noLongerApplies(e, err, where);
+  }
+}
+
+export const toEntry = (r: JournalRow): JournalEntry => ({
+  seq: Number(r.seq), tenant: r.tenant, at: Number(r.at), actor: r.actor, command: r.command, args: JSON.parse(r.args),
+});
+
+/** A whole tenant as one text (numbers as compact rows), for a store that keeps it in one row. */
+export function encodeTenant(t: TenantData): string {
+  const { numbers, users, ...rest } = t;
+  return JSON.stringify({ rest, numbers: encodeNumbers(Object.values(numbers)), users: Object.values(users) });
+}
+
+export function decodeTenant(text: string): TenantData {
+  const { rest, numbers: rows, users: list } = JSON.parse(text) as { rest: object; numbers: string; users: User[] };
+  const numbers: Record<string, PhoneNumber> = {};
+  const users: Record<string, User> = {};
+  decodeNumbers(rows, (n) => { numbers[n.number] = n; });
+  for (const u of list) users[u.upn.toLowerCase()] = u;
+  // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
+  return { ...emptyTenant(), ...rest, numbers, users } as TenantData;
+}

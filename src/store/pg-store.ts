@@ -1,0 +1,377 @@
+/**
+ * The cluster's tenant store on PostgreSQL (node-postgres). Every node keeps the tenants in
+ * memory and applies one journal, in order: a write takes a transaction-scoped advisory lock
+ * (so journal sequence numbers commit in order), first applies what other nodes wrote, checks
+ * the command on a draft and puts the draft back, appends its journal row with a NOTIFY, and
+ * commits; only then does it apply the command for real, synchronously, so no reader ever sees
+ * a change that is not durable. Other nodes LISTEN and catch up (and poll, in case a
+ * notification was lost while the database restarted). Seeds and creations are `$put` rows
+ * beside a tenant row; deletions `$remove` rows. Checkpoints only move forward and move the
+ * folded journal rows to the history, as in the SQLite store.
+ */
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { OcrouteError } from '../errors';
+import type { CommandContext } from '../tenant/commands';
+import type { TenantData } from '../tenant/types';
+import {
+  actorText, checkScope, decodeTenant, encodeTenant, replayOnDraft, runOnDraft, toEntry,
+  type Actor, type JournalEntry, type JournalRow,
+} from './command-run';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ocroute_tenant (id text PRIMARY KEY, seq bigint NOT NULL, data text NOT NULL);
+CREATE TABLE IF NOT EXISTS ocroute_journal (seq bigserial PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
+  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
+CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
+  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
+CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
+CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
+`;
+/** The advisory lock every write holds to its commit ('ocro'). */
+const LOCK = 0x6f63726f;
+const CHANNEL = 'ocroute_journal';
+
+export interface PgStoreOptions {
+  url: string;
+  checkpointEvery?: number;
+  syncDelayMs?: number;
+  clock?: () => number;
+  check?: (t: TenantData) => void;
+  /** Catch up at least this often (a NOTIFY lost while the database restarted). */
+  pollMs?: number;
+}
+
+type Client = pg.PoolClient;
+
+export class PgTenantStore extends EventEmitter<{ change: [string, TenantData]; remove: [string] }> {
+  private readonly live = new Map<string, TenantData>();
+  /** Per tenant: the last journal seq its state holds. */
+  private readonly applied = new Map<string, number>();
+  private readonly sinceCheckpoint = new Map<string, number>();
+  private readonly metaCache = new Map<string, string>();
+  private lastSeq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private listener?: pg.Client;
+  private poll?: NodeJS.Timeout;
+  private closed = false;
+  lastCheckpointError?: Error;
+  readonly syncDelayMs: number;
+  readonly file: string;
+
+  private constructor(private readonly pool: pg.Pool, private readonly opts: PgStoreOptions) {
+    super();
+    this.syncDelayMs = opts.syncDelayMs ?? 0;
+    this.file = redact(opts.url);
+    // A client that loses its server (idle, or checked out mid-query) must not crash the
+    // process: its query fails (the caller answers 503) and the next one connects again.
+    pool.on('error', () => undefined);
+    pool.on('connect', (c) => c.on('error', () => undefined));
+  }
+
+  /** Connect, create the tables, load every tenant and follow the journal. */
+  static async open(opts: PgStoreOptions): Promise<PgTenantStore> {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 4, connectionTimeoutMillis: 5000 });
+    const store = new PgTenantStore(pool, opts);
+    try {
+      await store.tx(async (c) => {
+        await c.query(SCHEMA);
+        await store.loadAll(c);
+      });
+      for (const r of (await pool.query('SELECT key, value FROM ocroute_meta')).rows) store.metaCache.set(r.key, r.value);
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw unavailable(e, store.file);
+    }
+    await store.listen();
+    store.poll = setInterval(() => void store.catchUpNow().catch(() => undefined), opts.pollMs ?? 2000);
+    store.poll.unref();
+    return store;
+  }
+
+  tenantIds(): string[] { return [...this.live.keys()]; }
+  get(id: string): TenantData | undefined { return this.live.get(id.toLowerCase()); }
+  meta(key: string): string | undefined { return this.metaCache.get(key); }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.pool.query('INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
+    this.metaCache.set(key, value);
+  }
+
+  async put(t: TenantData): Promise<void> { await this.putMany([t]); }
+
+  /** Seed or replace tenants: one `$put` row each and their tenant rows, in one transaction. */
+  async putMany(ts: readonly TenantData[], meta: ReadonlyArray<readonly [string, string]> = []): Promise<void> {
+    if (!ts.length && !meta.length) return;
+    await this.write(async (c) => {
+      const seqs: number[] = [];
+      for (const t of ts) seqs.push(await this.putRow(c, t));
+      for (const [k, v] of meta) await c.query('INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [k, v]);
+      return () => {
+        ts.forEach((t, i) => this.adopt(t, seqs[i]));
+        for (const [k, v] of meta) this.metaCache.set(k, v);
+      };
+    });
+  }
+
+  async create(t: TenantData): Promise<void> {
+    await this.write(async (c) => {
+      const id = t.tenant.id.toLowerCase();
+      if (this.live.has(id)) throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
+      this.opts.check?.(t);
+      const seq = await this.putRow(c, t);
+      return () => this.adopt(t, seq);
+    });
+  }
+
+  async remove(tenantId: string): Promise<boolean> {
+    const id = tenantId.toLowerCase();
+    return this.write(async (c) => {
+      if (!this.live.has(id)) return () => false;
+      const seq = await this.journalRow(c, id, '$remove', {}, '{}');
+      for (const table of ['ocroute_tenant', 'ocroute_history']) await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
+      await c.query("DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2", [id, seq]);
+      await c.query("DELETE FROM ocroute_meta WHERE split_part(key, ':', 2) = $1", [id]);
+      return () => {
+        this.forget(id, seq);
+        for (const k of [...this.metaCache.keys()]) if (k.split(':')[1] === id) this.metaCache.delete(k);
+        return true;
+      };
+    });
+  }
+
+  /** Run a command cluster-wide: checked, journaled and committed, then applied here. */
+  async apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): Promise<{ tenant: TenantData; result: unknown; seq: number }> {
+    const id = tenantId.toLowerCase();
+    return this.write(async (c) => {
+      const current = this.live.get(id);
+      if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
+      checkScope(command, actor);
+      const ctx: CommandContext = { now: (this.opts.clock ?? Date.now)(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
+      // A dry run: the draft is put back before the first await, so nobody routes on it.
+      runOnDraft(current, command, args, ctx, this.opts.check).work.rollback();
+      const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx));
+      return () => {
+        // Committed: the same command on the same state at the same time gives the same result.
+        const { work, result } = runOnDraft(this.live.get(id)!, command, args, ctx);
+        const tenant = work.commit();
+        this.live.set(id, tenant);
+        this.applied.set(id, seq);
+        const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
+        this.sinceCheckpoint.set(id, n);
+        if (n >= (this.opts.checkpointEvery ?? 1000)) void this.checkpoint(id);
+        this.emit('change', id, tenant);
+        return { tenant, result, seq };
+      };
+    });
+  }
+
+  /** The commands a tenant ran, newest first ($-rows are the store's own, not commands). */
+  async journal(tenantId: string, limit = 100): Promise<JournalEntry[]> {
+    const id = tenantId.toLowerCase();
+    const { rows } = await this.pool.query(
+      `SELECT * FROM (SELECT * FROM ocroute_journal WHERE tenant = $1 AND command NOT LIKE '$%'
+        UNION ALL SELECT * FROM ocroute_history WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`, [id, limit]);
+    return (rows as JournalRow[]).map(toEntry);
+  }
+
+  /** Journal rows not yet folded into a checkpoint (all tenants). */
+  async pendingJournal(): Promise<number> {
+    return Number((await this.pool.query('SELECT COUNT(*) AS n FROM ocroute_journal')).rows[0].n);
+  }
+
+  /** Apply what other nodes wrote (the LISTEN handler, the poll, tests). */
+  catchUpNow(): Promise<void> {
+    return this.serial(async () => {
+      const c = await this.pool.connect();
+      try {
+        await this.catchUp(c);
+      } finally {
+        c.release();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.poll);
+    await this.queue.catch(() => undefined);
+    for (const [id, n] of this.sinceCheckpoint) if (n > 0) await this.checkpoint(id).catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** One local write at a time, under the cluster-wide lock; `fn` returns the in-memory step. */
+  private write<R>(fn: (c: Client) => Promise<() => R>): Promise<R> {
+    return this.serial(() => this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+      await this.catchUp(c);
+      return fn(c);
+    })).then((step) => step());
+  }
+
+  private serial<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async tx<R>(fn: (c: Client) => Promise<R>): Promise<R> {
+    let c: Client;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw unavailable(e, this.file);
+    }
+    try {
+      await c.query('BEGIN');
+      const r = await fn(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e instanceof OcrouteError ? e : unavailable(e, this.file);
+    } finally {
+      c.release();
+    }
+  }
+
+  private async journalRow(c: Client, id: string, command: string, args: unknown, actor: string): Promise<number> {
+    const { rows } = await c.query('INSERT INTO ocroute_journal (tenant, at, actor, command, args) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
+      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args)]);
+    const seq = Number(rows[0].seq);
+    await c.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
+    return seq;
+  }
+
+  private async putRow(c: Client, t: TenantData): Promise<number> {
+    const id = t.tenant.id.toLowerCase();
+    const seq = await this.journalRow(c, id, '$put', {}, '{}');
+    await c.query('INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data',
+      [id, seq, encodeTenant(t)]);
+    await this.fold(c, id, seq);
+    return seq;
+  }
+
+  /** Rows a tenant row now holds leave the journal for the history. */
+  private async fold(c: Client, id: string, seq: number): Promise<void> {
+    await c.query(`INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
+      WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`, [id, seq]);
+    await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq <= $2', [id, seq]);
+  }
+
+  private adopt(t: TenantData, seq: number): void {
+    const id = t.tenant.id.toLowerCase();
+    this.live.set(id, t);
+    this.applied.set(id, seq);
+    this.sinceCheckpoint.set(id, 0);
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    this.emit('change', id, t);
+  }
+
+  private forget(id: string, seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq, seq);
+    this.applied.delete(id);
+    this.sinceCheckpoint.delete(id);
+    if (this.live.delete(id)) this.emit('remove', id);
+  }
+
+  private async loadAll(c: Client): Promise<void> {
+    for (const r of (await c.query('SELECT id, seq, data FROM ocroute_tenant')).rows) {
+      this.live.set(r.id, decodeTenant(r.data));
+      this.applied.set(r.id, Number(r.seq));
+      this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
+    }
+    const min = Math.min(this.lastSeq, ...this.applied.values());
+    this.lastSeq = Number.isFinite(min) ? min : 0;
+    await this.catchUp(c, false);
+  }
+
+  /**
+   * Apply journal rows after the last one seen. A tenant whose checkpoint moved past what this
+   * node holds (its rows folded away while it was down) is reloaded from that checkpoint first.
+   */
+  private async catchUp(c: Client, emit = true): Promise<void> {
+    if (this.closed) return;
+    for (const r of (await c.query('SELECT id, seq, data FROM ocroute_tenant WHERE seq > $1', [this.lastSeq])).rows) {
+      if (Number(r.seq) > (this.applied.get(r.id) ?? 0)) this.hold(r.id, decodeTenant(r.data), Number(r.seq), emit);
+    }
+    const { rows } = await c.query('SELECT * FROM ocroute_journal WHERE seq > $1 ORDER BY seq', [this.lastSeq]);
+    for (const e of rows as JournalRow[]) {
+      const seq = Number(e.seq);
+      this.lastSeq = seq;
+      if (seq <= (this.applied.get(e.tenant) ?? 0)) continue;
+      if (e.command === '$remove') { this.forget(e.tenant, seq); continue; }
+      if (e.command === '$put') {
+        const row = (await c.query('SELECT seq, data FROM ocroute_tenant WHERE id = $1', [e.tenant])).rows[0];
+        if (row) this.hold(e.tenant, decodeTenant(row.data), Number(row.seq), emit);
+        continue;
+      }
+      const t = this.live.get(e.tenant);
+      if (t) this.hold(e.tenant, replayOnDraft(t, e, this.file), seq, emit);
+    }
+  }
+
+  private hold(id: string, t: TenantData, seq: number, emit: boolean): void {
+    this.live.set(id, t);
+    this.applied.set(id, seq);
+    if (emit) this.emit('change', id, t);
+  }
+
+  private async checkpoint(id: string): Promise<void> {
+    const t = this.live.get(id);
+    const seq = this.applied.get(id);
+    if (!t || seq === undefined) return;
+    try {
+      await this.tx(async (c) => {
+        // Forward only: a slower node never puts back an older state over a newer checkpoint.
+        const r = await c.query(`INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3)
+          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data WHERE ocroute_tenant.seq < EXCLUDED.seq`, [id, seq, encodeTenant(t)]);
+        if (r.rowCount) await this.fold(c, id, seq);
+      });
+      this.sinceCheckpoint.set(id, 0);
+      this.lastCheckpointError = undefined;
+    } catch (e) {
+      this.lastCheckpointError = e as Error;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 5000 });
+    const again = () => {
+      if (this.listener !== client || this.closed) return;
+      this.listener = undefined;
+      // The database went away: listen again when it is back, and catch up on what was missed.
+      setTimeout(() => void this.listen().catch(() => undefined), 500).unref();
+    };
+    client.on('error', again);
+    client.on('end', again);
+    client.on('notification', () => void this.catchUpNow().catch(() => undefined));
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      await this.catchUpNow();
+    } catch {
+      again();
+    }
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+function unavailable(e: unknown, where: string): Error {
+  if (e instanceof OcrouteError) return e;
+  return new OcrouteError('E_STORE_UNAVAILABLE', `tenant store ${where} is unavailable: ${(e as Error).message}`);
+}
