@@ -56,11 +56,11 @@ export function refuse(code: string, message: string, field?: string): never {
 
 /**
  * HTTP status of an error code: a malformed request 400, a missing thing 404, a clash 409;
- * anything else is a well-formed request that breaks a tenant rule, 422.
+ * the store away 503; anything else is a well-formed request that breaks a tenant rule, 422.
  */
 const HTTP_STATUS: Readonly<Record<string, number>> = {
   E_REQUEST: 400, E_AUTH: 401, E_FORBIDDEN: 403, E_SCOPE: 403, E_UNKNOWN_TENANT: 404, E_TENANT_EXISTS: 409,
-  E_NUMBER_TENANT: 409, E_TENANT_IN_FOLDER: 409,
+  E_NUMBER_TENANT: 409, E_TENANT_IN_FOLDER: 409, E_STORE_UNAVAILABLE: 503,
 };
 
 export const httpStatusOf = (code: string): number => HTTP_STATUS[code] ?? 422;

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import type { PgCdrStore } from './pg-cdrs';
 
 export type CdrOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'cancelled';
 
@@ -36,6 +37,7 @@ export interface Cdr {
 export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
   private readonly stream?: fs.WriteStream;
   private readonly recent = new Map<string, Cdr[]>();
+  private remote?: PgCdrStore;
   written = 0;
 
   constructor(readonly file?: string, private readonly keep = 100_000) {
@@ -45,6 +47,7 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
 
   write(cdr: Cdr): void {
     this.written++;
+    this.remote?.write(cdr);
     this.stream?.write(JSON.stringify(cdr) + '\n');
     let list = this.recent.get(cdr.correlationId);
     if (!list) {
@@ -57,14 +60,20 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
 
   byCorrelationId(id: string): Cdr[] { return this.recent.get(id) ?? []; }
 
+  /** CDRs also go to the cluster's database (cluster mode): then any node finds any call's. */
+  attach(remote: PgCdrStore): void { this.remote = remote; }
+
+  /** A call's CDRs: from the cluster's database when there is one, else the ones kept here. */
+  async find(id: string): Promise<Cdr[]> { return this.remote ? this.remote.byCorrelationId(id) : this.byCorrelationId(id); }
+
   /** The kept CDRs, grouped by correlation ID, oldest first. */
   groups(): IterableIterator<Cdr[]> { return this.recent.values(); }
 
   /** Flush and close the file (graceful shutdown). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.remote?.close();
     const s = this.stream;
-    if (!s) return Promise.resolve();
-    return new Promise((resolve) => s.end(resolve));
+    if (s) await new Promise((resolve) => s.end(resolve));
   }
 }
 

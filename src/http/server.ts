@@ -192,7 +192,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
         onRequest: guarded,
         schema: { querystring: { type: 'object', required: ['correlationId'], properties: { correlationId: { type: 'string', maxLength: 64 } } } },
       }, async (req) => ({
-        cdrs: cdrs.byCorrelationId(req.query.correlationId).filter((c) => guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined)),
+        cdrs: (await cdrs.find(req.query.correlationId)).filter((c) => guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined)),
       }));
     }
 

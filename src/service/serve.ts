@@ -17,6 +17,7 @@ import { PgTenantStore } from '../store/pg-store';
 import type { TenantStoreApi } from '../store/types';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
+import { PgCdrStore } from '../cdr/pg-cdrs';
 import { allowList } from './allow-list';
 import { MinutesLedger } from '../billing/minutes';
 import { SipEdge, type SipDriver } from '../../sip/edge';
@@ -127,9 +128,13 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const engine = new Engine(o.tenant, undefined, { defaultTenant: o.defaultTenant });
   // Minutes per user come from the CDRs: replay the file, then count each CDR as it is written.
   const minutes = new MinutesLedger();
-  if (o.cdr.file) await minutes.loadFile(o.cdr.file);
+  // Cluster mode: CDRs live in PostgreSQL (every node's), and the ledger counts them all.
+  const remoteCdrs = o.store.backend === 'postgres' ? await PgCdrStore.open({ url: o.store.url! }) : undefined;
+  if (remoteCdrs) await remoteCdrs.follow((c) => minutes.record(c));
+  else if (o.cdr.file) await minutes.loadFile(o.cdr.file);
   const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000, (d) => minutes.refusal(engine.snapshot.data, d));
   const cdrs = new CdrSink(o.cdr.file || undefined);
+  if (remoteCdrs) cdrs.attach(remoteCdrs);
   cdrs.on('write', (c) => minutes.record(c));
   const register = new client.Registry();
   const batch = new BatchPool(engine);

@@ -10,14 +10,14 @@ const ROOT = path.join(__dirname, '..', '..');
 export interface Service { proc: ChildProcess; base: string; sipPort: number; httpPort: number; dir: string; log(): string; metric(name: string): Promise<number> }
 
 /** `extra` is YAML added to sections (e.g. { sip: 'ackTimeoutMs: 500' }); `top` holds whole sections. */
-export async function startService(t: Tap.Test, extra: { sip?: string; http?: string; top?: string; logLevel?: string; httpHost?: string } = {}): Promise<Service> {
+export async function startService(t: Tap.Test, extra: { sip?: string; http?: string; top?: string; logLevel?: string; httpHost?: string; store?: string } = {}): Promise<Service> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-svc-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const [httpPort, sipPort] = [await freePort(), await freePort()];
   const settings = path.join(dir, 'ocroute.yaml');
   fs.writeFileSync(settings, [
     `tenant: ${path.join(ROOT, 'routes')}`, `http: { port: ${httpPort}, openOnLoopback: true${extra.httpHost ? `, host: ${extra.httpHost}` : ''}${extra.http ? `, ${extra.http}` : ''} }`, `log: { level: ${extra.logLevel ?? 'warn'} }`,
-    `sip: { port: ${sipPort}${extra.sip ? `, ${extra.sip}` : ''} }`, 'cdr: { file: cdrs.jsonl }', 'store: { file: "" }', extra.top ?? '',
+    `sip: { port: ${sipPort}${extra.sip ? `, ${extra.sip}` : ''} }`, 'cdr: { file: cdrs.jsonl }', `store: ${extra.store ?? '{ file: "" }'}`, extra.top ?? '',
   ].join('\n'));
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
