@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One-step set-up on a fresh machine: Debian peers (sipp, redis-server, prometheus, and the
-# SIP edge's external testers: kamailio as a proxy in front, sipsak and sipvicious), npm
+# One-step set-up on a fresh machine: Debian peers (sipp, redis-server, prometheus, postgresql,
+# docker-compose, and the SIP edge's external testers: kamailio as a proxy in front, sipsak and sipvicious), npm
 # dependencies with their native addons, and the TypeScript build. Skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,10 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
 command -v svwar >/dev/null 2>&1 || need+=(sipvicious)
+# PostgreSQL for the cluster store (tests start their own server from these binaries).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# docker-compose only validates the compose files here (`docker-compose config`); no engine runs.
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if ((${#need[@]})); then
   echo "setup: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

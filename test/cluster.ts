@@ -7,6 +7,8 @@
  * acknowledged change is lost.
  */
 import t from 'tap';
+import fs from 'node:fs';
+import path from 'node:path';
 import { hasPostgres, NO_POSTGRES, startPostgres } from './helpers/postgres';
 import { hasRedis, NO_REDIS, startRedis } from './helpers/redis';
 import { hasKamailio, NO_KAMAILIO, startDispatcher } from './helpers/kamailio';
@@ -87,6 +89,10 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
   const free = Date.now() - killedAt;
   t.ok(free <= (LEASE_S + 5) * 1000, `B's slot was free again within ${free} ms of the SIGKILL (lease ${LEASE_S} s)`);
   t.equal((await req(a, 'POST', '/v1/calls', john)).status, 429, 'and exactly one: A still holds its two, renewed');
+  // CDRs are in PostgreSQL: the dead node's calls are still found through A.
+  const bCall = JSON.parse(fs.readFileSync(path.join(b.dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;
+  const cdrs = (await (await req(a, 'GET', `/v1/cdrs?correlationId=${bCall}`)).json()).cdrs;
+  t.same(cdrs.map((x: { technology: string }) => x.technology).sort(), ['Operator Connect', 'Phone'], "A answers with B's two CDRs of a call");
 
   // PostgreSQL restarted: A answers 503 while it is away, routes on, then writes again.
   await pg.stop();

@@ -12,26 +12,51 @@ const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
 const NO_PROM = 'SKIPPED LOUDLY: prometheus is not installed here; scripts/setup.sh (and so CI) installs it';
 if (!hasPrometheus) console.error(`\n*** deploy-prometheus: ${NO_PROM}\n`);
 
-t.test('docker-compose.yml: the services, their files, and the settings they load', async (t) => {
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
-  t.same(Object.keys(compose.services).sort(), ['drachtio', 'grafana', 'ocroute', 'ocroute-drachtio', 'prometheus', 'redis']);
+const hasCompose = spawnSync('docker-compose', ['version']).status === 0;
+const NO_COMPOSE = 'SKIPPED LOUDLY: docker-compose is not installed here; scripts/setup.sh (and so CI) installs it';
+if (!hasCompose) console.error(`\n*** deploy-prometheus: ${NO_COMPOSE}\n`);
+
+t.test('docker-compose config: the compose file (and its drachtio profile) is valid for docker-compose itself', { skip: hasCompose ? false : NO_COMPOSE }, async (t) => {
+  for (const args of [['config', '-q'], ['--profile', 'drachtio', 'config', '-q']]) {
+    const r = spawnSync('docker-compose', args, { cwd: ROOT, encoding: 'utf8' });
+    t.equal(r.status, 0, `docker-compose ${args.join(' ')}: ${r.stderr.trim() || 'valid'}`);
+  }
+  const r = spawnSync('docker-compose', ['config'], { cwd: ROOT, encoding: 'utf8' });
+  const resolved = parse(r.stdout);
+  t.same(resolved.services['ocroute-b'].command, resolved.services['ocroute-a'].command, 'node B is node A with another port (YAML merge)');
+  t.same(resolved.services['ocroute-b'].ports, ['127.0.0.1:8081:8080/tcp'], 'node B: its own HTTP port');
+  t.same(resolved.services['ocroute-b'].volumes, resolved.services['ocroute-a'].volumes, 'and the same tenant folder');
+  t.ok(resolved.volumes.pgdata !== undefined, 'PostgreSQL keeps its data in a named volume');
+});
+
+t.test('docker-compose.yml: the cluster\'s services, their files, and the settings they load', async (t) => {
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+  t.same(Object.keys(compose.services).sort(), ['drachtio', 'grafana', 'kamailio', 'ocroute-a', 'ocroute-b', 'ocroute-drachtio', 'postgres', 'prometheus', 'redis']);
   t.same(compose.services.drachtio.profiles, ['drachtio'], 'drachtio only with --profile drachtio');
   t.same(compose.services['ocroute-drachtio'].profiles, ['drachtio']);
   for (const [name, svc] of Object.entries<{ volumes?: string[]; ports?: string[] }>(compose.services)) {
     for (const v of svc.volumes ?? []) {
       const src = v.split(':')[0];
+      if (Object.hasOwn(compose.volumes ?? {}, src)) continue; // a named volume, not a file
       t.ok(fs.existsSync(path.join(ROOT, src)), `${name}: ${src} exists`);
     }
     for (const p of svc.ports ?? []) t.match(p, /^127\.0\.0\.1:/, `${name} publishes ${p} on loopback only`);
   }
   const s = loadSettings(path.join(ROOT, 'deploy', 'ocroute.compose.yaml'));
   t.equal(s.tenant, path.join(ROOT, 'routes'));
+  t.same(s.store, { backend: 'postgres', url: 'postgres://ocroute:ocroute@postgres:5432/ocroute', file: path.join(ROOT, 'deploy', 'data', 'ocroute.db'),
+    onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false }, 'the nodes share the PostgreSQL store');
+  t.equal(s.auth.tokens.length, 1, 'a token, so the guarded routes answer (without one they refuse everything: 401)');
+  const env = compose.services.postgres.environment;
+  t.equal(`postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`, s.store.url, 'the URL matches the database compose creates');
+  const list = fs.readFileSync(path.join(ROOT, 'deploy', 'kamailio', 'dispatcher.compose.list'), 'utf8');
+  t.same(list.split('\n').filter((l) => /^\d/.test(l)), ['1 sip:ocroute-a:5060', '1 sip:ocroute-b:5060'], 'the dispatcher knows both nodes');
   t.same(s.capacity, { backend: 'redis', url: 'redis://redis:6379', onUnavailable: 'fail-closed', leaseSeconds: 14400, redisLeaseSeconds: 30, limits: { user: 3, mobile: 3, service: 500 } });
   const d = loadSettings(path.join(ROOT, compose.services['ocroute-drachtio'].command.at(-1)));
   t.same([d.sip.driver, d.sip.drachtio], ['drachtio', { host: 'drachtio', port: 9022, secret: 'cymru' }], 'the drachtio profile uses the drachtio-srf driver');
   t.same(d.capacity.url, s.capacity.url, 'and shares capacity through the same Redis');
   const prom = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus.yml'), 'utf8'));
-  t.same(prom.scrape_configs[0].static_configs[0].targets, ['ocroute:8080']);
+  t.same(prom.scrape_configs[0].static_configs[0].targets, ['ocroute-a:8080', 'ocroute-b:8080']);
   t.match(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), /deploy\/ocroute\.compose\.yaml/);
 });
 
