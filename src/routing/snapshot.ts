@@ -63,22 +63,46 @@ export interface Snapshot {
 
 let versions = 0;
 
+/** The snapshot before a change and what the change touched: top-level fields, and numbers. */
+export interface Since {
+  snapshot: Snapshot;
+  fields: ReadonlySet<string>;
+  numbers: ReadonlySet<string>;
+}
+
+/** What the compiled routing policies are made of (besides each route's BridgeSourcePhoneNumber's record). */
+const POLICY_INPUTS = ['voiceRoutes', 'pstnUsages', 'operators', 'gateways', 'audioConferencingRoutingPolicies', 'onlineVoiceRoutingPolicies'] as const;
+
+/**
+ * The policies of `since` still hold for `data` when every input is the same object (a draft
+ * keeps untouched and unchanged fields as they were) and no route's bridge source number was
+ * touched: then a number or user change reuses them and costs no RE2 compile (42 ms at 10,000 routes).
+ */
+function policiesHold(data: TenantData, since?: Since): since is Since {
+  if (!since || since.fields.has('numbers')) return false;
+  if (POLICY_INPUTS.some((f) => since.snapshot.data[f] !== data[f])) return false;
+  // A route carries meeting dial-outs depending on its BridgeSourcePhoneNumber's record.
+  if (since.numbers.size) for (const r of data.voiceRoutes) if (r.bridgeSourcePhoneNumber && since.numbers.has(r.bridgeSourcePhoneNumber)) return false;
+  return true;
+}
+
 /** `matcher` options are for benchmarks comparing matcher strategies; the service uses none. */
-export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}): Snapshot {
+export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, since?: Since): Snapshot {
   checkRoutingLimits(data);
+  const reuse = policiesHold(data, since) ? since.snapshot : undefined;
   return {
     data,
     version: ++versions,
     compiledAt: Date.now(),
-    acr: compilePolicies(data, data.audioConferencingRoutingPolicies, matcher),
-    ovr: compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher),
+    acr: reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since?.snapshot.acr),
+    ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since?.snapshot.ovr),
     migrating: migratingNumbers(data),
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
     callerIds: compileCallerIds(data),
     treatments: compileTreatments(data),
     translations: compileTranslations(data),
-    routeGateways: compileRouteGateways(data),
+    routeGateways: reuse?.routeGateways ?? compileRouteGateways(data),
   };
 }
 
@@ -86,9 +110,14 @@ function compilePolicies(
   data: TenantData,
   policies: Record<string, UsagePolicy>,
   opts: MatcherOptions,
+  before?: ReadonlyMap<string, CompiledPolicy>,
 ): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
+  // A matcher depends only on its pattern list in order: a change that leaves the list as it
+  // was (a description, a gateway list, another usage's route) keeps the compiled one.
+  const matchers = new Map<string, PatternMatcher>();
+  for (const c of before?.values() ?? []) matchers.set(patternKey(c.entries), c.matcher);
   // Policies listing the same usages share one matcher: compile each distinct list once.
   const shared = new Map<string, { entries: RouteEntry[]; matcher: PatternMatcher }>();
   for (const policy of Object.values(policies)) {
@@ -99,19 +128,16 @@ function compilePolicies(
       for (const usage of policy.onlinePstnUsages) {
         for (const route of byUsage.get(usage) ?? []) entries.push(entryFor(data, usage, route));
       }
-      c = {
-        entries,
-        matcher: new PatternMatcher(
-          entries.map((e) => e.route.numberPattern),
-          opts,
-        ),
-      };
+      const key = patternKey(entries);
+      c = { entries, matcher: matchers.get(key) ?? new PatternMatcher(entries.map((e) => e.route.numberPattern), opts) };
       shared.set(key, c);
     }
     out.set(policy.identity, { identity: policy.identity, policy, ...c });
   }
   return out;
 }
+
+const patternKey = (entries: readonly RouteEntry[]): string => JSON.stringify(entries.map((e) => e.route.numberPattern));
 
 /** Routes of each usage, in priority order (voiceRoutes is kept sorted by priority). */
 function routesByUsage(routes: VoiceRoute[]): Map<string, VoiceRoute[]> {

@@ -13,6 +13,7 @@ import { TenantSet } from '../routing/tenant-set';
 import type { Call, Decision } from '../routing/types';
 import type { Tally } from './batch-worker';
 import type { TenantData } from '../tenant/types';
+import type { Changes as TenantChanges } from '../store/draft';
 
 export interface EngineEvents {
   reload: [{ ok: boolean; version?: number; error?: Error; files?: string[]; /** config folder, or the tenant store (admin API) */ source?: 'config' | 'store'; tenant?: string }];
@@ -78,8 +79,9 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Calls in flight keep the one they started on. Throws, changing nothing, when another tenant
    * holds one of its numbers.
    */
-  publish(tenant: TenantData): Snapshot {
-    const next = compileSnapshot(tenant);
+  publish(tenant: TenantData, changes?: TenantChanges): Snapshot {
+    const prev = this.set.get(tenant.tenant.id);
+    const next = compileSnapshot(tenant, {}, prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined);
     this.set.set(next);
     this.emit('reload', { ok: true, version: next.version, files: this.files, source: 'store', tenant: tenant.tenant.id });
     return next;

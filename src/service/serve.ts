@@ -105,7 +105,7 @@ export async function openStore(
     }
   }
   // A seed stores what the engine already serves: no second compile.
-  store.on('change', (id, t) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t); });
+  store.on('change', (id, t, changes) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t, changes); });
   store.on('remove', (id) => engine.remove(id));
   engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) void Promise.resolve(store.remove(id)).catch(() => undefined); });
   engine.on('reload', (r) => {

@@ -24,18 +24,20 @@ export function checkScope(command: string, actor: Actor): void {
 export const actorText = (actor: Actor, ctx: CommandContext): string => JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
 
 /**
- * Run a command on a draft of `current` and every rule after it; a refusal puts the draft back
- * and throws. The caller commits the draft once the command is durable, or rolls it back.
+ * Run a command on a draft of `current` and every rule on the result (`next`, the changed
+ * tenant: rules read it, not the draft, whose every first read clones a field); a refusal puts
+ * the draft back and throws. The caller keeps `next` once the command is durable, or rolls back.
  */
 export function runOnDraft(
   current: TenantData, command: string, args: Record<string, unknown>, ctx: CommandContext, check?: (t: TenantData) => void,
-): { work: Draft; result: unknown } {
+): { work: Draft; result: unknown; next: TenantData } {
   const work = draftOf(current);
   try {
     const result = runCommand(work.draft, command, args, ctx);
-    checkRoutingLimits(work.draft);
-    check?.(work.draft);
-    return { work, result };
+    const next = work.commit();
+    checkRoutingLimits(next);
+    check?.(next);
+    return { work, result, next };
   } catch (e) {
     work.rollback();
     throw e;
@@ -62,7 +64,7 @@ export function replayRow(t: TenantData, e: JournalRow, where: string): void {
 /** Replay one journal row on a draft of a live tenant: the changed tenant, the published one as it was. */
 export function replayOnDraft(t: TenantData, e: JournalRow, where: string): TenantData {
   try {
-    return runOnDraft(t, e.command, JSON.parse(e.args), rowContext(e)).work.commit();
+    return runOnDraft(t, e.command, JSON.parse(e.args), rowContext(e)).next;
   } catch (err) {
     throw noLongerApplies(e, err, where);
   }

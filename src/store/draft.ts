@@ -1,20 +1,60 @@
 /**
- * A command's working copy of a tenant, cheap at any size. Cloning a 1M-number tenant for every
- * admin command cost seconds, so the two big maps (numbers, users) are changed in place behind
- * proxies that save a record the first time the command touches it (shallow copy; nested arrays
- * copied too: records hold no deeper mutable state), and are put back on rollback. Everything
- * else is small and simply cloned. Commands run synchronously, so no reader sees a half-done one.
+ * A command's working copy of a tenant, cheap at any size and whatever its history.
+ * - The big record maps (numbers, users, and the history: invites, migrations) are changed in
+ *   place behind proxies that save a record the first time the command touches it (shallow
+ *   copy; nested arrays copied too: records hold no deeper mutable state), put back on rollback.
+ * - Every other top-level field is cloned the first time the command reads or writes it; fields
+ *   it never touches stay shared with the live tenant. Cloning all of them per command cost
+ *   14 ms at 10,000 routes and grew with the meeting invites.
+ * `changes()` says what the command may have changed, so the snapshot recompiles only that.
+ * Commands run synchronously, so no reader sees a half-done one.
  */
 import type { TenantData } from '../tenant/types';
 
 type Rec = Record<string, unknown>;
 const ABSENT = Symbol('absent');
+/** Record maps changed in place, record by record. */
+const TRACKED = ['numbers', 'users', 'invites', 'migrations'] as const;
+type Tracked = (typeof TRACKED)[number];
+
+/** What a command touched: top-level fields whose content changed, and the records it touched. */
+export interface Changes {
+  fields: Set<string>;
+  records: Record<Tracked, Set<string>>;
+}
 
 function copyRecord(v: unknown): unknown {
   if (!v || typeof v !== 'object') return v;
   const out: Rec = { ...(v as Rec) };
   for (const [k, x] of Object.entries(out)) if (Array.isArray(x)) out[k] = [...x];
   return out;
+}
+
+const isFlat = (x: unknown): boolean =>
+  !!x && typeof x === 'object' && !Array.isArray(x) &&
+  Object.values(x).every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')));
+
+/** A field's copy: a list of flat records (voice routes) is copied record by record, 4x faster than structuredClone. */
+function cloneField(v: unknown): unknown {
+  return Array.isArray(v) && v.every(isFlat) ? v.map(copyRecord) : structuredClone(v);
+}
+
+const sameRecord = (a: Rec, b: Rec): boolean => {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    return Array.isArray(x) ? Array.isArray(y) && x.length === y.length && x.every((e, i) => e === y[i]) : x === y;
+  });
+};
+
+/** Whether a field's copy still equals the live value (lists of flat records compared record by record). */
+function sameField(was: unknown, now: unknown): boolean {
+  if (Array.isArray(was) && Array.isArray(now) && was.length === now.length && was.every(isFlat) && now.every(isFlat)) {
+    return was.every((r, i) => sameRecord(r as Rec, now[i] as Rec));
+  }
+  return JSON.stringify(was) === JSON.stringify(now);
 }
 
 function tracked(target: Rec, undo: Map<string, unknown>): Rec {
@@ -39,27 +79,67 @@ function tracked(target: Rec, undo: Map<string, unknown>): Rec {
 
 export interface Draft {
   draft: TenantData;
-  /** The changed tenant: a new top-level object sharing the (changed) big maps. */
+  /** The changed tenant: a new top-level object sharing the (changed) record maps and the untouched fields. */
   commit(): TenantData;
   /** Put every touched record back as it was. */
   rollback(): void;
+  /** What the command changed (after it ran). */
+  changes(): Changes;
 }
 
 export function draftOf(live: TenantData): Draft {
-  const { numbers, users, ...rest } = live;
-  const undoNumbers = new Map<string, unknown>();
-  const undoUsers = new Map<string, unknown>();
-  const small = structuredClone(rest);
-  const draft = { ...small, numbers: tracked(numbers as Rec, undoNumbers), users: tracked(users as Rec, undoUsers) } as TenantData;
-  const restore = (target: Rec, undo: Map<string, unknown>) => {
-    for (const [k, v] of undo) { if (v === ABSENT) delete target[k]; else target[k] = v; }
-    undo.clear();
+  const undo = Object.fromEntries(TRACKED.map((k) => [k, new Map<string, unknown>()])) as Record<Tracked, Map<string, unknown>>;
+  const base: Rec = { ...live };
+  for (const k of TRACKED) if (base[k]) base[k] = tracked(base[k] as Rec, undo[k]);
+  /** Fields cloned or replaced on the draft, with the live value they started from. */
+  const was = new Map<string, unknown>();
+  const isTracked = (k: string) => (TRACKED as readonly string[]).includes(k);
+  const draft = new Proxy(base, {
+    get(t, key, r) {
+      if (typeof key === 'string' && !was.has(key) && !isTracked(key) && Object.hasOwn(t, key)) {
+        was.set(key, t[key]);
+        if (t[key] && typeof t[key] === 'object') t[key] = cloneField(t[key]);
+      }
+      return Reflect.get(t, key, r);
+    },
+    set(t, key, value, r) {
+      if (typeof key === 'string' && !was.has(key)) was.set(key, Object.hasOwn(t, key) ? t[key] : ABSENT);
+      return Reflect.set(t, key, value, r);
+    },
+    deleteProperty(t, key) {
+      if (typeof key === 'string' && !was.has(key)) was.set(key, Object.hasOwn(t, key) ? t[key] : ABSENT);
+      return Reflect.deleteProperty(t, key);
+    },
+  }) as unknown as TenantData;
+  const restore = (target: Rec, u: Map<string, unknown>) => {
+    for (const [k, v] of u) { if (v === ABSENT) delete target[k]; else target[k] = v; }
+    u.clear();
+  };
+  const raw = (k: Tracked) => live[k] as Rec | undefined;
+  let changed: Set<string> | undefined;
+  /** Fields the command replaced or whose clone differs; a clone equal to the live value is not a change. */
+  const changedFields = () => {
+    changed ??= new Set([...was].filter(([k, v]) => isTracked(k) || v === ABSENT || !sameField(v, base[k])).map(([k]) => k));
+    return changed;
   };
   return {
     draft,
-    // Key order as emptyTenant() builds it, so a stored tenant and a live one serialize alike.
-    // Top-level fields may have been replaced on the draft (t.pstnUsages = ..., t.portal ??= {}): take them from it.
-    commit: () => Object.assign({ tenant: draft.tenant, operators: draft.operators, numbers, users }, draft, { numbers, users }) as TenantData,
-    rollback: () => { restore(numbers as Rec, undoNumbers); restore(users as Rec, undoUsers); },
+    commit: () => {
+      const fields = changedFields();
+      const out: Rec = {};
+      // Key order as emptyTenant() builds it, so a stored tenant and a live one serialize alike.
+      for (const k of ['tenant', 'operators', 'numbers', 'users', ...Object.keys(base)]) {
+        if (!Object.hasOwn(base, k) || Object.hasOwn(out, k)) continue;
+        // A tracked map the command did not replace is the live one, changed in place (not its
+        // proxy); an unchanged field is the live one too, so "same object" means "same content".
+        out[k] = isTracked(k) ? (was.has(k) ? base[k] : raw(k as Tracked)) : fields.has(k) ? base[k] : (was.has(k) ? was.get(k) : base[k]);
+      }
+      return out as unknown as TenantData;
+    },
+    rollback: () => { for (const k of TRACKED) { const m = raw(k); if (m) restore(m, undo[k]); } },
+    changes: () => ({
+      fields: changedFields(),
+      records: Object.fromEntries(TRACKED.map((k) => [k, new Set(undo[k].keys())])) as Changes['records'],
+    }),
   };
 }

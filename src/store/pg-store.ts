@@ -14,6 +14,7 @@ import pg from 'pg';
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
+import type { Changes } from './draft';
 import {
   actorText, checkScope, decodeTenant, encodeTenant, replayOnDraft, runOnDraft, toEntry,
   type Actor, type JournalEntry, type JournalRow,
@@ -44,7 +45,7 @@ export interface PgStoreOptions {
 
 type Client = pg.PoolClient;
 
-export class PgTenantStore extends EventEmitter<{ change: [string, TenantData]; remove: [string] }> {
+export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, Changes?]; remove: [string] }> {
   private readonly live = new Map<string, TenantData>();
   /** Per tenant: the last journal seq its state holds. */
   private readonly applied = new Map<string, number>();
@@ -153,14 +154,14 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData]; 
       const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx));
       return () => {
         // Committed: the same command on the same state at the same time gives the same result.
-        const { work, result } = runOnDraft(this.live.get(id)!, command, args, ctx);
-        const tenant = work.commit();
+        const { work, result, next: tenant } = runOnDraft(this.live.get(id)!, command, args, ctx);
+        const changes = work.changes();
         this.live.set(id, tenant);
         this.applied.set(id, seq);
         const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
         this.sinceCheckpoint.set(id, n);
         if (n >= (this.opts.checkpointEvery ?? 1000)) void this.checkpoint(id);
-        this.emit('change', id, tenant);
+        this.emit('change', id, tenant, changes);
         return { tenant, result, seq };
       };
     });

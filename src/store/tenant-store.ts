@@ -16,6 +16,7 @@ import { lockStore } from './lock';
 import { checkRoutingLimits } from '../routing/limits';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 import type { CommandContext } from '../tenant/commands';
+import type { Changes } from './draft';
 import { actorText, checkScope, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow } from './command-run';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
@@ -45,7 +46,7 @@ CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 /** Records per checkpoint row. */
 const CHUNK = 10_000;
 
-export class TenantStore extends EventEmitter<{ change: [string, TenantData]; remove: [string] }> {
+export class TenantStore extends EventEmitter<{ change: [string, TenantData, Changes?]; remove: [string] }> {
   private readonly db: Database.Database;
   private readonly live = new Map<string, TenantData>();
   private readonly sinceCheckpoint = new Map<string, number>();
@@ -139,7 +140,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
     checkScope(command, actor);
     const ctx: CommandContext = { now: this.clock(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
-    const { work, result } = runOnDraft(current, command, args, ctx, this.check);
+    const { work, result, next } = runOnDraft(current, command, args, ctx, this.check);
     let lastInsertRowid: number | bigint;
     try {
       ({ lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
@@ -150,14 +151,15 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData]; re
     }
     // Journaled: the change is durable, so from here nothing may answer an error while it is
     // live. It is published whatever happens; a failed checkpoint is retried by the next command.
-    const draft = work.commit();
+    const draft = next;
+    const changes = work.changes();
     this.live.set(id, draft);
     try {
       const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
       this.sinceCheckpoint.set(id, n);
       if (n >= this.checkpointEvery) this.tryCheckpoint(id, draft);
     } finally {
-      this.emit('change', id, draft);
+      this.emit('change', id, draft, changes);
     }
     return { tenant: draft, result, seq: Number(lastInsertRowid) };
   }

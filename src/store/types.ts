@@ -1,6 +1,7 @@
 /** What the service needs of a tenant store, embedded (SQLite, synchronous) or cluster (PostgreSQL, async). */
 import type { TenantData } from '../tenant/types';
 import type { Actor, JournalEntry } from './command-run';
+import type { Changes } from './draft';
 
 type Maybe<T> = T | Promise<T>;
 
@@ -19,6 +20,6 @@ export interface TenantStoreApi {
   apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): Maybe<{ tenant: TenantData; result: unknown; seq: number }>;
   journal(tenantId: string, limit?: number): Maybe<JournalEntry[]>;
   close(): Maybe<void>;
-  on(event: 'change', listener: (id: string, t: TenantData) => void): unknown;
+  on(event: 'change', listener: (id: string, t: TenantData, changes?: Changes) => void): unknown;
   on(event: 'remove', listener: (id: string) => void): unknown;
 }

@@ -337,6 +337,8 @@ export interface TenantData {
   migrations?: Record<string, Migration>;
   /** Meeting invites with the dial-in details they were sent with (tenant/bridge.ts). */
   invites?: Record<string, MeetingInvite>;
+  /** Invites scheduled so far (ids and conference IDs derive from it); absent: count `invites`. */
+  inviteSeq?: number;
 }
 
 export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {
