@@ -12,6 +12,7 @@
  */
 import { OcrouteError } from '../errors';
 import { toE164 } from '../phone';
+import { NumberIndex } from './number-index';
 import type { TenantData } from '../tenant/types';
 import type { Snapshot } from './snapshot';
 import type { Call } from './types';
@@ -25,7 +26,7 @@ const domainOf = (upn: string | undefined): string | undefined => {
   return at > 0 ? upn!.slice(at + 1).toLowerCase() : undefined;
 };
 
-interface Indexed { keys: string[]; domains: string[] }
+interface Indexed { numbers: string[]; upns: string[]; domains: string[] }
 
 /**
  * Many tenants means many small `numbers` and `users` objects, each with its own keys, so V8
@@ -45,13 +46,18 @@ function hashLookups(data: TenantData): void {
 
 export class TenantSet {
   private readonly byId = new Map<string, Snapshot>();
+  /** Each tenant's slot: small integers the number index stores (a removed tenant's slot is reused). */
+  private readonly slotOf = new Map<string, number>();
+  private readonly slots: (Snapshot | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
   /**
-   * number or UPN -> snapshot, domain -> snapshot (null: a domain two tenants share names
-   * neither), and domain -> tenant ids to keep those right; built only while there are two
-   * tenants or more. Entries hold the snapshot itself: one Map lookup per call.
+   * number -> slot (NumberIndex: one cache line per lookup), UPN -> slot, domain -> snapshot
+   * (null: a domain two tenants share names neither) with the tenants behind each domain;
+   * built only while there are two tenants or more.
    */
   private index?: {
-    keys: Map<string, Snapshot>;
+    numbers: NumberIndex;
+    upns: Map<string, number>;
     domains: Map<string, Snapshot | null>;
     owners: Map<string, Set<string>>;
     of: Map<string, Indexed>;
@@ -84,9 +90,10 @@ export class TenantSet {
     const id = key(data.tenant.id);
     if (this.byId.size === 0 || (this.byId.size === 1 && this.byId.has(id))) return undefined;
     const idx = this.ensureIndex();
+    const mine = this.slotOf.get(id);
     for (const n of Object.keys(data.numbers)) {
-      const owner = idx.keys.get(n)?.data.tenant.id;
-      if (owner !== undefined && owner.toLowerCase() !== id) return { number: n, owner };
+      const owner = idx.numbers.get(n);
+      if (owner !== undefined && owner !== mine) return { number: n, owner: this.slots[owner]!.data.tenant.id };
     }
     return undefined;
   }
@@ -101,6 +108,12 @@ export class TenantSet {
     }
     const id = key(s.data.tenant.id);
     if (this.byId.size > 0 || this.byId.has(id)) hashLookups(s.data);
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.slots.length;
+      this.slotOf.set(id, slot);
+    }
+    this.slots[slot] = s;
     this.byId.set(id, s);
     if (this.index) {
       this.unindex(id);
@@ -112,6 +125,10 @@ export class TenantSet {
     const k = key(id);
     if (!this.byId.delete(k)) return false;
     if (this.index) this.unindex(k);
+    const slot = this.slotOf.get(k)!;
+    this.slotOf.delete(k);
+    this.slots[slot] = undefined;
+    this.freeSlots.push(slot);
     if (this.byId.size < 2) this.index = undefined;
     return true;
   }
@@ -131,10 +148,15 @@ export class TenantSet {
     if (call.tenant !== undefined) return this.byId.get(key(call.tenant));
     if (this.byId.size < 2) return this.default;
     const idx = this.index ?? this.ensureIndex();
-    // The number or UPN as sent first (E.164 from an SBC, a lower-case UPN); normalized only on a miss.
-    if (call.kind === 'inbound') return idx.keys.get(call.to) ?? idx.keys.get(this.e164(call.to) ?? '') ?? this.default;
+    if (call.kind === 'inbound') {
+      // The called number as sent first (E.164 from an SBC); normalized only on a miss.
+      const slot = idx.numbers.get(call.to) ?? idx.numbers.get(this.e164(call.to) ?? '');
+      return slot === undefined ? this.default : this.slots[slot];
+    }
     const from = call.from ?? '';
-    return idx.keys.get(from) ?? idx.keys.get(from.toLowerCase()) ?? idx.domains.get(domainOf(from) ?? '') ?? this.default;
+    const slot = idx.upns.get(from) ?? idx.upns.get(from.toLowerCase());
+    if (slot !== undefined) return this.slots[slot];
+    return idx.domains.get(domainOf(from) ?? '') ?? this.default;
   }
 
   private e164(to: string): string | undefined {
@@ -148,7 +170,7 @@ export class TenantSet {
 
   private ensureIndex(): NonNullable<TenantSet['index']> {
     if (!this.index) {
-      this.index = { keys: new Map(), domains: new Map(), owners: new Map(), of: new Map() };
+      this.index = { numbers: new NumberIndex(), upns: new Map(), domains: new Map(), owners: new Map(), of: new Map() };
       for (const [id, s] of this.byId) this.indexTenant(id, s.data);
     }
     return this.index;
@@ -156,11 +178,12 @@ export class TenantSet {
 
   private indexTenant(id: string, data: TenantData): void {
     const idx = this.index!;
-    const snap = this.byId.get(id)!;
+    const slot = this.slotOf.get(id)!;
     // Keys are copied: a draft changes the tenant's maps in place, so the old lists are the only record.
+    const numbers = Object.keys(data.numbers);
+    for (const n of numbers) idx.numbers.set(n, slot);
     const upns = Object.keys(data.users);
-    const keys = Object.keys(data.numbers).concat(upns);
-    for (const k of keys) idx.keys.set(k, snap);
+    for (const u of upns) idx.upns.set(u, slot);
     const all = upns.map(domainOf);
     if (data.tenant.domain) all.push(data.tenant.domain.toLowerCase());
     const domains = [...new Set(all.filter((d): d is string => !!d))];
@@ -170,14 +193,16 @@ export class TenantSet {
       owners.add(id);
       this.settleDomain(d);
     }
-    idx.of.set(id, { keys, domains });
+    idx.of.set(id, { numbers, upns, domains });
   }
 
   private unindex(id: string): void {
     const idx = this.index!;
     const was = idx.of.get(id);
     if (!was) return;
-    for (const k of was.keys) if (idx.keys.get(k)?.data.tenant.id.toLowerCase() === id) idx.keys.delete(k);
+    const slot = this.slotOf.get(id);
+    for (const n of was.numbers) if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
+    for (const u of was.upns) if (idx.upns.get(u) === slot) idx.upns.delete(u);
     for (const d of was.domains) {
       idx.owners.get(d)?.delete(id);
       this.settleDomain(d);
