@@ -65,3 +65,18 @@ t.test('store: backend postgres needs its url (a located error); sqlite stays th
   t.match(parseSettings('store: { backend: postgres, url: "postgres://ocroute@127.0.0.1:5432/ocroute" }\n').store, { backend: 'postgres', url: 'postgres://ocroute@127.0.0.1:5432/ocroute' });
   t.match(errorOf(() => parseSettings('store: { backend: postgres, url: "mysql://x" }\n')).message, /^store\.url must match pattern/);
 });
+
+t.test('relative paths in a settings file are relative to its folder; a copy elsewhere names the missing tenant folder and the fix', async (t) => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { loadSettings } = await import('../src/config/settings');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-copy-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'ocroute.yaml'), '# a copy\ntenant: routes\nstore: { file: data/x.db }\n');
+  const e = errorOf(() => loadSettings(path.join(dir, 'ocroute.yaml')));
+  t.same([e.message, e.location.line, e.location.field], [`tenant: 'routes' is ${path.join(dir, 'routes')}, which does not exist (a relative path in a settings file is relative to that file's folder); give an absolute path, or set OCROUTE_TENANT`, 2, 'tenant']);
+  fs.mkdirSync(path.join(dir, 'routes'));
+  const s = loadSettings(path.join(dir, 'ocroute.yaml'));
+  t.same([s.tenant, s.store.file], [path.join(dir, 'routes'), path.join(dir, 'data', 'x.db')], 'both against the file\'s folder');
+});

@@ -166,7 +166,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('--reseed', 'replace the stored tenant with the config folder (settings store.reseed)')
     .action(async (o) => {
       const { loadSettings } = await import('../config/settings');
-      const s = loadSettings(o.settings);
+      const s = loadSettings(o.settings, { tenantElsewhere: !!o.config || process.env.OCROUTE_TENANT !== undefined });
       (await import('./env')).applyEnv(s); // OCROUTE_* between the file and the flags
       if (o.config) s.tenant = path.resolve(o.config);
       if (o.sipPort !== undefined) s.sip.port = o.sipPort;

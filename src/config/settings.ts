@@ -242,14 +242,23 @@ export function parseSettings(src: string, file?: string): Settings {
   return doc.data;
 }
 
-/** Load a settings file; the tenant folder is resolved against the file's folder. */
-export function loadSettings(file: string): Settings {
+/**
+ * Load a settings file; the tenant folder is resolved against the file's folder and must exist,
+ * unless `tenantElsewhere` (--config or OCROUTE_TENANT names it instead).
+ */
+export function loadSettings(file: string, opts: { tenantElsewhere?: boolean } = {}): Settings {
   let src: string;
   try { src = fs.readFileSync(file, 'utf8'); } catch (e) {
     throw new OcrouteError('E_SETTINGS', `cannot read settings file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
   }
   const s = parseSettings(src, file);
+  const given = s.tenant;
   s.tenant = path.resolve(path.dirname(file), s.tenant);
+  if (!opts.tenantElsewhere && !fs.existsSync(s.tenant)) {
+    const line = src.split('\n').findIndex((l) => /^tenant\s*:/.test(l)) + 1;
+    throw new OcrouteError('E_SETTINGS', `tenant: '${given}' is ${s.tenant}, which does not exist (a relative path in a settings file is ` +
+      `relative to that file's folder); give an absolute path, or set OCROUTE_TENANT`, { file, line: line || undefined, field: 'tenant' });
+  }
   if (s.cdr.file) s.cdr.file = path.resolve(path.dirname(file), s.cdr.file);
   if (s.store.file) s.store.file = path.resolve(path.dirname(file), s.store.file);
   return s;
