@@ -22,9 +22,13 @@ export function cdrPair(
   const iso = (ms: number) => new Date(ms).toISOString();
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
   const direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
+  // The Teams user (or resource account) the call belongs to: the caller, the organizer, or the callee.
+  const user = d.kind !== 'inbound' ? d.from : d.target && (d.target.type === 'user' || d.target.type === 'resourceAccount') ? d.target.id : null;
   const base = {
     correlationId,
     tenant: d.tenant,
+    ...(user ? { user } : {}),
+    ...(d.gateway ? { gateway: d.gateway } : {}),
     direction,
     kind: d.kind,
     sipCallId,

@@ -81,3 +81,24 @@ t.test('validate lists every error of a script at once (file:line each), and --j
   t.same(body.errors.map((e: { line: number }) => e.line), [2, 3, 5]);
   t.match(body.errors[1], { error: 'E_PS1_PARAM', field: '-Priority' });
 });
+
+t.test('cdr --format teams-pstn-csv: the Teams PSTN usage report columns, user columns from the tenant (--config)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cdrfmt-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const leg = (technology: string) => ({
+    correlationId: '6f1e0c1a-0000-4000-8000-000000000001', tenant: '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66', technology, direction: 'outbound',
+    kind: 'user', sipCallId: 'abc@x', from: '+14255550101', to: '+14255551234', operator: 'Contoso Telecom', callerId: '+14255550101',
+    start: '2026-11-24T10:00:00.000Z', answer: '2026-11-24T10:00:01.000Z', end: '2026-11-24T10:01:01.000Z', durationSec: 60,
+    outcome: 'answered', sipCode: 200, reason: 'OK', user: 'john@contoso.com',
+  });
+  const file = path.join(dir, 'cdrs.jsonl');
+  fs.writeFileSync(file, [leg('Operator Connect'), leg('Phone')].map((c) => JSON.stringify(c)).join('\n') + '\n');
+  const r = await run(['cdr', '--file', file, '--format', 'teams-pstn-csv']);
+  t.equal(r.code, 0);
+  const [head, row] = r.out.split('\r\n');
+  t.equal(head.split(',')[0], 'UsageId');
+  t.match(row, /^6f1e0c1a-0000-4000-8000-000000000001,abc@x,,US,[0-9a-f-]{36},john@contoso\.com,John,\+14255550101,user_out,user,Domestic,United States,\+14255551234,2026-11-24T10:00:00\.000Z,2026-11-24T10:01:01\.000Z,60,0\.00,0\.00,,MCOEV$/);
+  const bad = await run(['cdr', '--file', file, '--format', 'xlsx']);
+  t.not(bad.code, 0);
+  t.match(bad.err, /--format/);
+});

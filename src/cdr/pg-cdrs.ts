@@ -106,6 +106,13 @@ export class PgCdrStore {
     return rows.map((r) => JSON.parse(r.data) as Cdr);
   }
 
+  /** The latest `limit` CDRs of every node, oldest first. */
+  async recent(limit: number): Promise<Cdr[]> {
+    await this.flush();
+    const { rows } = await this.pool.query('SELECT data FROM (SELECT id, data FROM ocroute_cdr ORDER BY id DESC LIMIT $1) r ORDER BY id', [limit]);
+    return rows.map((r) => JSON.parse(r.data) as Cdr);
+  }
+
   /** Every CDR so far into `record` (the minutes ledger at start); then other nodes' new ones as they come. */
   async follow(record: (c: Cdr) => void): Promise<number> {
     const n = await this.fetch(record, false);

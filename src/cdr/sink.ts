@@ -28,6 +28,10 @@ export interface Cdr {
   outcome: CdrOutcome;
   sipCode: number;
   reason: string;
+  /** The Teams user or resource account (UPN) the call belongs to: caller, organizer or callee. */
+  user?: string;
+  /** Direct Routing: the SBC (gateway FQDN) the call went through. */
+  gateway?: string;
   /** Failsafe number, mobile fork or other target the leg reached. */
   target?: string;
   /** Direct Routing failover: every gateway tried, in order. */
@@ -65,6 +69,13 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
 
   /** A call's CDRs: from the cluster's database when there is one, else the ones kept here. */
   async find(id: string): Promise<Cdr[]> { return this.remote ? this.remote.byCorrelationId(id) : this.byCorrelationId(id); }
+
+  /** The latest CDRs (the cluster's, in cluster mode), oldest first: what an export reads. */
+  async recentCdrs(limit = 200_000): Promise<Cdr[]> {
+    if (this.remote) return this.remote.recent(limit);
+    const all = [...this.recent.values()].flat();
+    return all.slice(Math.max(0, all.length - limit));
+  }
 
   /** The kept CDRs, grouped by correlation ID, oldest first. */
   groups(): IterableIterator<Cdr[]> { return this.recent.values(); }

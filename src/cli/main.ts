@@ -200,13 +200,22 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .requiredOption('--file <file>', 'CDR file (settings cdr.file)')
     .option('--correlation-id <id>', 'only this call\'s two legs')
     .option('--json', 'print JSON')
+    .option('--format <format>', 'teams-pstn-csv | graph-pstn | graph-direct-routing: Teams\' own report formats, one row per call',
+      (v) => oneOf(v, ['teams-pstn-csv', 'graph-pstn', 'graph-direct-routing']))
+    .option(...configOpt)
     .action(async (o) => {
       const { readCdrFile } = await import('../cdr/sink');
       let list;
       try { list = readCdrFile(o.file, o.correlationId); } catch (e) {
         throw new OcrouteError('E_CDR', `cannot read CDR file: ${(e as Error).message}`, { file: o.file });
       }
-      if (o.json) io.out(JSON.stringify(list, null, 2));
+      if (o.format) {
+        // The user columns come from the tenant folder (--config): object IDs, names, locations.
+        const { exportCdrs, tenantLookup } = await import('../cdr/teams-formats');
+        const { loadTenantsDir } = await import('../config/load');
+        const tenants = new Map(loadTenantsDir(o.config).tenants.map((x) => [x.tenant.tenant.id.toLowerCase(), x.tenant]));
+        io.out(exportCdrs(o.format, list, tenantLookup((id) => tenants.get(id.toLowerCase()))).replace(/\r?\n$/, ''));
+      } else if (o.json) io.out(JSON.stringify(list, null, 2));
       else for (const c of list) io.out(`${c.correlationId} ${c.technology.padEnd(16)} ${c.direction.padEnd(8)} ${c.from ?? '-'} -> ${c.to} ${c.outcome} ${c.sipCode} ${c.durationSec}s ${c.operator ?? ''}`);
       if (o.correlationId && !list.length) code = EXIT.CONFIG;
     });

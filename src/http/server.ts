@@ -23,6 +23,7 @@ import swagger from '@fastify/swagger';
 import rateLimit from '@fastify/rate-limit';
 import { adminPlugin, type AdminOptions } from './admin';
 import { guardFor } from './guard';
+import { CDR_FORMATS, exportCdrs, tenantLookup, type CdrFormat } from '../cdr/teams-formats';
 import type { TokenRegistry } from './auth';
 
 
@@ -194,6 +195,18 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       }, async (req) => ({
         cdrs: (await cdrs.find(req.query.correlationId)).filter((c) => guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined)),
       }));
+    }
+
+    if (cdrs) {
+      // Teams' own report formats, one row per call, of the token's tenants only.
+      app.get<{ Querystring: { format: CdrFormat } }>('/v1/cdrs/export', {
+        onRequest: guarded,
+        schema: { querystring: { type: 'object', required: ['format'], additionalProperties: false, properties: { format: { enum: [...CDR_FORMATS] } } } },
+      }, async (req, reply) => {
+        const mine = (await cdrs.recentCdrs()).filter((c) => guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined));
+        const text = exportCdrs(req.query.format, mine, tenantLookup((id) => engine.tenants.get(id)?.data));
+        return reply.type(req.query.format === 'teams-pstn-csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(text);
+      });
     }
 
     app.post('/v1/config/reload', { onRequest: guarded }, async (req, reply) => {
