@@ -12,7 +12,7 @@ import type { CallManager } from '../src/service/calls';
 import type { CdrSink, CdrOutcome } from '../src/cdr/sink';
 import type { Decision, GatewayAttempt } from '../src/routing/types';
 import type { AllowList } from '../src/service/allow-list';
-import { cdrPair } from './call-record';
+import { cdrPair, type CallTimes } from './call-record';
 import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage, type SipUri } from './contract';
 import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
 import type { LegEvents } from './downstream';
@@ -80,6 +80,8 @@ interface ActiveCall {
   decision: Decision;
   correlationId: string;
   start: number;
+  /** First 180/183 sent: the end of the post-dial delay. */
+  ringing?: number;
   answer?: number;
   state: 'proceeding' | 'answered';
   timer?: NodeJS.Timeout;
@@ -217,6 +219,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     if (this.opts.pstnLeg) return this.bridge(c, this.opts.pstnLeg);
     const far = this.farEnd.decide();
     leg.respond(180, 'Ringing', cid);
+    c.ringing = Date.now();
     c.timer = setTimeout(() => {
       c.timer = undefined;
       if (this.active.get(leg.callId) !== c) return;
@@ -275,7 +278,10 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     c.pstn = factory(to, caller, c.correlationId, c.leg.invite.content || this.sdp);
     this.byPstnLeg.set(c.pstn.callId, c.leg.callId);
     c.pstn.start({
-      provisional: (status) => c.leg.respond(status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', cid),
+      provisional: (status) => {
+        c.ringing ??= Date.now();
+        c.leg.respond(status === 183 ? 183 : 180, status === 183 ? 'Session Progress' : 'Ringing', cid);
+      },
       final: (rs) => {
         if (this.active.get(c.leg.callId) !== c) return;
         const status = rs.status ?? 500;
@@ -351,10 +357,10 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     await this.calls.end(c.correlationId, 'sip');
     c.leg.ended?.();
     const attempts = c.pstn instanceof FailoverLeg ? c.pstn.attempts : undefined;
-    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, answer: c.answer, end: Date.now() }, outcome, sipCode, reason, attempts);
+    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, ringing: c.ringing, answer: c.answer, end: Date.now() }, outcome, sipCode, reason, attempts);
   }
 
-  private writeCdrs(d: Decision, correlationId: string, callId: string, times: { start: number; answer?: number; end: number }, outcome: CdrOutcome, sipCode: number, reason: string, attempts?: Attempt[]): void {
+  private writeCdrs(d: Decision, correlationId: string, callId: string, times: CallTimes, outcome: CdrOutcome, sipCode: number, reason: string, attempts?: Attempt[]): void {
     for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason, attempts)) this.cdrs.write(cdr);
   }
 

@@ -5,6 +5,8 @@ import type { Attempt } from './failover';
 
 export interface CallTimes {
   start: number;
+  /** First 180/183 to the caller. */
+  ringing?: number;
   answer?: number;
   end: number;
 }
@@ -35,6 +37,7 @@ export function cdrPair(
     operator: d.operator,
     callerId: d.callerId,
     start: iso(t.start),
+    ...(t.ringing ? { ringing: iso(t.ringing) } : {}),
     answer: t.answer ? iso(t.answer) : null,
     end: iso(t.end),
     durationSec,

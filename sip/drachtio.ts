@@ -48,7 +48,7 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
     srf.invite((req, res) => this.onInvite(req, res));
     srf.use('options', (req, res) => {
       this.emit('request', 'OPTIONS');
-      this.emit('response', 200);
+      this.emit('response', 200, 'OPTIONS');
       res.send(200, { headers: { Allow: ALLOW } });
     });
     await new Promise<void>((resolve, reject) => {
@@ -88,7 +88,7 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
       respond: (status, reason, lower, sdp) => {
         if (status === 100 || cancelled || finalSent) return;
         const headers = sipHeaderNames(lower);
-        this.emit('response', status);
+        this.emit('response', status, 'INVITE');
         if (status < 200) return res.send(status, reason, { headers });
         finalSent = true;
         if (status >= 300) return res.send(status, reason, { headers });
@@ -105,7 +105,7 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
             d.on('destroy', () => {
               if (hangingUp) return;
               this.emit('request', 'BYE');
-              this.emit('response', 200); // drachtio-srf's Dialog has answered the BYE itself
+              this.emit('response', 200, 'BYE'); // drachtio-srf's Dialog has answered the BYE itself
               this.flow.bye(callId);
             });
             resolve(d);

@@ -42,7 +42,8 @@ export interface SipEdgeOptions extends Omit<
 /** What the metrics and serve.ts see of either driver. */
 export interface EdgeEvents {
   request: [string];
-  response: [number];
+  /** Status and the method it answers. */
+  response: [number, string];
   stackError: [string];
   refused: [string];
 }
@@ -54,6 +55,8 @@ export interface EdgeStats {
 }
 export interface SipDriver extends EventEmitter<EdgeEvents> {
   readonly activeCalls: number;
+  /** Each Direct Routing gateway the edge pings with OPTIONS: answering (true) or demoted. */
+  readonly gatewayUp?: () => Map<string, boolean>;
   /** Protocol state held (the embedded driver): what a flood must not grow. */
   readonly stats?: () => EdgeStats;
   start(): void | Promise<void>;
@@ -69,6 +72,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   readonly client: SipClient;
   /** Direct Routing gateways' health and order (B2BUA mode with sip.gateways). */
   readonly health?: GatewayHealth;
+  readonly gatewayUp?: () => Map<string, boolean>;
   private draining = false;
 
   constructor(
@@ -93,6 +97,10 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     this.server = new SipServer(this.transport, { product: PRODUCT, inviteBackstopMs: opts.inviteBackstopMs });
     this.client = new SipClient(this.server, PRODUCT);
     this.health = byFqdn.size ? new GatewayHealth(this.client, byFqdn, gatewayHealth) : undefined;
+    if (this.health) {
+      const h = this.health;
+      this.gatewayUp = () => new Map([...byFqdn.keys()].map((g) => [g, h.healthy(g)]));
+    }
     const target = opts.downstream;
     this.flow = new CallFlow(calls, cdrs, {
       ...flowOpts,
@@ -137,7 +145,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
     const s = this.server;
     const f = this.flow;
     s.on('request', (m) => this.emit('request', m));
-    s.on('response', (c) => this.emit('response', c));
+    s.on('response', (c, m) => this.emit('response', c, m));
     s.on('malformed', (why) => this.emit('refused', `malformed: ${why}`));
     this.transport.on('refused', (what) => this.emit('refused', what));
     this.transport.on('error', (e) => this.emit('stackError', e.message));

@@ -2,6 +2,7 @@
 import client from 'prom-client';
 import type { SipDriver } from './edge';
 import type { CdrSink } from '../src/cdr/sink';
+import { registerKpiMetrics } from './kpi-metrics';
 
 const METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS']);
 
@@ -14,8 +15,8 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   });
   const responses = new client.Counter({
     name: 'ocroute_sip_responses_total',
-    help: 'SIP responses sent by status code',
-    labelNames: ['code'] as const,
+    help: 'SIP responses sent by the method they answer and status code',
+    labelNames: ['method', 'code'] as const,
     registers: [register],
   });
   new client.Gauge({
@@ -32,9 +33,10 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
     registers: [register],
   });
   cdrs.on('write', () => written.inc());
+  registerKpiMetrics(register, cdrs);
   // Bounded labels: unknown methods are one bucket, codes are at most ~60 values.
   edge.on('request', (m) => requests.inc({ method: METHODS.has(m) ? m : 'other' }));
-  edge.on('response', (c) => responses.inc({ code: String(c) }));
+  edge.on('response', (c, m) => responses.inc({ method: METHODS.has(m) ? m : 'other', code: String(c) }));
   const stackErrors = new client.Counter({
     name: 'ocroute_sip_stack_errors_total',
     help: 'Messages the SIP stack failed to handle (exceptions while processing)',
@@ -75,6 +77,19 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
         this.set(stats().dialogs);
       },
     });
+    if (edge.gatewayUp) {
+      const up = edge.gatewayUp;
+      new client.Gauge({
+        name: 'ocroute_gateway_up',
+        help: 'Direct Routing gateway answering SIP OPTIONS (1), or demoted after no answer (0)',
+        labelNames: ['gateway'] as const,
+        registers: [register],
+        collect() {
+          this.reset();
+          for (const [g, ok] of up()) this.set({ gateway: g }, ok ? 1 : 0);
+        },
+      });
+    }
     new client.Gauge({
       name: 'ocroute_sip_tcp_connections',
       help: 'Open SIP TCP connections',

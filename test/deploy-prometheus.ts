@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { loadSettings } from '../src/config/settings';
 import { freePort } from './helpers/redis';
+import { hasSipp, NO_SIPP, runSipp } from './helpers/sipp';
 
 const ROOT = path.join(__dirname, '..');
 const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
@@ -64,12 +65,12 @@ async function startService(t: Tap.Test) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-prom-'));
   const [httpPort, sipPort] = [await freePort(), await freePort()];
   const settings = path.join(dir, 'ocroute.yaml');
-  fs.writeFileSync(settings, `tenant: ${path.join(ROOT, 'routes')}\nhttp: { port: ${httpPort} }\nlog: { level: warn }\nsip: { port: ${sipPort} }\n`);
+  fs.writeFileSync(settings, `tenant: ${path.join(ROOT, 'routes')}\nhttp: { port: ${httpPort}, openOnLoopback: true }\nlog: { level: warn }\nsip: { port: ${sipPort} }\nstore: { file: "" }\n`);
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', settings], { stdio: 'ignore' });
   t.teardown(() => { proc.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
   const base = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await fetch(`${base}/readyz`)).ok, 10_000);
-  return { base, httpPort, proc };
+  return { base, httpPort, sipPort, proc };
 }
 
 async function until(fn: () => Promise<boolean>, ms: number): Promise<void> {
@@ -112,3 +113,53 @@ t.test('a real Prometheus scrapes /metrics and can query ocroute series', { skip
   t.equal(targets[0].health, 'up');
   t.equal(targets[0].lastError, '');
 });
+
+t.test('deploy/grafana/make-dashboard.py writes the committed dashboard: every panel filtered by $job and $instance, with a legend', async (t) => {
+  const r = spawnSync('python3', [path.join(ROOT, 'deploy', 'grafana', 'make-dashboard.py'), '--stdout'], { encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', 'ocroute.json'), 'utf8'), 'regenerated = committed');
+  const dash = JSON.parse(r.stdout);
+  t.same(dash.templating.list.map((v: { name: string }) => v.name), ['job', 'instance']);
+  for (const p of dash.panels) {
+    for (const x of p.targets) {
+      t.match(x.expr, /job=~"\$job",instance=~"\$instance"/, `${p.title}: filtered`);
+      t.ok(x.legendFormat, `${p.title}: a legend`);
+    }
+  }
+  t.same(dash.panels.filter((p: { type: string }) => p.type === 'stat').map((p: { title: string }) => p.title), ['Nodes up', 'Config version', 'Active calls', 'NER (5m)']);
+});
+
+t.test('every Grafana panel query returns data from a real Prometheus scraping a real ocroute serve under sipp load',
+  { skip: !hasPrometheus ? NO_PROM : !hasSipp ? NO_SIPP : false }, async (t) => {
+    const { base, httpPort, sipPort } = await startService(t);
+    const post = (p: string, body?: object) => fetch(base + p, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body && JSON.stringify(body) });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-promdash-'));
+    const promPort = await freePort();
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: ocroute\n    static_configs: [{ targets: ["127.0.0.1:${httpPort}"] }]\n`);
+    const prom: ChildProcess = spawn('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
+    t.teardown(() => { prom.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+    const q = async (expr: string) => (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()).data?.result ?? [];
+    await until(async () => (await q('up{job="ocroute"}'))[0]?.value[1] === '1', 30_000);
+    // Load: SIP calls of three kinds (sipp), a busy number (a capacity refusal), a reload. Twice,
+    // a scrape apart: a counter first seen at its final value has no rate yet.
+    const load = async () => {
+      const meeting = await runSipp('uac-meeting.xml', sipPort, { to: '+442071234567', organizer: 'mary@contoso.com' }, { calls: 5, rate: 20 });
+      t.equal(meeting.successful, 5, 'sipp: 5 meeting dial-outs');
+      await runSipp('uac-inbound.xml', sipPort, { to: '+14255550150', caller: '+15551234567' }, { calls: 2, rate: 20 });
+      await runSipp('uac-refused.xml', sipPort, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' }, { calls: 2, rate: 20 });
+      for (let i = 0; i < 4; i++) await post('/v1/calls', { kind: 'user', from: 'john@contoso.com', to: '+14255551234' });
+      t.equal((await post('/v1/config/reload')).status, 200);
+    };
+    await load();
+    await until(async () => (await q('ocroute_call_attempts_total')).length > 0, 30_000);
+    await load();
+    const dash = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', 'ocroute.json'), 'utf8'));
+    for (const p of dash.panels) {
+      for (const x of p.targets) {
+        const expr = x.expr.replaceAll('$job', 'ocroute').replaceAll('$instance', '.*');
+        // rate() needs two scrapes after the load: wait for data, bounded.
+        await until(async () => (await q(expr)).some((s: { value: [number, string] }) => s.value[1] !== 'NaN'), 30_000)
+          .then(() => t.pass(`${p.title}: ${x.legendFormat} has data`), (e) => t.fail(`${p.title}: ${expr}: ${(e as Error).message}`));
+      }
+    }
+  });

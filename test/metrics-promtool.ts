@@ -28,3 +28,11 @@ t.test('promtool check metrics: no problem, standard process metric names', { sk
   t.equal(r.status, 0, r.stdout + r.stderr);
   t.equal((r.stdout + r.stderr).trim(), '', 'no warning');
 });
+
+t.test('promtool: the alert and recording rules load, and their unit tests pass (gateway at 90% of MaxConcurrentSessions, gateway down, NER)', { skip }, async (t) => {
+  const deploy = path.join(__dirname, '..', 'deploy');
+  for (const args of [['check', 'rules', 'prometheus-rules.yml'], ['test', 'rules', 'prometheus-rules.test.yml'], ['check', 'config', 'prometheus.yml']]) {
+    const r = spawnSync('promtool', args, { cwd: deploy, encoding: 'utf8' });
+    t.equal(r.status, 0, `promtool ${args.join(' ')}: ${r.status === 0 ? 'SUCCESS' : r.stdout + r.stderr}`);
+  }
+});

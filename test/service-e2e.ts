@@ -30,7 +30,12 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
   t.equal(r.successful, 10, r.output);
   const m = await (await fetch(`${base}/metrics`)).text();
   t.match(m, /^ocroute_sip_requests_total\{method="INVITE"\} 10$/m);
-  t.match(m, /^ocroute_sip_responses_total\{code="200"\} 20$/m, '200 to each INVITE and each BYE');
+  t.match(m, /^ocroute_sip_responses_total\{method="INVITE",code="200"\} 10$/m, '200 to each INVITE');
+  t.match(m, /^ocroute_sip_responses_total\{method="BYE",code="200"\} 10$/m, 'and to each BYE');
+  t.match(m, /^ocroute_call_attempts_total\{operator="Infobip",gateway="none",result="answered"\} 10$/m, 'NER inputs: 10 answered attempts');
+  t.match(m, /^ocroute_sip_pdd_seconds_count 10$/m, 'a post-dial delay per call');
+  t.match(m, /^ocroute_sip_answer_seconds_count 10$/m, 'an answer time per answered call');
+  t.match(m, /^ocroute_build_info\{version="\d+\.\d+\.\d+",nodejs="[\d.]+"\} 1$/m);
   t.match(m, /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip",route="International"\} 10$/m);
   t.match(m, /^ocroute_cdrs_written_total 20$/m);
   const corr = JSON.parse(fs.readFileSync(path.join(dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;

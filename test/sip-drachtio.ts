@@ -121,7 +121,8 @@ t.test('ocroute serve with sip.driver drachtio: a call through the stand-in, CDR
     await new Promise((r) => setTimeout(r, 25));
   }
   t.same(body.cdrs?.map((c) => c.technology), ['Operator Connect', 'Phone'], 'both legs, one correlation ID');
-  t.equal(await svc.metric('ocroute_sip_responses_total{code="200"}'), 2, 'metrics count the 200 OK for the INVITE and the BYE');
+  t.equal(await svc.metric('ocroute_sip_responses_total{method="INVITE",code="200"}'), 1, 'metrics count the 200 OK for the INVITE');
+  t.equal(await svc.metric('ocroute_sip_responses_total{method="BYE",code="200"}'), 1, 'and for the BYE');
   t.notOk(svc.log().includes('svc-secret-1'), 'the drachtio secret is not logged');
 });
 

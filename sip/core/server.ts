@@ -55,7 +55,8 @@ export interface ServerEvents {
   backstop: [InviteContext];
   /** A request, a response sent, a refusal before parsing: for metrics. */
   request: [string];
-  response: [number];
+  /** Status and the method it answers. */
+  response: [number, string];
   /** A malformed message was dropped or refused (why). */
   malformed: [string];
 }
@@ -243,7 +244,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
       ctx.answered = true;
       clearTimeout(ctx.backstop);
     }
-    this.emit('response', status);
+    this.emit('response', status, rq.method);
     tx.receiveResponse(status, rs);
     if (status >= 200 && status < 300 && !ctx.dialog) {
       const d = new Dialog(rq, ctx.localTag, ctx.flow);
@@ -306,7 +307,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
     reason: string,
     headers: string[] = [],
   ): void {
-    this.emit('response', status);
+    this.emit('response', status, rq.method);
     tx.receiveResponse(status, this.build(rq, status, reason, headers));
   }
 
@@ -331,7 +332,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
   replyStateless(rq: IncomingRequestMessage, flow: Flow, r: Refusal): void {
     // Without Call-ID, From or To SIP.js cannot build the answer; copy what the request has.
     if (!rq.callId || !rq.from || !rq.to || !rq.cseq) return this.replyRaw(rq.data, flow, r.status, r.reason);
-    this.emit('response', r.status);
+    this.emit('response', r.status, rq.method);
     flow.send(this.build(rq, r.status, r.reason, r.headers)).catch(() => undefined);
   }
 
@@ -354,7 +355,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
       if (v !== undefined) lines.push(`${label}: ${v}`);
     }
     lines.push(`Server: ${this.opts.product}`, 'Content-Length: 0', '', '');
-    this.emit('response', status);
+    this.emit('response', status, cseq.trim().split(/\s+/).at(-1)?.toUpperCase() ?? '');
     flow.send(lines.join('\r\n')).catch(() => undefined);
   }
 

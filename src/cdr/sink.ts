@@ -22,6 +22,8 @@ export interface Cdr {
   operator: string | null;
   callerId: string | null;
   start: string;
+  /** First ringing (180/183) sent to the caller, when there was one. */
+  ringing?: string;
   answer: string | null;
   end: string;
   durationSec: number;

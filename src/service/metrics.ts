@@ -5,6 +5,7 @@
  */
 import client from 'prom-client';
 import type { Engine } from './engine';
+import { VERSION } from '../package';
 import type { CallManager } from './calls';
 import { GatewaySessions } from './gateway-sessions';
 
@@ -31,6 +32,10 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
   const version = new client.Gauge({ name: 'ocroute_config_version', help: 'Version of the routing snapshot in use', registers: [register] });
   const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshots in use, all tenants', registers: [register] });
   const tenants = new client.Gauge({ name: 'ocroute_tenants', help: 'Tenants this service routes for', registers: [register] });
+  new client.Gauge({
+    name: 'ocroute_build_info', help: 'The ocroute build: version and Node.js version (always 1)',
+    labelNames: ['version', 'nodejs'] as const, registers: [register],
+  }).set({ version: VERSION, nodejs: process.versions.node }, 1);
   const setSnapshot = () => {
     let latest = 0;
     let n = 0;
@@ -96,6 +101,17 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
       name: 'ocroute_gateway_sessions', help: 'Direct Routing calls in progress per gateway (the decision\'s first gateway)',
       labelNames: ['gateway'] as const, registers: [register],
       collect() { this.reset(); for (const [g, n] of gw.sessions) this.set({ gateway: g }, n); },
+    });
+    // With ocroute_gateway_sessions, what the 90% alert rule compares (deploy/prometheus-rules.yml).
+    new client.Gauge({
+      name: 'ocroute_gateway_max_sessions', help: 'Each Direct Routing gateway\'s MaxConcurrentSessions (New-CsOnlinePSTNGateway), where set',
+      labelNames: ['gateway'] as const, registers: [register],
+      collect() {
+        this.reset();
+        for (const s of engine.tenants.snapshots()) {
+          for (const [fqdn, g] of Object.entries(s.data.gateways ?? {})) if (g.maxConcurrentSessions) this.set({ gateway: fqdn }, g.maxConcurrentSessions);
+        }
+      },
     });
     const alerts = new client.Counter({
       name: 'ocroute_gateway_session_alerts_total', help: 'Times a gateway reached 90% of its MaxConcurrentSessions (an alert, not a cap)',
