@@ -42,6 +42,8 @@ t.test('validate and lint on the shipped tenant', async (t) => {
   const l = await run(['lint', '--json']);
   t.equal(l.code, EXIT.OK, 'warnings are advice: exit 0 (npm run lint on the shipped example passes)');
   t.same(JSON.parse(l.out).warnings.map((w: { code: string }) => w.code), ['LEFTOVER_USAGES']);
+  t.match(JSON.parse(l.out).warnings[0], { file: /routes[/\\]tenant\.yaml$/, line: 62 }, 'located: the line that creates the user');
+  t.match((await run(['lint'])).out, /^\S+tenant\.yaml:62: warning LEFTOVER_USAGES: user dave@contoso\.com /);
   t.equal((await run(['lint', '--strict'])).code, EXIT.WARNINGS, '--strict (for CI) exits 4 on a warning');
 });
 

@@ -28,3 +28,18 @@ New-CsOnlineAudioConferencingRoutingPolicy P -OnlinePstnUsages U`);
 t.test('a clean tenant has no findings', async (t) => {
   t.same(lintTenant(tenant()), []);
 });
+
+t.test('ocroute lint locates every warning at the file:line that creates its subject (a whole name, not a longer one)', async (t) => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { locator } = await import('../src/config/locate');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-locate-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const a = path.join(dir, 'a.ps1');
+  fs.writeFileSync(a, '# Legacy SBC 2 is not it\nNew-CsOnlineVoiceRoute -Identity "Legacy SBC 2" -NumberPattern "^x"\nNew-CsOnlineVoiceRoute -Identity "Legacy SBC" -NumberPattern "^y"\n');
+  const locate = locator([a]);
+  t.same(locate('Legacy SBC'), { file: a, line: 3 });
+  t.same(locate('legacy sbc 2'), { file: a, line: 2 }, 'case as Teams treats identities; a comment names it but does not create it');
+  t.equal(locate('Nowhere'), undefined);
+});

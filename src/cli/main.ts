@@ -16,6 +16,7 @@ import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
 import { testTranslationRules } from '../routing/translation';
 import { testBlockedNumber } from '../routing/inbound-blocking';
 import { lintTenant } from '../routing/lint';
+import { locator } from '../config/locate';
 import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
 
@@ -144,9 +145,12 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('--json', 'print findings as JSON')
     .option('--strict', 'exit 4 when there is any warning (for CI)')
     .action((o) => {
-      const findings = lintTenant(loadConfigDir(o.config).tenant);
+      const { tenant, files } = loadConfigDir(o.config);
+      // Each warning at the file:line that creates what it is about.
+      const locate = locator(files);
+      const findings = lintTenant(tenant).map(({ subject, ...f }) => ({ ...f, ...locate(subject) }));
       if (o.json) io.out(JSON.stringify({ errors: [], warnings: findings }, null, 2));
-      else io.out(findings.length ? findings.map((f) => `warning ${f.code}: ${f.message}`).join('\n') : 'no warnings');
+      else io.out(findings.length ? findings.map((f) => `${f.file ? `${f.file}:${f.line}: ` : ''}warning ${f.code}: ${f.message}`).join('\n') : 'no warnings');
       // Warnings are advice: a configuration with them still loads and routes (exit 0 unless --strict).
       code = findings.length && o.strict ? EXIT.WARNINGS : EXIT.OK;
     });
