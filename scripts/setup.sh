@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+command -v curl >/dev/null 2>&1 || need+=(curl) # the README's examples (test/readme-examples.ts runs them)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio)

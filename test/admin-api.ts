@@ -98,3 +98,15 @@ t.test('emergency address over HTTP: the command follows the token; unassigning 
   t.same(free.body, { error: 'E_NOT_ASSIGNED', message: '+12065550181 is not assigned to anyone', field: 'number' });
   t.equal((await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, IB)).status, 403, 'unassigning is the admin\'s');
 });
+
+t.test('Set-CsPhoneNumberAssignment replaces a user\'s number without asking: the answer says which one it replaced', async (t) => {
+  const { call } = await start(t);
+  const tenant = `/v1/tenants/${CONTOSO}`;
+  t.equal((await call('POST', `${tenant}/numbers`, 'dev-never-used-token-000', { number: '+14255550188' })).status, 401);
+  await call('POST', `${tenant}/operators`, ADMIN, { name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true, contact: { fullName: 'A', email: 'a@contoso.com', companySize: '1-99' } });
+  await call('POST', `${tenant}/numbers`, LUMEN, { number: '+14255550188', capability: 'user' });
+  const r = await call('PUT', `${tenant}/numbers/+14255550188/assignment`, ADMIN, { upn: 'john@contoso.com' });
+  t.match(r.body.result, { number: '+14255550188', assignedTo: 'john@contoso.com', replaced: '+14255550101' });
+  const again = await call('PUT', `${tenant}/numbers/+14255550188/assignment`, ADMIN, { upn: 'john@contoso.com' });
+  t.notOk('replaced' in again.body.result, 'the same number again replaces nothing');
+});

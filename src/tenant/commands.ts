@@ -96,7 +96,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     scope: 'admin', summary: 'Set or clear (null) the on-premises line URI (Set-CsUser -OnPremLineURI)', args: obj(['upn', 'onPremLineUri'], { upn: S, onPremLineUri: nullable(S) }),
     run: (t, a) => dir.setOnPremLineUri(t, a.upn, a.onPremLineUri),
   },
-  'numbers.assign': { scope: 'admin', summary: 'Assign a number to a user or resource account', args: obj(['number', 'upn'], { number, upn: S }), run: (t, a) => dir.assignNumber(t, a.upn, a.number) },
+  'numbers.assign': { scope: 'admin', summary: 'Assign a number to a user or resource account', args: obj(['number', 'upn'], { number, upn: S }), run: (t, a) => {
+    // The answer says which number the user had: Teams replaces it without asking.
+    const before = dir.getUser(t, a.upn).phoneNumber;
+    const pn = dir.assignNumber(t, a.upn, a.number);
+    return before && before !== pn.number ? { ...pn, replaced: before } : pn;
+  } },
   'numbers.unassign': { scope: 'admin', summary: "Remove a user's number", args: obj(['upn'], { upn: S }), run: (t, a) => dir.unassignNumber(t, a.upn) },
   'numbers.release': { scope: 'admin', summary: 'Release an unassigned number from the tenant', args: obj(['number'], { number }), run: (t, a) => dir.releaseNumber(t, a.number) },
   'numbers.setEmergencyAddress': {
