@@ -72,3 +72,13 @@ t.test('every README command block works as written against npm start', { skip: 
 t.test('documented(): the "key":value pairs of a block\'s # {...} comments', async (t) => {
   t.same(documented('curl x\n# {"outcome":"operator","n":3,\n#  "pattern":"\\\\d+",...}\necho'), ['"outcome":"operator"', '"n":3', '"pattern":"\\\\d+"']);
 });
+
+t.test('the README and docs/ stand alone: no path outside the repository, every cited seed explained in docs/sources.md', async (t) => {
+  const files = ['README.md', 'sip/scenarios/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+  const sources = fs.readFileSync(path.join(ROOT, 'docs', 'sources.md'), 'utf8');
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+    t.notMatch(text, /\.\.\/shared|shared\/design\.md/, `${f}: no ../shared path`);
+    for (const [, n] of text.matchAll(/seed (00\d)/g)) t.match(sources, new RegExp(`^\\| ${n} \\|`, 'm'), `${f}: seed ${n} is in docs/sources.md`);
+  }
+});
