@@ -12,11 +12,12 @@ export async function freePort(): Promise<number> {
 export interface Service { http: number; sip: number; proc: ChildProcess; stop(): Promise<void> }
 
 /** `nodeArgs` go before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR] to profile the service. */
-export async function startService(opts: { sip?: boolean; nodeArgs?: string[] } = {}): Promise<Service> {
+/** `sipYaml`: more of the sip section, e.g. `downstream: {host: 127.0.0.1, port: 5080}` (B2BUA). */
+export async function startService(opts: { sip?: boolean; nodeArgs?: string[]; sipYaml?: string } = {}): Promise<Service> {
   const root = path.join(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-bench-'));
   const [http, sip] = [await freePort(), await freePort()];
-  fs.writeFileSync(path.join(dir, 'ocroute.yaml'), `tenant: ${path.join(root, 'routes')}\nhttp: { port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, port: ${sip} }\n`);
+  fs.writeFileSync(path.join(dir, 'ocroute.yaml'), `tenant: ${path.join(root, 'routes')}\nhttp: { port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n`);
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (b) => { stderr += b; });

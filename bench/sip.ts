@@ -1,7 +1,10 @@
 /**
- * SIP: sipp UAC at rising rates against the edge (both legs simulated) and against sipp's own
- * UAS, same machine, same run: the highest rate with 0 failed calls for each
- * (issue "Benchmarks" item 4). The edge runs as `ocroute serve` in its own process.
+ * SIP: sipp UAC at rising rates, same machine, same run, alternating, against: the edge with a
+ * simulated far end, the edge as a B2BUA to sipp's UAS, Kamailio as a stateful record-routing
+ * router with the same routes and per-number limit (bench/kamailio-router.cfg) to the same UAS,
+ * and sipp UAC straight to the UAS (the machine's ceiling). sipp uses large socket buffers on
+ * both ends; each run reports the kernel's UDP receive drops (/proc/net/snmp) and each router's
+ * CPU per 1,000 calls (/proc/<pid>/stat, workers included). Issue 7 item 4, issue 20.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,12 +20,14 @@ const quick = process.argv.includes('--quick');
 const profileAt = process.argv.includes('--profile') ? Number(process.argv[process.argv.indexOf('--profile') + 1]) : 0;
 /** --rates 2500,3000: a narrower grid around a ceiling found earlier. */
 const ratesArg = process.argv.includes('--rates') ? process.argv[process.argv.indexOf('--rates') + 1].split(',').map(Number) : undefined;
-const RATES = ratesArg ?? (quick ? [500, 1500, 3000] : [1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000]);
+const RATES = ratesArg ?? (quick ? [1000, 3000] : [1000, 2000, 3000, 4000, 6000, 8000, 12000]);
 /** Runs per rate, edge and sipp's UAS alternating; a rate passes when the median run has 0 failed calls. */
 const REPEATS = quick ? 1 : 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SECONDS = 2;
-const SCENARIO = path.join(__dirname, '..', '..', 'sip', 'scenarios', 'uac-meeting.xml');
+/** A PSTN caller dialing the bridge number: each call holds one of the bridge number's 500 slots.
+ * The scenario follows Record-Route, so in-dialog requests reach a proxy (Kamailio) as well. */
+const SCENARIO = path.join(__dirname, '..', '..', 'sip', 'scenarios', 'uac-proxy.xml');
 
 function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipbench-'));
@@ -37,7 +42,7 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   });
 }
 
-const edgeCall = (port: number, rate: number, n: number) => sipp(['-sf', SCENARIO, '-key', 'to', '+442071234567', '-key', 'organizer', 'mary@contoso.com',
+const edgeCall = (port: number, rate: number, n: number) => sipp(['-sf', SCENARIO, '-buff_size', String(4 << 20), '-key', 'to', '+14255550100', '-key', 'caller', '+15551234567',
   '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000', `127.0.0.1:${port}`]);
 
 /** Where the edge's time goes under sipp load: a CPU profile of `ocroute serve`, summarized. */
@@ -56,33 +61,95 @@ async function profile(rate: number) {
   console.log(`wrote ${writeResult('sip-profile', s.byFunction, { rate, ok: r.ok, failed: r.failed, byArea: s.byArea, profile: path.relative(process.cwd(), file) })}`);
 }
 
+/** Kernel UDP receive-buffer drops so far (all sockets: the runs are alone on loopback). */
+function udpDrops(): number {
+  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  return Number(values[names.indexOf('RcvbufErrors')]);
+}
+
+/** CPU seconds (user + system) of a process and its children (Kamailio forks workers). */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try { stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8'); } catch { continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 on
+    if (Number(d) === pid || Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100; // CLK_TCK
+}
+
+const BUFF = ['-buff_size', String(4 << 20)]; // as large as the edge's and Kamailio's (net.core.rmem_max caps all)
+
+async function startKamailio(pstnPort: number): Promise<{ port: number; pid: number; stop(): void }> {
+  const port = await freePort();
+  const k = spawn('kamailio', ['-DD', '-E', '-f', path.join(__dirname, '..', '..', 'bench', 'kamailio-router.cfg'), '-l', `udp:127.0.0.1:${port}`,
+    '-A', `PSTN="sip:127.0.0.1:${pstnPort}"`, '-n', '2', '-m', '256', '-Y', fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kam-'))], { stdio: 'ignore' });
+  // Ready when one call goes through it to the UAS.
+  for (let i = 0; i < 50; i++) {
+    if ((await edgeCall(port, 10, 1)).ok) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return { port, pid: k.pid!, stop: () => k.kill('SIGKILL') };
+}
+
+interface System { name: string; port: number; pid?: number }
+
 async function main() {
   if (profileAt) return profile(profileAt);
-  const svc = await startService();
-  const uasPort = await freePort();
-  const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 300));
+  const pstnPort = await freePort();
+  const uas = spawn('sipp', ['-sn', 'uas', ...BUFF, '-i', '127.0.0.1', '-p', String(pstnPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
+  const edge = await startService();
+  const b2bua = await startService({ sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` });
+  const kam = await startKamailio(pstnPort);
+  const systems: System[] = [
+    { name: 'ocroute, simulated far end', port: edge.sip, pid: edge.proc.pid },
+    { name: 'ocroute B2BUA -> sipp UAS', port: b2bua.sip, pid: b2bua.proc.pid },
+    { name: 'Kamailio stateful router -> sipp UAS', port: kam.port, pid: kam.pid },
+    { name: 'sipp UAC -> sipp UAS (ceiling)', port: pstnPort },
+  ];
+  // Warm-up (JIT, pools) before anything is measured: 2,000 calls at 500/s through each router.
+  for (const sys of systems.slice(0, 3)) await edgeCall(sys.port, 500, 2000);
   const rows: Record<string, string | number>[] = [];
-  let bestEdge = 0; let bestUas = 0;
-  let edgeHolds = true; let uasHolds = true; // every lower rate passed too
+  const best = new Map<string, number>();
+  const holds = new Map(systems.map((s) => [s.name, true]));
+  const cpuPer1k = new Map<string, number[]>();
   for (const rate of RATES) {
     const n = rate * SECONDS;
-    const common = ['-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000'];
-    const edge: number[] = []; const own: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const e = await edgeCall(svc.sip, rate, n);
-      const u = await sipp(['-sn', 'uac', ...common, `127.0.0.1:${uasPort}`]);
-      edge.push(n - e.ok); own.push(n - u.ok); // unanswered or failed, whichever sipp counted
+    for (const sys of systems) {
+      const failed: number[] = [];
+      const drops: number[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const d0 = udpDrops();
+        const c0 = sys.pid ? cpuSeconds(sys.pid) : 0;
+        const r = sys.name.startsWith('sipp')
+          ? await sipp(['-sn', 'uac', ...BUFF, '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000', `127.0.0.1:${sys.port}`])
+          : await edgeCall(sys.port, rate, n);
+        if (sys.pid) cpuPer1k.set(`${sys.name}@${rate}`, [...(cpuPer1k.get(`${sys.name}@${rate}`) ?? []), ((cpuSeconds(sys.pid) - c0) / n) * 1000]);
+        failed.push(n - r.ok);
+        drops.push(udpDrops() - d0);
+      }
+      if (holds.get(sys.name) && median(failed) === 0) best.set(sys.name, rate); else holds.set(sys.name, false);
+      const cpu = cpuPer1k.get(`${sys.name}@${rate}`);
+      rows.push({
+        'calls/s': rate, system: sys.name, 'failed (runs)': failed.join(' / '), 'UDP drops (runs)': drops.join(' / '),
+        'CPU s per 1,000 calls': cpu ? median(cpu).toFixed(3) : '',
+      });
     }
-    if (edgeHolds && median(edge) === 0) bestEdge = rate; else edgeHolds = false;
-    if (uasHolds && median(own) === 0) bestUas = rate; else uasHolds = false;
-    rows.push({ 'calls/s offered': rate, 'calls per run': n, 'edge failed (runs)': edge.join(' / '), 'sipp UAS failed (runs)': own.join(' / ') });
   }
   uas.kill('SIGKILL');
-  await svc.stop();
+  kam.stop();
+  await edge.stop();
+  await b2bua.stop();
   printTable(rows);
-  const ratio = bestUas ? `${((bestEdge / bestUas) * 100).toFixed(0)}%` : 'n/a';
-  console.log(`\nhighest rate whose median run (of ${REPEATS}) had 0 failed calls, every lower rate too: edge ${bestEdge}/s, sipp UAS ${bestUas}/s -> edge at ${ratio} of sipp's own UAS`);
-  console.log(`wrote ${writeResult('sip', rows, { secondsPerRate: SECONDS, repeats: REPEATS, bestEdge, bestUas })}`);
+  const summary = systems.map((s) => ({ system: s.name, 'best calls/s (0 failed, median run)': best.get(s.name) ?? 0 }));
+  console.log('');
+  printTable(summary);
+  const k = best.get(systems[2].name) ?? 0;
+  console.log(`\nedge / Kamailio: ${k ? ((best.get(systems[0].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (simulated far end), ` +
+    `${k ? ((best.get(systems[1].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (B2BUA); net.core.rmem_max ${fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()} bytes`);
+  console.log(`wrote ${writeResult(quick ? 'sip-quick' : 'sip', rows, { secondsPerRate: SECONDS, repeats: REPEATS, best: Object.fromEntries(best) })}`);
 }
 main().catch((e) => { console.error(e); process.exit(1); });
