@@ -7,16 +7,10 @@ import { BatchPool } from '../src/service/batch-pool';
 import type { Call } from '../src/routing/types';
 import { createMetrics } from '../src/service/metrics';
 import { renderChunk } from '../src/service/batch-worker';
+import { SAMPLE_CALLS } from './helpers/calls';
 
 const ROUTES = path.join(__dirname, '..', 'routes');
-const CALLS: Call[] = [
-  { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' },
-  { kind: 'meeting', from: 'olga@contoso.com', to: '+14255551234' },
-  { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' },
-  { kind: 'user', from: 'john@contoso.com', to: '+14255551234' },
-  { kind: 'inbound', from: '+15551234567', to: '+14255550150' },
-  { kind: 'inbound', to: '+14255550177' },
-];
+const CALLS = SAMPLE_CALLS;
 
 t.test('worker-pool decisions equal in-process ones, in order; a reload reaches the workers', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-batch-'));

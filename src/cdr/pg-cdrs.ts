@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { listen, type Listener } from '../store/pg-listen';
 import type { Cdr } from './sink';
 
 const SCHEMA = `
@@ -32,8 +33,7 @@ export class PgCdrStore {
   private flushing?: Promise<void>;
   private fetchQueue: Promise<number> = Promise.resolve(0);
   private readonly timer: NodeJS.Timeout;
-  private listener?: pg.Client;
-  private follower?: (c: Cdr) => void;
+  private listener?: Listener;
   private poll?: NodeJS.Timeout;
   private closed = false;
   dropped = 0;
@@ -116,8 +116,9 @@ export class PgCdrStore {
   /** Every CDR so far into `record` (the minutes ledger at start); then other nodes' new ones as they come. */
   async follow(record: (c: Cdr) => void): Promise<number> {
     const n = await this.fetch(record, false);
-    this.follower = record;
-    await this.listen();
+    this.listener = listen(this.opts.url, CHANNEL, (payload) => {
+      if (payload !== this.node) void this.fetch(record, true).catch(() => undefined);
+    }, async () => this.fetch(record, true));
     this.poll = setInterval(() => void this.fetch(record, true).catch(() => undefined), this.opts.pollMs ?? 2000);
     this.poll.unref();
     return n;
@@ -129,7 +130,7 @@ export class PgCdrStore {
     clearInterval(this.poll);
     while (this.buffer.length && !this.lastError) await this.flush();
     await this.flushing;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.pool.end();
   }
 
@@ -152,25 +153,4 @@ export class PgCdrStore {
     return n;
   }
 
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 5000 });
-    const again = () => {
-      if (this.listener !== client || this.closed) return;
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), 500).unref();
-    };
-    client.on('error', again);
-    client.on('end', again);
-    client.on('notification', (n) => {
-      if (n.payload !== this.node && this.follower) void this.fetch(this.follower, true).catch(() => undefined);
-    });
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch {
-      again();
-    }
-  }
 }

@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { listen, type Listener } from './pg-listen';
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
@@ -53,7 +54,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private readonly metaCache = new Map<string, string>();
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private listener?: pg.Client;
+  private listener?: Listener;
   private poll?: NodeJS.Timeout;
   private closed = false;
   lastCheckpointError?: Error;
@@ -84,7 +85,8 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       await pool.end().catch(() => undefined);
       throw unavailable(e, store.file);
     }
-    await store.listen();
+    // Every node's writes arrive by NOTIFY; after a reconnection it catches up on what it missed.
+    store.listener = listen(opts.url, CHANNEL, () => void store.catchUpNow().catch(() => undefined), () => store.catchUpNow());
     store.poll = setInterval(() => void store.catchUpNow().catch(() => undefined), opts.pollMs ?? 2000);
     store.poll.unref();
     return store;
@@ -198,7 +200,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     clearInterval(this.poll);
     await this.queue.catch(() => undefined);
     for (const [id, n] of this.sinceCheckpoint) if (n > 0) await this.checkpoint(id).catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.pool.end();
   }
 
@@ -339,27 +341,6 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     }
   }
 
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 5000 });
-    const again = () => {
-      if (this.listener !== client || this.closed) return;
-      this.listener = undefined;
-      // The database went away: listen again when it is back, and catch up on what was missed.
-      setTimeout(() => void this.listen().catch(() => undefined), 500).unref();
-    };
-    client.on('error', again);
-    client.on('end', again);
-    client.on('notification', () => void this.catchUpNow().catch(() => undefined));
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      await this.catchUpNow();
-    } catch {
-      again();
-    }
-  }
 }
 
 function redact(url: string): string {
