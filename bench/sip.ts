@@ -100,7 +100,8 @@ interface System { name: string; port: number; pid?: number }
 async function main() {
   if (profileAt) return profile(profileAt);
   const pstnPort = await freePort();
-  const uas = spawn('sipp', ['-sn', 'uas', ...BUFF, '-i', '127.0.0.1', '-p', String(pstnPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
+  // sipp's UAS, copying Record-Route as a UAS must (its stock scenario does not).
+  const uas = spawn('sipp', ['-sf', path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'), ...BUFF, '-i', '127.0.0.1', '-p', String(pstnPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
   const edge = await startService();
   const b2bua = await startService({ sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` });
   const kam = await startKamailio(pstnPort);
