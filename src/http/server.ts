@@ -168,7 +168,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
     if (calls) {
       // Start a simulated call: 201 with its id; busy number 429 (Retry-After), store down 503.
       app.post<{ Body: Call }>('/v1/calls', { schema: { body: callSchema }, onRequest: guarded }, async (req, reply) => {
-        if (!guard.permits(req, engine.tenants.resolve(req.body).snapshot?.data)) {
+        if (!guard.permits(req, engine.tenants.snapshotFor(req.body)?.data)) {
           return reply.code(403).send({ error: 'E_FORBIDDEN', message: "this token does not manage the call's tenant" });
         }
         const r = await calls.start(req.body);

@@ -63,6 +63,8 @@ export class TenantSet {
     of: Map<string, Indexed>;
   };
   private defaultKey?: string;
+  /** The tenant while it is the only one: the hot path reads it without an iterator per call. */
+  private only?: Snapshot;
 
   constructor(defaultId?: string) {
     this.defaultKey = defaultId ? key(defaultId) : undefined;
@@ -75,12 +77,10 @@ export class TenantSet {
 
   /** The tenant a call falls to when nothing names one: the configured default, else the only tenant. */
   get default(): Snapshot | undefined {
-    if (this.defaultKey) return this.byId.get(this.defaultKey);
-    return this.byId.size === 1 ? this.byId.values().next().value : undefined;
+    return this.defaultKey ? this.byId.get(this.defaultKey) : this.only;
   }
 
-  set defaultId(id: string | undefined) { this.defaultKey = id ? key(id) : undefined; }
-  get defaultId(): string | undefined { return this.defaultKey ?? (this.byId.size === 1 ? this.ids()[0] : undefined); }
+  get defaultId(): string | undefined { return this.defaultKey ?? (this.only && key(this.only.data.tenant.id)); }
 
   /**
    * The first number of `data` another tenant holds (a number belongs to at most one tenant),
@@ -98,16 +98,20 @@ export class TenantSet {
     return undefined;
   }
 
-  /** Add or replace a tenant's snapshot. Throws E_NUMBER_TENANT when another tenant holds one of its numbers. */
-  set(s: Snapshot): void {
-    const c = this.conflict(s.data);
+  /** Throws E_NUMBER_TENANT, at `field` (default: the number), when another tenant holds one of the numbers of `data`. */
+  checkNumbers(data: TenantData, field?: string): void {
+    const c = this.conflict(data);
     if (c) {
       throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, {
-        field: `numbers.${c.number}`,
+        field: field ?? `numbers.${c.number}`,
       });
     }
+  }
+
+  /** Add or replace a tenant's snapshot. Throws E_NUMBER_TENANT when another tenant holds one of its numbers. */
+  set(s: Snapshot): void {
+    this.checkNumbers(s.data);
     const id = key(s.data.tenant.id);
-    if (this.byId.size > 0 || this.byId.has(id)) hashLookups(s.data);
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.slots.length;
@@ -115,6 +119,10 @@ export class TenantSet {
     }
     this.slots[slot] = s;
     this.byId.set(id, s);
+    this.only = this.byId.size === 1 ? s : undefined;
+    // One tenant keeps V8's fast lookups; from the second on, every tenant's maps hash.
+    if (this.byId.size === 2) for (const x of this.byId.values()) hashLookups(x.data);
+    else if (this.byId.size > 2) hashLookups(s.data);
     if (this.index) {
       this.unindex(id);
       this.indexTenant(id, s.data);
@@ -129,6 +137,7 @@ export class TenantSet {
     this.slotOf.delete(k);
     this.slots[slot] = undefined;
     this.freeSlots.push(slot);
+    this.only = this.byId.size === 1 ? this.byId.values().next().value : undefined;
     if (this.byId.size < 2) this.index = undefined;
     return true;
   }

@@ -65,7 +65,7 @@ export class CallManager extends EventEmitter<CallEvents> {
 
   /** A UPN of a user of the call's tenant (the SIP edge tells a Teams caller from a PSTN one with it). */
   isUser(upn: string, tenant?: string): boolean {
-    const users = this.engine.tenants.resolve({ kind: 'user', from: upn, to: '', tenant }).snapshot?.data.users;
+    const users = this.engine.tenants.snapshotFor({ kind: 'user', from: upn, to: '', tenant })?.data.users;
     return !!users && (own(users, upn) !== undefined || own(users, upn.toLowerCase()) !== undefined);
   }
 

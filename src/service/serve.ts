@@ -54,10 +54,7 @@ export async function openStore(
 ): Promise<{ store: TenantStoreApi; notice?: string }> {
   const common = {
     syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery,
-    check: (t: TenantData) => {
-      const c = engine.tenants.conflict(t);
-      if (c) throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, { field: 'number' });
-    },
+    check: (t: TenantData) => engine.tenants.checkNumbers(t, 'number'),
   };
   let store: TenantStoreApi;
   if (s.backend === 'postgres') store = await PgTenantStore.open({ url: s.url!, ...common });
