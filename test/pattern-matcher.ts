@@ -83,6 +83,33 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
   t.equal(mismatches, 0);
 });
 
+t.test('a matcher derived from the one it replaces (a few NumberPatterns changed) answers as one built afresh (seeded)', async (t) => {
+  const r = rng(7);
+  const make = (i: number) => {
+    const cc = 1 + Math.floor(r() * 9);
+    const area = 200 + Math.floor(r() * 50);
+    const kind = i % 6;
+    return kind === 0 ? `^\\+${cc}${area}\\d{7}$` : kind === 1 ? `^\\+${cc}(${area}|${area + 1})(\\d{7})$`
+      : kind === 2 ? `^\\+${cc}${area}5` : kind === 3 ? `${cc}${area}$` : kind === 4 ? `^\\+${cc}\\d{${6 + (i % 6)}}$` : '\\d+';
+  };
+  let patterns = Array.from({ length: 700 }, (_, i) => make(i));
+  let derived = new PatternMatcher(patterns, { singleSetMax: 100 });
+  let mismatches = 0;
+  for (let round = 0; round < 40; round++) {
+    // One to three routes get a new pattern (simple or not), in place; the derived matcher chains on.
+    patterns = patterns.slice();
+    for (let k = 1 + Math.floor(r() * 3); k > 0; k--) patterns[Math.floor(r() * patterns.length)] = make(Math.floor(r() * 6));
+    derived = new PatternMatcher(patterns, { singleSetMax: 100, previous: derived });
+    const fresh = new PatternMatcher(patterns, { singleSetMax: 100 });
+    t.equal(derived.simpleCount, fresh.simpleCount);
+    for (let i = 0; i < 300; i++) {
+      const num = '+' + (1 + Math.floor(r() * 9)) + (200 + Math.floor(r() * 52)) + String(Math.floor(r() * 1e8)).padStart(8, '0').slice(0, 6 + (i % 3));
+      if (derived.first(num) !== fresh.first(num) || derived.matches(num).join() !== fresh.matches(num).join()) mismatches++;
+    }
+  }
+  t.equal(mismatches, 0, 'no number routed differently in 40 derivations x 300 numbers');
+});
+
 t.test('huge literal alternations: fan-out is capped, so 1,000 of them compile once, not 400 times', async (t) => {
   // Found by a hostile-config probe: each pattern below split into 401 prefix sets, and the
   // matcher compiled 401 RE2 sets of 1,000 two-kilobyte patterns (three minutes here).

@@ -50,3 +50,36 @@ t.test('a draft never changes a field a published snapshot holds (fields it did 
   t.not(engine.snapshot.data.voiceRoutes, old.data.voiceRoutes);
   t.equal(engine.snapshot.data.operators, old.data.operators, 'operators, untouched, are the same object');
 });
+
+/** Freeze a value and everything in it: a write anywhere then throws (modules are strict). */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+t.test('route commands replace route records, never change the published ones (New-/Set-/Remove-CsOnlineVoiceRoute)', async (t) => {
+  const { engine, store } = await start(t);
+  const old = engine.snapshot;
+  deepFreeze(old.data.voiceRoutes);
+  const text = JSON.stringify(old.data.voiceRoutes);
+  store.apply(CONTOSO, 'routes.set', { identity: 'International', numberPattern: '^\\+44', description: 'moved' }, admin);
+  const after = engine.snapshot.data.voiceRoutes;
+  t.ok(old.data.voiceRoutes.length > 1);
+  for (const r of old.data.voiceRoutes) {
+    t.equal(after.includes(r), r.identity !== 'International', `${r.identity}: ${r.identity === 'International' ? 'a new record' : 'the same record, shared'}`);
+  }
+  store.apply(CONTOSO, 'routes.set', { identity: 'International', priority: 0 }, admin);
+  store.apply(CONTOSO, 'routes.new', { identity: 'Extra', numberPattern: '^\\+33', onlinePstnUsages: ['International'], priority: 1 }, admin);
+  store.apply(CONTOSO, 'routes.remove', { identity: 'Extra' }, admin);
+  t.equal(JSON.stringify(old.data.voiceRoutes), text, "the first snapshot's routes are as they were");
+  const now = engine.snapshot.data.voiceRoutes;
+  t.equal(now[0].identity, 'International', 'Priority 0 moved it first');
+  // Remove leaves a gap, as Teams reports it (1, 2, then 4): unique and ascending, not renumbered.
+  t.same(now.map((r) => r.priority), [0, 2, 3, 4], 'priorities unique and in order, the removed one a gap');
+  const fresh = compileSnapshot(engine.snapshot.data);
+  t.same(CALLS.map((c) => decide(engine.snapshot, c, { trace: false })), CALLS.map((c) => decide(fresh, c, { trace: false })),
+    'decisions equal a full compile');
+});

@@ -7,38 +7,92 @@
  * while a 10,000-pattern set does not compile at all. So: small lists use one set; large lists
  * are split by literal prefix into a trie of sets, and a call asks only the sets on its number's
  * path. Results are entry indexes in list order.
+ *
+ * An admin change recompiles a policy's matcher; at 10,000 routes that was 37 ms, mostly parsing
+ * every pattern again and recompiling RE2 sets that did not change. Each pattern's shape is kept
+ * by its text, and a matcher built from a previous one reuses every RE2 set over the same patterns.
  */
 import RE2 from 're2';
 import { literalPrefixes, numberTester, type NumberTester } from './pattern';
-import { parsePattern, re2OnlyLacks, simpleShapeOf } from './regex-ast';
+import { parsePattern, re2OnlyLacks, simpleShapeOf, type SimplePattern } from './regex-ast';
 import { MAX_HEADS, SimpleIndex } from './simple-pattern';
 
 export interface MatcherOptions {
   singleSetMax?: number;
   /** Send every pattern to RE2 (tests and the benchmark's comparison). */
   re2Only?: boolean;
+  /** The matcher this one replaces: its RE2 sets over unchanged pattern lists are reused. */
+  previous?: PatternMatcher;
+}
+
+/** What the matcher needs to know of one pattern; the same text always has the same shape. */
+interface Shape {
+  simple?: SimplePattern;
+  /** .NET-only constructs RE2 lacks: tried with a checked JS tester. */
+  tester?: NumberTester;
+  /** Literal prefixes (filled when a large list first needs them). */
+  prefixes?: string[];
+}
+
+/** Shapes by pattern text; bounded (a config's patterns, not callers' input), emptied when full. */
+const shapes = new Map<string, Shape>();
+const SHAPES_MAX = 250_000;
+
+function shapeOf(p: string): Shape {
+  let s = shapes.get(p);
+  if (!s) {
+    const ast = parsePattern(p);
+    const simple = simpleShapeOf(ast, MAX_HEADS);
+    s = simple ? { simple } : re2OnlyLacks(ast) ? { tester: numberTester(p) } : {};
+    if (shapes.size >= SHAPES_MAX) shapes.clear();
+    shapes.set(p, s);
+  }
+  return s;
+}
+
+function prefixesOf(p: string): string[] {
+  const s = shapeOf(p);
+  return (s.prefixes ??= literalPrefixes(p));
 }
 
 export class PatternMatcher {
   readonly size: number;
-  private readonly simple = new SimpleIndex();
+  private readonly simple: SimpleIndex = new SimpleIndex();
   private readonly re2?: Re2Matcher;
   /** Entry index of each pattern given to RE2, ascending. */
   private readonly re2Entries: number[] = [];
   /** Patterns RE2 cannot run that recheck proved safe (pattern.ts): tried one by one, ascending. */
   private readonly jsEntries: { entry: number; tester: NumberTester }[] = [];
 
+  /** The patterns, for the matcher built from this one. */
+  private readonly patterns: readonly string[];
+  private readonly re2Only: boolean;
+
   constructor(patterns: readonly string[], opts: MatcherOptions = {}) {
     this.size = patterns.length;
+    this.patterns = patterns;
+    this.re2Only = !!opts.re2Only;
+    const shape = (p: string): Shape => (opts.re2Only ? re2OnlyShape(p) : shapeOf(p));
     const rest: string[] = [];
+    const prev = opts.previous;
+    const changed = prev && prev.re2Only === this.re2Only ? changedEntries(prev.patterns, patterns) : undefined;
+    if (changed) {
+      // A few patterns changed in place: the simple index is the previous one with those edited.
+      this.simple = prev!.simple.withChanges(changed.map((entry) => ({
+        entry, was: shape(prev!.patterns[entry]).simple, now: shape(patterns[entry]).simple,
+      })));
+    }
     patterns.forEach((p, idx) => {
-      const ast = parsePattern(p);
-      const simple = opts.re2Only ? undefined : simpleShapeOf(ast, MAX_HEADS);
-      if (simple) this.simple.add(idx, simple);
-      else if (re2OnlyLacks(ast)) this.jsEntries.push({ entry: idx, tester: numberTester(p) });
+      const s = shape(p);
+      if (s.simple) { if (!changed) this.simple.add(idx, s.simple); }
+      else if (s.tester) this.jsEntries.push({ entry: idx, tester: s.tester });
       else { rest.push(p); this.re2Entries.push(idx); }
     });
-    if (rest.length) this.re2 = new Re2Matcher(rest, opts);
+    if (!rest.length) return;
+    // Re2Matcher works on its own pattern indexes: the same RE2 pattern list is the same matcher.
+    const had = opts.previous?.re2;
+    this.re2 = had && samePatterns(had.patterns, rest) && had.singleSetMax === (opts.singleSetMax ?? SINGLE_SET_MAX)
+      ? had : new Re2Matcher(rest, { singleSetMax: opts.singleSetMax, previous: had?.sets });
   }
 
   /** Patterns answered without RE2. */
@@ -77,6 +131,25 @@ export class PatternMatcher {
   }
 }
 
+/** Most changed entries a matcher is derived for; past it, it is built afresh. */
+const MAX_DERIVED = 64;
+
+/** Positions where `b` differs from `a` (same length, at most MAX_DERIVED), else undefined. */
+function changedEntries(a: readonly string[], b: readonly string[]): number[] | undefined {
+  if (a.length !== b.length) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && out.push(i) > MAX_DERIVED) return undefined;
+  return out;
+}
+
+const samePatterns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
+
+/** Every pattern to RE2 but those RE2 cannot run. */
+function re2OnlyShape(p: string): Shape {
+  const s = shapeOf(p);
+  return s.tester ? s : {};
+}
+
 type RE2Set = ReturnType<typeof RE2.Set>;
 
 /** Above this many distinct patterns, split by prefix instead of one set. */
@@ -108,10 +181,14 @@ class Re2Matcher {
   private readonly views: Buffer[] = Array.from({ length: 65 }, (_, n) => this.scratch.subarray(0, n));
   /** Buckets on the current number's path (reused; decide() is synchronous). */
   private readonly onPath: Bucket[] = [];
+  /** Each RE2 set by its pattern list (one pattern per line), for the matcher that replaces this one. */
+  readonly sets = new Map<string, RE2Set>();
 
-  constructor(patterns: readonly string[], opts: { singleSetMax?: number } = {}) {
+  readonly singleSetMax: number;
+
+  constructor(readonly patterns: readonly string[], opts: { singleSetMax?: number; previous?: ReadonlyMap<string, RE2Set> } = {}) {
     this.size = patterns.length;
-    const max = opts.singleSetMax ?? SINGLE_SET_MAX;
+    const max = (this.singleSetMax = opts.singleSetMax ?? SINGLE_SET_MAX);
     const distinct = new Set(patterns).size;
     const groups = new Map<string, number[]>();
     // A pattern with N literal alternatives lands in N sets; a hostile config (1,000 patterns of
@@ -119,7 +196,7 @@ class Re2Matcher {
     // originals are capped at FANOUT_BUDGET x their total length; past it, the common prefix.
     let spare = FANOUT_BUDGET * patterns.reduce((n, p) => n + p.length, 0);
     patterns.forEach((p, idx) => {
-      let keys = distinct <= max ? [''] : literalPrefixes(p);
+      let keys = distinct <= max ? [''] : prefixesOf(p);
       if (keys.length > 1) {
         const cost = (keys.length - 1) * p.length;
         if (keys.length > MAX_FANOUT || cost > spare) keys = [commonPrefix(keys)];
@@ -140,7 +217,7 @@ class Re2Matcher {
         if (!child) node.next.set(code, (child = { next: new Map() }));
         node = child;
       }
-      node.bucket = buildBucket(patterns, idxs);
+      node.bucket = { sets: buildSets(patterns, idxs, opts.previous, this.sets), minEntry: idxs[0] };
     }
   }
 
@@ -204,12 +281,10 @@ function commonPrefix(keys: string[]): string {
   return p;
 }
 
-function buildBucket(patterns: readonly string[], idxs: number[]): Bucket {
-  return { sets: buildSets(patterns, idxs), minEntry: idxs[0] };
-}
-
-/** One RE2 set per chunk; a chunk too large for RE2's memory budget is halved. */
-function buildSets(patterns: readonly string[], idxs: number[]): Bucket['sets'] {
+/** One RE2 set per chunk (reused from `previous` when its patterns are the same); a chunk too large for RE2's memory budget is halved. */
+function buildSets(
+  patterns: readonly string[], idxs: number[], previous: ReadonlyMap<string, RE2Set> | undefined, built: Map<string, RE2Set>,
+): Bucket['sets'] {
   const distinct: string[] = [];
   const entries: number[][] = [];
   const pos = new Map<string, number>();
@@ -219,12 +294,15 @@ function buildSets(patterns: readonly string[], idxs: number[]): Bucket['sets'] 
     if (k === undefined) { pos.set(p, (k = distinct.length)); distinct.push(p); entries.push([]); }
     entries[k].push(idx);
   }
+  const key = distinct.join('\n');
   try {
-    return [{ set: new RE2.Set(distinct), entries }];
+    const set = previous?.get(key) ?? new RE2.Set(distinct);
+    built.set(key, set);
+    return [{ set, entries }];
   } catch (e) {
     if (idxs.length < 2) throw e;
     const half = idxs.length >> 1;
-    return [...buildSets(patterns, idxs.slice(0, half)), ...buildSets(patterns, idxs.slice(half))];
+    return [...buildSets(patterns, idxs.slice(0, half), previous, built), ...buildSets(patterns, idxs.slice(half), previous, built)];
   }
 }
 

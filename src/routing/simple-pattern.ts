@@ -64,9 +64,65 @@ const slot = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c === 43 ? 10 : -1);
  */
 export class SimpleIndex {
   size = 0;
-  private readonly root = newNode();
+  private root = newNode();
   /** Unanchored patterns (`\d+`, `.*`): no head, tried on every number. */
-  private readonly floating: Item[] = [];
+  private floating: Item[] = [];
+
+  /**
+   * A copy of this index with some entries' patterns changed (undefined: the entry is not simple
+   * on that side). Nodes are shared with this one except on the changed entries' paths, which are
+   * copied: an admin change to one NumberPattern allocates a few nodes, not a 10,000-route trie
+   * (whose copies, promoted by every scavenge, were most of the change's cost).
+   */
+  withChanges(changes: readonly { entry: number; was?: SimplePattern; now?: SimplePattern }[]): SimpleIndex {
+    const out = new SimpleIndex();
+    out.size = this.size;
+    out.root = this.root;
+    out.floating = this.floating;
+    const copied = new Set<Node>();
+    const own = (n: Node): Node => {
+      if (copied.has(n)) return n;
+      const c: Node = { next: n.next.slice(), items: n.items.slice() };
+      copied.add(c);
+      return c;
+    };
+    const visit = (head: string, edit: (items: Item[]) => void) => {
+      out.root = own(out.root);
+      let node = out.root;
+      for (let i = 0; i < head.length; i++) {
+        const c = slot(head.charCodeAt(i));
+        const child = own(node.next[c] ?? newNode());
+        node.next[c] = child;
+        node = child;
+      }
+      edit(node.items);
+    };
+    const drop = (entry: number) => (items: Item[]) => {
+      const k = items.findIndex((it) => it.entry === entry);
+      if (k >= 0) items.splice(k, 1);
+    };
+    const put = (item: Item) => (items: Item[]) => {
+      if (items.some((it) => it.entry === item.entry)) return;
+      let k = items.length;
+      while (k > 0 && items[k - 1].entry > item.entry) k--;
+      items.splice(k, 0, item);
+    };
+    for (const { entry, was, now } of changes) {
+      if (was) {
+        out.size--;
+        if (!was.start) out.floating = out.floating.filter((it) => it.entry !== entry);
+        else for (const head of was.prefixes) visit(head, drop(entry));
+      }
+      if (now) {
+        out.size++;
+        if (!now.start) {
+          out.floating = out.floating.slice();
+          put({ entry, p: now })(out.floating);
+        } else for (const head of now.prefixes) visit(head, put({ entry, p: now }));
+      }
+    }
+    return out;
+  }
 
   add(entry: number, p: SimplePattern): void {
     this.size++;

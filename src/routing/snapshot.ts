@@ -94,15 +94,15 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, 
     data,
     version: ++versions,
     compiledAt: Date.now(),
-    acr: reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since?.snapshot.acr),
-    ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since?.snapshot.ovr),
+    acr: reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since, since?.snapshot.acr),
+    ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since, since?.snapshot.ovr),
     migrating: migratingNumbers(data),
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
     callerIds: compileCallerIds(data),
     treatments: compileTreatments(data),
     translations: compileTranslations(data),
-    routeGateways: reuse?.routeGateways ?? compileRouteGateways(data),
+    routeGateways: reuse?.routeGateways ?? compileRouteGateways(data, since),
   };
 }
 
@@ -110,26 +110,26 @@ function compilePolicies(
   data: TenantData,
   policies: Record<string, UsagePolicy>,
   opts: MatcherOptions,
+  since: Since | undefined,
   before?: ReadonlyMap<string, CompiledPolicy>,
 ): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
   // A matcher depends only on its pattern list in order: a change that leaves the list as it
   // was (a description, a gateway list, another usage's route) keeps the compiled one.
-  const matchers = new Map<string, PatternMatcher>();
-  for (const c of before?.values() ?? []) matchers.set(patternKey(c.entries), c.matcher);
+  const previous = [...(before?.values() ?? [])];
   // Policies listing the same usages share one matcher: compile each distinct list once.
   const shared = new Map<string, { entries: RouteEntry[]; matcher: PatternMatcher }>();
   for (const policy of Object.values(policies)) {
     const key = JSON.stringify(policy.onlinePstnUsages);
     let c = shared.get(key);
     if (!c) {
-      const entries: RouteEntry[] = [];
-      for (const usage of policy.onlinePstnUsages) {
-        for (const route of byUsage.get(usage) ?? []) entries.push(entryFor(data, usage, route));
-      }
-      const key = patternKey(entries);
-      c = { entries, matcher: matchers.get(key) ?? new PatternMatcher(entries.map((e) => e.route.numberPattern), opts) };
+      const had = previous.find((p) => JSON.stringify(p.policy.onlinePstnUsages) === key);
+      const entries = policyEntries(data, policy.onlinePstnUsages, byUsage, had && since && entriesHold(since) ? had.entries : [], since);
+      const same = previous.find((p) => samePatterns(p.entries, entries));
+      // Else built anew, reusing the RE2 sets of the matcher these usages had.
+      const matcher = same?.matcher ?? new PatternMatcher(entries.map((e) => e.route.numberPattern), { ...opts, previous: had?.matcher });
+      c = { entries, matcher };
       shared.set(key, c);
     }
     out.set(policy.identity, { identity: policy.identity, policy, ...c });
@@ -137,7 +137,40 @@ function compilePolicies(
   return out;
 }
 
-const patternKey = (entries: readonly RouteEntry[]): string => JSON.stringify(entries.map((e) => e.route.numberPattern));
+/** A route's entry depends on its record and its bridge source number's: neither numbers nor operators replaced. */
+const entriesHold = (since: Since) => !since.fields.has('numbers') && !since.fields.has('operators');
+
+/**
+ * The (usage, route) entries of a usage list, in the order tried. An entry of `before` is kept
+ * when its route is the same record and its bridge source number untouched (records are
+ * replaced, never changed in place): a route change then allocates one entry, not 10,000.
+ */
+function policyEntries(
+  data: TenantData, usages: readonly string[], byUsage: Map<string, VoiceRoute[]>, before: readonly RouteEntry[], since?: Since,
+): RouteEntry[] {
+  const entries: RouteEntry[] = [];
+  let j = 0;
+  for (const usage of usages) {
+    for (const route of byUsage.get(usage) ?? []) {
+      // One route added or removed shifts the rest by one: look one ahead too.
+      if (before[j]?.route !== route && before[j + 1]?.route === route) j++;
+      const old = before[j];
+      const src = route.bridgeSourcePhoneNumber;
+      if (old?.route === route && old.usage === usage && !(src && since?.numbers.has(src))) {
+        entries.push(old);
+        j++;
+      } else entries.push(entryFor(data, usage, route));
+    }
+  }
+  return entries;
+}
+
+/** Same patterns in the same order (compared in place: no key text built for 10,000 patterns). */
+function samePatterns(a: readonly RouteEntry[], b: readonly RouteEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].route.numberPattern !== b[i].route.numberPattern) return false;
+  return true;
+}
 
 /** Routes of each usage, in priority order (voiceRoutes is kept sorted by priority). */
 function routesByUsage(routes: VoiceRoute[]): Map<string, VoiceRoute[]> {
@@ -181,10 +214,17 @@ export function bridgeSource(data: TenantData, route: VoiceRoute): { problem?: s
  * starts disabled). A name with no gateway object is kept, with the documented defaults: tenants
  * that name SBCs only in routes (`ocroute lint` warns about them).
  */
-function compileRouteGateways(data: TenantData): Map<VoiceRoute, GatewayAttempt[]> {
+function compileRouteGateways(data: TenantData, since?: Since): Map<VoiceRoute, GatewayAttempt[]> {
   const out = new Map<VoiceRoute, GatewayAttempt[]>();
+  // The same route record with the same gateway objects has the same attempts.
+  const before = since && !since.fields.has('gateways') ? since.snapshot.routeGateways : undefined;
   for (const route of data.voiceRoutes) {
     if (!route.onlinePstnGatewayList.length) continue;
+    const kept = before?.get(route);
+    if (kept) {
+      out.set(route, kept as GatewayAttempt[]);
+      continue;
+    }
     const usable: GatewayAttempt[] = [];
     for (const fqdn of route.onlinePstnGatewayList) {
       const g = data.gateways ? own(data.gateways, fqdn.toLowerCase()) : undefined;

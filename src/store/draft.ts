@@ -6,9 +6,12 @@
  * - Every other top-level field is cloned the first time the command reads or writes it; fields
  *   it never touches stay shared with the live tenant. Cloning all of them per command cost
  *   14 ms at 10,000 routes and grew with the meeting invites.
+ * - Lists whose records are replaced, never changed in place (voice routes), are copied as
+ *   lists only: 10,000 route records copied per command were 6 of its 11 ms.
  * `changes()` says what the command may have changed, so the snapshot recompiles only that.
  * Commands run synchronously, so no reader sees a half-done one.
  */
+import { copyRouteList } from '../tenant/voice-routing';
 import type { TenantData } from '../tenant/types';
 
 type Rec = Record<string, unknown>;
@@ -34,8 +37,12 @@ const isFlat = (x: unknown): boolean =>
   !!x && typeof x === 'object' && !Array.isArray(x) &&
   Object.values(x).every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')));
 
-/** A field's copy: a list of flat records (voice routes) is copied record by record, 4x faster than structuredClone. */
-function cloneField(v: unknown): unknown {
+/** Lists of records the tenant modules replace rather than change (the copy shares the records). */
+const RECORD_LISTS: Record<string, (list: never[]) => unknown[]> = { voiceRoutes: copyRouteList };
+
+/** A field's copy: a list of flat records is copied record by record, 4x faster than structuredClone. */
+function cloneField(key: string, v: unknown): unknown {
+  if (Object.hasOwn(RECORD_LISTS, key) && Array.isArray(v)) return RECORD_LISTS[key](v as never[]);
   return Array.isArray(v) && v.every(isFlat) ? v.map(copyRecord) : structuredClone(v);
 }
 
@@ -50,7 +57,10 @@ const sameRecord = (a: Rec, b: Rec): boolean => {
 };
 
 /** Whether a field's copy still equals the live value (lists of flat records compared record by record). */
-function sameField(was: unknown, now: unknown): boolean {
+function sameField(key: string, was: unknown, now: unknown): boolean {
+  if (Object.hasOwn(RECORD_LISTS, key) && Array.isArray(was) && Array.isArray(now)) {
+    return was.length === now.length && was.every((r, i) => r === now[i]);
+  }
   if (Array.isArray(was) && Array.isArray(now) && was.length === now.length && was.every(isFlat) && now.every(isFlat)) {
     return was.every((r, i) => sameRecord(r as Rec, now[i] as Rec));
   }
@@ -98,7 +108,7 @@ export function draftOf(live: TenantData): Draft {
     get(t, key, r) {
       if (typeof key === 'string' && !was.has(key) && !isTracked(key) && Object.hasOwn(t, key)) {
         was.set(key, t[key]);
-        if (t[key] && typeof t[key] === 'object') t[key] = cloneField(t[key]);
+        if (t[key] && typeof t[key] === 'object') t[key] = cloneField(key, t[key]);
       }
       return Reflect.get(t, key, r);
     },
@@ -119,7 +129,7 @@ export function draftOf(live: TenantData): Draft {
   let changed: Set<string> | undefined;
   /** Fields the command replaced or whose clone differs; a clone equal to the live value is not a change. */
   const changedFields = () => {
-    changed ??= new Set([...was].filter(([k, v]) => isTracked(k) || v === ABSENT || !sameField(v, base[k])).map(([k]) => k));
+    changed ??= new Set([...was].filter(([k, v]) => isTracked(k) || v === ABSENT || !sameField(k, v, base[k])).map(([k]) => k));
     return changed;
   };
   return {

@@ -73,19 +73,38 @@ export interface VoiceRouteInput {
 }
 
 /**
- * Lower-cased identity -> route, per voiceRoutes array: a linear search made a 10,000-route
- * script quadratic (2 s of a 2.2 s load). Routes only ever join an array by push; every other
- * change here builds a new array, so an index extends over the tail or starts afresh.
+ * Lower-cased identity -> position, per voiceRoutes array: a linear search made a 10,000-route
+ * script quadratic (2 s of a 2.2 s load). Route records are never changed once in a list (a
+ * change replaces the record: a draft's copy of the list shares the published records), so a
+ * copy made by copyRouteList shares its source's positions; every hit is checked against the
+ * list, a list that grew is indexed over its tail, and one rebuilt by filter starts afresh.
  */
-const routeIndex = new WeakMap<VoiceRoute[], { byId: Map<string, VoiceRoute>; seen: number }>();
+const routeIndex = new WeakMap<VoiceRoute[], { at: Map<string, number>; seen: number }>();
+
+function positionOf(list: VoiceRoute[], identity: string): number {
+  let ix = routeIndex.get(list);
+  if (!ix) routeIndex.set(list, (ix = { at: new Map(), seen: 0 }));
+  for (; ix.seen < list.length; ix.seen++) ix.at.set(list[ix.seen].identity.toLowerCase(), ix.seen);
+  const key = identity.toLowerCase();
+  const at = ix.at.get(key);
+  return at !== undefined && list[at]?.identity.toLowerCase() === key ? at : -1;
+}
 
 export function findRoute(t: TenantData, identity: string): VoiceRoute | undefined {
-  const list = t.voiceRoutes;
-  let ix = routeIndex.get(list);
-  if (!ix) routeIndex.set(list, (ix = { byId: new Map(), seen: 0 }));
-  for (; ix.seen < list.length; ix.seen++) ix.byId.set(list[ix.seen].identity.toLowerCase(), list[ix.seen]);
-  return ix.byId.get(identity.toLowerCase());
+  const at = positionOf(t.voiceRoutes, identity);
+  return at < 0 ? undefined : t.voiceRoutes[at];
 }
+
+/** A draft's copy of a route list: the same records (never changed in place) and the same positions. */
+export function copyRouteList(list: VoiceRoute[]): VoiceRoute[] {
+  const copy = list.slice();
+  const ix = routeIndex.get(list);
+  if (ix) routeIndex.set(copy, { at: ix.at, seen: Math.min(ix.seen, copy.length) });
+  return copy;
+}
+
+const copyRoute = (r: VoiceRoute): VoiceRoute =>
+  ({ ...r, onlinePstnUsages: [...r.onlinePstnUsages], onlinePstnGatewayList: [...r.onlinePstnGatewayList] });
 
 /** New-CsOnlineVoiceRoute. NumberPattern defaults to `.*` as in Teams. */
 export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
@@ -109,7 +128,11 @@ export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute
 
 /** Set-CsOnlineVoiceRoute. */
 export function setVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
-  const route = findRoute(t, input.identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${input.identity}' does not exist`, 'Identity');
+  const at = positionOf(t.voiceRoutes, input.identity);
+  if (at < 0) fail('E_UNKNOWN_ROUTE', `voice route '${input.identity}' does not exist`, 'Identity');
+  // A new record in the list's place: the published one stays as the running snapshot has it.
+  const route = copyRoute(t.voiceRoutes[at]);
+  t.voiceRoutes[at] = route;
   editRoute(t, route, input);
   return route;
 }
@@ -159,8 +182,9 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
  * after it move down by one; the list stays in priority order (the order routes are tried).
  */
 function placeAt(t: TenantData, route: VoiceRoute, p: number): void {
-  const rest = t.voiceRoutes.filter((r) => r !== route);
-  if (rest.some((r) => r.priority === p)) for (const r of rest) if (r.priority >= p) r.priority++;
+  let rest = t.voiceRoutes.filter((r) => r !== route);
+  // Moved routes are new records (records in a list are never changed in place).
+  if (rest.some((r) => r.priority === p)) rest = rest.map((r) => (r.priority >= p ? { ...r, priority: r.priority + 1 } : r));
   route.priority = p;
   let at = rest.findIndex((r) => r.priority > p);
   if (at < 0) at = rest.length;
