@@ -5,6 +5,7 @@ import { Engine } from '../src/service/engine';
 import { loadTenantsDir } from '../src/config/load';
 import { callFromInvite } from '../sip/contract';
 import { errorOf } from './helpers/tenant';
+import { TenantStore } from '../src/store/tenant-store';
 import { CONTOSO_ID, FABRIKAM_ID, FABRIKAM_YAML, twoTenantFolder } from './helpers/tenants';
 
 const pick = (d: { tenant: string | null; outcome: string; reason: string; rule: string }) =>
@@ -106,4 +107,35 @@ t.test('SIP: X-MS-TenantID (as Microsoft marks Operator Connect traffic) names t
   t.same(seen, [['fred@fabrikam.com', FABRIKAM_ID]], 'the user check asks the named tenant');
   t.equal(callFromInvite(invite({ 'x-ms-tenantid': 'a b<c>' }) as never, parseUri as never), 'X-MS-TenantID is not a tenant ID');
   t.notOk((callFromInvite(invite({}) as never, parseUri as never) as { tenant?: string }).tenant);
+});
+
+t.test('admin commands on one of many tenants update the tenant index by what they touched (numbers, users, domains)', async (t) => {
+  const engine = new Engine(twoTenantFolder(t));
+  const store = new TenantStore(':memory:', {
+    check: (x, c) => engine.tenants.checkNumbers(x, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined),
+  });
+  t.teardown(() => store.close());
+  for (const s of engine.tenants.snapshots()) store.put(s.data);
+  for (const id of store.tenantIds()) engine.publish(store.get(id)!);
+  store.on('change', (_id, x, changes) => engine.publish(x, changes));
+  const op = { scope: 'operator' as const, operator: 'Contoso Telecom', who: 'op' };
+  const admin = { scope: 'admin' as const, who: 'admin' };
+  const tenantOf = (c: object) => engine.route(c as never, { trace: false }).tenant;
+
+  t.equal(tenantOf({ kind: 'inbound', to: '+442071234599' }), null, 'before: no tenant holds +442071234599');
+  store.apply(FABRIKAM_ID, 'numbers.upload', { number: '+442071234599' }, op);
+  t.equal(tenantOf({ kind: 'inbound', to: '+442071234599' }), FABRIKAM_ID, 'an uploaded number routes to its tenant at once');
+  store.apply(FABRIKAM_ID, 'operators.setCountries', { name: 'Contoso Telecom', countries: ['GB', 'US'] }, admin);
+  t.equal(errorOf(() => store.apply(FABRIKAM_ID, 'numbers.upload', { number: '+14255550101' }, op)).code, 'E_NUMBER_TENANT',
+    "Contoso's number is refused for Fabrikam (the touched number is checked)");
+  t.equal(tenantOf({ kind: 'inbound', to: '+14255550101' }), CONTOSO_ID, 'and stays Contoso\'s');
+
+  t.equal(tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }), null, 'fabrikam.org is nobody\'s domain yet');
+  store.apply(FABRIKAM_ID, 'users.add', { upn: 'ann@fabrikam.org', licenses: ['PhoneSystem'] }, admin);
+  t.equal(tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }), FABRIKAM_ID, 'a new user: her UPN');
+  t.equal(tenantOf({ kind: 'user', from: 'bob@fabrikam.org', to: '+442079460000' }), FABRIKAM_ID, 'and her domain');
+  t.equal(tenantOf({ kind: 'user', from: 'fred@fabrikam.com', to: '+442079460000' }), FABRIKAM_ID, 'other users unchanged');
+
+  store.apply(FABRIKAM_ID, 'numbers.release', { number: '+442071234599' }, admin);
+  t.equal(tenantOf({ kind: 'inbound', to: '+442071234599' }), null, 'a released number leaves the index');
 });

@@ -25,7 +25,7 @@ const TRACE_NO_MATCH_LIMIT = 20;
 const E164_RE = /^\+[1-9]\d{5,14}$/;
 
 export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): Decision {
-  const d = blank(original, opts.trace !== false, s.data.tenant.id);
+  const d = blank(original, opts.trace !== false, s.tenantId);
   // Inbound through a Direct Routing SBC: its inbound translation rules come first.
   const call = original.kind === 'inbound' && original.gateway ? translateInbound(s.translations, s.data, original, d) : original;
   const em = call.kind === 'user' ? emergencyFor(s.data, call.from, call.to) : undefined;
@@ -46,7 +46,7 @@ export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): D
     case 'meeting': return meetingDialOut(s, call, d);
     case 'user': {
       userCall(s, call, d);
-      if (call.from) outboundCallerId(s.callerIds, s.data, call.from, d);
+      if (call.from && s.callerIds) outboundCallerId(s.callerIds, s.data, call.from, d);
       translateForGateways(s.translations, s.data, d);
       return d;
     }
@@ -188,7 +188,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   if (v.exemptBy && d.trace) {
     step(d, 'info', `calling number ${call.from} matches blocked pattern '${v.matched!.identity}' but exempt pattern '${v.exemptBy.identity}' lets it in`);
   }
-  const moving = s.migrating.get(d.to);
+  const moving = s.migrating?.get(d.to);
   if (moving) return reject(d, `${d.to} is out of service while it migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
   const pn = own(s.data.numbers, d.to);
   if (!pn) {
@@ -228,7 +228,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
     return d;
   }
   d.target = { type: 'user', id: user.upn };
-  inboundCallerId(s.callerIds, s.data, user.upn, d);
+  if (s.callerIds) inboundCallerId(s.callerIds, s.data, user.upn, d);
   if (pn.numberType === 'OCMobile') {
     const policyName = effectiveGrant(s.data, user, 'mobilityPolicy').name;
     const pref = (policyName && own(s.data.mobilityPolicies, policyName)?.mobileDialerPreference) || 'Teams';

@@ -41,18 +41,20 @@ export interface CompiledPolicy {
 
 export interface Snapshot {
   readonly data: TenantData;
+  /** data.tenant.id, held here: with thousands of tenants every object a decision touches is a cache miss. */
+  readonly tenantId: string;
   readonly version: number;
   readonly compiledAt: number;
   readonly acr: ReadonlyMap<string, CompiledPolicy>;
   readonly ovr: ReadonlyMap<string, CompiledPolicy>;
-  /** Numbers out of service while they migrate (seed 000/001 pitfalls). */
-  readonly migrating: ReadonlyMap<string, Migration>;
+  /** Numbers out of service while they migrate (seed 000/001 pitfalls); undefined when none. */
+  readonly migrating?: ReadonlyMap<string, Migration>;
   /** Tenant dial plans with rules, by lower-case identity. */
   readonly dialPlans: ReadonlyMap<string, CompiledDialPlan>;
   /** Inbound call blocking; undefined when nothing can block. */
   readonly blocking?: CompiledBlocking;
-  /** Caller ID policies by lower-case identity (empty: none changed). */
-  readonly callerIds: ReadonlyMap<string, CallingLineIdentity>;
+  /** Caller ID policies by lower-case identity; undefined when there are none. */
+  readonly callerIds?: ReadonlyMap<string, CallingLineIdentity>;
   /** Unassigned number treatments by TreatmentPriority; undefined when none. */
   readonly treatments?: CompiledTreatments;
   /** Each Direct Routing route's usable gateways (not disabled) with their failover settings. */
@@ -88,23 +90,28 @@ function policiesHold(data: TenantData, since?: Since): since is Since {
 
 /** `matcher` options are for benchmarks comparing matcher strategies; the service uses none. */
 export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, since?: Since): Snapshot {
-  checkRoutingLimits(data);
   const reuse = policiesHold(data, since) ? since.snapshot : undefined;
+  // Policies reused: every input they are made of is as it was when they passed.
+  if (!reuse) checkRoutingLimits(data);
   return {
     data,
+    tenantId: data.tenant.id,
     version: ++versions,
     compiledAt: Date.now(),
     acr: reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since, since?.snapshot.acr),
     ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since, since?.snapshot.ovr),
-    migrating: migratingNumbers(data),
+    migrating: orNone(migratingNumbers(data)),
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
-    callerIds: compileCallerIds(data),
+    callerIds: orNone(compileCallerIds(data)),
     treatments: compileTreatments(data),
     translations: compileTranslations(data),
     routeGateways: reuse?.routeGateways ?? compileRouteGateways(data, since),
   };
 }
+
+/** An empty map as undefined: a decision then skips it without touching it. */
+const orNone = <K, V>(m: ReadonlyMap<K, V>): ReadonlyMap<K, V> | undefined => (m.size ? m : undefined);
 
 function compilePolicies(
   data: TenantData,

@@ -26,7 +26,14 @@ const domainOf = (upn: string | undefined): string | undefined => {
   return at > 0 ? upn!.slice(at + 1).toLowerCase() : undefined;
 };
 
-interface Indexed { numbers: string[]; upns: string[]; domains: string[] }
+/** What one tenant put in the index: its maps as indexed, and how many of its users have each domain. */
+interface Indexed { numbers: object; users: object; domains: Map<string, number>; domain?: string }
+
+/** What a change touched (store/draft.ts Changes): a set() given it updates the index for those records only. */
+export interface Touched {
+  fields: ReadonlySet<string>;
+  records: { numbers: ReadonlySet<string>; users: ReadonlySet<string> };
+}
 
 /**
  * Many tenants means many small `numbers` and `users` objects, each with its own keys, so V8
@@ -84,14 +91,15 @@ export class TenantSet {
 
   /**
    * The first number of `data` another tenant holds (a number belongs to at most one tenant),
-   * or undefined. O(numbers of `data`); free while this is the only tenant.
+   * or undefined. O(numbers of `data`), or of `only` when given; free while this is the only tenant.
    */
-  conflict(data: TenantData): { number: string; owner: string } | undefined {
+  conflict(data: TenantData, only?: Iterable<string>): { number: string; owner: string } | undefined {
     const id = key(data.tenant.id);
     if (this.byId.size === 0 || (this.byId.size === 1 && this.byId.has(id))) return undefined;
     const idx = this.ensureIndex();
     const mine = this.slotOf.get(id);
-    for (const n of Object.keys(data.numbers)) {
+    for (const n of only ?? Object.keys(data.numbers)) {
+      if (only && !Object.hasOwn(data.numbers, n)) continue;
       const owner = idx.numbers.get(n);
       if (owner !== undefined && owner !== mine) return { number: n, owner: this.slots[owner]!.data.tenant.id };
     }
@@ -99,8 +107,8 @@ export class TenantSet {
   }
 
   /** Throws E_NUMBER_TENANT, at `field` (default: the number), when another tenant holds one of the numbers of `data`. */
-  checkNumbers(data: TenantData, field?: string): void {
-    const c = this.conflict(data);
+  checkNumbers(data: TenantData, field?: string, only?: Iterable<string>): void {
+    const c = this.conflict(data, only);
     if (c) {
       throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, {
         field: field ?? `numbers.${c.number}`,
@@ -108,10 +116,18 @@ export class TenantSet {
     }
   }
 
-  /** Add or replace a tenant's snapshot. Throws E_NUMBER_TENANT when another tenant holds one of its numbers. */
-  set(s: Snapshot): void {
-    this.checkNumbers(s.data);
+  /**
+   * Add or replace a tenant's snapshot. Throws E_NUMBER_TENANT when another tenant holds one of
+   * its numbers. With `touched` (what an admin command changed, its maps changed in place), only
+   * those numbers and users are checked and re-indexed: O(change), not O(tenant), so a command on
+   * a 1M-number tenant among others costs what it costs alone.
+   */
+  set(s: Snapshot, touched?: Touched): void {
     const id = key(s.data.tenant.id);
+    const was = this.index?.of.get(id);
+    const inPlace = !!touched && !!was && was.numbers === s.data.numbers && was.users === s.data.users &&
+      !touched.fields.has('tenant');
+    this.checkNumbers(s.data, undefined, inPlace ? touched.records.numbers : undefined);
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.slots.length;
@@ -122,8 +138,10 @@ export class TenantSet {
     this.only = this.byId.size === 1 ? s : undefined;
     // One tenant keeps V8's fast lookups; from the second on, every tenant's maps hash.
     if (this.byId.size === 2) for (const x of this.byId.values()) hashLookups(x.data);
-    else if (this.byId.size > 2) hashLookups(s.data);
-    if (this.index) {
+    else if (this.byId.size > 2 && !inPlace) hashLookups(s.data);
+    if (!this.index) return;
+    if (inPlace) this.reindex(id, s.data, was, touched);
+    else {
       this.unindex(id);
       this.indexTenant(id, s.data);
     }
@@ -188,21 +206,33 @@ export class TenantSet {
   private indexTenant(id: string, data: TenantData): void {
     const idx = this.index!;
     const slot = this.slotOf.get(id)!;
-    // Keys are copied: a draft changes the tenant's maps in place, so the old lists are the only record.
-    const numbers = Object.keys(data.numbers);
-    for (const n of numbers) idx.numbers.set(n, slot);
-    const upns = Object.keys(data.users);
-    for (const u of upns) idx.upns.set(u, slot);
-    const all = upns.map(domainOf);
-    if (data.tenant.domain) all.push(data.tenant.domain.toLowerCase());
-    const domains = [...new Set(all.filter((d): d is string => !!d))];
-    for (const d of domains) {
-      let owners = idx.owners.get(d);
-      if (!owners) idx.owners.set(d, (owners = new Set()));
-      owners.add(id);
-      this.settleDomain(d);
+    for (const n of Object.keys(data.numbers)) idx.numbers.set(n, slot);
+    const mine: Indexed = { numbers: data.numbers, users: data.users, domains: new Map() };
+    idx.of.set(id, mine);
+    for (const u of Object.keys(data.users)) {
+      idx.upns.set(u, slot);
+      this.countDomain(id, mine, domainOf(u), 1);
     }
-    idx.of.set(id, { numbers, upns, domains });
+    mine.domain = data.tenant.domain?.toLowerCase();
+    this.countDomain(id, mine, mine.domain, 1);
+  }
+
+  /** The touched numbers and users of a tenant whose maps were changed in place. */
+  private reindex(id: string, data: TenantData, mine: Indexed, touched: Touched): void {
+    const idx = this.index!;
+    const slot = this.slotOf.get(id)!;
+    for (const n of touched.records.numbers) {
+      if (Object.hasOwn(data.numbers, n)) idx.numbers.set(n, slot);
+      else if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
+    }
+    for (const u of touched.records.users) {
+      const now = Object.hasOwn(data.users, u);
+      const had = idx.upns.get(u) === slot;
+      if (now === had) continue;
+      if (now) idx.upns.set(u, slot);
+      else idx.upns.delete(u);
+      this.countDomain(id, mine, domainOf(u), now ? 1 : -1);
+    }
   }
 
   private unindex(id: string): void {
@@ -210,13 +240,29 @@ export class TenantSet {
     const was = idx.of.get(id);
     if (!was) return;
     const slot = this.slotOf.get(id);
-    for (const n of was.numbers) if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
-    for (const u of was.upns) if (idx.upns.get(u) === slot) idx.upns.delete(u);
-    for (const d of was.domains) {
+    // The maps as last indexed: changes since were applied one by one, so they hold what is indexed.
+    for (const n of Object.keys(was.numbers)) if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
+    for (const u of Object.keys(was.users)) if (idx.upns.get(u) === slot) idx.upns.delete(u);
+    for (const d of was.domains.keys()) {
       idx.owners.get(d)?.delete(id);
       this.settleDomain(d);
     }
     idx.of.delete(id);
+  }
+
+  /** Count one more (or one fewer) holder of `d` in a tenant: the domain joins or leaves it at 1 and 0. */
+  private countDomain(id: string, mine: Indexed, d: string | undefined, by: 1 | -1): void {
+    if (!d) return;
+    const n = (mine.domains.get(d) ?? 0) + by;
+    if (n > 0) mine.domains.set(d, n);
+    else mine.domains.delete(d);
+    if (n !== (by > 0 ? 1 : 0)) return;
+    const idx = this.index!;
+    let owners = idx.owners.get(d);
+    if (!owners) idx.owners.set(d, (owners = new Set()));
+    if (by > 0) owners.add(id);
+    else owners.delete(id);
+    this.settleDomain(d);
   }
 
   /** A domain names its tenant only while exactly one tenant has it. */

@@ -82,7 +82,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   publish(tenant: TenantData, changes?: TenantChanges): Snapshot {
     const prev = this.set.get(tenant.tenant.id);
     const next = compileSnapshot(tenant, {}, prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined);
-    this.set.set(next);
+    this.set.set(next, prev && changes);
     this.emit('reload', { ok: true, version: next.version, files: this.files, source: 'store', tenant: tenant.tenant.id });
     return next;
   }

@@ -15,6 +15,7 @@ import { TokenRegistry } from '../http/auth';
 import { TenantStore } from '../store/tenant-store';
 import { PgTenantStore } from '../store/pg-store';
 import type { TenantStoreApi } from '../store/types';
+import type { Changes } from '../store/draft';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
 import { PgCdrStore } from '../cdr/pg-cdrs';
@@ -54,7 +55,8 @@ export async function openStore(
 ): Promise<{ store: TenantStoreApi; notice?: string }> {
   const common = {
     syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery,
-    check: (t: TenantData) => engine.tenants.checkNumbers(t, 'number'),
+    // A command that changed numbers in place is checked on those numbers only: O(change), not O(tenant).
+    check: (t: TenantData, c?: Changes) => engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined),
   };
   let store: TenantStoreApi;
   if (s.backend === 'postgres') store = await PgTenantStore.open({ url: s.url!, ...common });

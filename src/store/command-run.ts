@@ -7,13 +7,16 @@ import { OcrouteError } from '../errors';
 import { checkRoutingLimits } from '../routing/limits';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
-import { draftOf, type Draft } from './draft';
+import { draftOf, type Changes, type Draft } from './draft';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 
 export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
 export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
 /** A journal row as stored: actor and args are JSON text. */
 export interface JournalRow { seq: number | string; tenant: string; at: number | string; actor: string; command: string; args: string }
+
+/** A rule over all tenants (a number belongs to one), told what the command touched so it can look at that only. */
+export type TenantCheck = (t: TenantData, touched?: Changes) => void;
 
 export function checkScope(command: string, actor: Actor): void {
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -29,14 +32,14 @@ export const actorText = (actor: Actor, ctx: CommandContext): string => JSON.str
  * the draft back and throws. The caller keeps `next` once the command is durable, or rolls back.
  */
 export function runOnDraft(
-  current: TenantData, command: string, args: Record<string, unknown>, ctx: CommandContext, check?: (t: TenantData) => void,
+  current: TenantData, command: string, args: Record<string, unknown>, ctx: CommandContext, check?: TenantCheck,
 ): { work: Draft; result: unknown; next: TenantData } {
   const work = draftOf(current);
   try {
     const result = runCommand(work.draft, command, args, ctx);
     const next = work.commit();
     checkRoutingLimits(next);
-    check?.(next);
+    check?.(next, work.changes());
     return { work, result, next };
   } catch (e) {
     work.rollback();

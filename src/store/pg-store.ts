@@ -18,7 +18,7 @@ import type { TenantData } from '../tenant/types';
 import type { Changes } from './draft';
 import {
   actorText, checkScope, decodeTenant, encodeTenant, replayOnDraft, runOnDraft, toEntry,
-  type Actor, type JournalEntry, type JournalRow,
+  type Actor, type JournalEntry, type JournalRow, type TenantCheck,
 } from './command-run';
 
 const SCHEMA = `
@@ -39,7 +39,7 @@ export interface PgStoreOptions {
   checkpointEvery?: number;
   syncDelayMs?: number;
   clock?: () => number;
-  check?: (t: TenantData) => void;
+  check?: TenantCheck;
   /** Catch up at least this often (a NOTIFY lost while the database restarted). */
   pollMs?: number;
 }

@@ -17,7 +17,7 @@ import { checkRoutingLimits } from '../routing/limits';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 import type { CommandContext } from '../tenant/commands';
 import type { Changes } from './draft';
-import { actorText, checkScope, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow } from './command-run';
+import { actorText, checkScope, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow, type TenantCheck } from './command-run';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
 export type { Actor, JournalEntry } from './command-run';
@@ -31,7 +31,7 @@ export interface StoreOptions {
    * A rule across tenants, run on a changed tenant before its journal entry (a number belongs to
    * one tenant): throwing refuses the command, changing nothing.
    */
-  check?: (t: TenantData) => void;
+  check?: TenantCheck;
 }
 
 const SCHEMA = `
@@ -54,7 +54,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   readonly syncDelayMs: number;
   private readonly clock: () => number;
   private readonly unlock: () => void;
-  private readonly check?: (t: TenantData) => void;
+  private readonly check?: TenantCheck;
 
   constructor(readonly file: string, opts: StoreOptions = {}) {
     super();
