@@ -19,7 +19,11 @@ async function pairsPerSecond(lim: CapacityLimiter): Promise<number> {
     while (next < N) {
       const i = next++;
       const id = `b${i}`;
-      const r = await lim.acquire(id, [{ number: `+1425555${String(i % 1000).padStart(4, '0')}`, capability: 'user' }], 60_000);
+      const r = await lim.acquire(
+        id,
+        [{ number: `+1425555${String(i % 1000).padStart(4, '0')}`, capability: 'user' }],
+        60_000,
+      );
       if (!r.ok) throw new Error(r.message);
       await lim.release(id);
     }
@@ -29,8 +33,17 @@ async function pairsPerSecond(lim: CapacityLimiter): Promise<number> {
 }
 
 async function main() {
-  const port = await new Promise<number>((res) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); }); });
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const port = await new Promise<number>((res) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => res(p));
+    });
+  });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await new Promise((r) => setTimeout(r, 300));
   const mem = new MemoryLimiter();
   const red = new RedisLimiter({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 5000 });
@@ -40,7 +53,11 @@ async function main() {
   await mem.close(); await red.close(); redis.kill('SIGKILL');
   const rows = [
     { backend: 'memory', 'acquire+release/s': Math.round(median(m)), 'vs memory': '1.00x' },
-    { backend: 'redis (Lua, loopback)', 'acquire+release/s': Math.round(median(r)), 'vs memory': `${(median(r) / median(m)).toFixed(3)}x` },
+    {
+      backend: 'redis (Lua, loopback)',
+      'acquire+release/s': Math.round(median(r)),
+      'vs memory': `${(median(r) / median(m)).toFixed(3)}x`,
+    },
   ];
   printTable(rows);
   console.log(`\nwrote ${writeResult('capacity', rows, { pairsPerRun: N, concurrency: CONCURRENCY })}`);

@@ -28,27 +28,43 @@ for (const size of SIZES) {
   // The same engine with every pattern sent to RE2 (no simple-pattern index): what the index buys.
   const re2Snap = compileSnapshot(t, { re2Only: true });
   const naive = patterns.map((p) => new RegExp(p));
-  const naiveFirst = (n: string) => { for (let i = 0; i < naive.length; i++) if (naive[i].test(n)) return i; return -1; };
+  const naiveFirst = (n: string) => {
+    for (let i = 0; i < naive.length; i++) if (naive[i].test(n)) return i;
+    return -1;
+  };
   for (const dist of ['uniform', 'skewed'] as const) {
     const nums = dialed(dist, 10_000);
     const engine = (n: string) => decide(snap, { kind: 'meeting', from: 'org@bench.test', to: n }, { trace: false });
-    const re2Engine = (n: string) => decide(re2Snap, { kind: 'meeting', from: 'org@bench.test', to: n }, { trace: false });
+    const re2Engine = (n: string) =>
+      decide(re2Snap, { kind: 'meeting', from: 'org@bench.test', to: n }, { trace: false });
     // Same answers first: a fast wrong engine is worth nothing.
     for (const n of nums.slice(0, 2000)) {
       const want = `r${naiveFirst(n)}`;
-      if (engine(n).route !== want || re2Engine(n).route !== want) throw new Error(`mismatch at ${size} routes for ${n}`);
+      if (engine(n).route !== want || re2Engine(n).route !== want) throw new Error(`mismatch at ${size} routes ` +
+        `for ${n}`);
     }
     const naiveCalls = Math.max(2000, Math.min(CALLS, Math.floor(2e8 / size / 50)));
     const e: number[] = [];
     const b: number[] = [];
     const x: number[] = [];
-    for (let k = 0; k < RUNS; k++) { e.push(rate(engine, nums, CALLS)); x.push(rate(re2Engine, nums, CALLS / 4)); b.push(rate(naiveFirst, nums, naiveCalls)); }
+    for (let k = 0; k < RUNS; k++) {
+      e.push(rate(engine, nums, CALLS));
+      x.push(rate(re2Engine, nums, CALLS / 4));
+      b.push(rate(naiveFirst, nums, naiveCalls));
+    }
     const em = median(e);
     const xm = median(x);
     const bm = median(b);
     rows.push({
-      routes: size, numbers: dist, 'engine dec/s': Math.round(em), 'RE2-only dec/s': Math.round(xm), 'naive RegExp/s': Math.round(bm),
-      'vs naive': `${(em / bm).toFixed(1)}x`, 'vs RE2-only': `${(em / xm).toFixed(1)}x`, 'us/decision': (1e6 / em).toFixed(2), 'compile ms': compileMs,
+      routes: size,
+      numbers: dist,
+      'engine dec/s': Math.round(em),
+      'RE2-only dec/s': Math.round(xm),
+      'naive RegExp/s': Math.round(bm),
+      'vs naive': `${(em / bm).toFixed(1)}x`,
+      'vs RE2-only': `${(em / xm).toFixed(1)}x`,
+      'us/decision': (1e6 / em).toFixed(2),
+      'compile ms': compileMs,
     });
   }
 }
@@ -64,7 +80,8 @@ function dialPlanRows(): Record<string, string | number>[] {
   const user = (n: string) => decide(snap, { kind: 'user', from: 'caller@bench.test', to: n }, { trace: false });
   for (const n of national.slice(0, 2000)) {
     const d = user(n);
-    if (d.to !== `+1${n}` || d.normalizationRule !== 'national' || d.outcome !== 'operator') throw new Error(`dial plan mismatch for ${n}`);
+    if (d.to !== `+1${n}` || d.normalizationRule !== 'national' || d.outcome !== 'operator')
+      throw new Error(`dial plan mismatch for ${n}`);
   }
   const plain: number[] = [];
   const planned: number[] = [];
@@ -72,8 +89,10 @@ function dialPlanRows(): Record<string, string | number>[] {
   const pm = median(plain);
   const dm = median(planned);
   return [
-    { 'user calls (1,000 routes)': 'dialed E.164, no rule matches', 'dec/s': Math.round(pm), 'us/decision': (1e6 / pm).toFixed(2) },
-    { 'user calls (1,000 routes)': 'dialed national, 50th rule of 50', 'dec/s': Math.round(dm), 'us/decision': (1e6 / dm).toFixed(2),
+    { 'user calls (1,000 routes)': 'dialed E.164, no rule ' +
+      'matches', 'dec/s': Math.round(pm), 'us/decision': (1e6 / pm).toFixed(2) },
+    { 'user calls (1,000 routes)': 'dialed national, 50th ' +
+      'rule of 50', 'dec/s': Math.round(dm), 'us/decision': (1e6 / dm).toFixed(2),
       'vs E.164': `${(dm / pm * 100).toFixed(0)}%` },
   ];
 }

@@ -18,7 +18,9 @@ async function load(opts: autocannon.Options): Promise<{ rps: number; p99: numbe
 }
 
 async function main() {
-  const proc = spawn(process.execPath, [path.join(__dirname, 'http-server.js'), JSON.stringify(CALL)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [path.join(__dirname, 'http-server.js'), JSON.stringify(CALL)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [port, bytes] = await new Promise<number[]>((resolve, reject) => {
     proc.stdout!.once('data', (b) => resolve(String(b).trim().split(' ').map(Number)));
     proc.once('exit', (c) => reject(new Error(`bench server exited ${c}`)));
@@ -31,18 +33,37 @@ async function main() {
     hello: { url: `${base}/healthz` },
   };
   const runs: Record<keyof typeof kinds, { rps: number; p99: number }[]> = { route: [], static: [], hello: [] };
-  for (let i = 0; i < 3; i++) for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) runs[k].push(await load(kinds[k]));
+  for (let i = 0; i < 3; i++)
+    for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) runs[k].push(await load(kinds[k]));
   proc.kill('SIGTERM');
   const rps = (k: keyof typeof kinds) => median(runs[k].map((x) => x.rps));
   const p99 = (k: keyof typeof kinds) => median(runs[k].map((x) => x.p99));
   const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
   const rows = [
-    { endpoint: 'POST /v1/route (decision, no trace)', 'body bytes': bytes, 'req/s': Math.round(rps('route')), 'p99 ms': p99('route'),
-      'vs static same size': pct(rps('route'), rps('static')), 'vs hello-world': pct(rps('route'), rps('hello')) },
-    { endpoint: 'POST static JSON, same size', 'body bytes': bytes, 'req/s': Math.round(rps('static')), 'p99 ms': p99('static'),
-      'vs static same size': '100%', 'vs hello-world': pct(rps('static'), rps('hello')) },
-    { endpoint: 'GET /healthz (hello-world)', 'body bytes': 11, 'req/s': Math.round(rps('hello')), 'p99 ms': p99('hello'),
-      'vs static same size': '', 'vs hello-world': '100%' },
+    {
+      endpoint: 'POST /v1/route (decision, no trace)',
+      'body bytes': bytes,
+      'req/s': Math.round(rps('route')),
+      'p99 ms': p99('route'),
+      'vs static same size': pct(rps('route'), rps('static')),
+      'vs hello-world': pct(rps('route'), rps('hello')),
+    },
+    {
+      endpoint: 'POST static JSON, same size',
+      'body bytes': bytes,
+      'req/s': Math.round(rps('static')),
+      'p99 ms': p99('static'),
+      'vs static same size': '100%',
+      'vs hello-world': pct(rps('static'), rps('hello')),
+    },
+    {
+      endpoint: 'GET /healthz (hello-world)',
+      'body bytes': 11,
+      'req/s': Math.round(rps('hello')),
+      'p99 ms': p99('hello'),
+      'vs static same size': '',
+      'vs hello-world': '100%',
+    },
   ];
   printTable(rows);
   console.log('\ntarget: POST /v1/route >= 80% of the same server answering an equal-size static JSON body');

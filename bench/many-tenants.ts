@@ -68,11 +68,16 @@ function child(file: string, tenants: number, per: number, users: number): void 
     const tn = Math.floor(r() * tenants);
     return i % 2
       ? { kind: 'inbound', from: '+15551234567', to: numberOf(tn, Math.floor(r() * users), per) }
-      : { kind: 'user', from: `u${Math.floor(r() * users)}@t${tn}.test`, to: `+1${2000000000 + Math.floor(r() * 1e9)}` };
+      : {
+          kind: 'user',
+          from: `u${Math.floor(r() * users)}@t${tn}.test`,
+          to: `+1${2000000000 + Math.floor(r() * 1e9)}`,
+        };
   });
   const one = Engine.fromTenant(mergeTenants(all));
   const check = many.route(calls[1], { trace: false });
-  if (check.outcome !== 'operator' || check.tenant === null) throw new Error(`wrong decision: ${JSON.stringify(check)}`);
+  if (check.outcome !== 'operator' || check.tenant === null)
+    throw new Error(`wrong decision: ${JSON.stringify(check)}`);
   const rate = (e: Engine) => {
     const s = process.hrtime.bigint();
     for (const c of calls) e.decide(c, { trace: false });
@@ -104,12 +109,21 @@ export function manyTenants(quick: boolean): void {
     });
     if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout);
-    const rows = [{
-      tenants: m.tenants, numbers: tenants * per, users: tenants * users, routes: tenants * 10,
-      'load ms': Math.round(m.loadMs), 'compile ms': Math.round(m.compileMs), 'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
-      'RSS MiB': Math.round(m.rssMiB), 'decisions/s many': Math.round(m.many), 'decisions/s one tenant': Math.round(m.one),
-      'cost vs one tenant': `${Math.round((m.one / m.many - 1) * 100)}%`,
-    }];
+    const rows = [
+      {
+        tenants: m.tenants,
+        numbers: tenants * per,
+        users: tenants * users,
+        routes: tenants * 10,
+        'load ms': Math.round(m.loadMs),
+        'compile ms': Math.round(m.compileMs),
+        'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
+        'RSS MiB': Math.round(m.rssMiB),
+        'decisions/s many': Math.round(m.many),
+        'decisions/s one tenant': Math.round(m.one),
+        'cost vs one tenant': `${Math.round((m.one / m.many - 1) * 100)}%`,
+      },
+    ];
     printTable(rows);
     console.log('\ntargets: load+compile < 5 s, RSS < 2 GiB, decision cost within 20% of one tenant of the same size');
     console.log(`wrote ${writeResult(quick ? 'scale-tenants-quick' : 'scale-tenants', rows)}`);

@@ -28,11 +28,14 @@ async function main(): Promise<void> {
   const inProcess: number[] = [];
   for (let k = 0; k < RUNS; k++) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls.length; i += BATCH) sink([renderChunk(engine.snapshot, calls.slice(i, i + BATCH), '\n').bytes]);
+    for (let i = 0; i < calls.length; i += BATCH)
+      sink([renderChunk(engine.snapshot, calls.slice(i, i + BATCH), '\n').bytes]);
     inProcess.push(calls.length / (Number(process.hrtime.bigint() - t0) / 1e9));
   }
   const base = median(inProcess);
-  const rows: Record<string, string | number>[] = [{ workers: 'in-process', 'calls/s': Math.round(base), 'speed-up vs 1 worker': '-', 'vs in-process': '1.00x' }];
+  const rows: Record<string, string | number>[] = [
+    { workers: 'in-process', 'calls/s': Math.round(base), 'speed-up vs 1 worker': '-', 'vs in-process': '1.00x' },
+  ];
 
   let one = 0;
   for (const threads of THREADS) {
@@ -53,10 +56,16 @@ async function main(): Promise<void> {
     await pool.close();
     const r = median(rates);
     if (threads === 1) one = r;
-    rows.push({ workers: threads, 'calls/s': Math.round(r), 'speed-up vs 1 worker': `${(r / one).toFixed(2)}x`, 'vs in-process': `${(r / base).toFixed(2)}x` });
+    rows.push({
+      workers: threads,
+      'calls/s': Math.round(r),
+      'speed-up vs 1 worker': `${(r / one).toFixed(2)}x`,
+      'vs in-process': `${(r / base).toFixed(2)}x`,
+    });
   }
   printTable(rows);
-  console.log(`\n${cores} core(s); ${CALLS} calls per run, batches of ${BATCH}, median of ${RUNS}; ${(bytes / 1e6).toFixed(0)} MB of JSON rendered`);
+  console.log(`\n${cores} core(s); ${CALLS} calls per run, ` +
+    `batches of ${BATCH}, median of ${RUNS}; ${(bytes / 1e6).toFixed(0)} MB of JSON rendered`);
   console.log(`wrote ${writeResult('pool', rows, { runs: RUNS, callsPerRun: CALLS, batch: BATCH, routes: 1000 })}`);
 }
 

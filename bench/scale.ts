@@ -38,7 +38,8 @@ function adminLatencies(store: TenantStore, first: Snapshot, check: { rule?: Ten
   // live), the one-number-one-tenant rule checked before the journal, the change published after.
   const other = emptyTenant({ id: '00000000-0000-4000-8000-000000000002', name: 'other', domain: 'other.test' });
   const engine = Engine.fromTenants([first.data, other]);
-  check.rule = (t, c) => engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined);
+  check.rule = (t, c) =>
+    engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined);
   store.on('change', (_id, t, changes) => engine.publish(t, changes));
   const who = { scope: 'admin' as const, who: 'bench' };
   // Each kind's first 10 commands are warm-up (V8 compiling their code paths), not measured.
@@ -63,11 +64,21 @@ function adminLatencies(store: TenantStore, first: Snapshot, check: { rule?: Ten
     else if (step === 2) store.apply(ID, 'meetings.schedule', { organizer: 'org@bench.test', subject: `m${k}` }, who);
     else store.apply(ID, 'numbers.unassign', { upn }, who);
   });
-  const routes = timed(300, (i) => store.apply(ID, 'routes.set', { identity: `r${i}`, description: `changed ${i}` }, who));
+  const routes = timed(300, (i) =>
+    store.apply(ID, 'routes.set', { identity: `r${i}`, description: `changed ${i}` }, who),
+  );
   // Routes spread over the list, each given a new pattern (simple and RE2 ones alike).
-  const patterns = timed(300, (i) => store.apply(ID, 'routes.set', {
-    identity: `r${(i * 97) % (ROUTES - 1)}`, numberPattern: i % 2 ? `^\\+1(425)${String(i).padStart(3, '0')}\\d{4}$` : `^\\+1${i}(0|9)?5\\d+$`,
-  }, who));
+  const patterns = timed(300, (i) =>
+    store.apply(
+      ID,
+      'routes.set',
+      {
+        identity: `r${(i * 97) % (ROUTES - 1)}`,
+        numberPattern: i % 2 ? `^\\+1(425)${String(i).padStart(3, '0')}\\d{4}$` : `^\\+1${i}(0|9)?5\\d+$`,
+      },
+      who,
+    ),
+  );
   return {
     dirP50: directory.p50, dirP99: directory.p99, routeP50: routes.p50, routeP99: routes.p99,
     patternP50: patterns.p50, patternP99: patterns.p99,
@@ -108,7 +119,13 @@ function main(): void {
     // Valid by construction (the rules are tested elsewhere); built directly to keep set-up short.
     for (let i = 0; i < NUMBERS; i++) {
       const number = `+1${2000000000 + i}`;
-      const pn: PhoneNumber = { number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op' };
+      const pn: PhoneNumber = {
+        number,
+        numberType: 'OperatorConnect',
+        capability: 'user',
+        country: 'US',
+        operator: 'Op',
+      };
       t.numbers[number] = pn;
     }
     for (let i = 0; i < USERS; i++) {
@@ -121,30 +138,54 @@ function main(): void {
     t.invites = {};
     for (let i = 0; i < USERS; i++) {
       const id = `inv${i}`;
-      t.invites[id] = { id, organizer: 'org@bench.test', createdAt: 1_700_000_000_000 + i, dialIn: { defaultNumber: '+14255550100', conferenceId: String(100000 + i) } };
+      t.invites[id] = {
+        id,
+        organizer: 'org@bench.test',
+        createdAt: 1_700_000_000_000 + i,
+        dialIn: { defaultNumber: '+14255550100', conferenceId: String(100000 + i) },
+      };
     }
     const w0 = Date.now();
     const store = new TenantStore(file);
     store.put(t);
     store.close();
     const writeMs = Date.now() - w0;
-    const r = spawnSync(process.execPath, [__filename, '--child', file, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [__filename, '--child', file, ...(quick ? ['--quick'] : [])], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (r.status !== 0) throw new Error(`load child failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout);
-    if (m.routed !== 'operator' || m.target !== 'u7@bench.test') throw new Error(`wrong decision after load: ${r.stdout}`);
-    const rows = [{
-      numbers: m.counts[0], users: m.counts[1], routes: m.counts[2],
-      'load ms': Math.round(m.loadMs), 'compile ms': Math.round(m.compileMs), 'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
-      'peak RSS MiB': Math.round(m.maxRssMiB), 'first admin command ms': Math.round(m.adminCommandMs),
-      'db MiB': Math.round(fs.statSync(file).size / 2 ** 20), 'first write s': (writeMs / 1000).toFixed(1),
-    }];
-    const admin = [{
-      invites: m.invites, 'directory command p50 ms': m.admin.dirP50.toFixed(2), 'directory command p99 ms': m.admin.dirP99.toFixed(2),
-      'route change p50 ms': m.admin.routeP50.toFixed(1), 'route change p99 ms': m.admin.routeP99.toFixed(1),
-      'pattern change p50 ms': m.admin.patternP50.toFixed(1), 'pattern change p99 ms': m.admin.patternP99.toFixed(1),
-    }];
+    if (m.routed !== 'operator' || m.target !== 'u7@bench.test') throw new Error(`wrong decision after ` +
+      `load: ${r.stdout}`);
+    const rows = [
+      {
+        numbers: m.counts[0],
+        users: m.counts[1],
+        routes: m.counts[2],
+        'load ms': Math.round(m.loadMs),
+        'compile ms': Math.round(m.compileMs),
+        'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
+        'peak RSS MiB': Math.round(m.maxRssMiB),
+        'first admin command ms': Math.round(m.adminCommandMs),
+        'db MiB': Math.round(fs.statSync(file).size / 2 ** 20),
+        'first write s': (writeMs / 1000).toFixed(1),
+      },
+    ];
+    const admin = [
+      {
+        invites: m.invites,
+        'directory command p50 ms': m.admin.dirP50.toFixed(2),
+        'directory command p99 ms': m.admin.dirP99.toFixed(2),
+        'route change p50 ms': m.admin.routeP50.toFixed(1),
+        'route change p99 ms': m.admin.routeP99.toFixed(1),
+        'pattern change p50 ms': m.admin.patternP50.toFixed(1),
+        'pattern change p99 ms': m.admin.patternP99.toFixed(1),
+      },
+    ];
     printTable(rows);
-    console.log('\nadmin commands (journal + publish): 400 directory commands, 300 route changes, 300 NumberPattern changes:');
+    console.log('\nadmin commands (journal + publish): 400 directory commands, 300 route changes, 300 ' +
+      'NumberPattern changes:');
     printTable(admin);
     console.log('\ntargets: load+compile < 3 s, peak RSS < 1 GiB, any admin command <= 10 ms p99');
     console.log(`wrote ${writeResult(quick ? 'scale-quick' : 'scale', rows, { admin })}`);

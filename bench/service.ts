@@ -6,28 +6,65 @@ import os from 'node:os';
 import path from 'node:path';
 
 export async function freePort(): Promise<number> {
-  return new Promise((res) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); }); });
+  return new Promise((res) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => res(p));
+    });
+  });
 }
 
 export interface Service { http: number; sip: number; proc: ChildProcess; stop(): Promise<void> }
 
 /** `nodeArgs` go before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR] to profile the service. */
 /** `sipYaml`: more of the sip section, e.g. `downstream: {host: 127.0.0.1, port: 5080}` (B2BUA). */
-export async function startService(opts: { sip?: boolean; nodeArgs?: string[]; sipYaml?: string } = {}): Promise<Service> {
+export async function startService(
+  opts: { sip?: boolean; nodeArgs?: string[]; sipYaml?: string } = {},
+): Promise<Service> {
   const root = path.join(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-bench-'));
   const [http, sip] = [await freePort(), await freePort()];
-  fs.writeFileSync(path.join(dir, 'ocroute.yaml'), `tenant: ${path.join(root, 'routes')}\nhttp: { port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n`);
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  fs.writeFileSync(
+    path.join(dir, 'ocroute.yaml'),
+    `tenant: ${path.join(root, 'routes')}\nhttp: { ` +
+      `port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, ` +
+      `port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n`,
+  );
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(opts.nodeArgs ?? []),
+      path.join(root, 'bin', 'ocroute.js'),
+      'serve',
+      '--settings',
+      path.join(dir, 'ocroute.yaml'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  proc.stderr!.on('data', (b) => { stderr += b; });
+  proc.stderr!.on('data', (b) => {
+    stderr += b;
+  });
   for (let i = 0; ; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${http}/readyz`)).ok) break; } catch { /* starting */ }
+    try {
+      if ((await fetch(`http://127.0.0.1:${http}/readyz`)).ok) break;
+    } catch {
+      /* starting */
+    }
     if (proc.exitCode !== null || i > 100) throw new Error(`ocroute serve did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    http, sip, proc,
-    stop: () => new Promise((r) => { proc.once('exit', () => { fs.rmSync(dir, { recursive: true, force: true }); r(); }); proc.kill('SIGTERM'); }),
+    http,
+    sip,
+    proc,
+    stop: () =>
+      new Promise((r) => {
+        proc.once('exit', () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          r();
+        });
+        proc.kill('SIGTERM');
+      }),
   };
 }

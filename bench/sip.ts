@@ -19,7 +19,9 @@ const quick = process.argv.includes('--quick');
 /** --profile RATE: no grid; the edge runs under `--cpu-prof` while sipp offers RATE calls/s for 5 s. */
 const profileAt = process.argv.includes('--profile') ? Number(process.argv[process.argv.indexOf('--profile') + 1]) : 0;
 /** --rates 2500,3000: a narrower grid around a ceiling found earlier. */
-const ratesArg = process.argv.includes('--rates') ? process.argv[process.argv.indexOf('--rates') + 1].split(',').map(Number) : undefined;
+const ratesArg = process.argv.includes('--rates')
+  ? process.argv[process.argv.indexOf('--rates') + 1].split(',').map(Number)
+  : undefined;
 const RATES = ratesArg ?? (quick ? [1000, 3000] : [1000, 2000, 3000, 4000, 6000, 8000, 12000]);
 /** Runs per rate, edge and sipp's UAS alternating; a rate passes when the median run has 0 failed calls. */
 const REPEATS = quick ? 1 : 3;
@@ -33,7 +35,24 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipbench-'));
   const stats = path.join(dir, 's.csv');
   return new Promise((resolve) => {
-    const p = spawn('sipp', [...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', '30s', '-timeout_error', '-recv_timeout', '5000'], { stdio: 'ignore', cwd: dir });
+    const p = spawn(
+      'sipp',
+      [
+        ...args,
+        '-nostdin',
+        '-trace_stat',
+        '-stf',
+        stats,
+        '-fd',
+        '1',
+        '-timeout',
+        '30s',
+        '-timeout_error',
+        '-recv_timeout',
+        '5000',
+      ],
+      { stdio: 'ignore', cwd: dir },
+    );
     p.on('exit', () => {
       const { successful: ok, failed } = readSippStats(stats);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -42,8 +61,34 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
   });
 }
 
-const edgeCall = (port: number, rate: number, n: number) => sipp(['-sf', SCENARIO, '-buff_size', String(4 << 20), '-key', 'to', '+14255550100', '-key', 'caller', '+15551234567',
-  '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000', `127.0.0.1:${port}`]);
+const edgeCall = (port: number, rate: number, n: number) =>
+  sipp([
+    '-sf',
+    SCENARIO,
+    '-buff_size',
+    String(4 << 20),
+    '-key',
+    'to',
+    '+14255550100',
+    '-key',
+    'caller',
+    '+15551234567',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    '0',
+    '-t',
+    'u1',
+    '-r',
+    String(rate),
+    '-m',
+    String(n),
+    '-d',
+    '0',
+    '-l',
+    '2000',
+    `127.0.0.1:${port}`,
+  ]);
 
 /** Where the edge's time goes under sipp load: a CPU profile of `ocroute serve`, summarized. */
 async function profile(rate: number) {
@@ -54,11 +99,14 @@ async function profile(rate: number) {
   await svc.stop(); // SIGTERM: the service exits and V8 writes the profile
   const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!);
   const s = summarize(file, 25);
-  console.log(`edge at ${rate} calls/s for 5 s: ${r.ok} ok, ${r.failed} failed; ${s.total} ms sampled in the service\n\nby area:`);
+  console.log(`edge at ${rate} calls/s for 5 s: ${r.ok} ok, ${r.failed} failed; ${s.total} ms sampled in the ` +
+    `service\n\nby area:`);
   printTable(s.byArea);
   console.log('\nby function (self time):');
   printTable(s.byFunction);
-  console.log(`wrote ${writeResult('sip-profile', s.byFunction, { rate, ok: r.ok, failed: r.failed, byArea: s.byArea, profile: path.relative(process.cwd(), file) })}`);
+  console.log(
+    `wrote ${writeResult('sip-profile', s.byFunction, { rate, ok: r.ok, failed: r.failed, byArea: s.byArea, profile: path.relative(process.cwd(), file) })}`,
+  );
 }
 
 /** Kernel UDP receive-buffer drops so far (all sockets: the runs are alone on loopback). */
@@ -85,8 +133,26 @@ const BUFF = ['-buff_size', String(4 << 20)]; // as large as the edge's and Kama
 
 async function startKamailio(pstnPort: number): Promise<{ port: number; pid: number; stop(): void }> {
   const port = await freePort();
-  const k = spawn('kamailio', ['-DD', '-E', '-f', path.join(__dirname, '..', '..', 'bench', 'kamailio-router.cfg'), '-l', `udp:127.0.0.1:${port}`,
-    '-A', `PSTN="sip:127.0.0.1:${pstnPort}"`, '-n', '2', '-m', '256', '-Y', fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kam-'))], { stdio: 'ignore' });
+  const k = spawn(
+    'kamailio',
+    [
+      '-DD',
+      '-E',
+      '-f',
+      path.join(__dirname, '..', '..', 'bench', 'kamailio-router.cfg'),
+      '-l',
+      `udp:127.0.0.1:${port}`,
+      '-A',
+      `PSTN="sip:127.0.0.1:${pstnPort}"`,
+      '-n',
+      '2',
+      '-m',
+      '256',
+      '-Y',
+      fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kam-')),
+    ],
+    { stdio: 'ignore' },
+  );
   // Ready when one call goes through it to the UAS.
   for (let i = 0; i < 50; i++) {
     if ((await edgeCall(port, 10, 1)).ok) break;
@@ -101,7 +167,22 @@ async function main() {
   if (profileAt) return profile(profileAt);
   const pstnPort = await freePort();
   // sipp's UAS, copying Record-Route as a UAS must (its stock scenario does not).
-  const uas = spawn('sipp', ['-sf', path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'), ...BUFF, '-i', '127.0.0.1', '-p', String(pstnPort), '-nostdin', '-t', 'u1'], { stdio: 'ignore' });
+  const uas = spawn(
+    'sipp',
+    [
+      '-sf',
+      path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'),
+      ...BUFF,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(pstnPort),
+      '-nostdin',
+      '-t',
+      'u1',
+    ],
+    { stdio: 'ignore' },
+  );
   const edge = await startService();
   const b2bua = await startService({ sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` });
   const kam = await startKamailio(pstnPort);
@@ -126,9 +207,32 @@ async function main() {
         const d0 = udpDrops();
         const c0 = sys.pid ? cpuSeconds(sys.pid) : 0;
         const r = sys.name.startsWith('sipp')
-          ? await sipp(['-sn', 'uac', ...BUFF, '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000', `127.0.0.1:${sys.port}`])
+          ? await sipp([
+              '-sn',
+              'uac',
+              ...BUFF,
+              '-i',
+              '127.0.0.1',
+              '-p',
+              '0',
+              '-t',
+              'u1',
+              '-r',
+              String(rate),
+              '-m',
+              String(n),
+              '-d',
+              '0',
+              '-l',
+              '2000',
+              `127.0.0.1:${sys.port}`,
+            ])
           : await edgeCall(sys.port, rate, n);
-        if (sys.pid) cpuPer1k.set(`${sys.name}@${rate}`, [...(cpuPer1k.get(`${sys.name}@${rate}`) ?? []), ((cpuSeconds(sys.pid) - c0) / n) * 1000]);
+        if (sys.pid)
+          cpuPer1k.set(`${sys.name}@${rate}`, [
+            ...(cpuPer1k.get(`${sys.name}@${rate}`) ?? []),
+            ((cpuSeconds(sys.pid) - c0) / n) * 1000,
+          ]);
         failed.push(n - r.ok);
         drops.push(udpDrops() - d0);
       }
@@ -145,12 +249,19 @@ async function main() {
   await edge.stop();
   await b2bua.stop();
   printTable(rows);
-  const summary = systems.map((s) => ({ system: s.name, 'best calls/s (0 failed, median run)': best.get(s.name) ?? 0 }));
+  const summary = systems.map((s) => ({
+    system: s.name,
+    'best calls/s (0 failed, median run)': best.get(s.name) ?? 0,
+  }));
   console.log('');
   printTable(summary);
   const k = best.get(systems[2].name) ?? 0;
-  console.log(`\nedge / Kamailio: ${k ? ((best.get(systems[0].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (simulated far end), ` +
-    `${k ? ((best.get(systems[1].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (B2BUA); net.core.rmem_max ${fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()} bytes`);
-  console.log(`wrote ${writeResult(quick ? 'sip-quick' : 'sip', rows, { secondsPerRate: SECONDS, repeats: REPEATS, best: Object.fromEntries(best) })}`);
+  console.log(`\nedge / Kamailio: ${k ? ((best.get(systems[0].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (simulated ` +
+    `far end), ` +
+    `${k ? ((best.get(systems[1].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (B2BUA); ` +
+      `net.core.rmem_max ${fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()} bytes`);
+  console.log(
+    `wrote ${writeResult(quick ? 'sip-quick' : 'sip', rows, { secondsPerRate: SECONDS, repeats: REPEATS, best: Object.fromEntries(best) })}`,
+  );
 }
 main().catch((e) => { console.error(e); process.exit(1); });

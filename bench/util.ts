@@ -23,7 +23,12 @@ export function writeResult(name: string, rows: unknown[], extra: Record<string,
   const dir = path.join(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  const meta = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length };
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+  };
   fs.writeFileSync(file, JSON.stringify({ ...meta, ...extra, rows }, null, 2) + '\n');
   return file;
 }

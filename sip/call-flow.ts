@@ -10,67 +10,16 @@ import { EventEmitter } from 'node:events';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { CallManager } from '../src/service/calls';
 import type { CdrSink, CdrOutcome } from '../src/cdr/sink';
-import type { Decision, GatewayAttempt } from '../src/routing/types';
-import type { AllowList } from '../src/service/allow-list';
+import type { Decision } from '../src/routing/types';
 import { cdrPair, type CallTimes } from './call-record';
-import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipMessage, type SipUri } from './contract';
-import { DEFAULT_FAR_END, FarEnd, type FarEndOptions } from './far-end';
-import type { LegEvents } from './downstream';
+import { answerForRefusal, answerForRejection, callFromInvite, reasonHeader, type SipUri } from './contract';
+import { DEFAULT_FAR_END, FarEnd } from './far-end';
 import { FailoverLeg, type Attempt } from './failover';
+import {
+  withTrying, type CallerLeg, type CallFlowOptions, type PstnLeg, type PstnLegFactory,
+} from './call-legs';
 
-/** The caller's side of one call, as a driver exposes it. */
-export interface CallerLeg {
-  /** The INVITE in the `sip` package's message shape (contract.ts reads it). */
-  readonly invite: SipMessage;
-  readonly callId: string;
-  readonly remote: { address: string; port: number; protocol: string };
-  /** Answer the INVITE: 100/180/183, 200 with SDP, or a final refusal. Headers by lower-case name. */
-  respond(status: number, reason: string, headers: Record<string, string>, sdp?: string): void;
-  /** Hang up an answered call (BYE); resolves on its answer or after timeoutMs, never rejects. */
-  hangUp(timeoutMs: number): Promise<void>;
-  /** The call is over (its CDRs are written): the driver may forget its dialog. */
-  ended?(): void;
-}
-
-/** B2BUA: the PSTN side as a real SIP call (downstream.ts for the embedded stack). */
-export interface PstnLeg {
-  readonly callId: string;
-  start(ev: LegEvents): void;
-  cancel(): void;
-  bye(): Promise<void>;
-  forget(): void;
-}
-/** The calling party as the PSTN leg presents it: the shown caller ID and the real one (P-Asserted-Identity). */
-export interface CallingParty { callerId: string | null; asserted: string | null }
-export type PstnLegFactory = (to: string, caller: CallingParty, correlationId: string, sdp: string) => PstnLeg;
-
-export interface CallFlowOptions {
-  /** Address written into the simulated far end's SDP. */
-  host: string;
-  farEnd?: Partial<FarEndOptions>;
-  /** RFC 3261 13.3.1.4: a 200 OK never ACKed ends the call with a BYE after this long (64*T1). */
-  ackTimeoutMs?: number;
-  /** INVITEs from other source addresses get 403 (IPs / CIDR ranges); absent: any source. */
-  allowedSources?: AllowList;
-  /** INVITEs per second from one source address; more get 503 + Retry-After. 0: no limit. */
-  invitesPerSecondPerSource?: number;
-  /** B2BUA mode: each routed call's PSTN leg goes here instead of the simulated far end. */
-  pstnLeg?: PstnLegFactory;
-  /** Inbound: the gateway FQDN a source address belongs to (its inbound translation rules apply). */
-  gatewayFor?: (address: string, port: number) => string | undefined;
-  /** Direct Routing: the order to try the decision's gateways in (health, then random among peers). */
-  gatewayOrder?: (list: GatewayAttempt[]) => GatewayAttempt[];
-  /** Direct Routing in B2BUA mode: a leg to one of the decision's gateways (sip.gateways), tried in order. */
-  gatewayLeg?: (gateway: GatewayAttempt, to: string, caller: CallingParty, correlationId: string, sdp: string, callId: string) => PstnLeg | undefined;
-  /** How long a hang-up waits for the other side's answer. */
-  byeTimeoutMs?: number;
-  /**
-   * Refusals to sources outside this list say only 404, with no text that tells an unknown
-   * number from an unassigned or barred one (a scanner cannot map the inventory). Absent: off.
-   */
-  inventoryPrivacy?: { trusted: AllowList };
-  log?: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
-}
+export type { CallerLeg, PstnLeg, CallingParty, PstnLegFactory, CallFlowOptions } from './call-legs';
 
 /** An INVITE between its arrival and its routing answer (the capacity store may be slow). */
 interface PendingCall { leg: CallerLeg; correlationId: string; start: number; cancelled: boolean }
@@ -90,26 +39,6 @@ interface ActiveCall {
   pstn?: PstnLeg;
 }
 
-/** How long an INVITE may go unanswered before a 100 Trying is due (RFC 3261 17.2.1). */
-const TRYING_AFTER_MS = 200;
-
-/**
- * RFC 3261 17.2.1: a 100 Trying is needed only when the TU will not answer within 200 ms.
- * Routed calls usually ring at once, so sending it always cost one UDP message in seven per
- * call (the SIP benchmark's profile); now it goes out only when nothing else has by then
- * (a slow downstream target, a slow capacity store).
- */
-function withTrying(leg: CallerLeg, headers: Record<string, string>): CallerLeg {
-  let timer: NodeJS.Timeout | undefined = setTimeout(() => { timer = undefined; leg.respond(100, 'Trying', headers); }, TRYING_AFTER_MS);
-  return {
-    ...leg,
-    respond: (status, reason, h, sdp) => {
-      if (timer) { clearTimeout(timer); timer = undefined; }
-      leg.respond(status, reason, h, sdp);
-    },
-  };
-}
-
 export class CallFlow extends EventEmitter<{ failure: [string] }> {
   private readonly active = new Map<string, ActiveCall>();
   /** Registered before the first await, so a CANCEL at any moment finds the call. */
@@ -126,18 +55,29 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     this.farEnd = new FarEnd({ ...DEFAULT_FAR_END, ...opts.farEnd });
     const rate = opts.invitesPerSecondPerSource ?? 0;
     if (rate > 0) this.perSource = new RateLimiterMemory({ points: rate, duration: 1 });
-    this.sdp = ['v=0', `o=ocroute 1 1 IN IP4 ${opts.host}`, 's=ocroute', `c=IN IP4 ${opts.host}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+    this.sdp = [
+      'v=0', `o=ocroute 1 1 IN IP4 ${opts.host}`, 's=ocroute', `c=IN IP4 ${opts.host}`, 't=0 0',
+      'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', '',
+    ].join('\r\n');
   }
 
-  get activeCalls(): number { return this.active.size; }
+  get activeCalls(): number {
+    return this.active.size;
+  }
 
   /** The correlation ID of a call in progress (a driver's BYE/CANCEL answers carry it). */
-  correlationOf(callId: string): string | undefined { return this.active.get(callId)?.correlationId; }
+  correlationOf(callId: string): string | undefined {
+    return this.active.get(callId)?.correlationId;
+  }
 
-  isPstnLeg(callId: string): boolean { return this.byPstnLeg.has(callId); }
+  isPstnLeg(callId: string): boolean {
+    return this.byPstnLeg.has(callId);
+  }
 
   /** The SDP an answered call's re-INVITE is answered with; undefined for no such call. */
-  sdpOf(callId: string): string | undefined { return this.active.get(callId)?.state === 'answered' ? this.sdp : undefined; }
+  sdpOf(callId: string): string | undefined {
+    return this.active.get(callId)?.state === 'answered' ? this.sdp : undefined;
+  }
 
   /**
    * A new INVITE (or a re-INVITE for a call in progress, answered with the same SDP). Every
@@ -146,7 +86,10 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
   async invite(leg: CallerLeg, parseUri: (s: string) => SipUri): Promise<void> {
     const existing = this.active.get(leg.callId);
     if (existing) {
-      if (existing.state === 'answered') leg.respond(200, 'OK', { 'x-oc-correlation-id': existing.correlationId, 'content-type': 'application/sdp' }, this.sdp);
+      if (existing.state === 'answered')
+        leg.respond(
+          200, 'OK', { 'x-oc-correlation-id': existing.correlationId, 'content-type': 'application/sdp' }, this.sdp,
+        );
       return;
     }
     if (this.pending.has(leg.callId)) return; // the driver answers a merged request (482) itself
@@ -174,23 +117,37 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
   private async route(p: PendingCall, parseUri: (s: string) => SipUri): Promise<void> {
     let leg = p.leg;
     const { address, protocol } = leg.remote;
-    const refuse = (status: number, reason: string, h: Record<string, string>) => { leg.respond(status, reason, h); leg.ended?.(); };
+    const refuse = (status: number, reason: string, h: Record<string, string>) => {
+      leg.respond(status, reason, h);
+      leg.ended?.();
+    };
     if (this.opts.allowedSources && !this.opts.allowedSources.allows(address)) {
       this.opts.log?.warn({ source: address, protocol }, 'INVITE from a source not allowed');
       return refuse(403, 'Forbidden', { reason: reasonHeader(21, `source ${address} is not an allowed trunk`) });
     }
     if (this.perSource) {
-      try { await this.perSource.consume(address); } catch (r) {
+      try {
+        await this.perSource.consume(address);
+      } catch (r) {
         if (p.cancelled) return;
         const wait = Math.max(1, Math.ceil(((r as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000));
-        return refuse(503, 'Service Unavailable', { 'retry-after': String(wait), reason: reasonHeader(34, `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${address}`) });
+        return refuse(503, 'Service Unavailable', {
+          'retry-after': String(wait),
+          reason: reasonHeader(
+            34,
+            `rate limit: over ${this.opts.invitesPerSecondPerSource} INVITEs per second from ${address}`,
+          ),
+        });
       }
       if (p.cancelled) return;
     }
     const correlationId = p.correlationId;
     const cid = { 'x-oc-correlation-id': correlationId };
     leg = p.leg = withTrying(leg, cid);
-    if (this.draining) return refuse(503, 'Service Unavailable', { ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down') });
+    if (this.draining)
+      return refuse(503, 'Service Unavailable', {
+        ...cid, 'retry-after': '5', reason: reasonHeader(34, 'ocroute is shutting down'),
+      });
     const call = callFromInvite(leg.invite, parseUri, (upn, tenant) => this.calls.isUser(upn, tenant));
     if (typeof call === 'string') return refuse(400, 'Bad Request', { ...cid, reason: reasonHeader(111, call) });
     if (call.kind === 'inbound' && this.opts.gatewayFor) call.gateway = this.opts.gatewayFor(address, leg.remote.port);
@@ -199,21 +156,37 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       // CANCEL came while routing/capacity was awaited: 487 went out then; give back the slot now.
       if (started.ok) {
         await this.calls.end(correlationId, 'sip');
-        this.writeCdrs(started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, 'cancelled', 487, 'caller cancelled');
+        this.writeCdrs(
+          started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, 'cancelled', 487,
+          'caller cancelled',
+        );
       }
       return;
     }
     if (!started.ok) {
-      const a = started.refusal ? answerForRefusal(started.refusal) : answerForRejection(started.decision, this.isPrivate(address));
+      const a = started.refusal
+        ? answerForRefusal(started.refusal)
+        : answerForRejection(started.decision, this.isPrivate(address));
       this.opts.log?.debug({ correlationId, status: a.status, reason: a.text }, 'call refused');
       // The attempt is a call record too (Teams' PSTN usage report lists attempts): two CDRs.
-      this.writeCdrs(started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() }, a.status === 486 ? 'busy' : 'failed', a.status, a.text);
-      return refuse(a.status, a.reason, { ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}) });
+      this.writeCdrs(
+        started.decision, correlationId, leg.callId, { start: p.start, end: Date.now() },
+        a.status === 486 ? 'busy' : 'failed', a.status, a.text,
+      );
+      return refuse(a.status, a.reason, {
+        ...cid, reason: reasonHeader(a.q850, a.text), ...(a.status === 503 ? { 'retry-after': '1' } : {}),
+      });
     }
     const c: ActiveCall = { leg, decision: started.decision, correlationId, start: p.start, state: 'proceeding' };
     this.active.set(leg.callId, c);
     this.pending.delete(leg.callId);
-    this.opts.log?.debug({ correlationId, sipCallId: leg.callId, outcome: c.decision.outcome, operator: c.decision.operator, remote: `${protocol}:${address}:${leg.remote.port}` }, 'call routed');
+    this.opts.log?.debug(
+      {
+        correlationId, sipCallId: leg.callId, outcome: c.decision.outcome, operator: c.decision.operator,
+        remote: `${protocol}:${address}:${leg.remote.port}`,
+      },
+      'call routed',
+    );
     const viaGateways = this.gatewayFailover(c.decision);
     if (viaGateways) return this.bridge(c, viaGateways);
     if (this.opts.pstnLeg) return this.bridge(c, this.opts.pstnLeg);
@@ -225,7 +198,10 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       if (this.active.get(leg.callId) !== c) return;
       if (far.kind === 'answer') return this.answer(c);
       leg.respond(far.status, far.reason, { ...cid, reason: reasonHeader(far.q850, `far end: ${far.reason}`) });
-      this.end(leg.callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status, `far end: ${far.reason}`);
+      this.end(
+        leg.callId, far.kind === 'busy' ? 'busy' : far.kind === 'noAnswer' ? 'noAnswer' : 'failed', far.status,
+        `far end: ${far.reason}`,
+      );
     }, far.afterMs);
   }
 
@@ -243,21 +219,28 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
       c.ackTimer = undefined;
       if (this.active.get(c.leg.callId) !== c) return;
       // The caller never confirmed the answer: hang up rather than hold the slots for the lease.
-      void c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000).then(() => this.end(c.leg.callId, 'failed', 408, 'no ACK for the 200 OK'));
+      void c.leg
+        .hangUp(this.opts.byeTimeoutMs ?? 2000)
+        .then(() => this.end(c.leg.callId, 'failed', 408, 'no ACK for the 200 OK'));
     }, this.opts.ackTimeoutMs ?? 32_000);
     const hold = this.farEnd.opts.hangUpAfterMs;
     if (!c.pstn && hold > 0) {
       c.timer = setTimeout(() => {
         c.timer = undefined;
         if (this.active.get(c.leg.callId) !== c) return;
-        void c.leg.hangUp(this.opts.byeTimeoutMs ?? 2000).then(() => this.end(c.leg.callId, 'answered', 200, 'far end hung up'));
+        void c.leg
+          .hangUp(this.opts.byeTimeoutMs ?? 2000)
+          .then(() => this.end(c.leg.callId, 'answered', 200, 'far end hung up'));
       }, hold);
     }
   }
 
   ack(callId: string): void {
     const c = this.active.get(callId);
-    if (c?.ackTimer) { clearTimeout(c.ackTimer); c.ackTimer = undefined; }
+    if (c?.ackTimer) {
+      clearTimeout(c.ackTimer);
+      c.ackTimer = undefined;
+    }
   }
 
   /** Direct Routing with gateway addresses: the PSTN leg fails over between the route's gateways. */
@@ -266,7 +249,9 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     if (!make || d.outcome !== 'directRouting' || !d.gateways?.length) return undefined;
     const callId = `${randomUUID()}@ocroute`;
     return (to, caller, correlationId, sdp) =>
-      new FailoverLeg(callId, this.opts.gatewayOrder?.(d.gateways!) ?? d.gateways!, (gw, id) => make(gw, to, caller, correlationId, sdp, id));
+      new FailoverLeg(callId, this.opts.gatewayOrder?.(d.gateways!) ?? d.gateways!, (gw, id) =>
+        make(gw, to, caller, correlationId, sdp, id),
+      );
   }
 
   /** B2BUA: relay the PSTN leg's ringing and answer; its refusal ends the call. */
@@ -287,8 +272,14 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
         const status = rs.status ?? 500;
         if (status < 300) return this.answer(c);
         const reason = `downstream: ${status} ${rs.reason ?? ''}`.trim();
-        c.leg.respond(status, rs.reason ?? 'Failed', { ...cid, reason: reasonHeader(status === 486 ? 17 : 38, reason) });
-        this.end(c.leg.callId, status === 486 ? 'busy' : status === 480 || status === 408 ? 'noAnswer' : 'failed', status, reason);
+        c.leg.respond(status, rs.reason ?? 'Failed', {
+          ...cid,
+          reason: reasonHeader(status === 486 ? 17 : 38, reason),
+        });
+        this.end(
+          c.leg.callId, status === 486 ? 'busy' : status === 480 || status === 408 ? 'noAnswer' : 'failed', status,
+          reason,
+        );
       },
     });
   }
@@ -298,7 +289,10 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const c = this.active.get(callId);
     if (!c) return false;
     if (c.state !== 'answered') c.pstn?.cancel();
-    this.end(callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487, 'normal call clearing');
+    this.end(
+      callId, c.state === 'answered' ? 'answered' : 'cancelled', c.state === 'answered' ? 200 : 487,
+      'normal call clearing',
+    );
     return true;
   }
 
@@ -357,11 +351,18 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     await this.calls.end(c.correlationId, 'sip');
     c.leg.ended?.();
     const attempts = c.pstn instanceof FailoverLeg ? c.pstn.attempts : undefined;
-    this.writeCdrs(c.decision, c.correlationId, callId, { start: c.start, ringing: c.ringing, answer: c.answer, end: Date.now() }, outcome, sipCode, reason, attempts);
+    this.writeCdrs(
+      c.decision, c.correlationId, callId, { start: c.start, ringing: c.ringing, answer: c.answer, end: Date.now() },
+      outcome, sipCode, reason, attempts,
+    );
   }
 
-  private writeCdrs(d: Decision, correlationId: string, callId: string, times: CallTimes, outcome: CdrOutcome, sipCode: number, reason: string, attempts?: Attempt[]): void {
-    for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason, attempts)) this.cdrs.write(cdr);
+  private writeCdrs(
+    d: Decision, correlationId: string, callId: string, times: CallTimes, outcome: CdrOutcome, sipCode: number,
+    reason: string, attempts?: Attempt[],
+  ): void {
+    for (const cdr of cdrPair(d, correlationId, callId, times, outcome, sipCode, reason, attempts))
+      this.cdrs.write(cdr);
   }
 
   /**

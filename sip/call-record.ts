@@ -25,7 +25,12 @@ export function cdrPair(
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
   const direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
   // The Teams user (or resource account) the call belongs to: the caller, the organizer, or the callee.
-  const user = d.kind !== 'inbound' ? d.from : d.target && (d.target.type === 'user' || d.target.type === 'resourceAccount') ? d.target.id : null;
+  const user =
+    d.kind !== 'inbound'
+      ? d.from
+      : d.target && (d.target.type === 'user' || d.target.type === 'resourceAccount')
+        ? d.target.id
+        : null;
   const base = {
     correlationId,
     tenant: d.tenant,

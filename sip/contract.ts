@@ -9,7 +9,8 @@
  *   X-OC-Organizer             meeting organizer's UPN (implies meeting dial-out)
  *   X-OC-Link-Down: true       simulate an operator <-> Microsoft outage (failsafe forwarding)
  *
- * Answers: 100 Trying only if nothing else goes out within 200 ms (RFC 3261 17.2.1); routed calls 180 then 200 (or the simulated far end's 486/480/503);
+ * Answers: 100 Trying only if nothing else goes out within 200 ms (RFC 3261 17.2.1); routed calls 180 then 200 (or the
+ * simulated far end's 486/480/503);
  * routing rejections 404 (unknown/unassigned number, Q.850 cause 1), 484 (not a phone number, cause 28)
  * or 403 (cause 21); capacity
  * 486 Busy Here (cause 17) or 503 (cause 34). Every answer carries X-OC-Correlation-ID, and
@@ -67,7 +68,13 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri,
       return 'Request-URI user part has a bad %-escape';
     }
   }
-  return { kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true', ...(tenant ? { tenant } : {}) };
+  return {
+    kind,
+    from,
+    to,
+    ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true',
+    ...(tenant ? { tenant } : {}),
+  };
 }
 
 export interface FinalAnswer {

@@ -71,7 +71,8 @@ export class DownstreamLeg {
     // and the real number in P-Asserted-Identity (RFC 3325 9.1) for the operator's network.
     const anonymous = caller.callerId === 'anonymous' || caller.callerId === null;
     this.from = anonymous ? 'sip:anonymous@anonymous.invalid' : `sip:${caller.callerId}@${client.localHost}`;
-    const identity = caller.asserted ? [`P-Asserted-Identity: <sip:${caller.asserted}@${client.localHost};user=phone>`] : [];
+    const identity = caller.asserted ? [`P-Asserted-Identity: ` +
+      `<sip:${caller.asserted}@${client.localHost};user=phone>`] : [];
     this.invite = client.message({
       method: 'INVITE',
       ruri: `${this.to};transport=${target.transport}`,

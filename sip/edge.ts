@@ -232,7 +232,11 @@ function contractHeaders(rq: InviteContext['request']): Record<string, unknown> 
 }
 
 /** The gateway an inbound call came from: its address and port, else the one gateway at that address. */
-function gatewayAt(map: ReadonlyMap<string, Omit<DownstreamTarget, 'timeoutMs'>>, address: string, port: number): string | undefined {
+function gatewayAt(
+  map: ReadonlyMap<string, Omit<DownstreamTarget, 'timeoutMs'>>,
+  address: string,
+  port: number,
+): string | undefined {
   const entries = [...map];
   const exact = entries.find(([, a]) => a.host === address && a.port === port);
   if (exact) return exact[0];

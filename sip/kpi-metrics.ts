@@ -35,7 +35,8 @@ export function registerKpiMetrics(register: client.Registry, cdrs: CdrSink): vo
   });
   const attempts = new client.Counter({
     name: 'ocroute_call_attempts_total',
-    help: 'Call attempts by result (NER = answered + user_busy + no_answer + terminal_reject over all), per operator and Direct Routing gateway',
+    help: 'Call attempts by result (NER = answered + user_busy + no_answer + terminal_reject over all), per operator ' +
+      'and Direct Routing gateway',
     labelNames: ['operator', 'gateway', 'result'] as const,
     registers: [register],
   });

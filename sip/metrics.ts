@@ -43,7 +43,8 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
     registers: [register],
   });
   edge.on('stackError', () => stackErrors.inc());
-  // Refused before or while parsing: source, size, connections, garbage, malformed (bounded: the reason text is not a label).
+  // Refused before or while parsing: source, size, connections, garbage, malformed (bounded: the reason text is not a
+  // label).
   const refused = new client.Counter({
     name: 'ocroute_sip_refused_total',
     help: 'Datagrams, connections and octets refused before a request was handled, by what',

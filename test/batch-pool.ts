@@ -28,11 +28,13 @@ t.test('worker-pool decisions equal in-process ones, in order; a reload reaches 
   t.equal(counted, 3000, 'worker decisions are counted in the main thread');
   const total = (await register.getSingleMetric('ocroute_decisions_total')!.get()).values;
   t.equal(total.reduce((n, v) => n + v.value, 0), 3000, 'and in ocroute_decisions_total');
-  t.equal(total.find((v) => v.labels.outcome === 'directRouting')?.value, 500, 'by outcome (1 call in 6 is Direct Routing)');
+  t.equal(total.find((v) => v.labels.outcome === 'directRouting')?.value, 500, 'by outcome (1 call in 6 is ' +
+    'Direct Routing)');
   const inProc = calls.map((c) => engine.route(c, { trace: false }));
   t.same(viaPool, inProc);
   t.equal(viaPool[2].outcome, 'directRouting');
-  fs.appendFileSync(path.join(dir, '30-direct-routing.ps1'), '\nGrant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName $Null\n');
+  fs.appendFileSync(path.join(dir, '30-direct-routing.ps1'), '\nGrant-CsOnlineVoiceRoutingPolicy -Identity ' +
+    'dave@contoso.com -PolicyName $Null\n');
   engine.reload();
   const after = await pool.route(calls);
   t.equal(after[2].outcome, 'operator', 'workers route on the reloaded snapshot');

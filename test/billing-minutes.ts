@@ -17,13 +17,24 @@ const NOW = Date.UTC(2026, 10, 22, 12);
 function tenantWithDids() {
   const tenant = loadConfigDir(ROUTES).tenant;
   let now = NOW;
-  const op = (name: string, args: Record<string, unknown>) => runCommand(tenant, name, args, { now: now++, syncDelayMs: 0, operator: 'Infobip' });
-  const admin = (name: string, args: Record<string, unknown>) => runCommand(tenant, name, args, { now: now++, syncDelayMs: 0 });
+  const op = (name: string, args: Record<string, unknown>) =>
+    runCommand(tenant, name, args, { now: now++, syncDelayMs: 0, operator: 'Infobip' });
+  const admin = (name: string, args: Record<string, unknown>) =>
+    runCommand(tenant, name, args, { now: now++, syncDelayMs: 0 });
   admin('locations.add', { location: 'HQ' });
   op('portal.registerTenantId', { tenantId: tenant.tenant.id });
   op('portal.addServiceAddress', { address: '1 Microsoft Way' });
-  for (const [number, upn, billingPlan] of [['+12065550160', 'newhire@contoso.com', 'unlimited'], ['+12065550161', 'metered@contoso.com', 'metered']]) {
-    op('portal.addDid', { number, userType: 'standardUser', location: 'HQ', billingPlan, serviceAddress: '1 Microsoft Way' });
+  for (const [number, upn, billingPlan] of [
+    ['+12065550160', 'newhire@contoso.com', 'unlimited'],
+    ['+12065550161', 'metered@contoso.com', 'metered'],
+  ]) {
+    op('portal.addDid', {
+      number,
+      userType: 'standardUser',
+      location: 'HQ',
+      billingPlan,
+      serviceAddress: '1 Microsoft Way',
+    });
     admin('users.add', { upn, licenses: ['PhoneSystem'] });
     admin('numbers.assign', { number, upn });
   }
@@ -31,9 +42,23 @@ function tenantWithDids() {
 }
 
 const cdr = (o: Partial<Cdr>): Cdr => ({
-  correlationId: 'c', technology: 'Phone', direction: 'outbound', kind: 'user', sipCallId: 's', from: '+12065550160', to: '+12125551234',
-  operator: 'Infobip', callerId: '+12065550160', start: new Date(NOW).toISOString(), answer: new Date(NOW).toISOString(), end: new Date(NOW).toISOString(),
-  durationSec: 61, outcome: 'answered', sipCode: 200, reason: 'normal', ...o,
+  correlationId: 'c',
+  technology: 'Phone',
+  direction: 'outbound',
+  kind: 'user',
+  sipCallId: 's',
+  from: '+12065550160',
+  to: '+12125551234',
+  operator: 'Infobip',
+  callerId: '+12065550160',
+  start: new Date(NOW).toISOString(),
+  answer: new Date(NOW).toISOString(),
+  end: new Date(NOW).toISOString(),
+  durationSec: 61,
+  outcome: 'answered',
+  sipCode: 200,
+  reason: 'normal',
+  ...o,
 });
 
 t.test('minutes come from the PSTN leg of answered outbound user calls, rounded up per call', async (t) => {
@@ -90,7 +115,12 @@ t.test('a restart counts the minutes again from the CDR file (a torn last line i
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-minutes-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'cdr.jsonl');
-  fs.writeFileSync(file, [cdr({ technology: 'Operator Connect' }), cdr({ durationSec: 120 }), cdr({ durationSec: 59 })].map((c) => JSON.stringify(c)).join('\n') + '\n{"correlationId":"torn');
+  fs.writeFileSync(
+    file,
+    [cdr({ technology: 'Operator Connect' }), cdr({ durationSec: 120 }), cdr({ durationSec: 59 })]
+      .map((c) => JSON.stringify(c))
+      .join('\n') + '\n{"correlationId":"torn',
+  );
   const m = new MinutesLedger(() => NOW);
   t.equal(await m.loadFile(file), 1, 'one unreadable line');
   t.same(m.used('+12065550160'), { outbound: 3, usOutbound: 3 });

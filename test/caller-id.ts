@@ -99,7 +99,8 @@ t.test('bad input: located errors (New-CsCallingLineIdentity, Grant-, Remove-)',
     /granted to john@contoso.com/,
   );
   const ok = tenant(
-    `${ANON}Grant-CsCallingLineIdentity -Identity john@contoso.com -PolicyName $null\nRemove-CsCallingLineIdentity -Identity Anonymous\n`,
+    `${ANON}Grant-CsCallingLineIdentity -Identity john@contoso.com -PolicyName $null\nRemove-CsCallingLineIdentity ` +
+      `-Identity Anonymous\n`,
   );
   t.equal(ok.callingLineIdentities?.Anonymous, undefined);
 });
@@ -109,7 +110,8 @@ t.test('YAML callingLineIdentities, users[].callingLineIdentity: load, export, l
   - { identity: AA, callingIdSubstitute: Resource, resourceAccount: aa@contoso.com }
 `.replace(
     '{ upn: mary@contoso.com, licenses: [PhoneSystem, OperatorConnectConferencing] }',
-    '{ upn: mary@contoso.com, licenses: [PhoneSystem, OperatorConnectConferencing], phoneNumber: "+14255550102", callingLineIdentity: AA }',
+    '{ upn: mary@contoso.com, licenses: [PhoneSystem, OperatorConnectConferencing], phoneNumber: "+14255550102", ' +
+      'callingLineIdentity: AA }',
   );
   const a = loadTenantYaml(yaml, 'tenant.yaml');
   const b = loadTenantYaml(exportTenantYaml(a), 'export.yaml');
@@ -125,7 +127,8 @@ t.test('RFC 3323 4.1.1.3 / RFC 3325 9.1 on the wire: the PSTN leg of an anonymou
   const data = structuredClone(engine.snapshot.data);
   runScript(
     data,
-    'New-CsCallingLineIdentity -Identity Anonymous -CallingIDSubstitute Anonymous\nGrant-CsCallingLineIdentity -Identity john@contoso.com -PolicyName Anonymous',
+    'New-CsCallingLineIdentity -Identity Anonymous -CallingIDSubstitute Anonymous\nGrant-CsCallingLineIdentity ' +
+      '-Identity john@contoso.com -PolicyName Anonymous',
     'x.ps1',
   );
   engine.publish(data);

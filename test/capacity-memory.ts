@@ -10,8 +10,16 @@ t.test('seed 000: a user number takes a few calls, a service number hundreds', a
   t.teardown(() => lim.close());
   for (let i = 0; i < DEFAULT_LIMITS.user; i++) t.ok((await lim.acquire(`u${i}`, [user('+14255550101')])).ok);
   const r = await lim.acquire('u-extra', [user('+14255550101')]);
-  t.same(r, { ok: false, reason: 'busy', number: '+14255550101', capability: 'user', limit: 3, message: 'user number +14255550101 is at its limit of 3 concurrent calls' });
-  for (let i = 0; i < 500; i++) if (!(await lim.acquire(`s${i}`, [service('+14255550100')])).ok) t.fail(`service call ${i} refused`);
+  t.same(r, {
+    ok: false,
+    reason: 'busy',
+    number: '+14255550101',
+    capability: 'user',
+    limit: 3,
+    message: 'user number +14255550101 is at its limit of 3 concurrent calls',
+  });
+  for (let i = 0; i < 500; i++)
+    if (!(await lim.acquire(`s${i}`, [service('+14255550100')])).ok) t.fail(`service call ${i} refused`);
   t.equal((await lim.acquire('s-extra', [service('+14255550100')])).ok, false);
   t.equal(await lim.inUse('+14255550100'), 500);
 });

@@ -8,12 +8,15 @@ const user = (n: string) => ({ number: n, capability: 'user' as const });
 const WORKER = path.join(__dirname, 'helpers', 'capacity-worker.js');
 if (!hasRedis) console.error(`\n*** capacity-redis: ${NO_REDIS}\n`);
 
-t.test('Redis limiter: limit holds under 2,000 concurrent acquires', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
+t.test('Redis limiter: limit holds under 2,000 ' +
+  'concurrent acquires', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
   const lim = new RedisLimiter({ url: srv.url, limits: { user: 3, mobile: 1, service: 1 }, commandTimeoutMs: 10_000 });
   t.teardown(() => lim.close());
   await lim.ready();
-  const results = await Promise.all(Array.from({ length: 2000 }, (_, i) => lim.acquire(`c${i}`, [user('+14255550101')])));
+  const results = await Promise.all(
+    Array.from({ length: 2000 }, (_, i) => lim.acquire(`c${i}`, [user('+14255550101')])),
+  );
   t.equal(results.filter((r) => r.ok).length, 3, JSON.stringify(results.find((r) => !r.ok && r.reason !== 'busy')));
   t.match(results.find((r) => !r.ok), { reason: 'busy', number: '+14255550101', limit: 3 });
   t.equal(await lim.inUse('+14255550101'), 3);
@@ -21,7 +24,8 @@ t.test('Redis limiter: limit holds under 2,000 concurrent acquires', { skip: has
   t.equal(await lim.inUse('+14255550101'), 0);
 });
 
-t.test('two engine processes sharing one Redis never oversubscribe a number', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
+t.test('two engine processes sharing one Redis never ' +
+  'oversubscribe a number', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
   const watch = new RedisLimiter({ url: srv.url });
   t.teardown(() => watch.close());
@@ -35,7 +39,9 @@ t.test('two engine processes sharing one Redis never oversubscribe a number', { 
     }
   })();
   const run = () => new Promise<{ ok: number; refused: number }>((resolve, reject) => {
-    const p = spawn(process.execPath, [WORKER, srv.url, '+14255550999', '3', '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [WORKER, srv.url, '+14255550999', '3', '1500'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (b) => { out += b; });
     p.on('exit', (c) => (c === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker exited ${c}`))));
@@ -52,21 +58,32 @@ t.test('two engine processes sharing one Redis never oversubscribe a number', { 
 
 t.test('a killed node\'s slots come back when its leases expire', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
-  const p = spawn(process.execPath, [WORKER, srv.url, '+14255550888', '2', '0', 'hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [WORKER, srv.url, '+14255550888', '2', '0', 'hold'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   t.teardown(() => { if (p.exitCode === null) p.kill('SIGKILL'); });
   await new Promise<void>((resolve) => p.stdout.on('data', (b) => { if (String(b).includes('held')) resolve(); }));
   p.kill('SIGKILL');
   const lim = new RedisLimiter({ url: srv.url, limits: { user: 2, mobile: 1, service: 1 } });
   t.teardown(() => lim.close());
   await lim.ready();
-  t.match(await lim.acquire('after-kill', [user('+14255550888')]), { ok: false, reason: 'busy' }, 'still held right after the kill');
+  t.match(
+    await lim.acquire('after-kill', [user('+14255550888')]),
+    { ok: false, reason: 'busy' },
+    'still held right after the kill',
+  );
   await new Promise((r) => setTimeout(r, 900));
   t.match(await lim.acquire('after-lease', [user('+14255550888')]), { ok: true }, 'free once the 800 ms lease ran out');
 });
 
-t.test('Redis stopped mid-run: fail-closed refuses with 503 semantics, local falls back; both recover', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
+t.test('Redis stopped mid-run: fail-closed refuses with 503 semantics, local falls back; ' +
+  'both recover', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
-  const closed = new RedisLimiter({ url: srv.url, onUnavailable: 'fail-closed', limits: { user: 1, mobile: 1, service: 1 } });
+  const closed = new RedisLimiter({
+    url: srv.url,
+    onUnavailable: 'fail-closed',
+    limits: { user: 1, mobile: 1, service: 1 },
+  });
   const local = new RedisLimiter({ url: srv.url, onUnavailable: 'local', limits: { user: 1, mobile: 1, service: 1 } });
   t.teardown(async () => { await closed.close(); await local.close(); });
   await Promise.all([closed.ready(), local.ready()]);
@@ -80,12 +97,16 @@ t.test('Redis stopped mid-run: fail-closed refuses with 503 semantics, local fal
   t.ok((await local.acquire('d', [user('+3')])).ok, 'local slot released');
   await srv.start();
   let back = false;
-  for (let i = 0; i < 50 && !back; i++) { await new Promise((r) => setTimeout(r, 100)); back = closed.redis.status === 'ready'; }
+  for (let i = 0; i < 50 && !back; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    back = closed.redis.status === 'ready';
+  }
   t.ok(back, 'reconnected');
   t.match(await closed.acquire('e', [user('+4')]), { ok: true }, 'fail-closed recovers when Redis returns');
 });
 
-t.test('short Redis leases are renewed while a call is up; a dead node\'s slots return within one lease', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
+t.test('short Redis leases are renewed while a call is up; a dead node\'s slots return ' +
+  'within one lease', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
   const limits = { user: 1, mobile: 1, service: 1 };
   const a = new RedisLimiter({ url: srv.url, limits, leaseTtlMs: 300 });

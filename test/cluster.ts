@@ -16,7 +16,15 @@ import { hasSipp, NO_SIPP, runSipp } from './helpers/sipp';
 import { startService, type Service } from './helpers/service';
 import { sha256 } from '../src/http/auth';
 
-const why = !hasPostgres ? NO_POSTGRES : !hasRedis ? NO_REDIS : !hasKamailio ? NO_KAMAILIO : !hasSipp ? NO_SIPP : undefined;
+const why = !hasPostgres
+  ? NO_POSTGRES
+  : !hasRedis
+    ? NO_REDIS
+    : !hasKamailio
+      ? NO_KAMAILIO
+      : !hasSipp
+        ? NO_SIPP
+        : undefined;
 if (why) console.error(`\n*** cluster: ${why}\n`);
 
 const CONTOSO = '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66';
@@ -34,7 +42,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: numb
   }
 }
 
-t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', { skip: why ?? false, timeout: 170_000 }, async (t) => {
+t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ' +
+  'ocroute nodes', { skip: why ?? false, timeout: 170_000 }, async (t) => {
   const pg = await startPostgres(t);
   const redis = await startRedis(t);
   const node = (name: string) => startService(t, {
@@ -46,16 +55,27 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
   });
   const a = await node('a');
   const b = await node('b');
-  const req = (s: Service, method: string, p: string, body?: unknown) => fetch(s.base + p, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-  });
+  const req = (s: Service, method: string, p: string, body?: unknown) =>
+    fetch(s.base + p, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+    });
   const route = async (s: Service, body: unknown) => (await req(s, 'POST', '/v1/route?trace=false', body)).json();
 
   // Calls spread over both nodes, through the dispatcher.
   const proxy = await startDispatcher(t, [a.sipPort, b.sipPort]);
   const keys = { to: '+14255550100', caller: '+15551234567' };
-  const first = await runSipp('uac-proxy.xml', proxy.port, keys, { calls: 20, rate: 20, transport: 'u1', maxConcurrent: 10, timeoutS: 60 });
+  const first = await runSipp('uac-proxy.xml', proxy.port, keys, {
+    calls: 20,
+    rate: 20,
+    transport: 'u1',
+    maxConcurrent: 10,
+    timeoutS: 60,
+  });
   t.equal(first.successful, 20, first.successful === 20 ? '20 calls through the dispatcher' : first.output);
   const [ca, cb] = [await a.metric('ocroute_cdrs_written_total'), await b.metric('ocroute_cdrs_written_total')];
   t.ok(ca > 0 && cb > 0, `both nodes took calls (${ca / 2} and ${cb / 2})`);
@@ -69,7 +89,9 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
   // An admin change on A routes on B.
   const unassigned = await route(b, { kind: 'inbound', to: '+14255550177' });
   t.equal(unassigned.outcome, 'rejected');
-  const put = await req(a, 'PUT', `/v1/tenants/${CONTOSO}/numbers/+14255550177/assignment`, { upn: 'mary@contoso.com' });
+  const put = await req(a, 'PUT', `/v1/tenants/${CONTOSO}/numbers/+14255550177/assignment`, {
+    upn: 'mary@contoso.com',
+  });
   t.equal(put.status, 200, 'A acknowledged the assignment');
   const seen = await until('B routes the change', async () => {
     const d = await route(b, { kind: 'inbound', to: '+14255550177' });
@@ -80,7 +102,13 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
   // B killed: the dispatcher takes it out; calls go on through A; B's slot comes back.
   b.proc.kill('SIGKILL');
   const killedAt = Date.now();
-  const second = await runSipp('uac-proxy.xml', proxy.port, keys, { calls: 20, rate: 10, transport: 'u1', maxConcurrent: 10, timeoutS: 90 });
+  const second = await runSipp('uac-proxy.xml', proxy.port, keys, {
+    calls: 20,
+    rate: 10,
+    transport: 'u1',
+    maxConcurrent: 10,
+    timeoutS: 90,
+  });
   t.equal(second.successful, 20, second.successful === 20 ? 'B down: all 20 calls completed through A' : second.output);
   await until("B's slot returns", async () => {
     const r = await req(a, 'POST', '/v1/calls', john);
@@ -92,7 +120,11 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
   // CDRs are in PostgreSQL: the dead node's calls are still found through A.
   const bCall = JSON.parse(fs.readFileSync(path.join(b.dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;
   const cdrs = (await (await req(a, 'GET', `/v1/cdrs?correlationId=${bCall}`)).json()).cdrs;
-  t.same(cdrs.map((x: { technology: string }) => x.technology).sort(), ['Operator Connect', 'Phone'], "A answers with B's two CDRs of a call");
+  t.same(
+    cdrs.map((x: { technology: string }) => x.technology).sort(),
+    ['Operator Connect', 'Phone'],
+    "A answers with B's two CDRs of a call",
+  );
 
   // PostgreSQL restarted: A answers 503 while it is away, routes on, then writes again.
   await pg.stop();
@@ -106,6 +138,10 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ocroute nodes', 
     return r.status === 200 ? r : undefined;
   }, 15000);
   const c = await node('c');
-  t.equal((await route(c, { kind: 'inbound', to: '+14255550177' })).target?.id, 'mary@contoso.com', 'a node started after the restart has the change before it');
+  t.equal(
+    (await route(c, { kind: 'inbound', to: '+14255550177' })).target?.id,
+    'mary@contoso.com',
+    'a node started after the restart has the change before it',
+  );
   t.equal((await req(c, 'GET', `/v1/tenants/${CONTOSO}/users/zoe@contoso.com`)).status, 200, 'and the one after it');
 });

@@ -20,7 +20,8 @@ Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName SeattleUser
 `;
 
 t.test(
-  'New-CsVoiceNormalizationRule example 2: ^(\\d{4})$ -> +1206555$1 turns 0100 into +12065550100, and the decision says so',
+  'New-CsVoiceNormalizationRule example 2: ^(\\d{4})$ -> +1206555$1 turns 0100 into +12065550100, and the ' +
+    'decision says so',
   async (t) => {
     const d = route(tenant(SEATTLE), 'user', 'john@contoso.com', '0100');
     t.equal(d.to, '+12065550100');
@@ -55,7 +56,8 @@ t.test('Test-CsEffectiveTenantDialPlan -DialedNumber -Identity: TranslatedNumber
 
 t.test('effective dial plan: rules top to bottom, the first match wins; -Priority inserts at a position', async (t) => {
   const ten = tenant(
-    `${SEATTLE}New-CsVoiceNormalizationRule -Parent SeattleUser -Name Redmond0 -Pattern '^(0\\d{3})$' -Translation '+1425555$1' -Priority 0\n`,
+    `${SEATTLE}New-CsVoiceNormalizationRule -Parent SeattleUser -Name Redmond0 -Pattern '^(0\\d{3})$' -Translation ` +
+      `'+1425555$1' -Priority 0\n`,
   );
   t.same(
     ten.dialPlans!.SeattleUser.normalizationRules.map((r) => r.name),
@@ -106,7 +108,8 @@ t.test(
       '{ upn: sam@contoso.com, licenses: [PhoneSystem, OperatorConnectMobile], usageLocation: GB }',
     );
     const ten = tenant(
-      `${JOHN}Set-CsPhoneNumberAssignment -Identity sam@contoso.com -PhoneNumber +14255550150 -PhoneNumberType OCMobile`,
+      `${JOHN}Set-CsPhoneNumberAssignment -Identity sam@contoso.com -PhoneNumber +14255550150 ` +
+        `-PhoneNumberType OCMobile`,
       yaml,
     );
     const us = route(ten, 'user', 'john@contoso.com', '(425) 555-1234');
@@ -133,7 +136,8 @@ Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName DP1
 });
 
 t.test(
-  'limits and bad input: located errors that change nothing (New-CsTenantDialPlan / New-CsVoiceNormalizationRule pages)',
+  'limits and bad input: located errors that change nothing (New-CsTenantDialPlan / ' +
+    'New-CsVoiceNormalizationRule pages)',
   async (t) => {
     const fifty = Array.from(
       { length: 50 },
@@ -143,7 +147,8 @@ t.test(
     t.equal(full.dialPlans!.DP.normalizationRules.length, 50, '50 rules fit');
     const e = errorOf(() =>
       tenant(
-        `New-CsTenantDialPlan -Identity DP\n${fifty}\nNew-CsVoiceNormalizationRule -Parent DP -Name R50 -Pattern '^x$'\n`,
+        `New-CsTenantDialPlan -Identity DP\n${fifty}\nNew-CsVoiceNormalizationRule -Parent DP -Name R50 ` +
+          `-Pattern '^x$'\n`,
       ),
     );
     t.match(e.describe(), /^test\.ps1:52: .*at most 50 normalization rules; DP is full/);
@@ -161,11 +166,15 @@ t.test(
         "New-CsTenantDialPlan -Identity DP\nNew-CsVoiceNormalizationRule -Parent DP -Name L -Pattern '^(?=1)\\d+$'",
       ),
     );
-    t.match(look.describe(), /^test\.ps1:2: -Pattern: .*uses a lookahead \(\?=1\), which RE2 cannot run; patterns with a Translation must be RE2 patterns/);
+    t.match(
+      look.describe(),
+      /^test\.ps1:2: -Pattern: .*uses a lookahead \(\?=1\), which RE2 cannot run; patterns with a Translation must be RE2 patterns/,
+    );
     t.match(
       errorOf(() =>
         tenant(
-          "New-CsTenantDialPlan -Identity DP\nNew-CsVoiceNormalizationRule -Parent DP -Name G -Pattern '^(\\d+)$' -Translation '+$2'",
+          "New-CsTenantDialPlan -Identity DP\nNew-CsVoiceNormalizationRule -Parent DP -Name G -Pattern '^(\\d+)$' " +
+            "-Translation '+$2'",
         ),
       ).message,
       /uses \$2 but Pattern '\^\(\\d\+\)\$' has 1 group/,
@@ -191,7 +200,8 @@ t.test(
   'New-CsVoiceNormalizationRule -InMemory: checked, stored nowhere; New-CsTenantDialPlan example 1 loads',
   async (t) => {
     const ten = tenant(
-      "New-CsTenantDialPlan -Identity vt1tenantDialPlan9\nNew-CsVoiceNormalizationRule -Identity vt1tenantDialPlan9/nr1 -Pattern '^(\\d{4})$' -Translation '+1206555$1' -InMemory",
+      "New-CsTenantDialPlan -Identity vt1tenantDialPlan9\nNew-CsVoiceNormalizationRule -Identity " +
+        "vt1tenantDialPlan9/nr1 -Pattern '^(\\d{4})$' -Translation '+1206555$1' -InMemory",
     );
     t.same(ten.dialPlans!.vt1tenantDialPlan9.normalizationRules, [], '-InMemory adds nothing');
     t.match(
@@ -208,14 +218,16 @@ t.test('Set-/Remove-CsVoiceNormalizationRule, Set-/Remove-CsTenantDialPlan', asy
   t.equal(route(ten, 'user', 'john@contoso.com', '0100').to, '+14255550100');
   run(
     ten,
-    'Set-CsTenantDialPlan -Identity seattleuser -Description "four digits"\nRemove-CsVoiceNormalizationRule -Identity SeattleUser/SeattleFourDigit',
+    'Set-CsTenantDialPlan -Identity seattleuser -Description "four digits"\nRemove-CsVoiceNormalizationRule ' +
+      '-Identity SeattleUser/SeattleFourDigit',
     'more.ps1',
   );
   t.equal(ten.dialPlans!.SeattleUser.description, 'four digits');
   t.equal(route(ten, 'user', 'john@contoso.com', '0100').outcome, 'rejected', 'no rule left: 0100 is no number');
   run(
     ten,
-    'Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName $null\nRemove-CsTenantDialPlan -Identity SeattleUser',
+    'Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName $null\nRemove-CsTenantDialPlan -Identity ' +
+      'SeattleUser',
     'more.ps1',
   );
   t.equal(ten.dialPlans!.SeattleUser, undefined);
@@ -234,7 +246,8 @@ t.test(
       - { name: SeattleFourDigit, pattern: '^(\\d{4})$', translation: '+1206555$1' }
 `.replace(
       '{ upn: john@contoso.com, licenses: [PhoneSystem, AudioConferencingStandard] }',
-      '{ upn: john@contoso.com, licenses: [PhoneSystem, AudioConferencingStandard], tenantDialPlan: SeattleUser, phoneNumber: "+14255550101" }',
+      '{ upn: john@contoso.com, licenses: [PhoneSystem, AudioConferencingStandard], tenantDialPlan: SeattleUser, ' +
+        'phoneNumber: "+14255550101" }',
     );
     const a = loadTenantYaml(yaml, 'tenant.yaml');
     const b = loadTenantYaml(exportTenantYaml(a), 'export.yaml');
@@ -287,8 +300,17 @@ t.test(
   },
 );
 
-t.test('.NET Regex.Replace semantics: the JavaScript fast path and RE2 translate every dialed string alike', async (t) => {
-  const patterns = ['^(\\d{4})$', '^0(\\d{10})$', '^9(1|2)(\\d+)$', '^\\+?1?(\\d{10})$', '\\d+', '^011(\\d*)$', '^(\\d{3})(\\d{4})$'];
+t.test('.NET Regex.Replace semantics: the JavaScript fast path and RE2 translate every dialed ' +
+  'string alike', async (t) => {
+  const patterns = [
+    '^(\\d{4})$',
+    '^0(\\d{10})$',
+    '^9(1|2)(\\d+)$',
+    '^\\+?1?(\\d{10})$',
+    '\\d+',
+    '^011(\\d*)$',
+    '^(\\d{3})(\\d{4})$',
+  ];
   const translations = ['+1425555$1', '+$1', '+$0', '+1$2', '$1$1', '+44$1$2', 'x'];
   let state = 3;
   const next = (k: number) => {

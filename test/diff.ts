@@ -32,10 +32,12 @@ t.test(
   'a route narrowed from ^\\+1 to ^\\+1425: the calls it no longer takes are reported, with an example',
   async (t) => {
     const before = snap(
-      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1' -OnlinePstnUsages US -OnlinePstnGatewayList sbc1.contoso.com`,
+      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1' -OnlinePstnUsages US ` +
+        `-OnlinePstnGatewayList sbc1.contoso.com`,
     );
     const after = snap(
-      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1425' -OnlinePstnUsages US -OnlinePstnGatewayList sbc1.contoso.com`,
+      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1425' -OnlinePstnUsages US ` +
+        `-OnlinePstnGatewayList sbc1.contoso.com`,
     );
     const { changes } = diffSnapshots(before, after);
     t.ok(changes.length >= 1);
@@ -49,7 +51,8 @@ t.test(
 );
 
 t.test('a gateway swap, a caller ID policy and a blocked pattern each show as the change they make', async (t) => {
-  const base = `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1' -OnlinePstnUsages US -OnlinePstnGatewayList sbc1.contoso.com\n`;
+  const base = `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '^\\+1' -OnlinePstnUsages US ` +
+    `-OnlinePstnGatewayList sbc1.contoso.com\n`;
   const swapped = diffSnapshots(
     snap(base),
     snap(base.replace('-OnlinePstnGatewayList sbc1', '-OnlinePstnGatewayList sbc2')),
@@ -85,7 +88,8 @@ t.test('ocroute diff: exit 6 with changes, 0 without; --calls adds calls; --json
     fs.writeFileSync(path.join(dir, name, 'tenant.yaml'), BASE_YAML);
     fs.writeFileSync(
       path.join(dir, name, 'r.ps1'),
-      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '${pattern}' -OnlinePstnUsages US -OnlinePstnGatewayList sbc1.contoso.com\n`,
+      `${ROUTES}New-CsOnlineVoiceRoute -Identity R -NumberPattern '${pattern}' -OnlinePstnUsages US ` +
+        `-OnlinePstnGatewayList sbc1.contoso.com\n`,
     );
   }
   fs.writeFileSync(path.join(dir, 'calls.jsonl'), '{"kind":"user","from":"dave@contoso.com","to":"+13125550100"}\n');
@@ -108,7 +112,7 @@ t.test('ocroute diff: exit 6 with changes, 0 without; --calls adds calls; --json
   t.equal(changed.code, EXIT.CHANGED);
   t.match(
     changed.out,
-    /calls file \(e\.g\. \+13125550100; from dave@contoso\.com\):\n  before: directRouting, route 'R', via sbc1\.contoso\.com/,
+    /calls file \(e\.g\. \+13125550100; from dave@contoso\.com\):\n {2}before: directRouting, route 'R', via sbc1\.contoso\.com/,
   );
   const json = await run(['--config', path.join(dir, 'old'), '--config', path.join(dir, 'new'), '--json']);
   t.ok(JSON.parse(json.out).changes.length > 0);

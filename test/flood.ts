@@ -11,7 +11,8 @@ import { rawTcp, valid } from './helpers/raw-sip';
 import { ack, inDialog, invite, startUac } from './helpers/uac';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 t.test('SIP flood: beyond the rate and the capacity refused fast; calls within capacity complete', async (t) => {
   const svc = await startService(t, { sip: 'invitesPerSecondPerSource: 50, ackTimeoutMs: 300' });
@@ -37,7 +38,11 @@ t.test('SIP flood: beyond the rate and the capacity refused fast; calls within c
   // Meanwhile the client places 20 complete calls (INVITE, 200, ACK, BYE) to a service number.
   const completed: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const r = await invite(client.stack, svc.sipPort, { to: '+14255550100', from: '+15557770000@127.0.0.1', uacPort: client.port });
+    const r = await invite(client.stack, svc.sipPort, {
+      to: '+14255550100',
+      from: '+15557770000@127.0.0.1',
+      uacPort: client.port,
+    });
     if (r.final.status !== 200) { completed.push(r.final.status!); continue; }
     ack(client.stack, r.request, r.final);
     completed.push((await inDialog(client.stack, 'BYE', r.request, r.final)).status!);
@@ -53,7 +58,8 @@ t.test('SIP flood: beyond the rate and the capacity refused fast; calls within c
   const busy = code('486');
   t.equal(finals.length, 1000, 'every flood INVITE got a final answer');
   t.ok(rate.length >= 850, `most of the flood is refused by the per-source rate (${rate.length} of 1000)`);
-  t.ok(code('200').length >= 3 && code('200').length <= 100, `a few reach john's number and are answered (${code('200').length})`);
+  t.ok(code('200').length >= 3 && code('200').length <= 100, `a few reach john's number and are ` +
+    `answered (${code('200').length})`);
   t.ok(busy.length > 0, `those beyond the number's capacity get 486 (${busy.length})`);
   t.equal(rate.length + busy.length + code('200').length, finals.length, 'no other answers');
   const latency = rate.map(([id]) => flood.arrivedAt.get(id)! - sentAt.get(id)!);
@@ -71,10 +77,19 @@ t.test('SIP flood: beyond the rate and the capacity refused fast; calls within c
 /** One HTTP request from a chosen loopback source address; resolves with the status code. */
 function request(url: string, localAddress: string, agent: http.Agent, body?: object): Promise<number> {
   return new Promise((resolve, reject) => {
-    const rq = http.request(url, { method: body ? 'POST' : 'GET', localAddress, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (rs) => {
-      rs.resume();
-      rs.on('end', () => resolve(rs.statusCode!));
-    });
+    const rq = http.request(
+      url,
+      {
+        method: body ? 'POST' : 'GET',
+        localAddress,
+        agent,
+        headers: body ? { 'content-type': 'application/json' } : {},
+      },
+      (rs) => {
+        rs.resume();
+        rs.on('end', () => resolve(rs.statusCode!));
+      },
+    );
     rq.on('error', reject);
     rq.end(body ? JSON.stringify(body) : undefined);
   });
@@ -99,5 +114,6 @@ t.test('HTTP flood: 429 for the flooder while another source is served', async (
   t.equal(codes.filter((c) => c === 200).length, 100, 'the flooder got exactly its 100');
   t.equal(codes.filter((c) => c === 429).length, 1400, 'and 429 for the other 1,400');
   t.ok(elapsed < 20_000, `1,550 requests answered in ${elapsed.toFixed(0)} ms`);
-  t.equal(await request(`${svc.base}/metrics`, '127.0.0.2', floodAgent), 200, '/metrics still answers the flooding address (scrapes are exempt)');
+  t.equal(await request(`${svc.base}/metrics`, '127.0.0.2', floodAgent), 200, '/metrics still answers the flooding ' +
+    'address (scrapes are exempt)');
 });

@@ -71,7 +71,8 @@ t.test('a gateway silent to OPTIONS past the demotion time is tried last, though
   const data = structuredClone(engine.snapshot.data);
   runScript(
     data,
-    'New-CsOnlinePSTNGateway -Fqdn sbc1.contoso.com -SipSignalingPort 5061 -Enabled $true\nNew-CsOnlinePSTNGateway -Fqdn sbc2.contoso.com -SipSignalingPort 5061 -Enabled $true',
+    'New-CsOnlinePSTNGateway -Fqdn sbc1.contoso.com -SipSignalingPort 5061 -Enabled $true\nNew-CsOnlinePSTNGateway ' +
+      '-Fqdn sbc2.contoso.com -SipSignalingPort 5061 -Enabled $true',
     'x.ps1',
   );
   engine.publish(data);

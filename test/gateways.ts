@@ -96,7 +96,10 @@ t.test('lint: unknown, unused and all-disabled gateways; a shadowed normalizatio
   // A route that names sbc9 before any gateway object existed (gateways created later).
   const ten = tenant(`Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="SBC"}
 New-CsOnlineVoiceRoute -Identity Other -NumberPattern "^\\+1425" -OnlinePstnUsages SBC -OnlinePstnGatewayList sbc9.contoso.com
-${DR.replace('Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="SBC"}\n', '')}New-CsOnlinePSTNGateway -Fqdn spare.contoso.com -SipSignalingPort 5061
+${DR.replace(
+  'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="SBC"}\n',
+  '',
+)}New-CsOnlinePSTNGateway -Fqdn spare.contoso.com -SipSignalingPort 5061
 New-CsTenantDialPlan -Identity DP
 New-CsVoiceNormalizationRule -Parent DP -Name A -Pattern '^(\\d{4})$' -Translation '+1425555$1'
 New-CsVoiceNormalizationRule -Parent DP -Name B -Pattern '^(\\d{4})$' -Translation '+1206555$1'
@@ -117,9 +120,14 @@ New-CsVoiceNormalizationRule -Parent DP -Name B -Pattern '^(\\d{4})$' -Translati
   t.ok(off.some((f) => f.code === 'ROUTE_GATEWAYS_DISABLED'));
 });
 
-t.test('once gateways exist, a route naming one that does not is a located error (New-CsOnlineVoiceRoute)', async (t) => {
-  const e = errorOf(() => tenant(`${DR}New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages SBC -OnlinePstnGatewayList sbc9.contoso.com`));
-  t.match(e.describe(), /^test\.ps1:7: -OnlinePstnGatewayList: .*online PSTN gateway 'sbc9\.contoso\.com' does not exist/);
+t.test('once gateways exist, a route naming one that does not is a located error ' +
+  '(New-CsOnlineVoiceRoute)', async (t) => {
+  const e = errorOf(() => tenant(`${DR}New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages SBC ` +
+    `-OnlinePstnGatewayList sbc9.contoso.com`));
+  t.match(
+    e.describe(),
+    /^test\.ps1:7: -OnlinePstnGatewayList: .*online PSTN gateway 'sbc9\.contoso\.com' does not exist/,
+  );
   t.equal(tenant(DR).voiceRoutes.length, 1, 'SBC1/SBC2 (case aside) resolve');
 });
 

@@ -11,7 +11,12 @@ t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 42
   const app = buildServer(engine, { logLevel: 'silent', calls });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => { await app.close(); await calls.close(); });
-  const post = (body: unknown) => fetch(base + '/v1/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) =>
+    fetch(base + '/v1/calls', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const john = { kind: 'user', from: 'john@contoso.com', to: '+14255551234' };
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -22,7 +27,8 @@ t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 42
   const full = await post(john);
   t.equal(full.status, 429);
   t.equal(full.headers.get('retry-after'), '1');
-  t.same(await full.json(), { error: 'E_BUSY', message: 'user number +14255550101 is at its limit of 3 concurrent calls', number: '+14255550101', capability: 'user', limit: 3 });
+  t.same(await full.json(), { error: 'E_BUSY', message: 'user number +14255550101 is at its limit of 3 ' +
+    'concurrent calls', number: '+14255550101', capability: 'user', limit: 3 });
   const rejected = await post({ kind: 'inbound', to: '+14255550177' });
   t.equal(rejected.status, 403, 'a call the routing rejects takes no slot');
   let m = await (await fetch(base + '/metrics')).text();
@@ -30,7 +36,8 @@ t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 42
   t.match(m, /^ocroute_active_calls\{kind="user"\} 3$/m);
   t.match(m, /^ocroute_capacity_slots_in_use\{capability="user"\} 3$/m);
   t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 204);
-  t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 404, 'second hang-up: unknown call');
+  t.equal((await fetch(`${base}/v1/calls/${ids[0]}`, { method: 'DELETE' })).status, 404, 'second hang-up: unknown ' +
+    'call');
   t.equal((await post(john)).status, 201, 'the freed slot is usable');
   m = await (await fetch(base + '/metrics')).text();
   t.match(m, /^ocroute_active_calls\{kind="user"\} 3$/m);
@@ -50,7 +57,8 @@ t.test('PhoneNumber.maxConcurrentCalls overrides the type default', async (t) =>
   t.match(await lim.acquire('b', d.slots), { ok: false, limit: 1 });
 });
 
-t.test('HTTP and SIP calls live in separate namespaces: a SIP correlation ID cannot be hung up over HTTP', async (t) => {
+t.test('HTTP and SIP calls live in separate namespaces: a SIP correlation ID cannot be hung ' +
+  'up over HTTP', async (t) => {
   const engine = new Engine(path.join(__dirname, '..', 'routes'));
   const calls = new CallManager(engine, new MemoryLimiter());
   const app = buildServer(engine, { logLevel: 'silent', calls });
@@ -87,18 +95,38 @@ t.test('reload, calls and CDRs take the admin API\'s bearer tokens: 401 without,
   const id = engine.snapshot.data.tenant.id;
   const guard = new TokenRegistry([
     { name: 'mine', role: 'tenantAdmin', tenant: id, sha256: sha256('mine-token-0123456789') },
-    { name: 'other', role: 'tenantAdmin', tenant: '00000000-0000-0000-0000-0000000000ff', sha256: sha256('other-token-0123456789') },
+    {
+      name: 'other',
+      role: 'tenantAdmin',
+      tenant: '00000000-0000-0000-0000-0000000000ff',
+      sha256: sha256('other-token-0123456789'),
+    },
   ]);
   const app = buildServer(engine, { logLevel: 'silent', calls, cdrs: new CdrSink(), guard });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => { await app.close(); await calls.close(); });
   const call = JSON.stringify({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' });
-  const req = (method: string, p: string, token?: string, body?: string) => fetch(base + p, {
-    method, body, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  for (const [method, p, body] of [['POST', '/v1/config/reload', undefined], ['POST', '/v1/calls', call], ['DELETE', '/v1/calls/x', undefined], ['GET', '/v1/cdrs?correlationId=x', undefined]] as const) {
+  const req = (method: string, p: string, token?: string, body?: string) =>
+    fetch(base + p, {
+      method,
+      body,
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+  for (const [method, p, body] of [
+    ['POST', '/v1/config/reload', undefined],
+    ['POST', '/v1/calls', call],
+    ['DELETE', '/v1/calls/x', undefined],
+    ['GET', '/v1/cdrs?correlationId=x', undefined],
+  ] as const) {
     t.equal((await req(method, p, undefined, body)).status, 401, `${method} ${p} without a token`);
-    t.equal((await req(method, p, 'other-token-0123456789', body)).status, 403, `${method} ${p} with another tenant's token`);
+    t.equal(
+      (await req(method, p, 'other-token-0123456789', body)).status,
+      403,
+      `${method} ${p} with another ` + `tenant's token`,
+    );
   }
   t.equal((await req('POST', '/v1/config/reload', 'mine-token-0123456789')).status, 200);
   t.equal((await req('POST', '/v1/calls', 'mine-token-0123456789', call)).status, 201);

@@ -15,15 +15,12 @@ import { runScript } from '../src/config/ps1/run';
 import { errorOf, route } from './helpers/tenant';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'teams-json');
-const tmp = (t: Tap.Test) => {
+const tmp = (t: TapTest) => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-import-'));
   t.teardown(() => fs.rmSync(d, { recursive: true, force: true }));
   return d;
 };
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-}
+type TapTest = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test("a BackupRestoreTeamsEV folder imports with the objects' own property names", async (t) => {
   const r = importTeamsJson(FIXTURES, { name: 'Contoso' });
@@ -84,7 +81,8 @@ t.test('ocroute import teams-json ZIP --out DIR: a folder that validates and rou
   const ten = loadConfigDir(tenantDir).tenant;
   runScript(
     ten,
-    "Grant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName 'US Only'\nGrant-CsTenantDialPlan -Identity dave@contoso.com -PolicyName Redmond",
+    "Grant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName 'US Only'\nGrant-CsTenantDialPlan " +
+      "-Identity dave@contoso.com -PolicyName Redmond",
   );
   const d = route(ten, 'user', 'dave@contoso.com', '92065551234');
   t.equal(d.to, '+12065551234', 'the imported dial plan normalizes 9 + 10 digits');

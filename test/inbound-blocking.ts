@@ -10,7 +10,8 @@ import { runCommand } from '../src/tenant/commands';
 import { BASE_YAML, errorOf, route, tenant } from './helpers/tenant';
 
 const JOHN = 'Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n';
-const BLOCK = `${JOHN}New-CsInboundBlockedNumberPattern -Name "BlockRange1" -Enabled $True -Description "Block Contoso" -Pattern "^\\+11234567890"\n`;
+const BLOCK = `${JOHN}New-CsInboundBlockedNumberPattern -Name "BlockRange1" -Enabled $True -Description "Block ` +
+  `Contoso" -Pattern "^\\+11234567890"\n`;
 
 t.test(
   'New-CsInboundBlockedNumberPattern example: a matching calling number is refused (403, cause 21 on SIP)',
@@ -106,7 +107,12 @@ blockedCallingNumbers: { enabled: true }
     t.equal(b.blockedCallingNumbersEnabled, true);
     t.equal(route(b, 'inbound', '+19005551234', '+14255550100').outcome, 'rejected');
     t.equal(route(b, 'inbound', '+19005550100', '+14255550100').outcome, 'operator');
-    const bad = errorOf(() => loadTenantYaml(yaml.replace("pattern: '^\\+1900'", () => "pattern: '^(\\d+)+\\1$'"), 'tenant.yaml'));
+    const bad = errorOf(() =>
+      loadTenantYaml(
+        yaml.replace("pattern: '^\\+1900'", () => "pattern: '^(\\d+)+\\1$'"),
+        'tenant.yaml',
+      ),
+    );
     t.match(bad.describe(), /^tenant\.yaml:\d+: inboundBlockedNumberPatterns\.0\.pattern: /);
   },
 );
@@ -137,7 +143,8 @@ t.test('Test-CsInboundBlockedNumberPattern -PhoneNumber: blocked, exempt, or not
   const { testBlockedNumber } = await import('../src/routing/inbound-blocking');
   const s = compileSnapshot(
     tenant(
-      `${BLOCK}New-CsInboundExemptNumberPattern -Identity Ok -Pattern "^\\+11234567891$"\nNew-CsInboundBlockedNumberPattern -Identity All1123 -Pattern "^\\+1123"\n`,
+      `${BLOCK}New-CsInboundExemptNumberPattern -Identity Ok -Pattern ` +
+        `"^\\+11234567891$"\nNew-CsInboundBlockedNumberPattern -Identity All1123 -Pattern "^\\+1123"\n`,
     ),
   );
   t.same(testBlockedNumber(s.blocking, '+11234567890'), {

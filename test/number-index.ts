@@ -4,10 +4,12 @@ import { NumberIndex, e164Key } from '../src/routing/number-index';
 t.test('e164Key reads +<1..15 digits> exactly and refuses anything else', async (t) => {
   t.equal(e164Key('+14255550101'), 14255550101);
   t.equal(e164Key('+999999999999999'), 999999999999999, '15 digits stay exact (< 2^53)');
-  for (const bad of ['14255550101', '+', '+1', '+1425x550101', '+1234567890123456', '', '+00']) t.equal(e164Key(bad), undefined, bad);
+  for (const bad of ['14255550101', '+', '+1', '+1425x550101', '+1234567890123456', '', '+00'])
+    t.equal(e164Key(bad), undefined, bad);
 });
 
-t.test('NumberIndex agrees with a Map through 200,000 inserts, overwrites, deletes and reinserts (grows, reuses removed slots)', async (t) => {
+t.test('NumberIndex agrees with a Map through 200,000 inserts, overwrites, deletes and reinserts (grows, reuses ' +
+  'removed slots)', async (t) => {
   const idx = new NumberIndex();
   const ref = new Map<string, number>();
   let x = 12345;

@@ -30,7 +30,8 @@ t.test(
     // Example 11, as the page writes it (no -NumberType): only the number's setting changes.
     runScript(
       ten,
-      "Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -ReverseNumberLookup 'SkipInternalVoip'",
+      "Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -ReverseNumberLookup " +
+        "'SkipInternalVoip'",
     );
     t.equal(ten.numbers['+14255550101'].reverseNumberLookup, 'SkipInternalVoip');
     const out = route(ten, 'user', 'erin@contoso.com', '+14255550101', { trace: true });
@@ -56,7 +57,8 @@ t.test(
   'Remove-CsPhoneNumberAssignment -AssignmentBlockedForever (example 5): the number cannot be reassigned',
   async (t) => {
     const ten = load(
-      `${JOHN}Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -AssignmentBlockedForever`,
+      `${JOHN}Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType ` +
+        `OperatorConnect -AssignmentBlockedForever`,
     );
     t.equal(ten.numbers['+14255550101'].assignedTo, undefined, 'unassigned');
     t.equal(ten.numbers['+14255550101'].assignmentBlockedUntil, 'forever');
@@ -74,7 +76,8 @@ t.test(
   '-AssignmentBlockedDays 30 (example 6): blocked until a date, then free; 1-365 only, not with Forever',
   async (t) => {
     const ten = load(
-      `${JOHN}Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -AssignmentBlockedDays 30`,
+      `${JOHN}Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType ` +
+        `OperatorConnect -AssignmentBlockedDays 30`,
     );
     const pn = ten.numbers['+14255550101'];
     t.match(pn.assignmentBlockedUntil, /^\d{4}-\d{2}-\d{2}$/);
@@ -99,18 +102,25 @@ t.test(
 );
 
 t.test('-AssignmentCategory Alternate (multi-line): more lines that ring the user; documented limits', async (t) => {
-  const ten = load(`${JOHN}Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate
+  const ten =
+    load(`${JOHN}Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate
 Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550177 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate`);
   t.same(ten.users['john@contoso.com'].alternateLines, ['+14255550102', '+14255550177']);
   const d = route(ten, 'inbound', '+12065550123', '+14255550177');
   t.same(d.target, { type: 'user', id: 'john@contoso.com' }, 'an alternate line rings its user');
-  t.equal(route(ten, 'user', 'john@contoso.com', '+442071234567').callerId, '+14255550101', 'outbound shows the primary');
+  t.equal(
+    route(ten, 'user', 'john@contoso.com', '+442071234567').callerId,
+    '+14255550101',
+    'outbound shows the primary',
+  );
   t.equal(loadTenantYaml(exportTenantYaml(ten)).users['john@contoso.com'].alternateLines?.length, 2, 'exported');
-  runScript(ten, 'Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 -PhoneNumberType OperatorConnect');
+  runScript(ten, 'Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 ' +
+    '-PhoneNumberType OperatorConnect');
   t.same(ten.users['john@contoso.com'].alternateLines, ['+14255550177'], 'removing one alternate keeps the rest');
   t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101', 'and the primary');
   t.match(
-    errorOf(() => load('Set-CsPhoneNumberAssignment -Identity dave@contoso.com -PhoneNumber +14255550177 -PhoneNumberType OperatorConnect -AssignmentCategory Alternate')).message,
+    errorOf(() => load('Set-CsPhoneNumberAssignment -Identity dave@contoso.com -PhoneNumber +14255550177 ' +
+      '-PhoneNumberType OperatorConnect -AssignmentCategory Alternate')).message,
     /dave@contoso\.com needs a primary line before an alternate line can be assigned/,
   );
 });

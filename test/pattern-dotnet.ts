@@ -36,7 +36,8 @@ t.test("refused with the construct and recheck's verdict; rewriting patterns sta
   t.match(
     errorOf(() =>
       tenant(
-        "New-CsTenantDialPlan -Identity DP\nNew-CsVoiceNormalizationRule -Parent DP -Name N -Pattern '^(?!0)(\\d{4})$' -Translation '+1425555$1'",
+        'New-CsTenantDialPlan -Identity DP\nNew-CsVoiceNormalizationRule -Parent DP -Name N -Pattern ' +
+          "'^(?!0)(\\d{4})$' -Translation '+1425555$1'",
       ),
     ).describe(),
     /^test\.ps1:2: .*Pattern '\^\(\?!0\)\(\\d\{4\}\)\$' uses a negative lookahead \(\?!0\), which RE2 cannot run; patterns with a Translation must be RE2 patterns/,

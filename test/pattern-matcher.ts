@@ -3,8 +3,12 @@ import { compileNumberPattern, literalPrefixes } from '../src/routing/pattern';
 import { PatternMatcher } from '../src/routing/matcher';
 import { errorOf } from './helpers/tenant';
 
-t.test('patterns neither RE2 nor a ReDoS proof accepts are refused with a clear error (pattern-dotnet.ts: the rest)', async (t) => {
-  t.match(errorOf(() => compileNumberPattern('^(\\d+')).message, /^NumberPattern '\^\(\\d\+' is not a regular expression RE2 can run: missing \)/);
+t.test('patterns neither RE2 nor a ReDoS proof accepts are refused with a clear error ' +
+  '(pattern-dotnet.ts: the rest)', async (t) => {
+  t.match(
+    errorOf(() => compileNumberPattern('^(\\d+')).message,
+    /^NumberPattern '\^\(\\d\+' is not a regular expression RE2 can run: missing \)/,
+  );
   t.match(
     errorOf(() => compileNumberPattern('^\\+1(\\d)\\1\\d+$')).message,
     /uses a backreference \\1, which RE2 cannot run, and .* recheck does not prove it safe .*: safe only by fuzzing, not proven/,
@@ -38,7 +42,8 @@ t.test('literal prefixes: anchored heads and one literal alternation', async (t)
   t.same(literalPrefixes('^\\+(\\+1|2)'), ['++1', '+2'], 'an escaped \\+ inside a group is a literal');
 });
 
-t.test('prefix trie above 512 RE2 patterns: ^\\+(1+|2)5 still matches +15551234567 (it was filed under +1+)', async (t) => {
+t.test('prefix trie above 512 RE2 patterns: ^\\+(1+|2)5 still matches +15551234567 (it was filed ' +
+  'under +1+)', async (t) => {
   const patterns = Array.from({ length: 600 }, (_, i) => `^\\+9${String(i).padStart(4, '0')}(?:x|y)`);
   patterns.push('^\\+(1+|2)5');
   const m = new PatternMatcher(patterns, { re2Only: true });
@@ -67,13 +72,26 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
   const trie = new PatternMatcher(patterns, { singleSetMax: 0, re2Only: true });
   const mixed = new PatternMatcher(patterns);
   const mixedTrie = new PatternMatcher(patterns, { singleSetMax: 0 });
-  t.equal(mixed.simpleCount, 1201, 'kinds 0, 1, 2 and 4 and \\d+ are simple; `cc area$` (a literal searched anywhere) goes to RE2');
+  t.equal(mixed.simpleCount, 1201, 'kinds 0, 1, 2 and 4 and \\d+ are simple; `cc area$` (a literal searched ' +
+    'anywhere) goes to RE2');
   let mismatches = 0;
   for (let i = 0; i < 20000; i++) {
-    const num = '+' + (1 + Math.floor(r() * 60)) + (200 + Math.floor(r() * 800)) + String(Math.floor(r() * 1e8)).padStart(7, '0').slice(0, 6 + (i % 3));
+    const num =
+      '+' +
+      (1 + Math.floor(r() * 60)) +
+      (200 + Math.floor(r() * 800)) +
+      String(Math.floor(r() * 1e8))
+        .padStart(7, '0')
+        .slice(0, 6 + (i % 3));
     const want = naive.findIndex((re) => re.test(num));
     const want400 = naive.slice(0, 400).findIndex((re) => re.test(num));
-    if (trie.first(num) !== want || single.first(num) !== want400 || mixed.first(num) !== want || mixedTrie.first(num) !== want) mismatches++;
+    if (
+      trie.first(num) !== want ||
+      single.first(num) !== want400 ||
+      mixed.first(num) !== want ||
+      mixedTrie.first(num) !== want
+    )
+      mismatches++;
     if (i % 1000 === 0) {
       const all = naive.map((re, k) => (re.test(num) ? k : -1)).filter((k) => k >= 0);
       t.same(trie.matches(num), all);
@@ -83,14 +101,24 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
   t.equal(mismatches, 0);
 });
 
-t.test('a matcher derived from the one it replaces (a few NumberPatterns changed) answers as one built afresh (seeded)', async (t) => {
+t.test('a matcher derived from the one it replaces (a few NumberPatterns changed) answers as one built ' +
+  'afresh (seeded)', async (t) => {
   const r = rng(7);
   const make = (i: number) => {
     const cc = 1 + Math.floor(r() * 9);
     const area = 200 + Math.floor(r() * 50);
     const kind = i % 6;
-    return kind === 0 ? `^\\+${cc}${area}\\d{7}$` : kind === 1 ? `^\\+${cc}(${area}|${area + 1})(\\d{7})$`
-      : kind === 2 ? `^\\+${cc}${area}5` : kind === 3 ? `${cc}${area}$` : kind === 4 ? `^\\+${cc}\\d{${6 + (i % 6)}}$` : '\\d+';
+    return kind === 0
+      ? `^\\+${cc}${area}\\d{7}$`
+      : kind === 1
+        ? `^\\+${cc}(${area}|${area + 1})(\\d{7})$`
+        : kind === 2
+          ? `^\\+${cc}${area}5`
+          : kind === 3
+            ? `${cc}${area}$`
+            : kind === 4
+              ? `^\\+${cc}\\d{${6 + (i % 6)}}$`
+              : '\\d+';
   };
   let patterns = Array.from({ length: 700 }, (_, i) => make(i));
   let derived = new PatternMatcher(patterns, { singleSetMax: 100 });
@@ -98,13 +126,21 @@ t.test('a matcher derived from the one it replaces (a few NumberPatterns changed
   for (let round = 0; round < 40; round++) {
     // One to three routes get a new pattern (simple or not), in place; the derived matcher chains on.
     patterns = patterns.slice();
-    for (let k = 1 + Math.floor(r() * 3); k > 0; k--) patterns[Math.floor(r() * patterns.length)] = make(Math.floor(r() * 6));
+    for (let k = 1 + Math.floor(r() * 3); k > 0; k--)
+      patterns[Math.floor(r() * patterns.length)] = make(Math.floor(r() * 6));
     derived = new PatternMatcher(patterns, { singleSetMax: 100, previous: derived });
     const fresh = new PatternMatcher(patterns, { singleSetMax: 100 });
     t.equal(derived.simpleCount, fresh.simpleCount);
     for (let i = 0; i < 300; i++) {
-      const num = '+' + (1 + Math.floor(r() * 9)) + (200 + Math.floor(r() * 52)) + String(Math.floor(r() * 1e8)).padStart(8, '0').slice(0, 6 + (i % 3));
-      if (derived.first(num) !== fresh.first(num) || derived.matches(num).join() !== fresh.matches(num).join()) mismatches++;
+      const num =
+        '+' +
+        (1 + Math.floor(r() * 9)) +
+        (200 + Math.floor(r() * 52)) +
+        String(Math.floor(r() * 1e8))
+          .padStart(8, '0')
+          .slice(0, 6 + (i % 3));
+      if (derived.first(num) !== fresh.first(num) || derived.matches(num).join() !== fresh.matches(num).join())
+        mismatches++;
     }
   }
   t.equal(mismatches, 0, 'no number routed differently in 40 derivations x 300 numbers');

@@ -95,7 +95,8 @@ New-CsOnlineVoiceRoutingPolicy -Identity C -OnlinePstnUsages Local
 `;
   // Example 3's intent, written with the Get- cmdlet: remove Local from every policy that has it.
   const r = load(
-    `${base}Get-CsOnlineVoiceRoutingPolicy | Where-Object {$_.OnlinePstnUsages -contains "Local"} | Set-CsOnlineVoiceRoutingPolicy -OnlinePstnUsages @{Remove="Local"}`,
+    `${base}Get-CsOnlineVoiceRoutingPolicy | Where-Object {$_.OnlinePstnUsages -contains "Local"} | ` +
+      `Set-CsOnlineVoiceRoutingPolicy -OnlinePstnUsages @{Remove="Local"}`,
   );
   t.same(
     Object.values(r.ten.onlineVoiceRoutingPolicies).map((p) => [p.identity, p.onlinePstnUsages]),
@@ -107,12 +108,14 @@ New-CsOnlineVoiceRoutingPolicy -Identity C -OnlinePstnUsages Local
   );
   // Example 3 as the page writes it: Set- writes nothing, so nothing reaches the rest of the pipeline.
   const asWritten = load(
-    `${base}Set-CsOnlineVoiceRoutingPolicy | Where-Object {$_.OnlinePstnUsages -contains "Local"} | Set-CsOnlineVoiceRoutingPolicy -OnlinePstnUsages @{Remove="Local"}`,
+    `${base}Set-CsOnlineVoiceRoutingPolicy | Where-Object {$_.OnlinePstnUsages -contains "Local"} | ` +
+      `Set-CsOnlineVoiceRoutingPolicy -OnlinePstnUsages @{Remove="Local"}`,
   );
   t.same(asWritten.ten.onlineVoiceRoutingPolicies.A.onlinePstnUsages, ['Local', 'Long Distance']);
   t.match(asWritten.warnings[0], /^b\.ps1:5: Set-CsOnlineVoiceRoutingPolicy writes no objects to the pipeline/);
   const each = load(
-    `${base}Get-CsOnlineVoiceRoutingPolicy -Filter *A* | ForEach-Object { Grant-CsOnlineVoiceRoutingPolicy -Identity john@contoso.com -PolicyName $_.Identity }`,
+    `${base}Get-CsOnlineVoiceRoutingPolicy -Filter *A* | ForEach-Object { Grant-CsOnlineVoiceRoutingPolicy -Identity ` +
+      `john@contoso.com -PolicyName $_.Identity }`,
   );
   t.equal(
     each.ten.users['john@contoso.com'].onlineVoiceRoutingPolicy,
@@ -172,8 +175,10 @@ t.test('outside the subset: located errors naming the construct', async (t) => {
   for (const [src, re] of cases) t.match(errorOf(() => load(src)).describe(), re, src);
 });
 
-t.test('Set-CsUser example 3: -LineUri "tel:+123456789" is kept as Skype for Business Server keeps any tel: URI', async (t) => {
+t.test('Set-CsUser example 3: -LineUri "tel:+123456789" is kept as Skype for Business Server keeps ' +
+  'any tel: URI', async (t) => {
   const r = load('Set-CsUser -Identity dave@contoso.com -LineUri "tel:+123456789"');
   t.equal(r.ten.users['dave@contoso.com'].onPremLineUri, '+123456789');
-  t.match(errorOf(() => load('Set-CsUser -Identity dave@contoso.com -LineUri "tel:12ab"')).message, /is not a valid phone number/);
+  t.match(errorOf(() => load('Set-CsUser -Identity dave@contoso.com -LineUri ' +
+    '"tel:12ab"')).message, /is not a valid phone number/);
 });

@@ -17,7 +17,7 @@ const skip = fs.existsSync(CORPUS) ? false : `SKIPPED LOUDLY: the docs corpus ${
 if (skip) console.error(`# ${skip}`);
 
 /** The base tenant plus these examples, in order, loaded as one configuration folder. */
-function docs(t: Tap.Test, ...names: string[]): TenantData {
+function docs(t: TapTest, ...names: string[]): TenantData {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-meaning-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.copyFileSync(path.join(CORPUS, 'tenant.yaml'), path.join(dir, 'tenant.yaml'));
@@ -29,9 +29,7 @@ function docs(t: Tap.Test, ...names: string[]): TenantData {
   });
   return loadConfigDir(dir).tenant;
 }
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-}
+type TapTest = Parameters<Parameters<typeof t.test>[1]>[0];
 const L = 'learn-direct-routing-voice-routing.b';
 
 t.test('usages: Set-CsOnlinePstnUsage examples 1-4 add, remove and replace in the Global list', { skip }, async (t) => {

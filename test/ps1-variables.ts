@@ -45,7 +45,8 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $a
   );
   t.same(
     tenant(
-      `${base}Set-CsTenantDialPlan -Identity DP -NormalizationRules @{Add=$b}\nSet-CsTenantDialPlan -Identity DP -NormalizationRules @{Remove=$a}`,
+      `${base}Set-CsTenantDialPlan -Identity DP -NormalizationRules @{Add=$b}\nSet-CsTenantDialPlan -Identity DP ` +
+        `-NormalizationRules @{Remove=$a}`,
     ).dialPlans!.DP.normalizationRules.map((r) => r.name),
     ['B'],
   );
@@ -58,7 +59,8 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $a
 });
 
 t.test(
-  'New-CsTeamsEmergencyCallRoutingPolicy example 1: $en1 = New-CsTeamsEmergencyNumber ... then -EmergencyNumbers @{add=$en1}',
+  'New-CsTeamsEmergencyCallRoutingPolicy example 1: $en1 = New-CsTeamsEmergencyNumber ... then -EmergencyNumbers ' +
+    '@{add=$en1}',
   async (t) => {
     const ten = tenant(`Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="USE911"}
 $en1 =  New-CsTeamsEmergencyNumber -EmergencyDialString "911" -EmergencyDialMask "933" -OnlinePSTNUsage "USE911"
@@ -113,7 +115,8 @@ New-CsTenantDialPlan -Identity DP -NormalizationRules $en`),
 });
 
 t.test(
-  'identities and forms the docs use: display names, sip:, -Identity Global, tag:"..." glued, case-insensitive policy names',
+  'identities and forms the docs use: display names, sip:, -Identity Global, tag:"..." glued, case-insensitive ' +
+    'policy names',
   async (t) => {
     const yaml = (await import('./helpers/tenant')).BASE_YAML.replace(
       '{ upn: sam@contoso.com, licenses: [PhoneSystem, OperatorConnectMobile] }',
@@ -151,7 +154,8 @@ Grant-CsOnlineVoiceRoutingPolicy -PolicyName "No Restrictions" -Identity Global
 );
 
 t.test(
-  'Set-/Remove-CsPhoneNumberAssignment as the page writes them: -TelephoneNumber, -NumberType, -LocationId "null", -Notify',
+  'Set-/Remove-CsPhoneNumberAssignment as the page writes them: -TelephoneNumber, -NumberType, -LocationId ' +
+    '"null", -Notify',
   async (t) => {
     const ten =
       tenant(`Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550101 -NumberType OperatorConnect -Notify
@@ -172,7 +176,8 @@ Remove-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +1425
 );
 
 t.test(
-  'Remove-CsOnlineVoiceRoute examples 2 and 3, Grant-CsOnlineVoiceRoutingPolicy example 3: pipelines into changing cmdlets',
+  'Remove-CsOnlineVoiceRoute examples 2 and 3, Grant-CsOnlineVoiceRoutingPolicy example 3: pipelines into ' +
+    'changing cmdlets',
   async (t) => {
     const routes = `Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="U"}
 New-CsOnlineVoiceRoute -Identity "Redmond 1" -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
@@ -193,14 +198,16 @@ New-CsOnlineVoiceRoute -Identity Seattle -OnlinePstnUsages U -OnlinePstnGatewayL
       ['Redmond 1', 'Redmond 2'],
     );
     const granted = tenant(
-      `${routes}New-CsOnlineVoiceRoutingPolicy P -OnlinePstnUsages U\nGet-CsOnlineUser | Grant-CsOnlineVoiceRoutingPolicy -PolicyName P\n`,
+      `${routes}New-CsOnlineVoiceRoutingPolicy P -OnlinePstnUsages U\nGet-CsOnlineUser | ` +
+        `Grant-CsOnlineVoiceRoutingPolicy -PolicyName P\n`,
     );
     t.ok(
       Object.values(granted.users).every((u) => u.onlineVoiceRoutingPolicy === 'P'),
       'every user got the policy',
     );
     t.match(
-      errorOf(() => tenant('Get-CsUser -LdapFilter "Office=Finance" | Set-CsUser -EnterpriseVoiceEnabled $True')).describe(),
+      errorOf(() => tenant('Get-CsUser -LdapFilter "Office=Finance" | Set-CsUser ' +
+        '-EnterpriseVoiceEnabled $True')).describe(),
       /^test\.ps1:1: Get-CsUser: -LdapFilter attribute 'Office' is not modelled/,
     );
     t.match(
@@ -265,7 +272,8 @@ Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550
     t.match(
       errorOf(() =>
         tenant(
-          'Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550177 -NumberType OperatorConnect -AssignmentCategory Alternate',
+          'Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +14255550177 -NumberType ' +
+            'OperatorConnect -AssignmentCategory Alternate',
         ),
       ).message,
       /john@contoso\.com needs a primary line before an alternate line can be assigned/,
@@ -306,7 +314,10 @@ Set-CsTenantDialPlan -Identity DP2 -NormalizationRules @{Add=$nr}
     const r = runScript(us, `New-CsTenantDialPlan -Identity vt1tenantDialPlan9
 $nr2 = Get-CsVoiceNormalizationRule -Identity "US/US Long Distance"
 Set-CsTenantDialPlan -Identity vt1tenantDialPlan9 -NormalizationRules @{Add=$nr2}`, 'test.ps1');
-    t.match(r.warnings[0], /^test\.ps1:2: normalization rule 'US\/US Long Distance' is not in this configuration; assumed/);
+    t.match(
+      r.warnings[0],
+      /^test\.ps1:2: normalization rule 'US\/US Long Distance' is not in this configuration; assumed/,
+    );
     t.match(us.dialPlans?.vt1tenantDialPlan9.normalizationRules, [
       { name: 'US Long Distance', pattern: '^(\\d{11})$', translation: '+$1' },
     ]);

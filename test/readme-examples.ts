@@ -15,31 +15,49 @@ import { hasSipp, NO_SIPP } from './helpers/sipp';
 
 const ROOT = path.join(__dirname, '..');
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
-const why = !hasSipp ? NO_SIPP : !hasCurl ? 'SKIPPED LOUDLY: curl is not installed; scripts/setup.sh (and so CI) installs it' : undefined;
+const why = !hasSipp ? NO_SIPP : !hasCurl ? 'SKIPPED LOUDLY: curl is not installed; scripts/setup.sh (and so CI) ' +
+  'installs it' : undefined;
 if (why) console.error(`\n*** readme-examples: ${why}\n`);
 
 interface Block { file: string; line: number; text: string }
 
 function blocks(file: string): Block[] {
   const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  return [...src.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => ({ file, line: src.slice(0, m.index).split('\n').length, text: m[1] }));
+  return [...src.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => ({
+    file,
+    line: src.slice(0, m.index).split('\n').length,
+    text: m[1],
+  }));
 }
 
 /** `"key":value` pairs a block's `# {...}` comments document (continued lines `#  "...` too). */
 export function documented(text: string): string[] {
   const comments = text.split('\n').filter((l) => /^#\s+[{"]/.test(l)).join(' ');
-  return [...comments.matchAll(/"(\w+)":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g)].map((m) => `"${m[1]}":${m[2]}`);
+  return [...comments.matchAll(/"(\w+)":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g)].map(
+    (m) => `"${m[1]}":${m[2]}`,
+  );
 }
 
-t.test('every README command block works as written against npm start', { skip: why ?? false, timeout: 170_000 }, async (t) => {
+t.test('every README command block works as written ' +
+  'against npm start', { skip: why ?? false, timeout: 170_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-readme-'));
   const [http, sip] = [await freePort(), await freePort()];
   const env = {
-    ...process.env, OCROUTE_HTTP_PORT: String(http), OCROUTE_SIP_PORT: String(sip), OCROUTE_STORE_FILE: path.join(dir, 'ocroute.db'),
-    OCROUTE_CDR_FILE: path.join(dir, 'cdrs.jsonl'), OCROUTE_URL: `http://127.0.0.1:${http}`, OCROUTE_LOG_LEVEL: 'warn',
+    ...process.env,
+    OCROUTE_HTTP_PORT: String(http),
+    OCROUTE_SIP_PORT: String(sip),
+    OCROUTE_STORE_FILE: path.join(dir, 'ocroute.db'),
+    OCROUTE_CDR_FILE: path.join(dir, 'cdrs.jsonl'),
+    OCROUTE_URL: `http://127.0.0.1:${http}`,
+    OCROUTE_LOG_LEVEL: 'warn',
   };
   // `npm start`, as the README says; its own process group, so teardown stops npm and node.
-  const svc = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const svc = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   svc.stdout!.on('data', (b) => { log += b; });
   svc.stderr!.on('data', (b) => { log += b; });
@@ -62,23 +80,37 @@ t.test('every README command block works as written against npm start', { skip: 
       t.comment(`${where}: the set-up commands: CI runs them, and npm start started the service used here`);
       continue;
     }
-    const text = b.text.replaceAll('127.0.0.1:8080', `127.0.0.1:${http}`).replaceAll('127.0.0.1:5060', `127.0.0.1:${sip}`);
-    const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+    const text = b.text
+      .replaceAll('127.0.0.1:8080', `127.0.0.1:${http}`)
+      .replaceAll('127.0.0.1:5060', `127.0.0.1:${sip}`);
+    const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     t.equal(r.status, 0, `${where}: exits 0${r.status === 0 ? '' : `\n${r.stdout}\n${r.stderr}`}`);
     for (const pair of documented(b.text)) t.ok(r.stdout.includes(pair), `${where}: prints ${pair}`);
   }
 });
 
 t.test('documented(): the "key":value pairs of a block\'s # {...} comments', async (t) => {
-  t.same(documented('curl x\n# {"outcome":"operator","n":3,\n#  "pattern":"\\\\d+",...}\necho'), ['"outcome":"operator"', '"n":3', '"pattern":"\\\\d+"']);
+  t.same(documented('curl x\n# {"outcome":"operator","n":3,\n#  ' +
+    '"pattern":"\\\\d+",...}\necho'), ['"outcome":"operator"', '"n":3', '"pattern":"\\\\d+"']);
 });
 
-t.test('the README and docs/ stand alone: no path outside the repository, every cited seed explained in docs/sources.md', async (t) => {
-  const files = ['README.md', 'sip/scenarios/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+t.test('the README and docs/ stand alone: no path outside the repository, every cited seed explained in ' +
+  'docs/sources.md', async (t) => {
+  const files = [
+    'README.md',
+    'sip/scenarios/README.md',
+    ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`),
+  ];
   const sources = fs.readFileSync(path.join(ROOT, 'docs', 'sources.md'), 'utf8');
   for (const f of files) {
     const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
     t.notMatch(text, /\.\.\/shared|shared\/design\.md/, `${f}: no ../shared path`);
-    for (const [, n] of text.matchAll(/seed (00\d)/g)) t.match(sources, new RegExp(`^\\| ${n} \\|`, 'm'), `${f}: seed ${n} is in docs/sources.md`);
+    for (const [, n] of text.matchAll(/seed (00\d)/g))
+      t.match(sources, new RegExp(`^\\| ${n} \\|`, 'm'), `${f}: seed ${n} is in docs/sources.md`);
   }
 });

@@ -21,13 +21,16 @@ t.test('allow-list: IPv4/IPv6 addresses and CIDR ranges; bad entries named in th
   t.notOk(l.allows('10.0.0.1'));
   t.notOk(l.allows('not-an-ip'));
   let err: OcrouteError | undefined;
-  try { parseSettings('sip:\n  allowedSources:\n    - 127.0.0.0/8\n    - 10.0.0.0/33\n', 'ocroute.yaml'); } catch (e) { err = e as OcrouteError; }
+  try { parseSettings('sip:\n  allowedSources:\n    - 127.0.0.0/8\n    - ' +
+    '10.0.0.0/33\n', 'ocroute.yaml'); } catch (e) { err = e as OcrouteError; }
   t.same({ message: err?.message, line: err?.location.line, field: err?.location.field },
-    { message: "'10.0.0.0/33' is not an IP address or CIDR range (e.g. 127.0.0.0/8, ::1, 192.0.2.10)", line: 4, field: 'sip.allowedSources.1' });
+    { message: "'10.0.0.0/33' is not an IP address or CIDR range (e.g. 127.0.0.0/8, ::1, " +
+      "192.0.2.10)", line: 4, field: 'sip.allowedSources.1' });
   t.same(parseSettings('{}').sip.allowedSources, ['127.0.0.0/8', '::1'], 'default: loopback only');
 });
 
-t.test('a source outside the allow-list is refused before parsing: UDP dropped, TCP closed at accept, nothing taken', async (t) => {
+t.test('a source outside the allow-list is refused before parsing: UDP dropped, TCP closed at accept, ' +
+  'nothing taken', async (t) => {
   const { port, calls, edge } = await startEdge(t, { allowedSources: allowList(['192.0.2.0/24']) });
   const refused: string[] = [];
   edge.on('refused', (w) => refused.push(w));
@@ -36,7 +39,10 @@ t.test('a source outside the allow-list is refused before parsing: UDP dropped, 
   udp.send(valid(1, 'UDP', 'INVITE', '+14255550101').join('\r\n'), port);
   await dropped;
   const sock = net.connect(port, '127.0.0.1');
-  const closed = await new Promise<string>((r) => { sock.on('close', () => r('closed')); sock.on('data', () => r('answered')); });
+  const closed = await new Promise<string>((r) => {
+    sock.on('close', () => r('closed'));
+    sock.on('data', () => r('answered'));
+  });
   t.equal(closed, 'closed', 'the TCP connection is closed without a byte');
   t.same(refused, ['source', 'source']);
   t.equal(udp.finals.size, 0, 'no answer reveals the edge to a refused source');
@@ -61,7 +67,12 @@ t.test('per-source INVITE rate: over the limit gets 503 + Retry-After while call
 t.test('a 200 OK never ACKed: the edge sends BYE after ackTimeoutMs and frees the slots', async (t) => {
   const byes: Msg[] = [];
   const { port, edge, cdrs, calls } = await startEdge(t, { ackTimeoutMs: 200 });
-  const uac = await startUac(t, (rq, stack) => { if (rq.method === 'BYE') { byes.push(rq); stack.send({ ...rq, status: 200, reason: 'OK', method: undefined } as never); } });
+  const uac = await startUac(t, (rq, stack) => {
+    if (rq.method === 'BYE') {
+      byes.push(rq);
+      stack.send({ ...rq, status: 200, reason: 'OK', method: undefined } as never);
+    }
+  });
   const r = await invite(uac.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port });
   t.equal(r.final.status, 200);
   for (let i = 0; i < 40 && edge.activeCalls; i++) await new Promise((res) => setTimeout(res, 50));
@@ -73,12 +84,19 @@ t.test('a 200 OK never ACKed: the edge sends BYE after ackTimeoutMs and frees th
 });
 
 t.test('HTTP per-source rate limit: 429 with Retry-After; /metrics stays answerable', async (t) => {
-  const app = buildServer(new Engine(path.join(__dirname, '..', 'routes')), { logLevel: 'silent', rateLimit: { max: 5, windowMs: 60_000 } });
+  const app = buildServer(new Engine(path.join(__dirname, '..', 'routes')), {
+    logLevel: 'silent',
+    rateLimit: { max: 5, windowMs: 60_000 },
+  });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const codes: number[] = [];
   for (let i = 0; i < 8; i++) {
-    const r = await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' }) });
+    const r = await fetch(`${base}/v1/route`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' }),
+    });
     codes.push(r.status);
     if (r.status === 429) {
       t.ok(Number(r.headers.get('retry-after')) > 0, 'Retry-After says when');

@@ -18,7 +18,14 @@ const admin = { scope: 'admin' as const, who: 'test' };
 function bigTenant(n: number, lists: string[][], pattern = (i: number) => `^\\+1${i}\\d*$`): TenantData {
   const t = emptyTenant({ id: ID, name: 'Big' });
   t.pstnUsages = ['U', ...new Set(lists.flat().filter((u) => u !== 'U'))];
-  for (let i = 0; i < n; i++) t.voiceRoutes.push({ identity: `r${i}`, numberPattern: pattern(i), onlinePstnUsages: ['U'], priority: i, onlinePstnGatewayList: [] });
+  for (let i = 0; i < n; i++)
+    t.voiceRoutes.push({
+      identity: `r${i}`,
+      numberPattern: pattern(i),
+      onlinePstnUsages: ['U'],
+      priority: i,
+      onlinePstnGatewayList: [],
+    });
   lists.forEach((l, k) => { t.onlineVoiceRoutingPolicies[`P${k}`] = { identity: `P${k}`, onlinePstnUsages: l }; });
   return t;
 }
@@ -29,38 +36,52 @@ t.test('the caps are the documented figures', async (t) => {
 
 t.test('.ps1: the 10,001st New-CsOnlineVoiceRoute is refused at its line', async (t) => {
   const lines = ['Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="U"}'];
-  for (let i = 0; i <= MAX_VOICE_ROUTES; i++) lines.push(`New-CsOnlineVoiceRoute -Identity "r${i}" -NumberPattern "^\\+1${i}" -OnlinePstnUsages "U"`);
+  for (let i = 0; i <= MAX_VOICE_ROUTES; i++) lines.push(`New-CsOnlineVoiceRoute ` +
+    `-Identity "r${i}" -NumberPattern "^\\+1${i}" -OnlinePstnUsages "U"`);
   const tn = emptyTenant({ id: ID, name: 'T' });
   const e = errorOf(() => runScript(tn, lines.join('\n'), 'many.ps1'));
   t.equal(e.code, 'E_LIMIT');
-  t.equal(e.describe(), 'many.ps1:10002: -Identity: New-CsOnlineVoiceRoute: a tenant may have at most 10,000 voice routes; this would make 10,001');
+  t.equal(e.describe(), 'many.ps1:10002: -Identity: New-CsOnlineVoiceRoute: a tenant may have at most 10,000 voice ' +
+    'routes; this would make 10,001');
 });
 
 t.test('YAML: the route over the cap is named by its line', async (t) => {
-  const rows = Array.from({ length: MAX_VOICE_ROUTES + 1 }, (_, i) => `  - { identity: r${i}, numberPattern: "^\\\\+1${i}", onlinePstnUsages: [U] }`);
+  const rows = Array.from({ length: MAX_VOICE_ROUTES + 1 }, (_, i) => `  - { identity: r${i}, numberPattern: ` +
+    `"^\\\\+1${i}", onlinePstnUsages: [U] }`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-limits-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(dir, 'tenant.yaml'), `tenant: { id: ${ID}, name: T }\npstnUsages: [U]\nvoiceRoutes:\n${rows.join('\n')}\n`);
+  fs.writeFileSync(path.join(dir, 'tenant.yaml'), `tenant: { id: ${ID}, name: T }\npstnUsages: ` +
+    `[U]\nvoiceRoutes:\n${rows.join('\n')}\n`);
   const e = errorOf(() => loadConfigDir(dir));
   t.equal(e.code, 'E_LIMIT');
   t.match(e.location, { line: 4 + MAX_VOICE_ROUTES });
   t.match(e.message, 'at most 10,000 voice routes');
 });
 
-t.test('policies with their own usage lists: the one crossing 50,000 entries is named; 50,000 still compiles', async (t) => {
+t.test('policies with their own usage lists: the one crossing 50,000 entries is named; 50,000 ' +
+  'still compiles', async (t) => {
   const lists = [['U', 'A'], ['U', 'B'], ['U', 'C'], ['U', 'D'], ['U', 'E']];
   const ok = bigTenant(10_000, [...lists, ['U', 'A']]);
   t.doesNotThrow(() => checkRoutingLimits(ok), 'a policy repeating a list compiles nothing new');
   const snap = compileSnapshot(ok);
   t.equal(snap.ovr.get('P4')?.entries.length, 10_000);
   const e = errorOf(() => checkRoutingLimits(bigTenant(10_000, [...lists, ['U', 'F']])));
-  t.equal(e.describe(), "onlineVoiceRoutingPolicies: online voice routing policy 'P5' brings the routing to compile to 60,000 (usage, voice route) entries; the limit is 50,000 (each policy with its own list of usages compiles its routes again; share usage lists or routes)");
-  t.throws(() => compileSnapshot(bigTenant(10_000, [...lists, ['U', 'F']])), { code: 'E_LIMIT' }, 'the engine refuses it too');
+  t.equal(e.describe(), "onlineVoiceRoutingPolicies: online voice routing policy 'P5' brings the routing to compile " +
+    "to 60,000 (usage, voice route) entries; the limit is 50,000 (each policy with its own list of usages compiles " +
+      "its routes again; share usage lists or routes)");
+  t.throws(
+    () => compileSnapshot(bigTenant(10_000, [...lists, ['U', 'F']])),
+    { code: 'E_LIMIT' },
+    'the engine refuses it too',
+  );
 });
 
 t.test('NumberPattern text: 1,000 two-kilobyte patterns in one policy are over the cap', async (t) => {
   const e = errorOf(() => checkRoutingLimits(bigTenant(1000, [['U']], (i) => `^\\+${i}` + '1'.repeat(2040))));
-  t.match(e.message, /^online voice routing policy 'P0' brings the routing to compile to 2,04\d,\d{3} characters of NumberPattern; the limit is 2,000,000/);
+  t.match(
+    e.message,
+    /^online voice routing policy 'P0' brings the routing to compile to 2,04\d,\d{3} characters of NumberPattern; the limit is 2,000,000/,
+  );
 });
 
 t.test('admin API path: a command crossing a cap is refused before the journal; nothing changes', async (t) => {
@@ -70,8 +91,20 @@ t.test('admin API path: a command crossing a cap is refused before the journal; 
   store.apply(ID, 'usages.set', { usages: { add: ['F'] } }, admin);
   const before = JSON.stringify(store.get(ID));
   const seq = store.journal(ID).length;
-  t.throws(() => store.apply(ID, 'policies.newVoiceRouting', { identity: 'P5', onlinePstnUsages: ['U', 'F'] }, admin), { code: 'E_LIMIT', message: /'P5' brings the routing to compile to 60,000/ });
+  t.throws(() => store.apply(ID, 'policies.newVoiceRouting', { identity: 'P5', onlinePstnUsages: ['U', 'F'] }, admin), {
+    code: 'E_LIMIT',
+    message: /'P5' brings the routing to compile to 60,000/,
+  });
   t.equal(JSON.stringify(store.get(ID)), before, 'tenant unchanged');
   t.equal(store.journal(ID).length, seq, 'nothing journaled');
-  t.throws(() => store.apply(ID, 'routes.new', { identity: 'one-too-many', numberPattern: '\\d+', onlinePstnUsages: ['U'] }, admin), { code: 'E_LIMIT', message: /at most 10,000 voice routes/ });
+  t.throws(
+    () =>
+      store.apply(
+        ID,
+        'routes.new',
+        { identity: 'one-too-many', numberPattern: '\\d+', onlinePstnUsages: ['U'] },
+        admin,
+      ),
+    { code: 'E_LIMIT', message: /at most 10,000 voice routes/ },
+  );
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { SEED_002, errorOf, route, tenant } from './helpers/tenant';
 
-t.test('seed 002: \\d+ with the International Policy routes every dial-out through the BridgeSourcePhoneNumber operator', async (t) => {
+t.test('seed 002: \\d+ with the International Policy routes every dial-out through the ' +
+  'BridgeSourcePhoneNumber operator', async (t) => {
   const d = route(tenant(SEED_002), 'meeting', 'mary@contoso.com', '+442071234567');
   t.equal(d.outcome, 'operator');
   t.equal(d.operator, 'Infobip', 'operator that provides the BridgeSourcePhoneNumber');
@@ -61,14 +62,16 @@ New-CsOnlineVoiceRoute -Identity "A-first" -NumberPattern "^\\+44" -OnlinePstnUs
 New-CsOnlineAudioConferencingRoutingPolicy "P" -OnlinePstnUsages "A","B"
 Grant-CsOnlineAudioConferencingRoutingPolicy -Global -PolicyName "P"`);
   const d = route(ten, 'meeting', 'mary@contoso.com', '+442071234567');
-  t.equal(d.route, 'A-first', 'usage A before B even though B-any has higher global priority... and A-first has Priority 0');
+  t.equal(d.route, 'A-first', 'usage A before B even though B-any has higher global priority... and A-first has ' +
+    'Priority 0');
   t.equal(d.operator, 'Contoso Telecom');
 });
 
 t.test('seed 002: no match with an Operator Connect Conferencing license is rejected', async (t) => {
   const d = route(tenant(LOCAL_ONLY), 'meeting', 'mary@contoso.com', '+442071234567');
   t.equal(d.outcome, 'rejected');
-  t.equal(d.reason, 'no voice route for +442071234567; with an Operator Connect Conferencing license outbound meeting calls can only go through the operator');
+  t.equal(d.reason, 'no voice route for +442071234567; with an Operator Connect Conferencing license outbound ' +
+    'meeting calls can only go through the operator');
 });
 
 t.test('seed 002: no match with Audio Conferencing Standard falls back to Microsoft', async (t) => {
@@ -85,7 +88,10 @@ t.test('no policy at all: OCC rejected, ACS via Microsoft, no license rejected',
   const d = route(ten, 'meeting', 'sam@contoso.com', '+14255551234');
   t.equal(d.outcome, 'rejected');
   t.match(d.reason, /neither an Audio Conferencing Standard nor an Operator Connect Conferencing license/);
-  t.match(route(ten, 'meeting', 'ghost@contoso.com', '+14255551234').reason, /organizer 'ghost@contoso.com' is not a user/);
+  t.match(
+    route(ten, 'meeting', 'ghost@contoso.com', '+14255551234').reason,
+    /organizer 'ghost@contoso.com' is not a user/,
+  );
 });
 
 t.test('seed 000: a suspended operator carries no calls; the next matching route is used', async (t) => {
@@ -94,7 +100,11 @@ t.test('seed 000: a suspended operator carries no calls; the next matching route
   const d = route(ten, 'meeting', 'mary@contoso.com', '+14255551234');
   t.equal(d.route, 'Rest');
   t.equal(d.operator, 'Infobip');
-  t.match(d.trace, [{ result: 'info' }, { result: 'skipped', route: 'Redmond Seattle', why: /suspended/ }, { result: 'matched', route: 'Rest' }]);
+  t.match(d.trace, [
+    { result: 'info' },
+    { result: 'skipped', route: 'Redmond Seattle', why: /suspended/ },
+    { result: 'matched', route: 'Rest' },
+  ]);
 });
 
 t.test('a BridgeSourcePhoneNumber that is not on the bridge cannot carry the call', async (t) => {
@@ -128,11 +138,18 @@ t.test('trace off: same decision, no trace', async (t) => {
   t.same({ ...a, trace: null }, b);
 });
 
-t.test('New-CsOnlineVoiceRoute: -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive', async (t) => {
+t.test('New-CsOnlineVoiceRoute: -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are ' +
+  'mutually exclusive', async (t) => {
   const base = 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="U"}\n';
-  const both = errorOf(() => tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U -BridgeSourcePhoneNumber +12065550100 -OnlinePstnGatewayList sbc1.contoso.com`));
-  t.match(both.describe(), /^test\.ps1:2: New-CsOnlineVoiceRoute: voice route 'R': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive/);
-  const later = errorOf(() => tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
-Set-CsOnlineVoiceRoute -Identity R -BridgeSourcePhoneNumber +12065550100`));
+  const both = errorOf(() => tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U ` +
+    `-BridgeSourcePhoneNumber +12065550100 -OnlinePstnGatewayList sbc1.contoso.com`));
+  t.match(
+    both.describe(),
+    /^test\.ps1:2: New-CsOnlineVoiceRoute: voice route 'R': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive/,
+  );
+  const later = errorOf(() =>
+    tenant(`${base}New-CsOnlineVoiceRoute -Identity R -OnlinePstnUsages U -OnlinePstnGatewayList sbc1.contoso.com
+Set-CsOnlineVoiceRoute -Identity R -BridgeSourcePhoneNumber +12065550100`),
+  );
   t.match(later.describe(), /^test\.ps1:3: .*mutually exclusive/);
 });

@@ -3,7 +3,8 @@ import { route, tenant } from './helpers/tenant';
 
 const JOHN = 'Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101';
 
-t.test('seed 000: Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101, then john calls out via his operator', async (t) => {
+t.test('seed 000: Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101, then john calls ' +
+  'out via his operator', async (t) => {
   const ten = tenant(JOHN);
   t.equal(ten.users['john@contoso.com'].phoneNumber, '+14255550101');
   t.equal(ten.numbers['+14255550101'].assignedTo, 'john@contoso.com');
@@ -45,8 +46,10 @@ t.test('seed 001: Grant-CsOnlineVoiceRoutingPolicy -PolicyName $Null finishes th
 t.test('Calling Plan user goes through Microsoft; no number or no license is rejected', async (t) => {
   const ten = tenant();
   t.equal(route(ten, 'user', 'erin@contoso.com', '+14255551234').outcome, 'microsoft');
-  t.equal(route(ten, 'user', 'john@contoso.com', '+14255551234').reason, 'caller john@contoso.com has no phone number assigned');
-  t.equal(route(ten, 'user', 'nolicense@contoso.com', '+14255551234').reason, 'caller nolicense@contoso.com has no Phone System license');
+  t.equal(route(ten, 'user', 'john@contoso.com', '+14255551234').reason, 'caller john@contoso.com has no phone ' +
+    'number assigned');
+  t.equal(route(ten, 'user', 'nolicense@contoso.com', '+14255551234').reason, 'caller nolicense@contoso.com has no ' +
+    'Phone System license');
 });
 
 t.test('a suspended operator refuses user calls', async (t) => {
@@ -63,17 +66,20 @@ t.test('inbound: assigned DID rings its user, unassigned is rejected, unknown is
   t.equal(d.outcome, 'operator');
   t.same(d.target, { type: 'user', id: 'john@contoso.com' });
   t.equal(d.callerId, '+15551230000');
-  t.equal(route(ten, 'inbound', undefined, '+14255550177').reason, '+14255550177 is not assigned to a user or resource');
+  t.equal(route(ten, 'inbound', undefined, '+14255550177').reason, '+14255550177 is not assigned to a user ' +
+    'or resource');
   t.equal(route(ten, 'inbound', undefined, '+19995550000').reason, '+19995550000 is not a number of this tenant');
 });
 
-t.test('seed 002: a bridge number joins the conference; seed 000: a service number reaches its auto attendant', async (t) => {
+t.test('seed 002: a bridge number joins the conference; seed 000: a service number reaches its ' +
+  'auto attendant', async (t) => {
   const ten = tenant();
   t.same(route(ten, 'inbound', undefined, '+14255550100').target, { type: 'bridge', id: '+14255550100' });
   t.same(route(ten, 'inbound', undefined, '+12065550199').target, { type: 'resourceAccount', id: 'aa@contoso.com' });
 });
 
-t.test('seed 004: with the operator <-> Microsoft link down, a DID with a failsafe number forwards there', async (t) => {
+t.test('seed 004: with the operator <-> Microsoft link down, a DID with a failsafe number ' +
+  'forwards there', async (t) => {
   const ten = tenant();
   const d = route(ten, 'inbound', undefined, '+12065550199', { ocLinkDown: true });
   t.same(d.target, { type: 'failsafe', id: '+12065550123' });
@@ -84,7 +90,8 @@ t.test('seed 004: with the operator <-> Microsoft link down, a DID with a failsa
 });
 
 t.test('seed 001: OC Mobile inbound rings per MobileDialerPreference (Teams app by default)', async (t) => {
-  const base = 'Set-CsPhoneNumberAssignment -Identity sam@contoso.com -PhoneNumber +14255550150 -PhoneNumberType OCMobile\n';
+  const base = 'Set-CsPhoneNumberAssignment -Identity sam@contoso.com -PhoneNumber +14255550150 -PhoneNumberType ' +
+    'OCMobile\n';
   const dflt = route(tenant(base), 'inbound', undefined, '+14255550150');
   t.same(dflt.ring, ['teams-mobile', 'teams-endpoints']);
   const native = route(tenant(base + `New-CsTeamsMobilityPolicy -identity NativeFirst -MobileDialerPreference Native
@@ -107,6 +114,11 @@ t.test('names that exist on Object.prototype are not users, numbers or policies'
   const { errorOf } = await import('./helpers/tenant');
   t.equal(errorOf(() => tenant('Set-CsOnlineVoiceUser -Identity constructor -TelephoneNumber +14255550101')).message,
     "Set-CsOnlineVoiceUser: user 'constructor' was not found in this tenant");
-  const p = tenant('Set-CsOnlinePstnUsage Global -Usage @{Add="U"}\nNew-CsOnlineVoiceRoutingPolicy constructor -OnlinePstnUsages U');
-  t.same(p.onlineVoiceRoutingPolicies.constructor, { identity: 'constructor', onlinePstnUsages: ['U'] }, 'a policy may be called constructor');
+  const p = tenant('Set-CsOnlinePstnUsage Global -Usage @{Add="U"}\nNew-CsOnlineVoiceRoutingPolicy constructor ' +
+    '-OnlinePstnUsages U');
+  t.same(
+    p.onlineVoiceRoutingPolicies.constructor,
+    { identity: 'constructor', onlinePstnUsages: ['U'] },
+    'a policy may be called constructor',
+  );
 });

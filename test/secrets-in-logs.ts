@@ -28,23 +28,35 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
     logLevel: 'debug',
     top: [
       `capacity: { backend: redis, url: "${redis.url}", onUnavailable: fail-closed }`,
-      `auth: { tokens: [ { name: test-admin, role: tenantAdmin, tenant: ${TENANT}, sha256: ${sha256(SECRETS.token)} } ] }`,
+      `auth: { tokens: [ { name: test-admin, role: ` +
+        `tenantAdmin, tenant: ${TENANT}, sha256: ${sha256(SECRETS.token)} } ] }`,
     ].join('\n'),
   });
   const admin = (token: string, method = 'GET', url = `/v1/tenants/${TENANT}`, body?: object) =>
-    fetch(`${svc.base}${url}`, { method, headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
+    fetch(`${svc.base}${url}`, {
+      method,
+      headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body && JSON.stringify(body),
+    });
 
   t.equal((await admin(`Bearer ${SECRETS.token}`)).status, 200, 'the good token works');
   t.equal((await admin(`Bearer ${SECRETS.wrongToken}`)).status, 401, 'a near miss does not');
   t.equal((await admin(`Basic ${Buffer.from(`admin:${SECRETS.basic}`).toString('base64')}`)).status, 401);
-  t.equal((await admin(`Bearer ${SECRETS.token}`, 'PUT', `/v1/tenants/${TENANT}/numbers/+14255550177/assignment`, {})).status, 400, 'a bad body with a good token');
+  t.equal(
+    (await admin(`Bearer ${SECRETS.token}`, 'PUT', `/v1/tenants/${TENANT}/numbers/+14255550177/assignment`, {})).status,
+    400,
+    'a bad body with a good token',
+  );
 
-  const uac = await startUac(t, (rq, stack) => { if (rq.method === 'BYE') stack.send({ ...rq, status: 200, reason: 'OK', method: undefined } as never); });
+  const uac = await startUac(t, (rq, stack) => {
+    if (rq.method === 'BYE') stack.send({ ...rq, status: 200, reason: 'OK', method: undefined } as never);
+  });
   const creds = {
     authorization: `Digest username="john", realm="ocroute", nonce="n1", uri="sip:x", response="${SECRETS.sipDigest}"`,
     'proxy-authorization': `Digest username="john", response="${SECRETS.sipDigest}"`,
   };
-  const call = () => invite(uac.stack, svc.sipPort, { to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port, headers: creds });
+  const call = () =>
+    invite(uac.stack, svc.sipPort, { to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port, headers: creds });
   const r = await call();
   t.equal(r.final.status, 200, 'a call with credentials in its headers');
   ack(uac.stack, r.request, r.final);
@@ -54,7 +66,20 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
   t.equal((await call()).final.status, 503, 'Redis gone: the call is refused (fail-closed), which is logged');
   await redis.start();
 
-  const cli = spawnSync(process.execPath, [path.join(__dirname, '..', 'bin', 'ocroute.js'), 'get', '--tenant', TENANT, '--url', svc.base, '--token', SECRETS.wrongToken], { encoding: 'utf8' });
+  const cli = spawnSync(
+    process.execPath,
+    [
+      path.join(__dirname, '..', 'bin', 'ocroute.js'),
+      'get',
+      '--tenant',
+      TENANT,
+      '--url',
+      svc.base,
+      '--token',
+      SECRETS.wrongToken,
+    ],
+    { encoding: 'utf8' },
+  );
   t.equal(cli.status, 5, 'the CLI reports the refusal');
   t.match(cli.stderr, /401/);
 
@@ -69,5 +94,6 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
     }
   }
   t.notOk(svc.log().includes(sha256(SECRETS.token)), 'nor is the token digest');
-  t.notOk(svc.log().includes(Buffer.from(`admin:${SECRETS.basic}`).toString('base64')), 'nor the Basic credentials, encoded');
+  t.notOk(svc.log().includes(Buffer.from(`admin:${SECRETS.basic}`).toString('base64')), 'nor the Basic credentials, ' +
+    'encoded');
 });

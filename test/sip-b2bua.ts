@@ -7,33 +7,66 @@ import { invite, startUac } from './helpers/uac';
 
 if (!hasSipp) console.error(`\n*** sip-b2bua: ${NO_SIPP}\n`);
 
-t.test('B2BUA: the PSTN leg goes to a real downstream UAS (sipp -sn uas); both sides complete every call', { skip: hasSipp ? false : NO_SIPP }, async (t) => {
+t.test('B2BUA: the PSTN leg goes to a real downstream UAS (sipp -sn uas); both sides complete ' +
+  'every call', { skip: hasSipp ? false : NO_SIPP }, async (t) => {
   const n = 10;
   const uasPort = await freePort();
-  const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-m', String(n), '-nostdin', '-timeout', '60s', '-t', 'u1'], { stdio: 'ignore' });
+  const uas = spawn(
+    'sipp',
+    [
+      '-sn',
+      'uas',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(uasPort),
+      '-m',
+      String(n),
+      '-nostdin',
+      '-timeout',
+      '60s',
+      '-t',
+      'u1',
+    ],
+    { stdio: 'ignore' },
+  );
   t.teardown(() => { if (uas.exitCode === null) uas.kill('SIGKILL'); });
   const uasExit = new Promise<number | null>((r) => uas.on('exit', (c) => r(c)));
   await new Promise((r) => setTimeout(r, 300));
-  const { port, cdrs, edge, calls } = await startEdge(t, { downstream: { host: '127.0.0.1', port: uasPort, transport: 'udp', timeoutMs: 3000 } });
-  const r = await runSipp('uac-user.xml', port, { to: '+14255551234', from: 'john@contoso.com' }, { calls: n, rate: 20, maxConcurrent: 3, holdMs: 20 });
+  const { port, cdrs, edge, calls } = await startEdge(t, {
+    downstream: { host: '127.0.0.1', port: uasPort, transport: 'udp', timeoutMs: 3000 },
+  });
+  const r = await runSipp(
+    'uac-user.xml',
+    port,
+    { to: '+14255551234', from: 'john@contoso.com' },
+    { calls: n, rate: 20, maxConcurrent: 3, holdMs: 20 },
+  );
   t.equal(r.successful, n, r.output);
   t.equal(r.failed, 0);
   t.equal(await uasExit, 0, 'the downstream UAS saw every call complete (INVITE, ACK, BYE)');
   t.equal(edge.activeCalls, 0);
   t.equal(calls.active, 0, 'slots released');
   t.equal(cdrs.written, 2 * n);
-  for (const pair of cdrs.groups()) t.match(pair, [{ technology: 'Operator Connect', outcome: 'answered' }, { technology: 'Phone', outcome: 'answered', sipCode: 200 }]);
+  for (const pair of cdrs.groups())
+    t.match(pair, [
+      { technology: 'Operator Connect', outcome: 'answered' },
+      { technology: 'Phone', outcome: 'answered', sipCode: 200 },
+    ]);
 });
 
 t.test('B2BUA: a downstream target that is gone fails the call fast (504) and frees its slots', async (t) => {
   const dead = await freePort();
-  const { port, calls, cdrs } = await startEdge(t, { downstream: { host: '127.0.0.1', port: dead, transport: 'udp', timeoutMs: 400 } });
+  const { port, calls, cdrs } = await startEdge(t, {
+    downstream: { host: '127.0.0.1', port: dead, transport: 'udp', timeoutMs: 400 },
+  });
   const uac = await startUac(t);
   const t0 = Date.now();
   const r = await invite(uac.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port });
   const ms = Date.now() - t0;
   t.ok(r.final.status! >= 500, `final ${r.final.status}`);
-  t.same(r.provisional.map((p) => p.status), [100], 'nothing else within 200 ms, so a 100 Trying went out (RFC 3261 17.2.1)');
+  t.same(r.provisional.map((p) => p.status), [100], 'nothing else within 200 ms, so a 100 Trying went out (RFC ' +
+    '3261 17.2.1)');
   t.ok(ms < 2000, `answered in ${ms} ms, not after SIP's 32 s timer`);
   t.equal(calls.active, 0);
   t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id'])[1], { technology: 'Phone', outcome: 'failed' });
@@ -49,20 +82,43 @@ t.test('B2BUA: the PSTN side hangs up; the caller gets a BYE and the CDRs say so
     ok.headers.to.params = { tag: 'pstn1' };
     ok.headers.contact = [{ uri: `sip:pstn@127.0.0.1:${pstnPort}` }];
     stack.send(ok);
-    setTimeout(() => stack.send({
-      method: 'BYE', uri: rq.headers.contact[0].uri,
-      headers: { to: rq.headers.from, from: ok.headers.to, 'call-id': rq.headers['call-id'], cseq: { method: 'BYE', seq: 1 } },
-    }, () => {}), 100);
+    setTimeout(
+      () =>
+        stack.send(
+          {
+            method: 'BYE',
+            uri: rq.headers.contact[0].uri,
+            headers: {
+              to: rq.headers.from,
+              from: ok.headers.to,
+              'call-id': rq.headers['call-id'],
+              cseq: { method: 'BYE', seq: 1 },
+            },
+          },
+          () => {},
+        ),
+      100,
+    );
   });
   const pstnPort = pstn.port;
-  const { port, cdrs, calls } = await startEdge(t, { downstream: { host: '127.0.0.1', port: pstnPort, transport: 'udp', timeoutMs: 2000 } });
+  const { port, cdrs, calls } = await startEdge(t, {
+    downstream: { host: '127.0.0.1', port: pstnPort, transport: 'udp', timeoutMs: 2000 },
+  });
   let byeToCaller = 0;
-  const caller = await startUac(t, (rq, stack) => { if (rq.method === 'BYE') { byeToCaller++; stack.send(sip.makeResponse(rq, 200, 'OK')); } });
+  const caller = await startUac(t, (rq, stack) => {
+    if (rq.method === 'BYE') {
+      byeToCaller++;
+      stack.send(sip.makeResponse(rq, 200, 'OK'));
+    }
+  });
   const r = await invite(caller.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: caller.port });
   t.equal(r.final.status, 200);
   ack(caller.stack, r.request, r.final);
   for (let i = 0; i < 40 && calls.active > 0; i++) await new Promise((res) => setTimeout(res, 50));
   t.equal(calls.active, 0, 'call ended by the far end');
   t.equal(byeToCaller, 1, 'the caller got a BYE');
-  t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id']), [{ outcome: 'answered', reason: 'far end hung up' }, { technology: 'Phone' }]);
+  t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id']), [
+    { outcome: 'answered', reason: 'far end hung up' },
+    { technology: 'Phone' },
+  ]);
 });

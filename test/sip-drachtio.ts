@@ -20,7 +20,12 @@ async function setup(t: Tap.Test, opts: Partial<DrachtioOptions> = {}, secret = 
   const server = await startDrachtioStandIn(t);
   const calls = new CallManager(new Engine(path.join(__dirname, '..', 'routes')), new MemoryLimiter());
   const cdrs = new CdrSink();
-  const driver = new DrachtioDriver(calls, cdrs, { host: '127.0.0.1', drachtio: { host: '127.0.0.1', port: server.port, secret }, connectTimeoutMs: 2000, ...opts });
+  const driver = new DrachtioDriver(calls, cdrs, {
+    host: '127.0.0.1',
+    drachtio: { host: '127.0.0.1', port: server.port, secret },
+    connectTimeoutMs: 2000,
+    ...opts,
+  });
   const responses: number[] = [];
   driver.on('response', (s) => responses.push(s));
   t.teardown(async () => { await driver.stop(200); await calls.close(); });
@@ -29,7 +34,8 @@ async function setup(t: Tap.Test, opts: Partial<DrachtioOptions> = {}, secret = 
 
 t.test('a wrong secret: start() rejects naming the server', async (t) => {
   const { driver, server } = await setup(t, {}, 'not-the-secret');
-  await t.rejects(driver.start(), { message: `drachtio-server 127.0.0.1:${server.port}: failed to authenticate to server` });
+  await t.rejects(driver.start(), { message: `drachtio-server 127.0.0.1:${server.port}: failed to ` +
+    `authenticate to server` });
 });
 
 t.test('a user call through drachtio: 180, 200 with SDP and correlation ID, ACK, caller BYE, two CDRs', async (t) => {
@@ -49,10 +55,20 @@ t.test('a user call through drachtio: 180, 200 with SDP and correlation ID, ACK,
   await server.until(() => calls.active === 0);
   t.equal(server.forCall(callId).at(-1)!.status, 200, 'the BYE was answered 200');
   const [oc, phone] = [...cdrs.groups()][0];
-  t.match([oc, phone], [
-    { technology: 'Operator Connect', correlationId, outcome: 'answered', sipCode: 200, operator: 'Contoso Telecom', sipCallId: callId },
-    { technology: 'Phone', correlationId, outcome: 'answered', to: '+14255551234' },
-  ]);
+  t.match(
+    [oc, phone],
+    [
+      {
+        technology: 'Operator Connect',
+        correlationId,
+        outcome: 'answered',
+        sipCode: 200,
+        operator: 'Contoso Telecom',
+        sipCallId: callId,
+      },
+      { technology: 'Phone', correlationId, outcome: 'answered', to: '+14255551234' },
+    ],
+  );
 });
 
 t.test('refusals carry the decision: 404 for an unassigned DID with a Reason header', async (t) => {
@@ -62,7 +78,8 @@ t.test('refusals carry the decision: 404 for an unassigned DID with a Reason hea
   await server.until(() => server.forCall(callId).length > 0);
   const [final] = server.forCall(callId);
   t.equal(final.status, 404);
-  t.match(final.text, /^Reason: Q\.850;cause=1;text="[^"]+"\r?$/im, "header names are case-insensitive; drachtio-srf writes known ones in lower case");
+  t.match(final.text, /^Reason: Q\.850;cause=1;text="[^"]+"\r?$/im, "header names are case-insensitive; drachtio-srf " +
+    "writes known ones in lower case");
   t.equal(calls.active, 0);
 });
 
@@ -99,14 +116,17 @@ t.test('settings: sip.driver drachtio with its server; B2BUA mode is embedded-on
   const s = parseSettings('sip:\n  driver: drachtio\n  drachtio: { host: 127.0.0.1, port: 9022, secret: s3 }\n');
   t.same([s.sip.driver, s.sip.drachtio], ['drachtio', { host: '127.0.0.1', port: 9022, secret: 's3' }]);
   let err: OcrouteError | undefined;
-  try { parseSettings('sip:\n  driver: drachtio\n  downstream: { host: 127.0.0.1, port: 5070 }\n', 'ocroute.yaml'); } catch (e) { err = e as OcrouteError; }
+  try { parseSettings('sip:\n  driver: drachtio\n  downstream: { host: 127.0.0.1, ' +
+    'port: 5070 }\n', 'ocroute.yaml'); } catch (e) { err = e as OcrouteError; }
   t.same({ message: err?.message, line: err?.location.line, field: err?.location.field },
-    { message: "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far end answers)", line: 3, field: 'sip.downstream' });
+    { message: "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far " +
+      "end answers)", line: 3, field: 'sip.downstream' });
 });
 
 t.test('ocroute serve with sip.driver drachtio: a call through the stand-in, CDRs and metrics over HTTP', async (t) => {
   const server = await startDrachtioStandIn(t, 'svc-secret-1');
-  const svc = await startService(t, { logLevel: 'info', sip: `driver: drachtio, drachtio: { host: 127.0.0.1, port: ${server.port}, secret: svc-secret-1 }` });
+  const svc = await startService(t, { logLevel: 'info', sip: `driver: drachtio, drachtio: { host: ` +
+    `127.0.0.1, port: ${server.port}, secret: svc-secret-1 }` });
   t.ok(server.connected, 'the service connected and authenticated at start');
   t.match(svc.log(), /"sip":"drachtio-server 127\.0\.0\.1:\d+"/, 'the start line names the driver');
   const callId = server.invite({ to: '+14255551234', from: 'sip:john@contoso.com' });
@@ -121,7 +141,8 @@ t.test('ocroute serve with sip.driver drachtio: a call through the stand-in, CDR
     await new Promise((r) => setTimeout(r, 25));
   }
   t.same(body.cdrs?.map((c) => c.technology), ['Operator Connect', 'Phone'], 'both legs, one correlation ID');
-  t.equal(await svc.metric('ocroute_sip_responses_total{method="INVITE",code="200"}'), 1, 'metrics count the 200 OK for the INVITE');
+  t.equal(await svc.metric('ocroute_sip_responses_total{method="INVITE",code="200"}'), 1, 'metrics count the 200 OK ' +
+    'for the INVITE');
   t.equal(await svc.metric('ocroute_sip_responses_total{method="BYE",code="200"}'), 1, 'and for the BYE');
   t.notOk(svc.log().includes('svc-secret-1'), 'the drachtio secret is not logged');
 });

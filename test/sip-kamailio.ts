@@ -51,7 +51,8 @@ for (const transport of ['u1', 't1'] as const) {
   );
 
   t.test(
-    `RFC 3261 12.2.1.1 via kamailio (${name}): 200 calls, the edge's BYE (far end hangs up) goes back through the proxy`,
+    `RFC 3261 12.2.1.1 via kamailio (${name}): 200 calls, the edge's BYE (far end hangs up) goes back ` +
+      `through the proxy`,
     { skip },
     async (t) => {
       const { port, cdrs, edge } = await startEdge(t, { farEnd: { hangUpAfterMs: 20 } });

@@ -61,7 +61,8 @@ t.test(
         t.same(
           r.found,
           [ANSWERS],
-          `untrusted scanner: only ${ANSWERS}, which answers like any call; refusals look like a random number's\n${r.output}`,
+          `untrusted scanner: only ${ANSWERS}, which answers like any call; refusals look like a random ` +
+            `number's\n${r.output}`,
         );
       } else {
         // svwar's probe is a random 32-bit number: 404 (a number of nobody) or 484 (not a number

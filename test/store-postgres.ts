@@ -42,17 +42,24 @@ if (!hasPostgres) {
     await b.catchUpNow();
     t.equal(b.get(ID)!.numbers['+14255550101'].assignedTo, 'b@t.test');
     t.equal(JSON.stringify(a.get(ID)), JSON.stringify(b.get(ID)), 'both nodes hold the same tenant');
-    await t.rejects(a.apply(ID, 'numbers.assign', { upn: 'ghost@t.test', number: '+14255550101' }, admin), { code: 'E_UNKNOWN_USER' });
-    t.same((await b.journal(ID)).map((e) => e.command), ['numbers.assign', 'users.add', 'numbers.upload', 'operators.enable'],
-      'one journal, newest first; the refused command is not in it');
+    await t.rejects(a.apply(ID, 'numbers.assign', { upn: 'ghost@t.test', number: '+14255550101' }, admin), {
+      code: 'E_UNKNOWN_USER',
+    });
+    t.same(
+      (await b.journal(ID)).map((e) => e.command),
+      ['numbers.assign', 'users.add', 'numbers.upload', 'operators.enable'],
+      'one journal, newest first; the refused command is not in it',
+    );
   });
 
-  t.test('PostgreSQL store: checkpoints fold the journal; a new node loads the same tenant; delete and create', async (t) => {
+  t.test('PostgreSQL store: checkpoints fold the journal; a new node loads the same tenant; delete ' +
+    'and create', async (t) => {
     const pg = await startPostgres(t);
     const a = await PgTenantStore.open({ url: pg.url, checkpointEvery: 3 });
     t.teardown(() => a.close());
     await a.put(emptyTenant({ id: ID, name: 'T' }));
-    for (let i = 0; i < 7; i++) await a.apply(ID, 'users.add', { upn: `u${i}@t.test`, licenses: ['PhoneSystem'] }, admin);
+    for (let i = 0; i < 7; i++)
+      await a.apply(ID, 'users.add', { upn: `u${i}@t.test`, licenses: ['PhoneSystem'] }, admin);
     await a.catchUpNow(); // the checkpoint runs after the answer; this waits for the queue
     t.ok((await a.pendingJournal()) <= 2, 'checkpoints after 3 and 6 commands: at most the 7th is left to replay');
     t.equal((await a.journal(ID, 100)).length, 7, 'the history keeps every command');
@@ -66,7 +73,8 @@ if (!hasPostgres) {
     await c.close();
   });
 
-  t.test('PostgreSQL restarted: writes answer 503 material while it is down, then nodes reconnect and lose nothing', async (t) => {
+  t.test('PostgreSQL restarted: writes answer 503 material while it is down, then nodes reconnect and ' +
+    'lose nothing', async (t) => {
     const pg = await startPostgres(t);
     const a = await PgTenantStore.open({ url: pg.url, pollMs: 200 });
     const b = await PgTenantStore.open({ url: pg.url, pollMs: 200 });
@@ -74,12 +82,15 @@ if (!hasPostgres) {
     await a.put(emptyTenant({ id: ID, name: 'T' }));
     await a.apply(ID, 'users.add', { upn: 'before@t.test', licenses: ['PhoneSystem'] }, admin);
     await pg.stop();
-    await t.rejects(a.apply(ID, 'users.add', { upn: 'down@t.test', licenses: ['PhoneSystem'] }, admin), { code: 'E_STORE_UNAVAILABLE' });
+    await t.rejects(a.apply(ID, 'users.add', { upn: 'down@t.test', licenses: ['PhoneSystem'] }, admin), {
+      code: 'E_STORE_UNAVAILABLE',
+    });
     t.notOk(a.get(ID)!.users['down@t.test'], 'an unacknowledged command changed nothing');
     await pg.start();
     const arrived = changed(b, (x) => !!x.users['after@t.test']);
     await a.apply(ID, 'users.add', { upn: 'after@t.test', licenses: ['PhoneSystem'] }, admin);
     await arrived;
-    t.same(Object.keys(b.get(ID)!.users).sort(), ['after@t.test', 'before@t.test'], 'B reconnected and holds every acknowledged change');
+    t.same(Object.keys(b.get(ID)!.users).sort(), ['after@t.test', 'before@t.test'], 'B reconnected and holds every ' +
+      'acknowledged change');
   });
 }

@@ -15,7 +15,12 @@ t.test('a changed tenant folder is reported at start; --reseed loads it instead 
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const tenant = path.join(dir, 'tenant');
   fs.cpSync(path.join(__dirname, '..', 'routes'), tenant, { recursive: true });
-  const settings = { file: path.join(dir, 'store.db'), onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false };
+  const settings = {
+    file: path.join(dir, 'store.db'),
+    onPremSyncDelaySeconds: 0,
+    checkpointEvery: 1000,
+    reseed: false,
+  };
   const open = async (reseed = false) => {
     const engine = new Engine(tenant);
     const r = await openStore({ ...settings, reseed }, engine);
@@ -28,9 +33,13 @@ t.test('a changed tenant folder is reported at start; --reseed loads it instead 
   t.equal(same.notice, undefined, 'an unchanged folder: nothing to say');
   same.store.close();
 
-  fs.writeFileSync(path.join(tenant, '90-new.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="Added later"}\n');
+  fs.writeFileSync(path.join(tenant, '90-new.ps1'), 'Set-CsOnlinePstnUsage -Identity Global -Usage ' +
+    '@{Add="Added later"}\n');
   const changed = await open();
-  t.match(changed.notice, /the config folder changed since it seeded tenant .*; serving the stored tenant, which holds the admin API changes \(start with --reseed/);
+  t.match(
+    changed.notice,
+    /the config folder changed since it seeded tenant .*; serving the stored tenant, which holds the admin API changes \(start with --reseed/,
+  );
   t.notOk(changed.engine.snapshot.data.pstnUsages.includes('Added later'), 'the stored tenant is served');
   changed.store.close();
 

@@ -24,10 +24,16 @@ t.test('commands survive a restart (journal replay) and a checkpoint; refused on
   s1.put(emptyTenant({ id: ID, name: 'T' }));
   s1.apply(ID, 'operators.enable', { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true }, admin);
   s1.apply(ID, 'users.add', { upn: 'a@t.test', licenses: ['PhoneSystem'] }, admin);
-  t.throws(() => s1.apply(ID, 'numbers.assign', { upn: 'a@t.test', number: '+14255550101' }, admin), { code: 'E_UNKNOWN_NUMBER' });
-  t.throws(() => s1.apply(ID, 'numbers.upload', { number: '+14255550101' }, admin), { code: 'E_SCOPE', message: "'numbers.upload' is an operator command" });
+  t.throws(() => s1.apply(ID, 'numbers.assign', { upn: 'a@t.test', number: '+14255550101' }, admin), {
+    code: 'E_UNKNOWN_NUMBER',
+  });
+  t.throws(() => s1.apply(ID, 'numbers.upload', { number: '+14255550101' }, admin), {
+    code: 'E_SCOPE',
+    message: "'numbers.upload' is an operator command",
+  });
   now += 1000;
-  s1.apply(ID, 'numbers.upload', { number: '+14255550101' }, { scope: 'operator', operator: 'Op', who: 'op' }); // 3rd: checkpoint
+  // 3rd: checkpoint
+  s1.apply(ID, 'numbers.upload', { number: '+14255550101' }, { scope: 'operator', operator: 'Op', who: 'op' });
   s1.apply(ID, 'numbers.assign', { upn: 'a@t.test', number: '+14255550101' }, admin); // journal only
   const before = JSON.stringify(s1.get(ID));
   t.equal(s1.journal(ID).length, 4, 'refused commands are not journaled');
@@ -48,7 +54,8 @@ t.test('a command that fails half-way is rolled back in place: touched numbers a
   store.apply(ID, 'numbers.upload', { number: '+14255550101' }, { scope: 'operator', operator: 'Op', who: 'op' });
   store.apply(ID, 'users.add', { upn: 'a@t.test', licenses: ['PhoneSystem'] }, admin);
   const before = JSON.stringify(store.get(ID));
-  const script = 'Set-CsOnlineVoiceUser -Identity a@t.test -TelephoneNumber +14255550101\nSet-CsOnlineVoiceUser -Identity ghost@t.test -TelephoneNumber +14255550101';
+  const script = 'Set-CsOnlineVoiceUser -Identity a@t.test -TelephoneNumber +14255550101\nSet-CsOnlineVoiceUser ' +
+    '-Identity ghost@t.test -TelephoneNumber +14255550101';
   t.throws(() => store.apply(ID, 'script.apply', { script }, admin), { code: 'E_UNKNOWN_USER' });
   t.equal(JSON.stringify(store.get(ID)), before, 'line 1 assigned the number, line 2 failed: nothing of it remains');
   t.equal(store.journal(ID).length, 3);
@@ -56,7 +63,11 @@ t.test('a command that fails half-way is rolled back in place: touched numbers a
 
 t.test('kill -9 mid-stream: every acknowledged command survives, none is half-applied', async (t) => {
   const file = tmp(t);
-  const child = spawn(process.execPath, [path.join(__dirname, 'helpers', 'store-writer.js'), file, ID, '100000', '37'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'helpers', 'store-writer.js'), file, ID, '100000', '37'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let acked = -1;
   let buf = '';
   await new Promise<void>((resolve, reject) => {
@@ -67,14 +78,17 @@ t.test('kill -9 mid-stream: every acknowledged command survives, none is half-ap
       for (const l of lines) if (l.startsWith('ack ')) acked = Number(l.slice(4));
       if (acked >= 300 && !child.killed) { child.kill('SIGKILL'); }
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code} before the kill`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code} before the kill`)),
+    );
   });
   t.ok(acked >= 300, `killed after ${acked + 1} acknowledged commands`);
   const store = new TenantStore(file);
   t.teardown(() => store.close());
   const tenant = store.get(ID)!;
   const routes = tenant.voiceRoutes.map((r) => r.identity);
-  t.ok(routes.length >= acked + 1, `all ${acked + 1} acknowledged commands are there (${routes.length} in all: the last may have committed unacknowledged)`);
+  t.ok(routes.length >= acked + 1, `all ${acked + 1} acknowledged commands are there (${routes.length} in all: the ` +
+    `last may have committed unacknowledged)`);
   t.same(routes, routes.map((_, i) => `R${i}`), 'in order, with no gap');
   t.same(tenant.pstnUsages, routes.map((_, i) => `U${i}`), 'each route came with its usage: no command half-applied');
 });
@@ -84,7 +98,8 @@ t.test('two processes cannot open one store file; a crashed owner\'s lock is tak
   const first = new TenantStore(file);
   const e = errorOf(() => new TenantStore(file));
   t.equal(e.code, 'E_STORE_LOCKED');
-  t.match(e.message, new RegExp(`store .* is in use by another ocroute \\(pid ${process.pid}, this one\\); two processes cannot share`));
+  t.match(e.message, new RegExp(`store .* is in use by another ocroute \\(pid ${process.pid}, this one\\); two ` +
+    `processes cannot share`));
   first.close();
   const again = new TenantStore(file);
   again.close();
@@ -96,7 +111,8 @@ t.test('two processes cannot open one store file; a crashed owner\'s lock is tak
   t.notOk(fs.existsSync(`${file}.lock`), 'close() releases it');
 });
 
-t.test('after the journal commit nothing answers an error: a failed checkpoint is retried, the change is live', async (t) => {
+t.test('after the journal commit nothing answers an error: a failed checkpoint is retried, the ' +
+  'change is live', async (t) => {
   const file = tmp(t);
   const store = new TenantStore(file, { checkpointEvery: 1 });
   t.teardown(() => store.close());
@@ -119,15 +135,23 @@ t.test('after the journal commit nothing answers an error: a failed checkpoint i
   t.equal(store.lastCheckpointError, undefined, 'the next command retried the checkpoint');
 });
 
-t.test('the journal is pruned at checkpoints into the history: a start replays at most checkpointEvery entries', async (t) => {
+t.test('the journal is pruned at checkpoints into the history: a start replays at most ' +
+  'checkpointEvery entries', async (t) => {
   const file = tmp(t);
   const s1 = new TenantStore(file, { checkpointEvery: 5, lock: false });
   s1.put(emptyTenant({ id: ID, name: 'T' }));
   for (let i = 0; i < 12; i++) s1.apply(ID, 'users.add', { upn: `u${i}@t.test`, licenses: ['PhoneSystem'] }, admin);
   t.equal(s1.pendingJournal(), 2, '12 commands, checkpoints after 5 and 10: 2 left to replay');
   t.equal(s1.journal(ID, 1000).length, 12, 'GET /journal still lists every command (history + journal)');
-  t.same(s1.journal(ID, 3).map((e) => e.args), [{ upn: 'u11@t.test', licenses: ['PhoneSystem'] }, { upn: 'u10@t.test', licenses: ['PhoneSystem'] },
-    { upn: 'u9@t.test', licenses: ['PhoneSystem'] }], 'newest first, across the two tables');
+  t.same(
+    s1.journal(ID, 3).map((e) => e.args),
+    [
+      { upn: 'u11@t.test', licenses: ['PhoneSystem'] },
+      { upn: 'u10@t.test', licenses: ['PhoneSystem'] },
+      { upn: 'u9@t.test', licenses: ['PhoneSystem'] },
+    ],
+    'newest first, across the two tables',
+  );
   const s2 = new TenantStore(file, { lock: false });
   t.equal(Object.keys(s2.get(ID)!.users).length, 12, 'a restart: checkpoint + the 2 entries');
   t.ok(s2.remove(ID));

@@ -59,7 +59,8 @@ t.test('bad input: unique priorities, real targets, RE2 patterns; located errors
   t.match(
     errorOf(() =>
       tenant(
-        `${TREAT}New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType User -Target john@contoso.com -TreatmentPriority 1`,
+        `${TREAT}New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType User -Target ` +
+          `john@contoso.com -TreatmentPriority 1`,
       ),
     ).message,
     /TreatmentPriority 1 is taken by 'MainAA'/,
@@ -67,7 +68,8 @@ t.test('bad input: unique priorities, real targets, RE2 patterns; located errors
   t.match(
     errorOf(() =>
       tenant(
-        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType ResourceAccount -Target john@contoso.com -TreatmentPriority 1',
+        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType ResourceAccount -Target ' +
+          'john@contoso.com -TreatmentPriority 1',
       ),
     ).message,
     /john@contoso.com is not a resource account/,
@@ -75,7 +77,8 @@ t.test('bad input: unique priorities, real targets, RE2 patterns; located errors
   t.match(
     errorOf(() =>
       tenant(
-        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType User -Target nobody@contoso.com -TreatmentPriority 1',
+        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^1" -TargetType User -Target nobody@contoso.com ' +
+          '-TreatmentPriority 1',
       ),
     ).message,
     /user 'nobody@contoso.com' was not found/,
@@ -83,7 +86,8 @@ t.test('bad input: unique priorities, real targets, RE2 patterns; located errors
   t.match(
     errorOf(() =>
       tenant(
-        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^(\\d+)+\\1$" -TargetType User -Target john@contoso.com -TreatmentPriority 1',
+        'New-CsTeamsUnassignedNumberTreatment -Identity X -Pattern "^(\\d+)+\\1$" -TargetType User -Target ' +
+          'john@contoso.com -TreatmentPriority 1',
       ),
     ).describe(),
     /^test\.ps1:1: -Pattern: .*which RE2 cannot run, and the ReDoS analyser recheck does not prove it safe/,
@@ -108,10 +112,12 @@ t.test('YAML unassignedNumberTreatments: load, export, load', async (t) => {
   t.equal(route(b, 'inbound', '+15551234567', '+14255550177').target!.id, 'aa@contoso.com');
 });
 
-t.test('outbound: a user calling a tenant number nobody holds reaches its treatment; numbers outside the tenant do not', async (t) => {
+t.test('outbound: a user calling a tenant number nobody holds reaches its treatment; numbers outside the ' +
+  'tenant do not', async (t) => {
   const ten = tenant(`Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n${TREAT}`);
   const d = route(ten, 'user', 'john@contoso.com', '+14255550177');
   t.same(d.target, { type: 'resourceAccount', id: 'aa@contoso.com' });
   t.equal(d.policy, 'MainAA');
-  t.equal(route(ten, 'user', 'john@contoso.com', '+14255559999').outcome, 'operator', 'not a tenant number: a PSTN call as before');
+  t.equal(route(ten, 'user', 'john@contoso.com', '+14255559999').outcome, 'operator', 'not a tenant number: a PSTN ' +
+    'call as before');
 });

@@ -50,7 +50,14 @@ export class MinutesLedger {
 
   /** Count one CDR if it is the PSTN leg of an answered outbound user call. */
   record(c: Cdr): void {
-    if (c.technology !== 'Phone' || c.direction !== 'outbound' || c.kind !== 'user' || c.outcome !== 'answered' || !c.from) return;
+    if (
+      c.technology !== 'Phone' ||
+      c.direction !== 'outbound' ||
+      c.kind !== 'user' ||
+      c.outcome !== 'answered' ||
+      !c.from
+    )
+      return;
     const minutes = Math.ceil(c.durationSec / 60);
     if (!minutes) return;
     const month = c.start.slice(0, 7);
@@ -87,7 +94,8 @@ export class MinutesLedger {
     const used = this.used(d.callerId).usOutbound;
     if (used < UNLIMITED_US_MINUTES) return undefined;
     return {
-      reason: `${d.callerId} has used ${used} of the unlimited plan's ${UNLIMITED_US_MINUTES} outbound US minutes this month`,
+      reason: `${d.callerId} has used ${used} of the unlimited plan's ${UNLIMITED_US_MINUTES} outbound US minutes ` +
+        `this month`,
       rule: 'seed 004: unlimited plan allowance',
     };
   }
@@ -102,8 +110,14 @@ export class MinutesLedger {
         const allowance = d.billingPlan === 'unlimited' ? UNLIMITED_US_MINUTES : null;
         const holder = own(t.numbers, d.number)?.assignedTo ?? null;
         rows.push({
-          number: d.number, user: holder, operator: op, billingPlan: d.billingPlan, outboundMinutes: u.outbound, usOutboundMinutes: u.usOutbound,
-          allowance, remaining: allowance === null ? null : Math.max(0, allowance - u.usOutbound),
+          number: d.number,
+          user: holder,
+          operator: op,
+          billingPlan: d.billingPlan,
+          outboundMinutes: u.outbound,
+          usOutboundMinutes: u.usOutbound,
+          allowance,
+          remaining: allowance === null ? null : Math.max(0, allowance - u.usOutbound),
         });
       }
     }

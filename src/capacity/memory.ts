@@ -3,7 +3,17 @@
  * of equal duration in one list, so this stays cheap) that releases the call if no hang-up came.
  */
 import type { Slot } from '../routing/types';
-import { busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability, type CapacityLimiter, type CapacityLimits } from './types';
+import {
+  busy,
+  countByCapability,
+  DEFAULT_LEASE_MS,
+  DEFAULT_LIMITS,
+  limitOf,
+  type AcquireResult,
+  type Capability,
+  type CapacityLimiter,
+  type CapacityLimits,
+} from './types';
 
 interface Held { numbers: string[]; capabilities: Capability[]; timer: NodeJS.Timeout }
 

@@ -10,7 +10,17 @@
 import Redis from 'ioredis';
 import type { Slot } from '../routing/types';
 import { MemoryLimiter } from './memory';
-import { busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability, type CapacityLimiter, type CapacityLimits } from './types';
+import {
+  busy,
+  countByCapability,
+  DEFAULT_LEASE_MS,
+  DEFAULT_LIMITS,
+  limitOf,
+  type AcquireResult,
+  type Capability,
+  type CapacityLimiter,
+  type CapacityLimits,
+} from './types';
 
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -110,7 +120,10 @@ export class RedisLimiter implements CapacityLimiter {
   /** Renew every live call's leases; a call past its own maximum is released (a lost hang-up). */
   private async renewAll(): Promise<void> {
     const now = Date.now();
-    const pipe = this.redis.pipeline() as unknown as { ocRenew(n: number, ...a: (string | number)[]): void; exec(): Promise<unknown> };
+    const pipe = this.redis.pipeline() as unknown as {
+      ocRenew(n: number, ...a: (string | number)[]): void;
+      exec(): Promise<unknown>;
+    };
     let n = 0;
     for (const [callId, where] of this.held) {
       if (where === 'local') continue;
@@ -140,7 +153,13 @@ export class RedisLimiter implements CapacityLimiter {
     const keys = unique.map((s) => this.prefix + s.number);
     try {
       const lease = Math.ceil(Math.min(leaseMs, this.ttl));
-      const full = await this.redis.ocAcquire(keys.length, ...keys, callId, lease, ...unique.map((s) => limitOf(this.limits, s)));
+      const full = await this.redis.ocAcquire(
+        keys.length,
+        ...keys,
+        callId,
+        lease,
+        ...unique.map((s) => limitOf(this.limits, s)),
+      );
       if (full > 0) return busy(unique[full - 1], limitOf(this.limits, unique[full - 1]));
       this.held.set(callId, { keys, capabilities: unique.map((s) => s.capability), until: Date.now() + leaseMs });
       return { ok: true };
@@ -152,7 +171,8 @@ export class RedisLimiter implements CapacityLimiter {
         if (r.ok) this.held.set(callId, 'local');
         return r;
       }
-      return { ok: false, reason: 'unavailable', message: `capacity store unreachable (${(e as Error).message}); refusing calls (fail-closed)` };
+      return { ok: false, reason: 'unavailable', message: `capacity store unreachable (${(e as Error).message}); ` +
+        `refusing calls (fail-closed)` };
     }
   }
 

@@ -20,7 +20,10 @@ export const DEFAULT_LIMITS: CapacityLimits = { user: 3, mobile: 3, service: 500
 
 export type Refusal = {
   ok: false;
-  /** busy: the number is full (SIP 486, HTTP 429); unavailable: the shared store is unreachable and the mode is fail-closed (SIP 503, HTTP 503). */
+  /**
+   * busy: the number is full (SIP 486, HTTP 429); unavailable: the shared store is unreachable and the mode is fail-
+   * closed (SIP 503, HTTP 503).
+   */
   reason: 'busy' | 'unavailable';
   number?: string;
   capability?: Capability;

@@ -86,7 +86,8 @@ export class PgCdrStore {
           values.push(this.node, c.correlationId, c.tenant, JSON.stringify(c));
           return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
         });
-        await this.pool.query(`INSERT INTO ocroute_cdr (node, correlation_id, tenant, data) VALUES ${rows.join(', ')}`, values);
+        await this.pool.query(`INSERT INTO ocroute_cdr (node, correlation_id, tenant, ` +
+          `data) VALUES ${rows.join(', ')}`, values);
         await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, this.node]);
         this.lastError = undefined;
       } catch (e) {
@@ -109,7 +110,8 @@ export class PgCdrStore {
   /** The latest `limit` CDRs of every node, oldest first. */
   async recent(limit: number): Promise<Cdr[]> {
     await this.flush();
-    const { rows } = await this.pool.query('SELECT data FROM (SELECT id, data FROM ocroute_cdr ORDER BY id DESC LIMIT $1) r ORDER BY id', [limit]);
+    const { rows } = await this.pool.query('SELECT data FROM (SELECT id, data FROM ocroute_cdr ORDER BY id DESC ' +
+      'LIMIT $1) r ORDER BY id', [limit]);
     return rows.map((r) => JSON.parse(r.data) as Cdr);
   }
 
@@ -142,7 +144,8 @@ export class PgCdrStore {
   }
 
   private async fetchNow(record: (c: Cdr) => void, othersOnly: boolean): Promise<number> {
-    const { rows } = await this.pool.query('SELECT id, node, data FROM ocroute_cdr WHERE id > $1 ORDER BY id', [this.lastId]);
+    const { rows } = await this.pool.query('SELECT id, node, data FROM ocroute_cdr WHERE id > $1 ' +
+      'ORDER BY id', [this.lastId]);
     let n = 0;
     for (const r of rows) {
       this.lastId = Number(r.id);

@@ -46,7 +46,10 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
   private remote?: PgCdrStore;
   written = 0;
 
-  constructor(readonly file?: string, private readonly keep = 100_000) {
+  constructor(
+    readonly file?: string,
+    private readonly keep = 100_000,
+  ) {
     super();
     if (file) this.stream = fs.createWriteStream(file, { flags: 'a' });
   }
@@ -64,13 +67,19 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
     this.emit('write', cdr);
   }
 
-  byCorrelationId(id: string): Cdr[] { return this.recent.get(id) ?? []; }
+  byCorrelationId(id: string): Cdr[] {
+    return this.recent.get(id) ?? [];
+  }
 
   /** CDRs also go to the cluster's database (cluster mode): then any node finds any call's. */
-  attach(remote: PgCdrStore): void { this.remote = remote; }
+  attach(remote: PgCdrStore): void {
+    this.remote = remote;
+  }
 
   /** A call's CDRs: from the cluster's database when there is one, else the ones kept here. */
-  async find(id: string): Promise<Cdr[]> { return this.remote ? this.remote.byCorrelationId(id) : this.byCorrelationId(id); }
+  async find(id: string): Promise<Cdr[]> {
+    return this.remote ? this.remote.byCorrelationId(id) : this.byCorrelationId(id);
+  }
 
   /** The latest CDRs (the cluster's, in cluster mode), oldest first: what an export reads. */
   async recentCdrs(limit = 200_000): Promise<Cdr[]> {
@@ -80,7 +89,9 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
   }
 
   /** The kept CDRs, grouped by correlation ID, oldest first. */
-  groups(): IterableIterator<Cdr[]> { return this.recent.values(); }
+  groups(): IterableIterator<Cdr[]> {
+    return this.recent.values();
+  }
 
   /** Flush and close the file (graceful shutdown). */
   async close(): Promise<void> {

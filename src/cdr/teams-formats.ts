@@ -32,9 +32,26 @@ export interface UserInfo {
 export type UserLookup = (c: Cdr) => UserInfo;
 
 export const PSTN_CSV_COLUMNS = [
-  'UsageId', 'Call ID', 'Conference ID', 'User Location', 'AAD ObjectId', 'UPN', 'User Display Name', 'Caller ID', 'Call Type',
-  'Number Type', 'Domestic/International', 'Destination Dialed', 'Destination Number', 'Start Time', 'End Time',
-  'Duration Seconds', 'Connection Fee', 'Charge', 'Currency', 'Capability',
+  'UsageId',
+  'Call ID',
+  'Conference ID',
+  'User Location',
+  'AAD ObjectId',
+  'UPN',
+  'User Display Name',
+  'Caller ID',
+  'Call Type',
+  'Number Type',
+  'Domestic/International',
+  'Destination Dialed',
+  'Destination Number',
+  'Start Time',
+  'End Time',
+  'Duration Seconds',
+  'Connection Fee',
+  'Charge',
+  'Currency',
+  'Capability',
 ] as const;
 
 const regionName = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -109,12 +126,29 @@ export function graphPstn(cdrs: Iterable<Cdr>, lookup: UserLookup): object[] {
     const d = destination(c, info);
     return {
       '@odata.type': '#microsoft.graph.callRecords.pstnCallLogRow',
-      id: c.correlationId, callId: c.sipCallId, userId: info.objectId ?? null, userPrincipalName: c.user ?? null,
-      userDisplayName: info.displayName ?? null, startDateTime: c.answer ?? c.start, endDateTime: c.end, duration: Math.round(c.durationSec),
-      charge: 0, connectionCharge: 0, currency: null, callType: type, callerNumber: caller, calleeNumber: callee,
-      usageCountryCode: info.location ?? null, tenantCountryCode: info.location ?? null, destinationContext: d.context || null,
-      destinationName: d.name || null, conferenceId: null, licenseCapability: info.capability ?? null, inventoryType: info.numberType ?? null,
-      operator: c.operator ?? 'Microsoft', callDurationSource: c.operator ? 'operator' : 'microsoft',
+      id: c.correlationId,
+      callId: c.sipCallId,
+      userId: info.objectId ?? null,
+      userPrincipalName: c.user ?? null,
+      userDisplayName: info.displayName ?? null,
+      startDateTime: c.answer ?? c.start,
+      endDateTime: c.end,
+      duration: Math.round(c.durationSec),
+      charge: 0,
+      connectionCharge: 0,
+      currency: null,
+      callType: type,
+      callerNumber: caller,
+      calleeNumber: callee,
+      usageCountryCode: info.location ?? null,
+      tenantCountryCode: info.location ?? null,
+      destinationContext: d.context || null,
+      destinationName: d.name || null,
+      conferenceId: null,
+      licenseCapability: info.capability ?? null,
+      inventoryType: info.numberType ?? null,
+      operator: c.operator ?? 'Microsoft',
+      callDurationSource: c.operator ? 'operator' : 'microsoft',
     };
   });
 }
@@ -124,12 +158,27 @@ export function graphDirectRouting(cdrs: Iterable<Cdr>, lookup: UserLookup): obj
     const ok = c.outcome === 'answered';
     return {
       '@odata.type': '#microsoft.graph.callRecords.directRoutingLogRow',
-      id: c.correlationId, correlationId: c.correlationId, userId: info.objectId ?? null, userPrincipalName: c.user ?? null,
-      userDisplayName: info.displayName ?? null, inviteDateTime: c.start, startDateTime: c.answer ?? c.start,
-      endDateTime: ok ? c.end : null, failureDateTime: ok ? null : c.end, duration: Math.round(c.durationSec), callType: type,
-      successfulCall: ok, callerNumber: caller, calleeNumber: callee, finalSipCode: c.sipCode, callEndSubReason: 0,
-      finalSipCodePhrase: c.reason, trunkFullyQualifiedDomainName: c.gateway, mediaBypassEnabled: false,
-      mediaPathLocation: null, signalingLocation: null,
+      id: c.correlationId,
+      correlationId: c.correlationId,
+      userId: info.objectId ?? null,
+      userPrincipalName: c.user ?? null,
+      userDisplayName: info.displayName ?? null,
+      inviteDateTime: c.start,
+      startDateTime: c.answer ?? c.start,
+      endDateTime: ok ? c.end : null,
+      failureDateTime: ok ? null : c.end,
+      duration: Math.round(c.durationSec),
+      callType: type,
+      successfulCall: ok,
+      callerNumber: caller,
+      calleeNumber: callee,
+      finalSipCode: c.sipCode,
+      callEndSubReason: 0,
+      finalSipCodePhrase: c.reason,
+      trunkFullyQualifiedDomainName: c.gateway,
+      mediaBypassEnabled: false,
+      mediaPathLocation: null,
+      signalingLocation: null,
     };
   });
 }
@@ -153,5 +202,7 @@ export function tenantLookup(tenantOf: (id: string) => TenantData | undefined): 
 /** The export as text: CSV, or a JSON array. */
 export function exportCdrs(format: CdrFormat, cdrs: Iterable<Cdr>, lookup: UserLookup): string {
   if (format === 'teams-pstn-csv') return teamsPstnCsv(cdrs, lookup);
-  return JSON.stringify(format === 'graph-pstn' ? graphPstn(cdrs, lookup) : graphDirectRouting(cdrs, lookup), null, 1) + '\n';
+  return (
+    JSON.stringify(format === 'graph-pstn' ? graphPstn(cdrs, lookup) : graphDirectRouting(cdrs, lookup), null, 1) + '\n'
+  );
 }

@@ -32,11 +32,15 @@ function parseValue(prop: Prop, text: string, flag: string): unknown {
   if (prop.type === 'object') {
     try { return JSON.parse(text); } catch { throw new InvalidArgumentError(`${flag} takes a JSON object`); }
   }
-  if (prop.enum && !prop.enum.includes(text)) throw new InvalidArgumentError(`${flag} is one of ${prop.enum.join(', ')}`);
+  if (prop.enum && !prop.enum.includes(text))
+    throw new InvalidArgumentError(`${flag} is one of ${prop.enum.join(', ')}`);
   return text;
 }
 
-/** A flag for one argument: booleans are switches, lists take several values (a list where a list or an {add, remove} object is allowed). */
+/**
+ * A flag for one argument: booleans are switches, lists take several values (a list where a list or an {add, remove}
+ * object is allowed).
+ */
 function optionFor(arg: string, p: Prop): Option {
   const flag = `--${kebab(arg)}`;
   const base = p.anyOf ? p.anyOf[0] : p;
@@ -53,21 +57,38 @@ function optionFor(arg: string, p: Prop): Option {
 
 interface Conn { url: string; token?: string; tenant?: string }
 
-async function call(conn: Conn, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
-  if (!conn.token) throw new OcrouteError('E_USAGE', 'a bearer token is needed: --token or OCROUTE_TOKEN', { field: 'token' });
-  if (!conn.tenant) throw new OcrouteError('E_USAGE', 'name the tenant: --tenant or OCROUTE_TENANT', { field: 'tenant' });
+async function call(
+  conn: Conn,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
+  if (!conn.token)
+    throw new OcrouteError('E_USAGE', 'a bearer token is needed: --token or OCROUTE_TOKEN', { field: 'token' });
+  if (!conn.tenant)
+    throw new OcrouteError('E_USAGE', 'name the tenant: --tenant or OCROUTE_TENANT', { field: 'tenant' });
   let res: Response;
   try {
     res = await fetch(`${conn.url.replace(/\/$/, '')}/v1/tenants/${encodeURIComponent(conn.tenant)}${path}`, {
-      method, headers: { authorization: `Bearer ${conn.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(30_000),
+      method,
+      headers: { authorization: `Bearer ${conn.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(30_000),
     });
   } catch (e) {
-    throw new OcrouteError('E_UNREACHABLE', `cannot reach ${conn.url}: ${(e as Error).cause ? String((e as { cause: Error }).cause.message) : (e as Error).message}`, { field: 'url' });
+    throw new OcrouteError(
+      'E_UNREACHABLE',
+      `cannot reach ${conn.url}: ${(e as Error).cause ? String((e as { cause: Error }).cause.message) : (e as Error).message}`,
+      { field: 'url' },
+    );
   }
   const text = await res.text();
   let json: unknown = null;
-  try { json = JSON.parse(text); } catch { /* YAML export, or an empty body */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* YAML export, or an empty body */
+  }
   return { status: res.status, json, text };
 }
 
@@ -87,7 +108,8 @@ export function addAdminCommands(program: Command, io: Io, setCode: (c: number) 
   for (const [name, spec] of Object.entries(COMMANDS)) {
     const [group, action] = name.split('.');
     let g = groups.get(group);
-    if (!g) groups.set(group, (g = program.command(group).description(`admin API: ${group} commands (run against a serving ocroute)`)));
+    if (!g) groups.set(group, (g = program.command(group).description(`admin API: ${group} commands (run against a ` +
+      `serving ocroute)`)));
     const c = connOpts(g.command(kebab(action)).description(`${spec.summary} [${spec.scope}]`));
     const required = new Set(spec.args.required ?? []);
     for (const [arg, p] of Object.entries(spec.args.properties) as [string, Prop][]) {
@@ -96,12 +118,17 @@ export function addAdminCommands(program: Command, io: Io, setCode: (c: number) 
       c.addOption(opt);
     }
     c.action(async (o: Record<string, unknown>) => {
-      const args = Object.fromEntries(Object.keys(spec.args.properties).filter((k) => o[k] !== undefined).map((k) => [k, o[k] === NULL ? null : o[k]]));
+      const args = Object.fromEntries(
+        Object.keys(spec.args.properties)
+          .filter((k) => o[k] !== undefined)
+          .map((k) => [k, o[k] === NULL ? null : o[k]]),
+      );
       report(await call(o as unknown as Conn, 'POST', '/commands', { command: name, args }));
     });
   }
 
-  connOpts(program.command('get').argument('[path]', 'resource under the tenant: numbers, users/<upn>, bridge, meetings/<id>, portal, minutes, journal, export', ''))
+  connOpts(program.command('get').argument('[path]', 'resource under the tenant: numbers, users/<upn>, bridge, ' +
+    'meetings/<id>, portal, minutes, journal, export', ''))
     .description('admin API: read a resource of the tenant')
     .action(async (path: string, o: Conn) => report(await call(o, 'GET', path ? `/${path.replace(/^\//, '')}` : '')));
 }

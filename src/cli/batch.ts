@@ -19,7 +19,8 @@ export function readCalls(file: string): Call[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new OcrouteError('E_USAGE', `cannot read the calls file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, field: '--file' });
+    throw new OcrouteError('E_USAGE', `cannot read the calls ` +
+      `file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, field: '--file' });
   }
   const lines = text.split('\n');
   lines.forEach((line, i) => {
@@ -50,7 +51,8 @@ export async function runBatch(o: { config: string; file: string; out?: string; 
   const engine = new Engine(o.config);
   const pool = new BatchPool(engine, { threads: o.threads });
   const out = o.out ? fs.createWriteStream(o.out) : undefined;
-  const bar = o.progress ? new SingleBar({ format: 'routing [{bar}] {percentage}% | {value}/{total} calls | {rate} calls/s', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = o.progress ? new SingleBar({ format: 'routing [{bar}] {percentage}% | {value}/{total} calls | ' +
+    '{rate} calls/s', hideCursor: true }, Presets.shades_classic) : undefined;
   const counts: Record<string, number> = {};
   const chunk = 20_000;
   const t0 = Date.now();

@@ -9,7 +9,8 @@ import type { Settings } from '../config/settings';
 
 const port = (name: string, v: string): number => {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new OcrouteError('E_USAGE', `${name}=${v}: a port is 0-65535`, { field: name });
+  if (!/^\d+$/.test(v) || n > 65535) throw new OcrouteError('E_USAGE', `${name}=${v}: a port is ` +
+    `0-65535`, { field: name });
   return n;
 };
 

@@ -8,13 +8,12 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
 import { loadConfigDir } from '../config/load';
 import { PACKAGE_ROOT, VERSION } from '../package';
-import { addAdminCommands, EXIT_REFUSED } from './admin';
+import { addAdminCommands } from './admin';
+import { EXIT } from './exit';
+import { addTestCmdlets } from './test-cmdlets';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
-import { testEffectiveTenantDialPlan } from '../routing/dial-plan';
-import { testTranslationRules } from '../routing/translation';
-import { testBlockedNumber } from '../routing/inbound-blocking';
 import { lintTenant } from '../routing/lint';
 import { locator } from '../config/locate';
 import { compileSnapshot } from '../routing/snapshot';
@@ -24,13 +23,14 @@ import type { Call, CallKind, Decision } from '../routing/types';
 function writeExport(dir: string, files: Record<string, string>): void {
   for (const name of Object.keys(files)) {
     if (fs.existsSync(path.join(dir, name)))
-      throw new OcrouteError('E_USAGE', `${path.join(dir, name)} already exists; --out needs a new folder`, { field: '--out' });
+      throw new OcrouteError('E_USAGE', `${path.join(dir, name)} already exists; --out needs a ` +
+        `new folder`, { field: '--out' });
   }
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 }
 
-export const EXIT = { OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED, CHANGED: 6 } as const;
+export { EXIT } from './exit';
 
 /** The embedded default tenant: routes/ beside the package (works from src/ and dist/src/). */
 export const DEFAULT_CONFIG = path.join(PACKAGE_ROOT, 'routes');
@@ -38,9 +38,12 @@ export const DEFAULT_CONFIG = path.join(PACKAGE_ROOT, 'routes');
 /** The service settings `npm start` uses: ocroute.yaml beside the package. */
 export const DEFAULT_SETTINGS = path.join(path.dirname(DEFAULT_CONFIG), 'ocroute.yaml');
 
-interface Io { out: (s: string) => void; err: (s: string) => void }
+export interface Io { out: (s: string) => void; err: (s: string) => void }
 
-export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') },
+): Promise<number> {
   let code: number = EXIT.OK;
   const program = new Command('ocroute')
     .description('Call routing engine and SIP simulator for Microsoft Teams Operator Connect')
@@ -50,7 +53,8 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .showHelpAfterError('(run ocroute --help for usage)');
   const configOpt = ['-c, --config <dir>', 'tenant configuration folder (YAML + *.ps1)', DEFAULT_CONFIG] as const;
 
-  program.command('route')
+  program
+    .command('route')
     .description('decide where one call goes and explain why')
     .option(...configOpt)
     .requiredOption('--to <number>', 'dialed number (meeting, user) or called DID (inbound)')
@@ -67,49 +71,10 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       code = d.outcome === 'rejected' ? EXIT.REJECTED : EXIT.OK;
     });
 
-  program.command('dial-plan')
-    .description("Test-CsEffectiveTenantDialPlan: what a user's effective dial plan makes of a dialed number")
-    .option(...configOpt)
-    .requiredOption('--identity <upn>', 'the user whose dial plan applies')
-    .requiredOption('--dialed-number <digits>', 'what the user dialed, e.g. 0100')
-    .option('--json', 'print the result as JSON')
-    .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
-      const r = testEffectiveTenantDialPlan(snap.dialPlans, snap.data, o.identity, o.dialedNumber);
-      io.out(o.json ? JSON.stringify(r, null, 2) : [
-        `EffectiveTenantDialPlan ${r.effectiveTenantDialPlan}`, `TranslatedNumber        ${r.translatedNumber}`,
-        `MatchingRule            ${r.matchingRule ? `${r.matchingRule.name} (${r.matchingRule.pattern} -> ${r.matchingRule.translation})` : '(none)'}`,
-        `E.164                   ${r.e164 ?? '(not a phone number)'}`, `why                     ${r.explanation}`,
-      ].join('\n'));
-      code = r.e164 ? EXIT.OK : EXIT.REJECTED;
-    });
+  addTestCmdlets(program, io, configOpt, (c) => { code = c; });
 
-  program.command('translation-rules')
-    .description('Test-CsTeamsTranslationRule: every translation rule that matches a number, and what it makes of it')
-    .option(...configOpt)
-    .requiredOption('--phone-number <number>', 'the number to translate')
-    .option('--json', 'print the result as JSON')
-    .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
-      const r = testTranslationRules(snap.translations, snap.data, o.phoneNumber);
-      io.out(o.json ? JSON.stringify(r, null, 2) : r.length
-        ? r.map((x) => `${x.identity}: ${x.pattern} -> ${x.translation} makes ${o.phoneNumber} ${x.translatedNumber}`).join('\n')
-        : `no translation rule matches ${o.phoneNumber}`);
-      code = EXIT.OK;
-    });
-
-  program.command('blocked-number')
-    .description('Test-CsInboundBlockedNumberPattern: would an inbound call from this number be blocked?')
-    .option(...configOpt)
-    .requiredOption('--phone-number <number>', 'the calling number')
-    .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
-      const r = testBlockedNumber(snap.blocking, o.phoneNumber);
-      io.out(JSON.stringify(r, null, 2));
-      code = EXIT.OK;
-    });
-
-  program.command('validate')
+  program
+    .command('validate')
     .description('load a configuration and report every error found, with file and line')
     .option(...configOpt)
     .option('--strict', 'treat warnings (e.g. objects a script assumes exist) as errors: exit 1')
@@ -134,12 +99,15 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
         code = EXIT.CONFIG;
         return;
       }
-      io.out(`ok: ${files.length} file(s); ${Object.keys(tenant.operators).length} operators, ${Object.keys(tenant.numbers).length} numbers, ` +
-        `${Object.keys(tenant.users).length} users, ${tenant.voiceRoutes.length} voice routes, ` +
-        `${Object.keys(tenant.audioConferencingRoutingPolicies).length + Object.keys(tenant.onlineVoiceRoutingPolicies).length} routing policies`);
+      io.out(
+        `ok: ${files.length} file(s); ${Object.keys(tenant.operators).length} operators, ${Object.keys(tenant.numbers).length} numbers, ` +
+          `${Object.keys(tenant.users).length} users, ${tenant.voiceRoutes.length} voice routes, ` +
+          `${Object.keys(tenant.audioConferencingRoutingPolicies).length + Object.keys(tenant.onlineVoiceRoutingPolicies).length} routing policies`,
+      );
     });
 
-  program.command('lint')
+  program
+    .command('lint')
     .description('validate, then warn about routes that can never win, unused usages, bad bridge numbers')
     .option(...configOpt)
     .option('--json', 'print findings as JSON')
@@ -150,23 +118,34 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       const locate = locator(files);
       const findings = lintTenant(tenant).map(({ subject, ...f }) => ({ ...f, ...locate(subject) }));
       if (o.json) io.out(JSON.stringify({ errors: [], warnings: findings }, null, 2));
-      else io.out(findings.length ? findings.map((f) => `${f.file ? `${f.file}:${f.line}: ` : ''}warning ${f.code}: ${f.message}`).join('\n') : 'no warnings');
+      else
+        io.out(
+          findings.length
+            ? findings.map((f) => `${f.file ? `${f.file}:${f.line}: ` : ''}warning ${f.code}: ${f.message}`).join('\n')
+            : 'no warnings',
+        );
       // Warnings are advice: a configuration with them still loads and routes (exit 0 unless --strict).
       code = findings.length && o.strict ? EXIT.WARNINGS : EXIT.OK;
     });
 
-  program.command('serve')
-    .description('run the service (HTTP API, /metrics); settings from ocroute.yaml, flags override; SIGHUP reloads the tenant')
+  program
+    .command('serve')
+    .description(
+      'run the service (HTTP API, /metrics); settings from ocroute.yaml, flags override; SIGHUP reloads the tenant',
+    )
     .option('--settings <file>', 'service settings YAML', DEFAULT_SETTINGS)
     .option('-c, --config <dir>', 'tenant configuration folder (overrides settings "tenant")')
     .option('--host <addr>', 'HTTP address (settings http.host)')
     .option('--port <n>', 'HTTP port (settings http.port)', (v) => parsePort(v))
     .option('--sip-port <n>', 'SIP port, UDP and TCP (settings sip.port)', (v) => parsePort(v))
-    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (settings log.level)',
-      (v) => oneOf(v, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent (settings log.level)', (v) =>
+      oneOf(v, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    )
     .option('--capacity <backend>', 'memory | redis (settings capacity.backend)', (v) => oneOf(v, ['memory', 'redis']))
     .option('--redis-url <url>', 'Redis for --capacity redis (settings capacity.url)')
-    .option('--on-redis-down <mode>', 'fail-closed | local (settings capacity.onUnavailable)', (v) => oneOf(v, ['fail-closed', 'local']))
+    .option('--on-redis-down <mode>', 'fail-closed | local (settings capacity.onUnavailable)', (v) =>
+      oneOf(v, ['fail-closed', 'local']),
+    )
     .option('--reseed', 'replace the stored tenant with the config folder (settings store.reseed)')
     .action(async (o) => {
       const { loadSettings } = await import('../config/settings');
@@ -186,45 +165,67 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       code = -1; // keep running: main() must not exit the process
     });
 
-  program.command('batch')
+  program
+    .command('batch')
     .description('route a JSON Lines file of calls on the worker pool, with progress; write decisions')
     .option(...configOpt)
-    .requiredOption('--file <calls.jsonl>', 'one call per line: {"kind":"user","from":"john@contoso.com","to":"+14255551234"}')
+    .requiredOption(
+      '--file <calls.jsonl>',
+      'one call per line: {"kind":"user","from":"john@contoso.com","to":"+14255551234"}',
+    )
     .option('--out <decisions.jsonl>', 'write one decision per line here (default: stdout, the summary on stderr)')
     .option('--threads <n>', 'workers (default: one per core)', (v) => parsePositive(v))
     .option('--no-progress', 'no progress bar')
     .action(async (o) => {
       const { runBatch } = await import('./batch');
-      const opts = { config: o.config, file: o.file, out: o.out, threads: o.threads, progress: o.progress && process.stderr.isTTY === true };
+      const opts = {
+        config: o.config, file: o.file, out: o.out, threads: o.threads,
+        progress: o.progress && process.stderr.isTTY === true,
+      };
       await runBatch(opts, o.out ? io.out : io.err, o.out ? undefined : io.out);
     });
 
-  program.command('cdr')
+  program
+    .command('cdr')
     .description('read call detail records (JSON Lines written by serve) for one correlation ID or all')
     .requiredOption('--file <file>', 'CDR file (settings cdr.file)')
-    .option('--correlation-id <id>', 'only this call\'s two legs')
+    .option('--correlation-id <id>', "only this call's two legs")
     .option('--json', 'print JSON')
-    .option('--format <format>', 'teams-pstn-csv | graph-pstn | graph-direct-routing: Teams\' own report formats, one row per call',
-      (v) => oneOf(v, ['teams-pstn-csv', 'graph-pstn', 'graph-direct-routing']))
+    .option(
+      '--format <format>',
+      "teams-pstn-csv | graph-pstn | graph-direct-routing: Teams' own report formats, " + 'one row per call',
+      (v) => oneOf(v, ['teams-pstn-csv', 'graph-pstn', 'graph-direct-routing']),
+    )
     .option(...configOpt)
     .action(async (o) => {
       const { readCdrFile } = await import('../cdr/sink');
       let list;
-      try { list = readCdrFile(o.file, o.correlationId); } catch (e) {
+      try {
+        list = readCdrFile(o.file, o.correlationId);
+      } catch (e) {
         throw new OcrouteError('E_CDR', `cannot read CDR file: ${(e as Error).message}`, { file: o.file });
       }
       if (o.format) {
         // The user columns come from the tenant folder (--config): object IDs, names, locations.
         const { exportCdrs, tenantLookup } = await import('../cdr/teams-formats');
         const { loadTenantsDir } = await import('../config/load');
-        const tenants = new Map(loadTenantsDir(o.config).tenants.map((x) => [x.tenant.tenant.id.toLowerCase(), x.tenant]));
-        io.out(exportCdrs(o.format, list, tenantLookup((id) => tenants.get(id.toLowerCase()))).replace(/\r?\n$/, ''));
+        const tenants = new Map(
+          loadTenantsDir(o.config).tenants.map((x) => [x.tenant.tenant.id.toLowerCase(), x.tenant]),
+        );
+        io.out(
+          exportCdrs(o.format, list, tenantLookup((id) => tenants.get(id.toLowerCase()))).replace(/\r?\n$/, ''),
+        );
       } else if (o.json) io.out(JSON.stringify(list, null, 2));
-      else for (const c of list) io.out(`${c.correlationId} ${c.technology.padEnd(16)} ${c.direction.padEnd(8)} ${c.from ?? '-'} -> ${c.to} ${c.outcome} ${c.sipCode} ${c.durationSec}s ${c.operator ?? ''}`);
+      else
+        for (const c of list)
+          io.out(
+            `${c.correlationId} ${c.technology.padEnd(16)} ${c.direction.padEnd(8)} ${c.from ?? '-'} -> ${c.to} ${c.outcome} ${c.sipCode} ${c.durationSec}s ${c.operator ?? ''}`,
+          );
       if (o.correlationId && !list.length) code = EXIT.CONFIG;
     });
 
-  program.command('export')
+  program
+    .command('export')
     .description('load a configuration folder (YAML + *.ps1) and print it as one tenant YAML file, or as PowerShell')
     .option(...configOpt)
     .option('--ps1', 'print the Teams configuration as the cmdlets that recreate it')
@@ -246,23 +247,34 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       io.out(`wrote ${path.join(o.out, 'tenant.yaml')} and ${path.join(o.out, 'tenant.ps1')}`);
     });
 
-  program.command('diff')
+  program
+    .command('diff')
     .description('what a configuration change would do: the calls whose outcome changes (exit 6 if any, 0 if none)')
-    .requiredOption('-c, --config <dir>', 'the old configuration, then (again) the new one', (v: string, prev: string[] = []) => [...prev, v])
+    .requiredOption(
+      '-c, --config <dir>', 'the old configuration, then (again) the new one',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--calls <calls.jsonl>', 'also try these calls (JSON Lines, as batch reads; e.g. replayed CDRs)')
     .option('--json', 'print the changes as JSON')
     .action(async (o) => {
-      if (o.config.length !== 2) throw new OcrouteError('E_USAGE', 'give --config OLD --config NEW', { field: '--config' });
+      if (o.config.length !== 2)
+        throw new OcrouteError('E_USAGE', 'give --config OLD --config NEW', { field: '--config' });
       const { diffSnapshots, formatChanges } = await import('../routing/diff');
       const [a, b] = (o.config as string[]).map((dir) => compileSnapshot(loadConfigDir(dir).tenant));
       const calls = o.calls ? (await import('./batch')).readCalls(o.calls) : [];
       const { changes, tried } = diffSnapshots(a, b, calls);
       if (o.json) io.out(JSON.stringify({ tried, changes }, null, 2));
-      else io.out(changes.length ? `${formatChanges(changes)}\n${changes.length} change(s) in ${tried} calls tried` : `no change in ${tried} calls tried`);
+      else
+        io.out(
+          changes.length
+            ? `${formatChanges(changes)}\n${changes.length} change(s) in ${tried} calls ` + `tried`
+            : `no change in ${tried} calls tried`,
+        );
       code = changes.length ? EXIT.CHANGED : EXIT.OK;
     });
 
-  program.command('import')
+  program
+    .command('import')
     .description('read a Teams export into a new tenant folder: import teams-json FILE|DIR|ZIP --out DIR')
     .argument('<format>', 'teams-json: Get-Cs... | ConvertTo-Json output (e.g. a BackupRestoreTeamsEV zip)')
     .argument('<source>', 'a .json/.txt file, a folder of them, or a .zip')
@@ -270,21 +282,32 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     .option('--tenant-id <guid>', 'the tenant ID to record')
     .option('--tenant-name <name>', 'the tenant name to record')
     .action(async (format: string, source: string, o) => {
-      if (format !== 'teams-json') throw new OcrouteError('E_USAGE', `unknown import format '${format}'; use teams-json`, { field: 'format' });
+      if (format !== 'teams-json')
+        throw new OcrouteError('E_USAGE', `unknown import format '${format}'; use ` + `teams-json`, {
+          field: 'format',
+        });
       const { importTeamsJson } = await import('../config/import-teams-json');
       const { exportTenantYaml } = await import('../config/export');
       const r = importTeamsJson(source, { id: o.tenantId, name: o.tenantName });
       writeExport(o.out, { 'tenant.yaml': exportTenantYaml(r.tenant) });
       const c = r.counts;
-      io.out(`imported ${c.usages ? r.tenant.pstnUsages.length : 0} PSTN usages, ${c.translationRule} translation rules, ` +
-        `${c.gateway} gateways, ${c.route} voice routes, ${c.policy} voice routing policies, ${c.dialPlan} dial plans ` +
-        `into ${path.join(o.out, 'tenant.yaml')}`);
-      if (r.skipped.length) io.err(`warning: skipped ${r.skipped.length} object(s) ocroute does not read: ${r.skipped.join(', ')}`);
+      io.out(
+        `imported ${c.usages ? r.tenant.pstnUsages.length : 0} PSTN usages, ${c.translationRule} translation ` +
+          `rules, ` +
+          `${c.gateway} gateways, ${c.route} voice routes, ${c.policy} voice routing ` +
+          `policies, ${c.dialPlan} dial plans ` +
+          `into ${path.join(o.out, 'tenant.yaml')}`,
+      );
+      if (r.skipped.length)
+        io.err(`warning: skipped ${r.skipped.length} object(s) ocroute does ` + `not read: ${r.skipped.join(', ')}`);
     });
 
-  addAdminCommands(program, io, (c) => { code = c; });
+  addAdminCommands(program, io, (c) => {
+    code = c;
+  });
 
-  program.command('schema')
+  program
+    .command('schema')
     .description('print the JSON Schema of the tenant YAML file')
     .action(() => io.out(JSON.stringify(tenantSchema, null, 2)));
 
@@ -325,13 +348,17 @@ function parseKind(v: string): CallKind {
 
 export function formatDecision(d: Decision): string {
   const lines = [`${d.outcome.toUpperCase()}: ${d.reason}`];
-  const kv: [string, unknown][] = [['operator', d.operator], ['gateway', d.gateway], ['caller ID', d.callerId], ['policy', d.policy],
-    ['usage', d.usage], ['route', d.route], ['pattern', d.pattern], ['ring', d.ring?.join(' + ')], ['rule', d.rule],
-    ['dialed', d.dialed !== d.to ? d.dialed : null], ['dial plan', d.dialPlan], ['normalized by', d.normalizationRule]];
+  const kv: [string, unknown][] = [
+    ['operator', d.operator], ['gateway', d.gateway], ['caller ID', d.callerId], ['policy', d.policy],
+    ['usage', d.usage], ['route', d.route], ['pattern', d.pattern], ['ring', d.ring?.join()], ['rule', d.rule],
+    ['dialed', d.dialed !== d.to ? d.dialed : null], ['dial plan', d.dialPlan],
+    ['normalized by', d.normalizationRule],
+  ];
   for (const [k, v] of kv) if (v) lines.push(`  ${k.padEnd(9)} ${v}`);
   if (d.trace?.length) {
     lines.push('  trace:');
-    for (const t of d.trace) lines.push(`    ${t.result.padEnd(8)} ${t.route ? `[${t.usage}] ${t.route} /${t.pattern}/: ` : ''}${t.why}`);
+    for (const t of d.trace)
+      lines.push(`    ${t.result.padEnd(8)} ${t.route ? `[${t.usage}] ${t.route} /${t.pattern}/: ` : ''}${t.why}`);
   }
   return lines.join('\n');
 }

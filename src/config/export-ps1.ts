@@ -155,7 +155,8 @@ export function directoryYaml(t: TenantData): string {
   dir.numbers = (cfg.numbers as Record<string, unknown>[] | undefined)?.map((n) =>
     Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'reverseNumberLookup')),
   );
-  return `# ocroute tenant directory (ocroute export --ps1): what Teams has no cmdlet for; tenant.ps1 runs on it.\n${stringify(dir, { lineWidth: 0 })}`;
+  return `# ocroute tenant directory (ocroute export --ps1): what Teams has no cmdlet for; tenant.ps1 ` +
+    `runs on it.\n${stringify(dir, { lineWidth: 0 })}`;
 }
 
 export function exportTenantPs1(t: TenantData): string {

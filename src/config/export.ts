@@ -8,55 +8,114 @@ import { stringify } from 'yaml';
 import type { TenantData } from '../tenant/types';
 
 /** Drop undefined fields so the YAML holds only what is set. */
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 /** A record's values in key order (exports are stable whatever the insertion order). */
 export const sortedValues = <T>(r: Record<string, T> | undefined): T[] => Object.keys(r ?? {}).sort().map((k) => r![k]);
 
 export function tenantToConfig(t: TenantData): Record<string, unknown> {
   const { id, name, domain, teamsUpgradeMode, defaultRegion, locations } = t.tenant;
-  const policies = (r: TenantData['onlineVoiceRoutingPolicies']) => sortedValues(r).map((p) => defined({ identity: p.identity, onlinePstnUsages: p.onlinePstnUsages, description: p.description }));
+  const policies = (r: TenantData['onlineVoiceRoutingPolicies']) =>
+    sortedValues(r).map((p) =>
+      defined({ identity: p.identity, onlinePstnUsages: p.onlinePstnUsages, description: p.description }),
+    );
   return defined({
     tenant: defined({ id, name, domain, teamsUpgradeMode, defaultRegion, locations }),
-    operators: sortedValues(t.operators).map((o) => defined({
-      name: o.name, countries: o.countries, services: o.services, status: o.status, dataTransferNoticeAccepted: o.dataTransferNoticeAccepted, contact: o.contact,
-    })),
-    numbers: sortedValues(t.numbers).map((n) => defined({
-      number: n.number, operator: n.operator, type: n.capability, numberType: n.numberType, emergencyAddress: n.emergencyAddress,
-      emergencyAddressMode: n.emergencyAddressMode, failsafeNumber: n.failsafeNumber, maxConcurrentCalls: n.maxConcurrentCalls,
-      reverseNumberLookup: n.reverseNumberLookup, assignmentBlockedUntil: n.assignmentBlockedUntil,
-    })),
+    operators: sortedValues(t.operators).map((o) =>
+      defined({
+        name: o.name,
+        countries: o.countries,
+        services: o.services,
+        status: o.status,
+        dataTransferNoticeAccepted: o.dataTransferNoticeAccepted,
+        contact: o.contact,
+      }),
+    ),
+    numbers: sortedValues(t.numbers).map((n) =>
+      defined({
+        number: n.number,
+        operator: n.operator,
+        type: n.capability,
+        numberType: n.numberType,
+        emergencyAddress: n.emergencyAddress,
+        emergencyAddressMode: n.emergencyAddressMode,
+        failsafeNumber: n.failsafeNumber,
+        maxConcurrentCalls: n.maxConcurrentCalls,
+        reverseNumberLookup: n.reverseNumberLookup,
+        assignmentBlockedUntil: n.assignmentBlockedUntil,
+      }),
+    ),
     mobilityPolicies: sortedValues(t.mobilityPolicies).map((p) => defined({ ...p })),
     translationRules: sortedValues(t.translationRules ?? {}).map((r) => defined({ ...r })),
     onlinePstnGateways: sortedValues(t.gateways ?? {}).map((g) => defined({ ...g })),
     pstnUsages: t.pstnUsages,
-    voiceRoutes: t.voiceRoutes.map((r) => defined({
-      identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages, priority: r.priority,
-      bridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber, onlinePstnGatewayList: r.onlinePstnGatewayList, description: r.description,
-    })),
-    dialPlans: sortedValues(t.dialPlans ?? {}).map((p) => defined({
-      identity: p.identity, description: p.description, simpleName: p.simpleName,
-      normalizationRules: p.normalizationRules.map((r) => defined({
-        name: r.name, pattern: r.pattern, translation: r.translation, isInternalExtension: r.isInternalExtension || undefined, description: r.description,
-      })),
-    })),
+    voiceRoutes: t.voiceRoutes.map((r) =>
+      defined({
+        identity: r.identity,
+        numberPattern: r.numberPattern,
+        onlinePstnUsages: r.onlinePstnUsages,
+        priority: r.priority,
+        bridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber,
+        onlinePstnGatewayList: r.onlinePstnGatewayList,
+        description: r.description,
+      }),
+    ),
+    dialPlans: sortedValues(t.dialPlans ?? {}).map((p) =>
+      defined({
+        identity: p.identity,
+        description: p.description,
+        simpleName: p.simpleName,
+        normalizationRules: p.normalizationRules.map((r) =>
+          defined({
+            name: r.name,
+            pattern: r.pattern,
+            translation: r.translation,
+            isInternalExtension: r.isInternalExtension || undefined,
+            description: r.description,
+          }),
+        ),
+      }),
+    ),
     inboundBlockedNumberPatterns: t.inboundBlockedNumberPatterns?.map((p) => defined({ ...p })),
     inboundExemptNumberPatterns: t.inboundExemptNumberPatterns?.map((p) => defined({ ...p })),
-    blockedCallingNumbers: t.blockedCallingNumbersEnabled === undefined ? undefined : { enabled: t.blockedCallingNumbersEnabled },
-    emergencyCallRoutingPolicies: sortedValues(t.emergencyCallRoutingPolicies ?? {}).map((p) => defined({
-      ...p, emergencyNumbers: p.emergencyNumbers.map((n) => defined({ ...n })),
-    })),
+    blockedCallingNumbers:
+      t.blockedCallingNumbersEnabled === undefined ? undefined : { enabled: t.blockedCallingNumbersEnabled },
+    emergencyCallRoutingPolicies: sortedValues(t.emergencyCallRoutingPolicies ?? {}).map((p) =>
+      defined({
+        ...p,
+        emergencyNumbers: p.emergencyNumbers.map((n) => defined({ ...n })),
+      }),
+    ),
     unassignedNumberTreatments: t.unassignedNumberTreatments?.map((x) => defined({ ...x })),
     callingLineIdentities: sortedValues(t.callingLineIdentities ?? {}).map((p) => defined({ ...p })),
     audioConferencingRoutingPolicies: policies(t.audioConferencingRoutingPolicies),
     onlineVoiceRoutingPolicies: policies(t.onlineVoiceRoutingPolicies),
-    users: sortedValues(t.users).map((u) => defined({
-      upn: u.upn, objectId: u.objectId, displayName: u.displayName, department: u.department, licenses: u.licenses, teamsUpgradeMode: u.teamsUpgradeMode, resourceAccount: u.resourceAccount,
-      onPremLineUri: u.onPremLineUri, phoneNumber: u.phoneNumber, privateLine: u.privateLine, alternateLines: u.alternateLines, audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
-      onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy, mobilityPolicy: u.mobilityPolicy, tenantDialPlan: u.tenantDialPlan,
-      usageLocation: u.usageLocation, callingLineIdentity: u.callingLineIdentity,
-      emergencyCallRoutingPolicy: u.emergencyCallRoutingPolicy,
-    })),
-    bridge: t.bridge.numbers.length || t.bridge.defaultNumber ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber }) : undefined,
+    users: sortedValues(t.users).map((u) =>
+      defined({
+        upn: u.upn,
+        objectId: u.objectId,
+        displayName: u.displayName,
+        department: u.department,
+        licenses: u.licenses,
+        teamsUpgradeMode: u.teamsUpgradeMode,
+        resourceAccount: u.resourceAccount,
+        onPremLineUri: u.onPremLineUri,
+        phoneNumber: u.phoneNumber,
+        privateLine: u.privateLine,
+        alternateLines: u.alternateLines,
+        audioConferencingRoutingPolicy: u.audioConferencingRoutingPolicy,
+        onlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy,
+        mobilityPolicy: u.mobilityPolicy,
+        tenantDialPlan: u.tenantDialPlan,
+        usageLocation: u.usageLocation,
+        callingLineIdentity: u.callingLineIdentity,
+        emergencyCallRoutingPolicy: u.emergencyCallRoutingPolicy,
+      }),
+    ),
+    bridge:
+      t.bridge.numbers.length || t.bridge.defaultNumber
+        ? defined({ numbers: t.bridge.numbers, defaultNumber: t.bridge.defaultNumber })
+        : undefined,
     globalGrants: Object.keys(t.globalGrants).length ? defined({ ...t.globalGrants }) : undefined,
     lisLocations: t.lisLocations ? sortedValues(t.lisLocations).map((l) => defined({ ...l })) : undefined,
     groups: t.groups ? sortedValues(t.groups).map((g) => defined({ ...g })) : undefined,

@@ -33,9 +33,11 @@ export function loadConfigDir(dirPath: string, opts: { collect?: boolean } = {})
   const yamls = entries.filter((f) => YAML_RE.test(f));
   const scripts = entries.filter((f) => PS1_RE.test(f));
   if (yamls.length > 1) {
-    throw new OcrouteError('E_CONFIG_DIR', `one tenant per folder: found ${yamls.length} YAML files (${yamls.join(', ')})`, { file: dirPath });
+    throw new OcrouteError('E_CONFIG_DIR', `one tenant per folder: found ${yamls.length} YAML files ` +
+      `(${yamls.join(', ')})`, { file: dirPath });
   }
-  if (!yamls.length && !scripts.length) throw new OcrouteError('E_CONFIG_DIR', `no *.yaml or *.ps1 files in '${dirPath}'`, { file: dirPath });
+  if (!yamls.length && !scripts.length) throw new OcrouteError('E_CONFIG_DIR', `no *.yaml or *.ps1 files in ` +
+    `'${dirPath}'`, { file: dirPath });
   return loadFiles(dirPath, yamls.map((f) => path.join(dirPath, f)), scripts.map((f) => path.join(dirPath, f)), opts);
 }
 
@@ -72,7 +74,8 @@ export function loadTenantsDir(dirPath: string, opts: { collect?: boolean } = {}
     const id = t.tenant.tenant.id.toLowerCase();
     const other = seen.get(id);
     if (other) {
-      throw new OcrouteError('E_CONFIG_DIR', `tenant ${t.tenant.tenant.id} is configured twice (also in ${other.files[0]})`, {
+      throw new OcrouteError('E_CONFIG_DIR', `tenant ${t.tenant.tenant.id} is configured ` +
+        `twice (also in ${other.files[0]})`, {
         file: t.files[0], field: 'tenant.id',
       });
     }
@@ -88,7 +91,8 @@ function listDir(dirPath: string): string[] {
   try {
     return fs.readdirSync(dirPath).sort();
   } catch (e) {
-    throw new OcrouteError('E_CONFIG_DIR', `cannot read config folder '${dirPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dirPath });
+    throw new OcrouteError('E_CONFIG_DIR', `cannot read config folder ` +
+      `'${dirPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dirPath });
   }
 }
 
@@ -131,7 +135,8 @@ function loadFiles(dirPath: string, yamls: string[], scripts: string[], opts: { 
 function readText(p: string): string {
   const st = fs.statSync(p);
   if (st.size > MAX_CONFIG_FILE_BYTES) {
-    throw new OcrouteError('E_CONFIG_SIZE', `${st.size} bytes is over the ${MAX_CONFIG_FILE_BYTES}-byte limit for a config file`, { file: p });
+    throw new OcrouteError('E_CONFIG_SIZE', `${st.size} bytes is over the ${MAX_CONFIG_FILE_BYTES}-byte limit for a ` +
+      `config file`, { file: p });
   }
   return fs.readFileSync(p, 'utf8');
 }

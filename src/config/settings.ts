@@ -15,7 +15,9 @@ export interface Settings {
   /** The tenant a call goes to when it names none and neither its number nor domain finds one. */
   defaultTenant?: string;
   http: {
-    host: string; port: number; /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number };
+    host: string;
+    port: number;
+    /** requests per source address per window; 0: no limit */ rateLimit: { max: number; windowMs: number };
     /** A loopback bind may leave reload, calls and CDRs open (no bearer token); any other bind never does. */
     openOnLoopback: boolean;
   };
@@ -30,8 +32,14 @@ export interface Settings {
     limits: { user: number; mobile: number; service: number };
   };
   sip: {
-    enabled: boolean; host: string; port: number; udp: boolean; tcp: boolean;
-    ackTimeoutMs: number; maxBytesHeaders: number; maxContentLength: number;
+    enabled: boolean;
+    host: string;
+    port: number;
+    udp: boolean;
+    tcp: boolean;
+    ackTimeoutMs: number;
+    maxBytesHeaders: number;
+    maxContentLength: number;
     /** INVITE sources allowed (IPs, CIDR ranges); others get 403. */
     allowedSources: string[];
     /** INVITEs per second from one source; 0: no limit. */
@@ -44,7 +52,15 @@ export interface Settings {
     inviteBackstopMs: number;
     /** Open SIP TCP connections at most (embedded driver). */
     maxConnections: number;
-    farEnd: { answerDelayMs: number; busyRatio: number; noAnswerRatio: number; failureRatio: number; noAnswerTimeoutMs: number; hangUpAfterMs: number; seed: number };
+    farEnd: {
+      answerDelayMs: number;
+      busyRatio: number;
+      noAnswerRatio: number;
+      failureRatio: number;
+      noAnswerTimeoutMs: number;
+      hangUpAfterMs: number;
+      seed: number;
+    };
     /** B2BUA mode: the PSTN leg goes to this SIP target instead of the simulated far end. */
     downstream?: { host: string; port: number; transport: 'udp' | 'tcp'; timeoutMs: number };
     /** B2BUA mode for Direct Routing: each gateway FQDN's address; calls fail over between them. */
@@ -60,7 +76,14 @@ export interface Settings {
   /** Tenant store (SQLite); empty file keeps tenants in memory only (tests). */
   /** reseed: replace the stored tenant with the config folder at start (serve --reseed). */
   /** backend postgres: the cluster store at `url` (every node shares it); sqlite: this node's `file`. */
-  store: { backend: 'sqlite' | 'postgres'; url?: string; file: string; onPremSyncDelaySeconds: number; checkpointEvery: number; reseed: boolean };
+  store: {
+    backend: 'sqlite' | 'postgres';
+    url?: string;
+    file: string;
+    onPremSyncDelaySeconds: number;
+    checkpointEvery: number;
+    reseed: boolean;
+  };
   /** Admin API tokens, as SHA-256 digests (src/http/auth.ts). */
   auth: { tokens: TokenSpec[] };
 }
@@ -74,22 +97,34 @@ export const settingsSchema = {
     tenant: { type: 'string', minLength: 1, default: 'routes' },
     defaultTenant: { type: 'string', minLength: 1, maxLength: 64 },
     http: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: {
-        host: { type: 'string', default: '127.0.0.1' }, port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
         rateLimit: {
-          type: 'object', additionalProperties: false, default: {},
-          properties: { max: { type: 'integer', minimum: 0, default: 0 }, windowMs: { type: 'integer', minimum: 1, default: 1000 } },
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            max: { type: 'integer', minimum: 0, default: 0 },
+            windowMs: { type: 'integer', minimum: 1, default: 1000 },
+          },
         },
         openOnLoopback: { type: 'boolean', default: false },
       },
     },
     log: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
     },
     capacity: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: {
         backend: { enum: ['memory', 'redis'], default: 'memory' },
         url: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
@@ -98,7 +133,9 @@ export const settingsSchema = {
         leaseSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 14400 },
         redisLeaseSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
         limits: {
-          type: 'object', additionalProperties: false, default: {},
+          type: 'object',
+          additionalProperties: false,
+          default: {},
           properties: {
             user: { type: 'integer', minimum: 1, default: 3 },
             mobile: { type: 'integer', minimum: 1, default: 3 },
@@ -108,7 +145,9 @@ export const settingsSchema = {
       },
     },
     sip: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: {
         enabled: { type: 'boolean', default: true },
         host: { type: 'string', default: '127.0.0.1' },
@@ -125,7 +164,9 @@ export const settingsSchema = {
         inviteBackstopMs: { type: 'integer', minimum: 1000, maximum: 3600000, default: 180000 },
         maxConnections: { type: 'integer', minimum: 1, maximum: 1000000, default: 1024 },
         farEnd: {
-          type: 'object', additionalProperties: false, default: {},
+          type: 'object',
+          additionalProperties: false,
+          default: {},
           properties: {
             answerDelayMs: { type: 'integer', minimum: 0, default: 0 },
             busyRatio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
@@ -137,7 +178,9 @@ export const settingsSchema = {
           },
         },
         downstream: {
-          type: 'object', additionalProperties: false, required: ['host', 'port'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['host', 'port'],
           properties: {
             host: { type: 'string', minLength: 1 },
             port: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -146,10 +189,13 @@ export const settingsSchema = {
           },
         },
         gateways: {
-          type: 'object', maxProperties: 10000,
+          type: 'object',
+          maxProperties: 10000,
           propertyNames: { pattern: '^[A-Za-z0-9.-]{1,253}$' },
           additionalProperties: {
-            type: 'object', additionalProperties: false, required: ['host', 'port'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['host', 'port'],
             properties: {
               host: { type: 'string', minLength: 1 },
               port: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -158,7 +204,8 @@ export const settingsSchema = {
           },
         },
         gatewayHealth: {
-          type: 'object', additionalProperties: false,
+          type: 'object',
+          additionalProperties: false,
           properties: {
             intervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
             demoteAfterMs: { type: 'integer', minimum: 1000, maximum: 86400000 },
@@ -168,7 +215,9 @@ export const settingsSchema = {
         },
         driver: { enum: ['embedded', 'drachtio'], default: 'embedded' },
         drachtio: {
-          type: 'object', additionalProperties: false, default: {},
+          type: 'object',
+          additionalProperties: false,
+          default: {},
           properties: {
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },
             port: { type: 'integer', minimum: 1, maximum: 65535, default: 9022 },
@@ -178,11 +227,15 @@ export const settingsSchema = {
       },
     },
     cdr: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: { file: { type: 'string', default: '' } },
     },
     store: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: {
         backend: { enum: ['sqlite', 'postgres'], default: 'sqlite' },
         url: { type: 'string', pattern: '^postgres(ql)?://' },
@@ -193,12 +246,17 @@ export const settingsSchema = {
       },
     },
     auth: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object',
+      additionalProperties: false,
+      default: {},
       properties: {
         tokens: {
-          type: 'array', default: [],
+          type: 'array',
+          default: [],
           items: {
-            type: 'object', additionalProperties: false, required: ['name', 'sha256', 'role'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'sha256', 'role'],
             properties: {
               name: { type: 'string', minLength: 1 },
               sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
@@ -222,21 +280,28 @@ export function parseSettings(src: string, file?: string): Settings {
     const need = tk.role === 'tenantAdmin' ? 'tenant' : 'operator';
     if (!tk[need]) {
       const at = ['auth', 'tokens', i];
-      throw new OcrouteError('E_SCHEMA', `auth.tokens.${i}: a ${tk.role} token needs '${need}'`, { file, line: doc.lineOf(at), field: at.join('.') });
+      throw new OcrouteError('E_SCHEMA', `auth.tokens.${i}: a ${tk.role} token needs ` +
+        `'${need}'`, { file, line: doc.lineOf(at), field: at.join('.') });
     }
   });
   if (doc.data.sip.driver === 'drachtio' && doc.data.sip.downstream) {
-    throw new OcrouteError('E_SETTINGS', "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the simulated far end answers)", { file, line: doc.lineOf(['sip', 'downstream']), field: 'sip.downstream' });
+    throw new OcrouteError('E_SETTINGS', "sip.downstream: B2BUA mode needs sip.driver 'embedded' (with drachtio the " +
+      "simulated far end answers)", { file, line: doc.lineOf(['sip', 'downstream']), field: 'sip.downstream' });
   }
   if (doc.data.store.backend === 'postgres' && !doc.data.store.url) {
-    throw new OcrouteError('E_SETTINGS', "store.url: backend 'postgres' needs the database URL (postgres://user@host:port/db)", { file, line: doc.lineOf(['store', 'backend']), field: 'store.url' });
+    throw new OcrouteError('E_SETTINGS', "store.url: backend 'postgres' needs the database URL " +
+      "(postgres://user@host:port/db)", { file, line: doc.lineOf(['store', 'backend']), field: 'store.url' });
   }
   for (const list of ['allowedSources', 'trustedSources'] as const) {
     try {
       allowList(doc.data.sip[list], `sip.${list}`);
     } catch (e) {
       const field = (e as OcrouteError).location.field!;
-      throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, { file, line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))), field });
+      throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, {
+        file,
+        line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))),
+        field,
+      });
     }
   }
   return doc.data;
@@ -249,15 +314,18 @@ export function parseSettings(src: string, file?: string): Settings {
 export function loadSettings(file: string, opts: { tenantElsewhere?: boolean } = {}): Settings {
   let src: string;
   try { src = fs.readFileSync(file, 'utf8'); } catch (e) {
-    throw new OcrouteError('E_SETTINGS', `cannot read settings file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    throw new OcrouteError('E_SETTINGS', `cannot read settings file ` +
+      `'${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
   }
   const s = parseSettings(src, file);
   const given = s.tenant;
   s.tenant = path.resolve(path.dirname(file), s.tenant);
   if (!opts.tenantElsewhere && !fs.existsSync(s.tenant)) {
     const line = src.split('\n').findIndex((l) => /^tenant\s*:/.test(l)) + 1;
-    throw new OcrouteError('E_SETTINGS', `tenant: '${given}' is ${s.tenant}, which does not exist (a relative path in a settings file is ` +
-      `relative to that file's folder); give an absolute path, or set OCROUTE_TENANT`, { file, line: line || undefined, field: 'tenant' });
+    throw new OcrouteError('E_SETTINGS', `tenant: '${given}' is ${s.tenant}, which does not exist (a relative path ` +
+      `in a settings file is ` +
+      `relative to that file's folder); give an absolute path, or set ` +
+        `OCROUTE_TENANT`, { file, line: line || undefined, field: 'tenant' });
   }
   if (s.cdr.file) s.cdr.file = path.resolve(path.dirname(file), s.cdr.file);
   if (s.store.file) s.store.file = path.resolve(path.dirname(file), s.store.file);

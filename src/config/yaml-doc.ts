@@ -26,7 +26,10 @@ export function loadYamlDoc<T>(src: string, validate: ValidateFunction, file?: s
   const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new OcrouteError('E_YAML', `YAML syntax: ${e.message.split('\n')[0]}`, { file, line: lc.linePos(e.pos[0]).line });
+    throw new OcrouteError('E_YAML', `YAML syntax: ${e.message.split('\n')[0]}`, {
+      file,
+      line: lc.linePos(e.pos[0]).line,
+    });
   }
   let data: T;
   try {
@@ -40,7 +43,11 @@ export function loadYamlDoc<T>(src: string, validate: ValidateFunction, file?: s
   if (!valid) {
     const err = validate.errors![0];
     const path = pointerToPath(err.instancePath);
-    throw new OcrouteError('E_SCHEMA', schemaMessage(err), { file, line: lineOf(path), field: path.join('.') || '(root)' });
+    throw new OcrouteError('E_SCHEMA', schemaMessage(err), {
+      file,
+      line: lineOf(path),
+      field: path.join('.') || '(root)',
+    });
   }
   return { data, lineOf, has: (path) => doc.getIn(path, true) !== undefined };
 }
@@ -58,7 +65,11 @@ export function schemaMessage(e: ErrorObject, root = 'the document'): string {
 
 export function pointerToPath(ptr: string): Path {
   if (!ptr) return [];
-  return ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return ptr
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function locate(doc: Document, lc: LineCounter, path: Path): number {

@@ -46,33 +46,54 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
       // Cmdlet rules name parameters (Pattern); the YAML key is its camelCase form (pattern).
       const leaf = e.location.field?.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
       const camel = leaf?.map((k) => (typeof k === 'string' ? k[0].toLowerCase() + k.slice(1) : k));
-      const full = leaf && has([...path, ...leaf]) ? [...path, ...leaf] : camel && has([...path, ...camel]) ? [...path, ...camel] : path;
+      const full =
+        leaf && has([...path, ...leaf])
+          ? [...path, ...leaf]
+          : camel && has([...path, ...camel])
+            ? [...path, ...camel]
+            : path;
       throw new OcrouteError(e.code, e.message, { file, line: lineOf(full), field: full.join('.') });
     }
   };
   const t = emptyTenant({ ...data.tenant });
   // Operators start Active so their numbers can be assigned below; a Suspended status applies last.
-  (data.operators ?? []).forEach((o: any, i: number) => at(['operators', i], () => dir.enableOperator(t, { ...o, status: 'Active' })));
+  (data.operators ?? []).forEach((o: any, i: number) =>
+    at(['operators', i], () => dir.enableOperator(t, { ...o, status: 'Active' })),
+  );
   (data.numbers ?? []).forEach((n: any, i: number) =>
     at(['numbers', i], () => dir.uploadNumber(t, { ...n, capability: n.type })));
   const bridge = data.bridge ?? {};
-  (bridge.numbers ?? []).forEach((n: string, i: number) => at(['bridge', 'numbers', i], () => addBridgeNumber(t, n, n === bridge.defaultNumber)));
+  (bridge.numbers ?? []).forEach((n: string, i: number) =>
+    at(['bridge', 'numbers', i], () => addBridgeNumber(t, n, n === bridge.defaultNumber)),
+  );
   if (bridge.defaultNumber && !(bridge.numbers ?? []).includes(bridge.defaultNumber)) {
     at(['bridge', 'defaultNumber'], () => addBridgeNumber(t, bridge.defaultNumber, true));
   }
-  (data.mobilityPolicies ?? []).forEach((p: any, i: number) => at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference, p)));
-  (data.translationRules ?? []).forEach((r: any, i: number) => at(['translationRules', i], () => tr.newTranslationRule(t, r)));
-  (data.onlinePstnGateways ?? []).forEach((g: any, i: number) => at(['onlinePstnGateways', i], () => gw.newGateway(t, g)));
+  (data.mobilityPolicies ?? []).forEach((p: any, i: number) =>
+    at(['mobilityPolicies', i], () => dir.newMobilityPolicy(t, p.identity, p.mobileDialerPreference, p)),
+  );
+  (data.translationRules ?? []).forEach((r: any, i: number) =>
+    at(['translationRules', i], () => tr.newTranslationRule(t, r)),
+  );
+  (data.onlinePstnGateways ?? []).forEach((g: any, i: number) =>
+    at(['onlinePstnGateways', i], () => gw.newGateway(t, g)),
+  );
   if (data.pstnUsages) at(['pstnUsages'], () => vr.setPstnUsages(t, data.pstnUsages));
   (data.voiceRoutes ?? []).forEach((r: any, i: number) => at(['voiceRoutes', i], () => vr.newVoiceRoute(t, {
     identity: r.identity, numberPattern: r.numberPattern, onlinePstnUsages: r.onlinePstnUsages,
     priority: r.priority, bridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber,
     onlinePstnGatewayList: r.onlinePstnGatewayList, description: r.description,
   })));
-  for (const [key, kind] of [['audioConferencingRoutingPolicies', 'audioConferencingRoutingPolicies'], ['onlineVoiceRoutingPolicies', 'onlineVoiceRoutingPolicies']] as const) {
-    (data[key] ?? []).forEach((p: any, i: number) => at([key, i], () => {
-      if (p.identity.toLowerCase() === 'global') vr.setUsagePolicy(t, kind, p); else vr.newUsagePolicy(t, kind, p);
-    }));
+  for (const [key, kind] of [
+    ['audioConferencingRoutingPolicies', 'audioConferencingRoutingPolicies'],
+    ['onlineVoiceRoutingPolicies', 'onlineVoiceRoutingPolicies'],
+  ] as const) {
+    (data[key] ?? []).forEach((p: any, i: number) =>
+      at([key, i], () => {
+        if (p.identity.toLowerCase() === 'global') vr.setUsagePolicy(t, kind, p);
+        else vr.newUsagePolicy(t, kind, p);
+      }),
+    );
   }
   (data.dialPlans ?? []).forEach((p: any, i: number) => at(['dialPlans', i], () => {
     if (p.identity.toLowerCase() === 'global') dp.setTenantDialPlan(t, p); else dp.newTenantDialPlan(t, p);
@@ -80,18 +101,33 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   for (const list of ['inboundBlockedNumberPatterns', 'inboundExemptNumberPatterns'] as const) {
     (data[list] ?? []).forEach((p: any, i: number) => at([list, i], () => ib.newInboundPattern(t, list, p)));
   }
-  if (data.blockedCallingNumbers?.enabled !== undefined) ib.setTenantBlockedCallingNumbers(t, data.blockedCallingNumbers.enabled);
+  if (data.blockedCallingNumbers?.enabled !== undefined)
+    ib.setTenantBlockedCallingNumbers(t, data.blockedCallingNumbers.enabled);
   (data.users ?? []).forEach((u: any, i: number) => at(['users', i], () => {
     dir.addUser(t, { ...u, licenses: u.licenses as License[] });
     const grants: [string, () => void][] = [
-      ['audioConferencingRoutingPolicy', () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { identity: u.upn }, u.audioConferencingRoutingPolicy)],
-      ['onlineVoiceRoutingPolicy', () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { identity: u.upn }, u.onlineVoiceRoutingPolicy)],
+      [
+        'audioConferencingRoutingPolicy',
+        () =>
+          vr.grantUsagePolicy(
+            t,
+            'audioConferencingRoutingPolicies',
+            { identity: u.upn },
+            u.audioConferencingRoutingPolicy,
+          ),
+      ],
+      [
+        'onlineVoiceRoutingPolicy',
+        () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { identity: u.upn }, u.onlineVoiceRoutingPolicy),
+      ],
       ['mobilityPolicy', () => dir.grantMobilityPolicy(t, { identity: u.upn }, u.mobilityPolicy)],
       ['tenantDialPlan', () => dp.grantTenantDialPlan(t, { identity: u.upn }, u.tenantDialPlan)],
       ['phoneNumber', () => dir.assignNumber(t, u.upn, u.phoneNumber)],
       ['privateLine', () => assignPrivateLine(t, u.upn, u.privateLine)],
     ];
-    (u.alternateLines ?? []).forEach((n: string, j: number) => grants.push([`alternateLines.${j}`, () => assignAlternateLine(t, u.upn, n)]));
+    (u.alternateLines ?? []).forEach((n: string, j: number) =>
+      grants.push([`alternateLines.${j}`, () => assignAlternateLine(t, u.upn, n)]),
+    );
     for (const [k, fn] of grants) {
       const path = k.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
       if (k.includes('.') || u[k] !== undefined) at(['users', i, ...path], fn);
@@ -103,25 +139,46 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
   }));
   (data.users ?? []).forEach((u: any, i: number) => {
     if (u.callingLineIdentity !== undefined) {
-      at(['users', i, 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { identity: u.upn }, u.callingLineIdentity));
+      at(['users', i, 'callingLineIdentity'], () =>
+        cid.grantCallingLineIdentity(t, { identity: u.upn }, u.callingLineIdentity),
+      );
     }
   });
-  (data.emergencyCallRoutingPolicies ?? []).forEach((p: any, i: number) => at(['emergencyCallRoutingPolicies', i], () => er.newEmergencyPolicy(t, p)));
+  (data.emergencyCallRoutingPolicies ?? []).forEach((p: any, i: number) =>
+    at(['emergencyCallRoutingPolicies', i], () => er.newEmergencyPolicy(t, p)),
+  );
   (data.users ?? []).forEach((u: any, i: number) => {
     if (u.emergencyCallRoutingPolicy !== undefined) {
-      at(['users', i, 'emergencyCallRoutingPolicy'], () => er.grantEmergencyPolicy(t, { identity: u.upn }, u.emergencyCallRoutingPolicy));
+      at(['users', i, 'emergencyCallRoutingPolicy'], () =>
+        er.grantEmergencyPolicy(t, { identity: u.upn }, u.emergencyCallRoutingPolicy),
+      );
     }
   });
   if (data.globalGrants?.emergencyCallRoutingPolicy) {
-    at(['globalGrants', 'emergencyCallRoutingPolicy'], () => er.grantEmergencyPolicy(t, { global: true }, data.globalGrants.emergencyCallRoutingPolicy));
+    at(['globalGrants', 'emergencyCallRoutingPolicy'], () =>
+      er.grantEmergencyPolicy(t, { global: true }, data.globalGrants.emergencyCallRoutingPolicy),
+    );
   }
-  (data.unassignedNumberTreatments ?? []).forEach((x: any, i: number) => at(['unassignedNumberTreatments', i], () => un.newTreatment(t, x)));
+  (data.unassignedNumberTreatments ?? []).forEach((x: any, i: number) =>
+    at(['unassignedNumberTreatments', i], () => un.newTreatment(t, x)),
+  );
   const g = data.globalGrants ?? {};
-  if (g.audioConferencingRoutingPolicy) at(['globalGrants', 'audioConferencingRoutingPolicy'], () => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy));
-  if (g.onlineVoiceRoutingPolicy) at(['globalGrants', 'onlineVoiceRoutingPolicy'], () => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy));
-  if (g.callingLineIdentity) at(['globalGrants', 'callingLineIdentity'], () => cid.grantCallingLineIdentity(t, { global: true }, g.callingLineIdentity));
-  if (g.tenantDialPlan) at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
-  if (g.mobilityPolicy) at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
+  if (g.audioConferencingRoutingPolicy)
+    at(['globalGrants', 'audioConferencingRoutingPolicy'], () =>
+      vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', { global: true }, g.audioConferencingRoutingPolicy),
+    );
+  if (g.onlineVoiceRoutingPolicy)
+    at(['globalGrants', 'onlineVoiceRoutingPolicy'], () =>
+      vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', { global: true }, g.onlineVoiceRoutingPolicy),
+    );
+  if (g.callingLineIdentity)
+    at(['globalGrants', 'callingLineIdentity'], () =>
+      cid.grantCallingLineIdentity(t, { global: true }, g.callingLineIdentity),
+    );
+  if (g.tenantDialPlan)
+    at(['globalGrants', 'tenantDialPlan'], () => dp.grantTenantDialPlan(t, { global: true }, g.tenantDialPlan));
+  if (g.mobilityPolicy)
+    at(['globalGrants', 'mobilityPolicy'], () => dir.grantMobilityPolicy(t, { global: true }, g.mobilityPolicy));
   (data.lisLocations ?? []).forEach((l: any, i: number) => at(['lisLocations', i], () => addLisLocation(t, l)));
   (data.groups ?? []).forEach((x: any, i: number) => at(['groups', i], () => addGroup(t, x)));
   // Group assignments in file order: each rank given is honoured as Grant-* -Rank would.

@@ -104,51 +104,106 @@ export function bodySchema(spec: CommandSpec, params: string[], bodyIs?: string)
   return { ...rest, properties, ...(required.length ? { required } : {}) };
 }
 
-export function registerCommandRoutes(app: FastifyInstance, store: TenantStoreApi, current: (req: AdminReq) => TenantData): void {
+export function registerCommandRoutes(
+  app: FastifyInstance,
+  store: TenantStoreApi,
+  current: (req: AdminReq) => TenantData,
+): void {
   type Args = (req: AdminReq) => Record<string, unknown>;
 
   /** `which` may depend on who asks (the emergency address is set by the admin or the operator). */
-  const run = (which: string | ((p: Principal) => string), args: Args) => async (req: AdminReq, reply: FastifyReply) => {
-    const { p, tenantId } = req.access!;
-    const command = typeof which === 'string' ? which : which(p);
-    const scope = p.role === 'operator' ? 'operator' : 'admin';
-    if (COMMANDS[command].scope !== scope) {
-      return reply.code(403).send({ error: 'E_FORBIDDEN', message: `'${command}' is ${COMMANDS[command].scope === 'admin' ? 'for the tenant admin' : 'for an operator'}; this token is ${p.role === 'operator' ? `operator '${p.operator}'` : 'a tenant admin'}` });
-    }
-    const { result, seq } = await store.apply(tenantId, command, args(req), { scope, operator: p.operator, who: p.name });
-    return { ok: true, command, seq, result: result ?? null };
-  };
+  const run =
+    (which: string | ((p: Principal) => string), args: Args) => async (req: AdminReq, reply: FastifyReply) => {
+      const { p, tenantId } = req.access!;
+      const command = typeof which === 'string' ? which : which(p);
+      const scope = p.role === 'operator' ? 'operator' : 'admin';
+      if (COMMANDS[command].scope !== scope) {
+        return reply.code(403).send({
+          error: 'E_FORBIDDEN',
+          message: `'${command}' is ${COMMANDS[command].scope === 'admin' ? 'for the tenant admin' : 'for an operator'}; this token is ${p.role === 'operator' ? `operator '${p.operator}'` : 'a tenant admin'}`,
+        });
+      }
+      const { result, seq } = await store.apply(tenantId, command, args(req), {
+        scope,
+        operator: p.operator,
+        who: p.name,
+      });
+      return { ok: true, command, seq, result: result ?? null };
+    };
   const fromUrl = (req: AdminReq) => Object.fromEntries(Object.entries(req.params).filter(([k]) => k !== 'tenantId'));
-  const ok = { 200: { type: 'object', properties: { ok: { type: 'boolean' }, command: { type: 'string' }, seq: { type: 'integer' }, result: {} } } };
-  const schema = (spec: CommandSpec, tag: string, body?: object) => ({ tags: [tag], summary: spec.summary, security: [{ bearer: [] }], ...(body ? { body } : {}), response: ok });
+  const ok = {
+    200: {
+      type: 'object',
+      properties: { ok: { type: 'boolean' }, command: { type: 'string' }, seq: { type: 'integer' }, result: {} },
+    },
+  };
+  const schema = (spec: CommandSpec, tag: string, body?: object) => ({
+    tags: [tag],
+    summary: spec.summary,
+    security: [{ bearer: [] }],
+    ...(body ? { body } : {}),
+    response: ok,
+  });
 
   for (const [method, url, command, bodyIs] of MUTATIONS) {
     const spec = COMMANDS[command];
     const params = paramsOf(url);
     app.route({
-      method: method as 'POST', url: `/v1/tenants/:tenantId${url}`,
+      method: method as 'POST',
+      url: `/v1/tenants/:tenantId${url}`,
       schema: schema(spec, url.split('/')[1], bodySchema(spec, params, bodyIs)),
-      handler: run(command, (req) => (bodyIs ? { ...fromUrl(req), [bodyIs]: req.body } : { ...(req.body ?? {}), ...fromUrl(req) })),
+      handler: run(command, (req) =>
+        bodyIs ? { ...fromUrl(req), [bodyIs]: req.body } : { ...(req.body ?? {}), ...fromUrl(req) },
+      ),
     });
   }
   // Who unassigns: the number's holder, so the caller names only the number (looked up after auth).
-  app.delete('/v1/tenants/:tenantId/numbers/:number/assignment', { schema: schema(COMMANDS['numbers.unassign'], 'numbers') }, run('numbers.unassign', (req) => {
-    const holder = getNumber(current(req), req.params.number).assignedTo;
-    if (!holder) throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to anyone`, { field: 'number' });
-    if (holder === 'bridge') throw new OcrouteError('E_ASSIGNED', `${req.params.number} is on the conference bridge, not assigned to a user`, { field: 'number' });
-    return { upn: holder };
-  }));
+  app.delete(
+    '/v1/tenants/:tenantId/numbers/:number/assignment',
+    { schema: schema(COMMANDS['numbers.unassign'], 'numbers') },
+    run('numbers.unassign', (req) => {
+      const holder = getNumber(current(req), req.params.number).assignedTo;
+      if (!holder)
+        throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to ` + `anyone`, {
+          field: 'number',
+        });
+      if (holder === 'bridge')
+        throw new OcrouteError(
+          'E_ASSIGNED',
+          `${req.params.number} is on the conference bridge, ` + `not assigned to a user`,
+          { field: 'number' },
+        );
+      return { upn: holder };
+    }),
+  );
   // Emergency address: the admin, or the operator in its scenarios (tenant/emergency.ts).
   const emergency = COMMANDS['numbers.setEmergencyAddress'];
-  app.put('/v1/tenants/:tenantId/numbers/:number/emergency-address', { schema: schema(emergency, 'numbers', bodySchema(emergency, ['number'])) }, run(
-    (p) => (p.role === 'operator' ? 'numbers.setOperatorEmergencyAddress' : 'numbers.setEmergencyAddress'),
-    (req) => ({ ...req.body, number: req.params.number }),
-  ));
+  app.put(
+    '/v1/tenants/:tenantId/numbers/:number/emergency-address',
+    { schema: schema(emergency, 'numbers', bodySchema(emergency, ['number'])) },
+    run(
+      (p) => (p.role === 'operator' ? 'numbers.setOperatorEmergencyAddress' : 'numbers.setEmergencyAddress'),
+      (req) => ({ ...req.body, number: req.params.number }),
+    ),
+  );
   // Any command by name, for scripting (the CLI uses this); its args are checked against the command's schema.
-  app.post('/v1/tenants/:tenantId/commands', {
-    schema: {
-      tags: ['commands'], summary: 'Run any command by name (the CLI uses this)', security: [{ bearer: [] }], response: ok,
-      body: { type: 'object', required: ['command'], additionalProperties: false, properties: { command: { enum: Object.keys(COMMANDS) }, args: { type: 'object' } } },
+  app.post(
+    '/v1/tenants/:tenantId/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary: 'Run any command by name (the CLI uses this)',
+        security: [{ bearer: [] }],
+        response: ok,
+        body: {
+          type: 'object',
+          required: ['command'],
+          additionalProperties: false,
+          properties: { command: { enum: Object.keys(COMMANDS) }, args: { type: 'object' } },
+        },
+      },
     },
-  }, async (req: AdminReq, reply) => run(String(req.body.command), (r) => (r.body.args ?? {}) as Record<string, unknown>)(req, reply));
+    async (req: AdminReq, reply) =>
+      run(String(req.body.command), (r) => (r.body.args ?? {}) as Record<string, unknown>)(req, reply),
+  );
 }

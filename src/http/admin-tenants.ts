@@ -19,9 +19,13 @@ export interface TenantLifecycle {
 }
 
 export function registerTenantRoutes(app: FastifyInstance, store: TenantStoreApi, opts: TenantLifecycle = {}): void {
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
-    done(null, { yaml: body as string });
-  });
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, { yaml: body as string });
+    },
+  );
 
   app.post('/v1/tenants', {
     schema: {
@@ -33,10 +37,12 @@ export function registerTenantRoutes(app: FastifyInstance, store: TenantStoreApi
     const p = req.principal!;
     if (p.role !== 'tenantAdmin') return forbidden(reply, 'tenants are created by their tenant admin');
     const body = req.body as { yaml?: string };
-    const text = typeof body.yaml === 'string' && Object.keys(body).length === 1 ? body.yaml : JSON.stringify(body, null, 1);
+    const text =
+      typeof body.yaml === 'string' && Object.keys(body).length === 1 ? body.yaml : JSON.stringify(body, null, 1);
     const t = loadTenantYaml(text, 'request body');
     // The same answer for "exists" and "not yours" only matters across tokens: this token names its own tenant.
-    if (t.tenant.id.toLowerCase() !== p.tenant?.toLowerCase()) return forbidden(reply, `this token manages tenant ${p.tenant} only`);
+    if (t.tenant.id.toLowerCase() !== p.tenant?.toLowerCase())
+      return forbidden(reply, `this token manages tenant ${p.tenant} only`);
     await store.create(t);
     return reply.code(201).send({ tenant: { id: t.tenant.id, name: t.tenant.name } });
   });
@@ -48,7 +54,8 @@ export function registerTenantRoutes(app: FastifyInstance, store: TenantStoreApi
     if (p.role !== 'tenantAdmin') return forbidden(reply, 'a tenant is deleted by its tenant admin');
     if (opts.fromFolder?.(tenantId)) {
       return reply.code(409).send({
-        error: 'E_TENANT_IN_FOLDER', message: `tenant ${tenantId} is defined by the config folder; remove it there and reload`,
+        error: 'E_TENANT_IN_FOLDER', message: `tenant ${tenantId} is defined by the config folder; remove it there ` +
+          `and reload`,
       });
     }
     await store.remove(tenantId);

@@ -15,14 +15,22 @@ import { principalManages, type Principal, type TokenRegistry } from './auth';
 import { registerCommandRoutes } from './admin-commands';
 import { registerTenantRoutes, type TenantLifecycle } from './admin-tenants';
 
-export interface AdminOptions extends TenantLifecycle { store: TenantStoreApi; tokens: TokenRegistry; minutes?: MinutesLedger }
+export interface AdminOptions extends TenantLifecycle {
+  store: TenantStoreApi;
+  tokens: TokenRegistry;
+  minutes?: MinutesLedger;
+}
 
 export interface Access { p: Principal; t: TenantData; tenantId: string }
 declare module 'fastify' {
   interface FastifyRequest { access: Access | null; principal: Principal | null }
 }
 
-export type AdminReq = FastifyRequest<{ Params: Record<string, string>; Body: Record<string, unknown>; Querystring: Record<string, string> }>;
+export type AdminReq = FastifyRequest<{
+  Params: Record<string, string>;
+  Body: Record<string, unknown>;
+  Querystring: Record<string, string>;
+}>;
 
 const forbidden = (reply: FastifyReply, message: string) => reply.code(403).send({ error: 'E_FORBIDDEN', message });
 const BEARER = [{ bearer: [] }];
@@ -36,14 +44,19 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
 
   app.addHook('onRequest', async (req: AdminReq, reply) => {
     const p = tokens.authenticate(req.headers.authorization);
-    if (!p) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
+    if (!p)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
     req.principal = p;
     const id = req.params.tenantId;
     if (id === undefined) return;
     const t = store.get(id);
     // Same answer for "not yours" and "does not exist": a token learns nothing about other tenants.
     if (!mayAccess(p, t)) {
-      return forbidden(reply, p.role === 'operator' ? `tenant ${id} has not enabled operator '${p.operator}'` : `this token manages tenant ${p.tenant} only`);
+      return forbidden(reply, p.role === 'operator' ? `tenant ${id} has not enabled ` +
+        `operator '${p.operator}'` : `this token manages tenant ${p.tenant} only`);
     }
     req.access = { p, t: t!, tenantId: id };
   });
@@ -54,26 +67,47 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     void forbidden(reply, `${what} visible to the tenant admin only`);
     return true;
   };
-  const tag = (tags: string[], summary: string, extra: object = {}) => ({ schema: { tags, summary, security: BEARER, ...extra } });
-  const page = { type: 'object', properties: { limit: { type: 'string', pattern: '^\\d+$' }, offset: { type: 'string', pattern: '^\\d+$' } }, additionalProperties: false };
+  const tag = (tags: string[], summary: string, extra: object = {}) => ({
+    schema: { tags, summary, security: BEARER, ...extra },
+  });
+  const page = {
+    type: 'object',
+    properties: { limit: { type: 'string', pattern: '^\\d+$' }, offset: { type: 'string', pattern: '^\\d+$' } },
+    additionalProperties: false,
+  };
 
   app.get('/v1/tenants', tag(['tenants'], 'Tenants this token may see'), async (req: AdminReq) => {
     const p = req.principal!;
-    return { tenants: store.tenantIds().filter((id) => mayAccess(p, store.get(id))).map((id) => ({ id, name: store.get(id)!.tenant.name })) };
+    return {
+      tenants: store
+        .tenantIds()
+        .filter((id) => mayAccess(p, store.get(id)))
+        .map((id) => ({ id, name: store.get(id)!.tenant.name })),
+    };
   });
 
-  app.get('/v1/tenants/:tenantId', tag(['tenants'], 'Tenant summary (an operator sees its own entry)'), async (req: AdminReq) => {
+  app.get('/v1/tenants/:tenantId', tag(['tenants'], 'Tenant summary (an operator sees its ' +
+    'own entry)'), async (req: AdminReq) => {
     const { p } = req.access!;
     const t = current(req);
-    if (p.role === 'operator') return { tenant: { id: t.tenant.id, name: t.tenant.name }, operator: own(t.operators, p.operator!) };
+    if (p.role === 'operator')
+      return { tenant: { id: t.tenant.id, name: t.tenant.name }, operator: own(t.operators, p.operator!) };
     return {
-      tenant: t.tenant, operators: Object.values(t.operators), bridge: t.bridge, pstnUsages: t.pstnUsages,
-      counts: { numbers: Object.keys(t.numbers).length, users: Object.keys(t.users).length, voiceRoutes: t.voiceRoutes.length },
+      tenant: t.tenant,
+      operators: Object.values(t.operators),
+      bridge: t.bridge,
+      pstnUsages: t.pstnUsages,
+      counts: {
+        numbers: Object.keys(t.numbers).length,
+        users: Object.keys(t.users).length,
+        voiceRoutes: t.voiceRoutes.length,
+      },
       migrations: Object.values(t.migrations ?? {}),
     };
   });
 
-  app.get('/v1/tenants/:tenantId/numbers', tag(['numbers'], 'Numbers (an operator sees its own)', { querystring: page }), async (req: AdminReq) => {
+  app.get('/v1/tenants/:tenantId/numbers', tag(['numbers'], 'Numbers (an operator ' +
+    'sees its own)', { querystring: page }), async (req: AdminReq) => {
     const { p } = req.access!;
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
     const offset = Number(req.query.offset ?? 0) || 0;
@@ -84,30 +118,42 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
   app.get('/v1/tenants/:tenantId/users/:upn', tag(['users'], 'One user'), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'users are')) return reply;
     const u = own(current(req).users, req.params.upn.toLowerCase());
-    return u ?? reply.code(404).send({ error: 'E_UNKNOWN_USER', message: `user '${req.params.upn}' was not found in this tenant` });
+    return u ?? reply.code(404).send({ error: 'E_UNKNOWN_USER', message: `user '${req.params.upn}' was not found in ` +
+      `this tenant` });
   });
 
-  app.get('/v1/tenants/:tenantId/voice-routing', tag(['voice-routing'], 'PSTN usages, voice routes in priority order, and the routing policies'), async (req: AdminReq, reply) => {
+  app.get('/v1/tenants/:tenantId/voice-routing', tag(['voice-routing'], 'PSTN usages, voice routes in priority ' +
+    'order, and the routing policies'), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'voice routing is')) return reply;
     const t = current(req);
     return {
-      pstnUsages: t.pstnUsages, voiceRoutes: t.voiceRoutes, onlineVoiceRoutingPolicies: Object.values(t.onlineVoiceRoutingPolicies),
-      audioConferencingRoutingPolicies: Object.values(t.audioConferencingRoutingPolicies), mobilityPolicies: Object.values(t.mobilityPolicies), globalGrants: t.globalGrants,
+      pstnUsages: t.pstnUsages,
+      voiceRoutes: t.voiceRoutes,
+      onlineVoiceRoutingPolicies: Object.values(t.onlineVoiceRoutingPolicies),
+      audioConferencingRoutingPolicies: Object.values(t.audioConferencingRoutingPolicies),
+      mobilityPolicies: Object.values(t.mobilityPolicies),
+      globalGrants: t.globalGrants,
     };
   });
 
-  app.get('/v1/tenants/:tenantId/bridge', tag(['bridge'], '"Find a local number": every bridge number with its country; invites get the default'), async (req: AdminReq) => {
+  app.get('/v1/tenants/:tenantId/bridge', tag(['bridge'], '"Find a local number": every bridge number with its ' +
+    'country; invites get the default'), async (req: AdminReq) => {
     const t = current(req);
-    return { defaultNumber: t.bridge.defaultNumber ?? null, localNumbers: t.bridge.numbers.map((n) => ({ number: n, country: own(t.numbers, n)?.country ?? null })) };
+    return {
+      defaultNumber: t.bridge.defaultNumber ?? null,
+      localNumbers: t.bridge.numbers.map((n) => ({ number: n, country: own(t.numbers, n)?.country ?? null })),
+    };
   });
 
-  app.get('/v1/tenants/:tenantId/meetings/:inviteId', tag(['bridge'], 'A meeting invite with the dial-in details it was sent with'), async (req: AdminReq, reply) => {
+  app.get('/v1/tenants/:tenantId/meetings/:inviteId', tag(['bridge'], 'A meeting invite with the dial-in details it ' +
+    'was sent with'), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'invites are')) return reply;
     const inv = own(current(req).invites ?? {}, req.params.inviteId);
     return inv ?? reply.code(404).send({ error: 'E_UNKNOWN_INVITE', message: `no invite '${req.params.inviteId}'` });
   });
 
-  app.get('/v1/tenants/:tenantId/portal', tag(['portal'], "The operator's portal view of this tenant (seed 004)"), async (req: AdminReq, reply) => {
+  app.get('/v1/tenants/:tenantId/portal', tag(['portal'], "The operator's portal view of this tenant " +
+    "(seed 004)"), async (req: AdminReq, reply) => {
     const { p } = req.access!;
     if (p.role !== 'operator') return forbidden(reply, 'the portal belongs to an operator token');
     const t = current(req);
@@ -116,20 +162,33 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     return { ...acc, dids: Object.values(acc.dids).map((d) => ({ ...d, status: didStatus(t, d) })) };
   });
 
-  app.get('/v1/tenants/:tenantId/minutes', tag(['portal'], 'Minutes per user this month, counted from the CDRs, with the unlimited plan allowance', {
-    querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, additionalProperties: false },
-  }), async (req: AdminReq, reply) => {
-    if (!opts.minutes) return reply.code(404).send({ error: 'E_NO_CDRS', message: 'this service keeps no CDR minutes' });
-    const { p } = req.access!;
-    return opts.minutes.report(current(req), req.query.month, p.role === 'operator' ? p.operator : undefined);
-  });
+  app.get(
+    '/v1/tenants/:tenantId/minutes',
+    tag(['portal'], 'Minutes per user this month, counted from the CDRs, with the unlimited plan allowance', {
+      querystring: {
+        type: 'object',
+        properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
+        additionalProperties: false,
+      },
+    }),
+    async (req: AdminReq, reply) => {
+      if (!opts.minutes)
+        return reply.code(404).send({ error: 'E_NO_CDRS', message: 'this service keeps no CDR minutes' });
+      const { p } = req.access!;
+      return opts.minutes.report(current(req), req.query.month, p.role === 'operator' ? p.operator : undefined);
+    },
+  );
 
-  app.get('/v1/tenants/:tenantId/journal', tag(['tenants'], 'The command journal, newest first', { querystring: page }), async (req: AdminReq, reply) => {
+  app.get('/v1/tenants/:tenantId/journal', tag(['tenants'], 'The command journal, ' +
+    'newest first', { querystring: page }), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'the journal is')) return reply;
-    return { entries: await store.journal(req.access!.tenantId, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
+    return {
+      entries: await store.journal(req.access!.tenantId, Math.min(Number(req.query.limit ?? 100) || 100, 1000)),
+    };
   });
 
-  app.get('/v1/tenants/:tenantId/export', tag(['tenants'], 'The tenant as a YAML configuration (loads back to the same tenant)'), async (req: AdminReq, reply) => {
+  app.get('/v1/tenants/:tenantId/export', tag(['tenants'], 'The tenant as a YAML configuration (loads back to the ' +
+    'same tenant)'), async (req: AdminReq, reply) => {
     if (adminOnly(req, reply, 'the export is')) return reply;
     return reply.type('application/yaml; charset=utf-8').send(exportTenantYaml(current(req)));
   });

@@ -43,7 +43,8 @@ export class TokenRegistry {
     const digest = sha256(m[1]);
     // Map lookup by digest, then a constant-time check: timing reveals nothing about near misses.
     const spec = this.byDigest.get(digest);
-    if (!spec || !crypto.timingSafeEqual(Buffer.from(digest, 'hex'), Buffer.from(spec.sha256.toLowerCase(), 'hex'))) return undefined;
+    if (!spec || !crypto.timingSafeEqual(Buffer.from(digest, 'hex'), Buffer.from(spec.sha256.toLowerCase(), 'hex')))
+      return undefined;
     const { sha256: _drop, ...principal } = spec;
     return principal;
   }

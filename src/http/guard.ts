@@ -31,7 +31,11 @@ export function guardFor(engine: Engine, tokens: TokenRegistry | undefined): Gua
     door: async (req, reply) => {
       if (!tokens) return;
       const p = tokens.authenticate(req.headers.authorization);
-      if (!p) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
+      if (!p)
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'E_AUTH', message: 'a valid bearer token is required' });
       // The same answer whatever the token is for: it learns nothing about the tenants here.
       if (!managesAny(p)) return reply.code(403).send(FORBIDDEN);
       principals.set(req, p);

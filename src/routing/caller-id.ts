@@ -42,7 +42,8 @@ export function outboundCallerId(
     if (!ra?.phoneNumber) {
       d.trace?.push({
         result: 'info',
-        why: `caller ID policy '${p.identity}': resource account ${p.resourceAccount} has no number; the line URI shows`,
+        why: `caller ID policy '${p.identity}': resource account ${p.resourceAccount} has no number; the ` +
+          `line URI shows`,
       });
       return;
     }

@@ -2,32 +2,29 @@
  * decide(snapshot, call) -> Decision. Pure: no I/O, no clock, no logging; the same snapshot and
  * call always give the same decision. Each branch names the seed rule it implements.
  */
-import { isOcrouteError } from '../errors';
-import { toE164 } from '../phone';
-import { own, type PhoneNumber, type TenantData, type UnassignedNumberTreatment, type User, type VoiceRoute } from '../tenant/types';
+import { own, type UnassignedNumberTreatment, type VoiceRoute } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
 import { treatmentFor } from './unassigned';
 import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
 import { translateForGateways, translateInbound } from './translation';
-import type { CompiledPolicy, Snapshot } from './snapshot';
-import type { Call, Decision, GatewayAttempt, Slot, TraceStep } from './types';
+import type { Snapshot } from './snapshot';
+import type { Call, Decision, GatewayAttempt } from './types';
 import { describeGrant, effectiveGrant } from '../tenant/groups';
+import {
+  firstUsable, slotOf, operatorProblem, findUser, normalize, blank, reject, setMatch, step,
+  type DecideOptions,
+} from './decision-steps';
 
-export interface DecideOptions {
-  /** Build the explain trace (default true). Batch and SIP paths turn it off for speed. */
-  trace?: boolean;
-}
-
-/** At most this many "did not match" steps are listed before they are summarized. */
-const TRACE_NO_MATCH_LIMIT = 20;
-const E164_RE = /^\+[1-9]\d{5,14}$/;
+export type { DecideOptions } from './decision-steps';
+export { refuseCall } from './decision-steps';
 
 export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): Decision {
   const d = blank(original, opts.trace !== false, s.tenantId);
   // Inbound through a Direct Routing SBC: its inbound translation rules come first.
-  const call = original.kind === 'inbound' && original.gateway ? translateInbound(s.translations, s.data, original, d) : original;
+  const call =
+    original.kind === 'inbound' && original.gateway ? translateInbound(s.translations, s.data, original, d) : original;
   const em = call.kind === 'user' ? emergencyFor(s.data, call.from, call.to) : undefined;
   if (em) return emergencyCall(s, call, d, em);
   if (call.kind === 'user') {
@@ -61,12 +58,14 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
   if (!user) return reject(d, `organizer '${call.from ?? ''}' is not a user of this tenant`, 'meeting organizer');
   const occ = user.licenses.includes('OperatorConnectConferencing');
   const acs = user.licenses.includes('AudioConferencingStandard');
-  if (!occ && !acs) return reject(d, `organizer ${user.upn} has neither an Audio Conferencing Standard nor an Operator Connect Conferencing license`, 'seed 002: licenses');
+  if (!occ && !acs) return reject(d, `organizer ${user.upn} has neither an Audio Conferencing Standard nor an ` +
+    `Operator Connect Conferencing license`, 'seed 002: licenses');
   const granted = effectiveGrant(s.data, user, 'audioConferencingRoutingPolicy');
   const policy = s.acr.get(granted.name ?? 'Global');
   if (policy) {
     d.policy = policy.identity;
-    if (d.trace) step(d, 'info', `policy '${policy.identity}' ${describeGrant(granted, user.upn)}; usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
+    if (d.trace) step(d, 'info', `policy '${policy.identity}' ${describeGrant(granted, user.upn)}; ` +
+      `usages ${policy.policy.onlinePstnUsages.join(', ') || '(none)'}`);
     const hit = firstUsable(policy, d, (e) => e.bridgeProblem);
     if (hit >= 0) {
       const e = policy.entries[hit];
@@ -77,15 +76,18 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'pstn', id: d.to };
       d.slots = [slotOf(s.data.numbers[src])];
-      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; dialed out through ${d.operator} from BridgeSourcePhoneNumber ${src}`;
-      d.rule = 'seed 002: first matching route by usage order then priority; BridgeSourcePhoneNumber is operator and caller ID';
+      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; dialed out ` +
+        `through ${d.operator} from BridgeSourcePhoneNumber ${src}`;
+      d.rule = 'seed 002: first matching route by usage order then priority; BridgeSourcePhoneNumber is operator ' +
+        'and caller ID';
       return d;
     }
   } else {
     step(d, 'info', `no Audio Conferencing Routing policy granted to ${user.upn} or Global`);
   }
   if (occ) {
-    return reject(d, `no voice route for ${d.to}; with an Operator Connect Conferencing license outbound meeting calls can only go through the operator`, 'seed 002: OCC license, no matching route');
+    return reject(d, `no voice route for ${d.to}; with an Operator Connect Conferencing license outbound meeting ` +
+      `calls can only go through the operator`, 'seed 002: OCC license, no matching route');
   }
   d.outcome = 'microsoft';
   d.target = { type: 'pstn', id: d.to };
@@ -98,11 +100,16 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
 function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const user = findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
-  if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone System license`, 'seed 000: Phone System license');
+  if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone ` +
+    `System license`, 'seed 000: Phone System license');
   const dialedOwn = own(s.data.numbers, d.to);
   // Reverse number lookup: a number another user of the tenant holds is reached over Teams VoIP,
   // not the PSTN, unless the number says SkipInternalVoip (Set-CsPhoneNumberAssignment -ReverseNumberLookup).
-  if (dialedOwn?.assignedTo && dialedOwn.assignedTo !== 'bridge' && dialedOwn.reverseNumberLookup !== 'SkipInternalVoip') {
+  if (
+    dialedOwn?.assignedTo &&
+    dialedOwn.assignedTo !== 'bridge' &&
+    dialedOwn.reverseNumberLookup !== 'SkipInternalVoip'
+  ) {
     d.outcome = 'microsoft';
     d.target = { type: 'user', id: dialedOwn.assignedTo };
     d.reason = `${d.to} is ${dialedOwn.assignedTo}'s number: reverse number lookup keeps the call inside Teams`;
@@ -120,7 +127,8 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
   const policy = s.ovr.get(granted.name ?? 'Global');
   if (policy) {
     d.policy = policy.identity;
-    if (d.trace) step(d, 'info', `online voice routing policy '${policy.identity}' ${describeGrant(granted, user.upn)}`);
+    if (d.trace) step(d, 'info', `online voice routing policy ` +
+      `'${policy.identity}' ${describeGrant(granted, user.upn)}`);
     const hit = firstUsable(policy, d, (e) => gatewayProblem(e.route, s.routeGateways.get(e.route)));
     if (hit >= 0) {
       const e = policy.entries[hit];
@@ -132,14 +140,18 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
       setMatch(d, e.usage, e.route.identity, e.route.numberPattern);
       d.target = { type: 'gateway', id: d.gateway };
       if (pn) d.slots = [slotOf(pn)];
-      const pitfall = pn && pn.operator ? ` (${pn.numberType} number ${pn.number}: leftover PSTN usages still send this call to the gateway until removed)` : '';
-      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; Direct Routing via ${d.gateway}${pitfall}`;
-      d.rule = pitfall ? 'seed 000: remove PSTN usages after moving to Operator Connect, otherwise calls go to the gateway' : 'Direct Routing: first matching route of the online voice routing policy';
+      const pitfall = pn && pn.operator ? ` (${pn.numberType} number ${pn.number}: leftover PSTN usages still send ` +
+        `this call to the gateway until removed)` : '';
+      d.reason = `usage '${e.usage}', route '${e.route.identity}' matched ${d.to}; Direct Routing ` +
+        `via ${d.gateway}${pitfall}`;
+      d.rule = pitfall ? 'seed 000: remove PSTN usages after moving to Operator Connect, otherwise calls go to ' +
+        'the gateway' : 'Direct Routing: first matching route of the online voice routing policy';
       return d;
     }
   }
   if (!pn) {
-    if (user.onPremLineUri) return reject(d, `caller ${user.upn} has only an on-premises line URI and no voice route matched ${d.to}`, 'Direct Routing: no matching route');
+    if (user.onPremLineUri) return reject(d, `caller ${user.upn} has only an on-premises line URI and no voice ` +
+      `route matched ${d.to}`, 'Direct Routing: no matching route');
     return reject(d, `caller ${user.upn} has no phone number assigned`, 'seed 000: assign numbers');
   }
   d.callerId = pn.number;
@@ -152,14 +164,16 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
     return d;
   }
   if (pn.numberType === 'DirectRouting') {
-    return reject(d, `no voice route in ${policy ? `policy '${policy.identity}'` : 'any online voice routing policy'} matched ${d.to} for Direct Routing number ${pn.number}`, 'Direct Routing: no matching route');
+    return reject(d, `no voice route in ${policy ? `policy '${policy.identity}'` : 'any online voice routing ' +
+      'policy'} matched ${d.to} for Direct Routing number ${pn.number}`, 'Direct Routing: no matching route');
   }
   const opProblem = operatorProblem(s.data, pn);
   if (opProblem) return reject(d, opProblem, 'seed 000: manage your operators');
   d.outcome = 'operator';
   d.operator = pn.operator!;
   d.reason = `${pn.numberType} number ${pn.number} of ${user.upn}: ${d.operator} carries the call`;
-  d.rule = pn.numberType === 'OCMobile' ? 'seed 001: OC Mobile number routes via its operator' : 'seed 000: Operator Connect number routes via its operator';
+  d.rule = pn.numberType === 'OCMobile' ? 'seed 001: OC Mobile number routes via ' +
+    'its operator' : 'seed 000: Operator Connect number routes via its operator';
   return d;
 }
 
@@ -176,20 +190,24 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
       d.operator = pn.operator ?? null;
       d.slots = [slotOf(pn)];
       d.target = { type: 'resourceAccount', id: v.by.resourceAccount };
-      d.reason = `calling number ${call.from} matches inbound blocked number pattern '${v.by.identity}'; redirected to ${v.by.resourceAccount}`;
+      d.reason = `calling number ${call.from} matches inbound blocked ` +
+        `number pattern '${v.by.identity}'; redirected to ${v.by.resourceAccount}`;
       d.rule = 'inbound call blocking: a pattern with -ResourceAccount redirects';
       return d;
     }
   }
   if (v.blocked) {
-    return reject(d, `calling number ${call.from} matches inbound blocked number pattern '${v.by.identity}' (${v.by.pattern})`,
+    return reject(d, `calling number ${call.from} matches inbound blocked ` +
+      `number pattern '${v.by.identity}' (${v.by.pattern})`,
       'inbound call blocking: New-CsInboundBlockedNumberPattern');
   }
   if (v.exemptBy && d.trace) {
-    step(d, 'info', `calling number ${call.from} matches blocked pattern '${v.matched!.identity}' but exempt pattern '${v.exemptBy.identity}' lets it in`);
+    step(d, 'info', `calling number ${call.from} matches blocked pattern '${v.matched!.identity}' but exempt pattern ` +
+      `'${v.exemptBy.identity}' lets it in`);
   }
   const moving = s.migrating?.get(d.to);
-  if (moving) return reject(d, `${d.to} is out of service while it migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
+  if (moving) return reject(d, `${d.to} is out of service while it ` +
+    `migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
   const pn = own(s.data.numbers, d.to);
   if (!pn) {
     const x = treatmentFor(s.treatments, d.to);
@@ -202,9 +220,11 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   if (opProblem) return reject(d, opProblem, 'seed 000: manage your operators');
   d.outcome = pn.operator ? 'operator' : pn.numberType === 'DirectRouting' ? 'directRouting' : 'microsoft';
   if (call.ocLinkDown && pn.operator) {
-    if (!pn.failsafeNumber) return reject(d, `the link between ${pn.operator} and Microsoft is down and ${pn.number} has no failsafe number`, 'seed 004: failsafe numbers');
+    if (!pn.failsafeNumber) return reject(d, `the link between ${pn.operator} and Microsoft ` +
+      `is down and ${pn.number} has no failsafe number`, 'seed 004: failsafe numbers');
     d.target = { type: 'failsafe', id: pn.failsafeNumber };
-    d.reason = `the link between ${pn.operator} and Microsoft is down; forwarded to failsafe number ${pn.failsafeNumber}`;
+    d.reason = `the link between ${pn.operator} and Microsoft is down; forwarded to ` +
+      `failsafe number ${pn.failsafeNumber}`;
     d.rule = 'seed 004: failsafe number';
     return d;
   }
@@ -234,7 +254,9 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
     const pref = (policyName && own(s.data.mobilityPolicies, policyName)?.mobileDialerPreference) || 'Teams';
     d.policy = policyName ?? null;
     d.ring = pref === 'Native' ? ['native-dialer', 'teams-endpoints'] : ['teams-mobile', 'teams-endpoints'];
-    d.reason = `OC Mobile number ${pn.number} of ${user.upn}: rings the ${pref === 'Native' ? 'native dialer' : 'Teams app'} on the SIM-enabled phone and all other Teams endpoints at once`;
+    d.reason = `OC Mobile number ${pn.number} of ${user.upn}: rings ` +
+      `the ${pref === 'Native' ? 'native dialer' : 'Teams app'} on the SIM-enabled phone and all other Teams ` +
+        `endpoints at once`;
     d.rule = 'seed 001: MobileDialerPreference';
     return d;
   }
@@ -243,103 +265,16 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   return d;
 }
 
-/** Walk matches in order; return the first entry `problem` accepts, tracing the rest. */
-function firstUsable(p: CompiledPolicy, d: Decision, problem: (e: CompiledPolicy['entries'][number]) => string | undefined): number {
-  const first = p.matcher.first(d.to);
-  if (first < 0) { traceNoMatch(d, p, p.entries.length); return -1; }
-  if (!problem(p.entries[first])) { traceNoMatch(d, p, first); traceHit(d, p, first); return first; }
-  // Rare: the first match cannot carry the call. Fall back to the full match list.
-  let prev = 0;
-  for (const idx of p.matcher.matches(d.to)) {
-    traceNoMatch(d, p, idx, prev);
-    prev = idx + 1;
-    const why = problem(p.entries[idx]);
-    if (!why) { traceHit(d, p, idx); return idx; }
-    if (d.trace) d.trace.push(entryStep(p, idx, 'skipped', `matched but ${why}`));
-  }
-  traceNoMatch(d, p, p.entries.length, prev);
-  return -1;
-}
-
-function traceNoMatch(d: Decision, p: CompiledPolicy, upTo: number, from = 0): void {
-  if (!d.trace) return;
-  const shown = Math.min(upTo, from + TRACE_NO_MATCH_LIMIT);
-  for (let i = from; i < shown; i++) d.trace.push(entryStep(p, i, 'no-match', `${d.to} does not match`));
-  if (upTo > shown) d.trace.push({ result: 'no-match', why: `${upTo - shown} more routes did not match` });
-}
-
-function traceHit(d: Decision, p: CompiledPolicy, i: number): void {
-  if (d.trace) d.trace.push(entryStep(p, i, 'matched', `${d.to} matches; priority ${p.entries[i].route.priority}`));
-}
-
-function entryStep(p: CompiledPolicy, i: number, result: TraceStep['result'], why: string): TraceStep {
-  const e = p.entries[i];
-  return { result, usage: e.usage, route: e.route.identity, pattern: e.route.numberPattern, why };
-}
-
-function slotOf(pn: PhoneNumber): Slot {
-  return pn.maxConcurrentCalls ? { number: pn.number, capability: pn.capability, limit: pn.maxConcurrentCalls } : { number: pn.number, capability: pn.capability };
-}
-
-function operatorProblem(data: TenantData, pn: PhoneNumber): string | undefined {
-  if (!pn.operator) return undefined;
-  const op = own(data.operators, pn.operator);
-  if (!op) return `operator '${pn.operator}' of ${pn.number} is no longer enabled`;
-  if (op.status === 'Suspended') return `operator '${op.name}' is suspended; no calls go through it`;
-  if (pn.country && !op.countries.includes(pn.country)) return `operator '${op.name}' is not enabled for ${pn.country}`;
-  return undefined;
-}
-
-function findUser(data: TenantData, upn: string | undefined): User | undefined {
-  // Keys are lower-case UPNs; most callers already send them so, which spares an allocation.
-  return upn ? own(data.users, upn) ?? own(data.users, upn.toLowerCase()) : undefined;
-}
-
-function normalize(data: TenantData, n: string): string | undefined {
-  if (typeof n !== 'string') return undefined;
-  if (E164_RE.test(n)) return n;
-  try { return toE164(n, data.tenant.defaultRegion); } catch (e) { if (isOcrouteError(e)) return undefined; throw e; }
-}
-
-/** A call no tenant here can take (tenant-set.ts): rejected before any tenant's rules. */
-export function refuseCall(call: Call, reason: string, rule: string, opts: DecideOptions = {}): Decision {
-  return reject(blank(call, opts.trace !== false, null), reason, rule);
-}
-
-function blank(call: Call, trace: boolean, tenant: string | null): Decision {
-  return {
-    outcome: 'rejected', tenant, kind: call.kind, from: call.from ?? null, to: call.to,
-    operator: null, gateway: null, callerId: null, usage: null, route: null, pattern: null,
-    policy: null, target: null, ring: null, slots: [], reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null,
-    assertedIdentity: null, callingLineIdentity: null, gateways: null, emergency: null,
-    trace: trace ? [] : null,
-  };
-}
-
-function reject(d: Decision, reason: string, rule: string): Decision {
-  d.outcome = 'rejected';
-  d.reason = reason;
-  d.rule = rule;
-  d.operator = d.kind === 'inbound' ? d.operator : null;
-  return d;
-}
-
-function setMatch(d: Decision, usage: string, route: string, pattern: string): void {
-  d.usage = usage; d.route = route; d.pattern = pattern;
-}
-
-function step(d: Decision, result: TraceStep['result'], why: string): void {
-  if (d.trace) d.trace.push({ result, why });
-}
-
 
 /** Inbound stage 2: the unassigned number treatment `x` takes the call. */
 function treated(d: Decision, x: UnassignedNumberTreatment, outcome: Decision['outcome']): Decision {
-  const type = x.targetType === 'User' ? 'user' : x.targetType === 'ResourceAccount' ? 'resourceAccount' : 'announcement';
+  const type =
+    x.targetType === 'User' ? 'user' : x.targetType === 'ResourceAccount' ? 'resourceAccount' : 'announcement';
   d.outcome = outcome;
   d.target = { type, id: x.target };
   d.policy = x.identity;
-  d.reason = `${d.to} is assigned to nobody; unassigned number treatment '${x.identity}' (${x.pattern}) sends it to ${x.targetType} ${x.target}`;
+  d.reason = `${d.to} is assigned to nobody; unassigned number ` +
+    `treatment '${x.identity}' (${x.pattern}) sends it to ${x.targetType} ${x.target}`;
   d.rule = 'unassigned number treatment: New-CsTeamsUnassignedNumberTreatment, lowest TreatmentPriority first';
   return d;
 }
@@ -357,7 +292,8 @@ function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch)
   d.policy = em.policy;
   const user = findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
-  const why = em.policy ? `emergency call routing policy '${em.policy}'` : `the ${user.usageLocation ?? s.data.tenant.defaultRegion} emergency numbers`;
+  const why = em.policy ? `emergency call routing policy ` +
+    `'${em.policy}'` : `the ${user.usageLocation ?? s.data.tenant.defaultRegion} emergency numbers`;
   step(d, 'info', `${call.to} is an emergency call to ${dial} (${why})`);
   d.callerId = user.phoneNumber ?? user.onPremLineUri ?? null;
   d.target = { type: 'pstn', id: dial };
@@ -369,16 +305,19 @@ function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch)
     d.gateways = gateways.map((g) => ({ ...g }));
     d.gateway = gateways[0].fqdn;
     setMatch(d, usage, route.identity, route.numberPattern);
-    d.reason = `emergency ${dial}: usage '${usage}' of ${why}, route '${route.identity}'; Direct Routing via ${d.gateway}`;
+    d.reason = `emergency ${dial}: usage '${usage}' of ${why}, route '${route.identity}'; Direct Routing ` +
+      `via ${d.gateway}`;
     d.rule = "emergency: the emergency number's OnlinePSTNUsage routes the call, not the caller's policy";
     return d;
   }
   if (usage) step(d, 'no-match', `no route of usage '${usage}' with an enabled gateway matches ${dial}`);
   const pn = user.phoneNumber ? own(s.data.numbers, user.phoneNumber) : undefined;
-  if (!pn) return reject(d, `emergency ${dial}: no route of the emergency usage matched and ${user.upn} has no number to call from`, 'emergency: no route');
+  if (!pn) return reject(d, `emergency ${dial}: no route of the emergency usage ` +
+    `matched and ${user.upn} has no number to call from`, 'emergency: no route');
   d.outcome = pn.operator ? 'operator' : pn.numberType === 'DirectRouting' ? 'directRouting' : 'microsoft';
   d.operator = pn.operator ?? null;
-  d.reason = `emergency ${dial} (${why}) from ${pn.number}: ${pn.operator ? `${pn.operator} carries it` : 'Microsoft carries it'}`;
+  d.reason = `emergency ${dial} (${why}) ` +
+    `from ${pn.number}: ${pn.operator ? `${pn.operator} carries it` : 'Microsoft carries it'}`;
   d.rule = 'emergency: carried by the caller\'s number\'s carrier, never refused for capacity';
   return d;
 }
@@ -386,6 +325,7 @@ function emergencyCall(s: Snapshot, call: Call, d: Decision, em: EmergencyMatch)
 function gatewayProblem(route: VoiceRoute, usable: readonly GatewayAttempt[] | undefined): string | undefined {
   const list = route.onlinePstnGatewayList;
   if (!list.length) return 'route has no OnlinePstnGatewayList';
-  if (!usable?.length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway -Enabled $true`;
+  if (!usable?.length) return `every gateway of the route is disabled (${list.join(', ')}); Set-CsOnlinePSTNGateway ` +
+    `-Enabled $true`;
   return undefined;
 }

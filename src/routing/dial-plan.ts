@@ -130,7 +130,8 @@ export function describeNormalized(n: Normalized): string {
           ? ''
           : `, ${n.number} by the ${n.country} country dial plan`;
     const ext = r.isInternalExtension ? ' (an internal extension rule)' : '';
-    return `tenant dial plan '${n.plan}': rule '${r.name}' (${r.pattern} -> ${r.translation})${ext} made ${n.dialed} ${n.translated}${tail}`;
+    return `tenant dial plan '${n.plan}': rule '${r.name}' ` +
+      `(${r.pattern} -> ${r.translation})${ext} made ${n.dialed} ${n.translated}${tail}`;
   }
   const tried = n.tried
     ? `no rule of tenant dial plan '${n.tried}' matched ${n.dialed}`

@@ -280,7 +280,8 @@ export function formatChanges(changes: Change[]): string {
     .map((c) => {
       const who = c.who.length > 4 ? `${c.who.slice(0, 4).join(', ')} and ${c.who.length - 4} more` : c.who.join(', ');
       return (
-        `${c.kind} calls, numbers from ${c.source} (e.g. ${c.example}; ${c.kind === 'inbound' ? 'to' : 'from'} ${who}):\n` +
+        `${c.kind} calls, numbers ` +
+          `from ${c.source} (e.g. ${c.example}; ${c.kind === 'inbound' ? 'to' : 'from'} ${who}):\n` +
         `  before: ${show(c.before)}\n  after:  ${show(c.after)}`
       );
     })

@@ -61,5 +61,7 @@ export function emergencyFor(data: TenantData, upn: string | undefined, dialed: 
 /** The first route (by priority) of `usage` whose NumberPattern matches the dial string. */
 export function emergencyRoute(data: TenantData, usage: string, dialString: string): VoiceRoute | undefined {
   // Emergency calls are rare: compiling the few candidate patterns here costs nothing that matters.
-  return data.voiceRoutes.find((r) => r.onlinePstnUsages.includes(usage) && numberTester(r.numberPattern).test(dialString));
+  return data.voiceRoutes.find(
+    (r) => r.onlinePstnUsages.includes(usage) && numberTester(r.numberPattern).test(dialString),
+  );
 }

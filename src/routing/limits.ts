@@ -18,7 +18,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function checkVoiceRouteCount(count: number): void {
   if (count > MAX_VOICE_ROUTES) {
-    refuse('E_LIMIT', `a tenant may have at most ${fmt(MAX_VOICE_ROUTES)} voice routes; this would make ${fmt(count)}`, 'Identity');
+    refuse('E_LIMIT', `a tenant may have at most ${fmt(MAX_VOICE_ROUTES)} voice routes; this ` +
+      `would make ${fmt(count)}`, 'Identity');
   }
 }
 
@@ -55,9 +56,11 @@ export function checkRoutingLimits(t: TenantData): void {
       }
       const over = entries > MAX_ROUTE_ENTRIES
         ? `${fmt(entries)} (usage, voice route) entries; the limit is ${fmt(MAX_ROUTE_ENTRIES)}`
-        : text > MAX_PATTERN_TEXT ? `${fmt(text)} characters of NumberPattern; the limit is ${fmt(MAX_PATTERN_TEXT)}` : '';
+        : text > MAX_PATTERN_TEXT ? `${fmt(text)} characters of NumberPattern; ` +
+          `the limit is ${fmt(MAX_PATTERN_TEXT)}` : '';
       if (over) {
-        refuse('E_LIMIT', `${noun} '${p.identity}' brings the routing to compile to ${over} (each policy with its own list of usages compiles its routes again; share usage lists or routes)`, kind);
+        refuse('E_LIMIT', `${noun} '${p.identity}' brings the routing to compile to ${over} (each policy with its ` +
+          `own list of usages compiles its routes again; share usage lists or routes)`, kind);
       }
     }
   }

@@ -11,7 +11,18 @@ import { numberTester } from './pattern';
 export interface LintFinding { code: string; message: string; subject: string }
 
 /** Numbers from many plans and lengths: a pattern matching all of them catches everything. */
-const PROBES = ['+14255550101', '+442071234567', '+33142685300', '+861012345678', '+61291234567', '+5511912345678', '+27211234567', '911', '112', '0800123456'];
+const PROBES = [
+  '+14255550101',
+  '+442071234567',
+  '+33142685300',
+  '+861012345678',
+  '+61291234567',
+  '+5511912345678',
+  '+27211234567',
+  '911',
+  '112',
+  '0800123456',
+];
 
 export function isCatchAll(pattern: string): boolean {
   const re = numberTester(pattern);
@@ -28,15 +39,18 @@ export function lintTenant(t: TenantData): LintFinding[] {
   ];
 
   for (const r of t.voiceRoutes) {
-    if (!r.onlinePstnUsages.length) warn('ROUTE_NO_USAGE', `voice route '${r.identity}' has no PSTN usage; no policy can reach it`, r.identity);
+    if (!r.onlinePstnUsages.length) warn('ROUTE_NO_USAGE', `voice route '${r.identity}' has no PSTN usage; no policy ` +
+      `can reach it`, r.identity);
     if (!r.bridgeSourcePhoneNumber && !r.onlinePstnGatewayList.length) {
-      warn('ROUTE_NO_EXIT', `voice route '${r.identity}' has neither BridgeSourcePhoneNumber nor OnlinePstnGatewayList; it can carry no call`, r.identity);
+      warn('ROUTE_NO_EXIT', `voice route '${r.identity}' has neither BridgeSourcePhoneNumber nor ` +
+        `OnlinePstnGatewayList; it can carry no call`, r.identity);
     }
     if (r.bridgeSourcePhoneNumber) {
       const { problem, operator } = bridgeSource(t, r);
       if (problem) warn('BRIDGE_SOURCE', `voice route '${r.identity}': ${problem}`, r.identity);
       else if (operator && !operator.services.includes('Conferencing')) {
-        warn('BRIDGE_SOURCE', `voice route '${r.identity}': operator '${operator.name}' of ${r.bridgeSourcePhoneNumber} does not offer Conferencing`, r.identity);
+        warn('BRIDGE_SOURCE', `voice route '${r.identity}': operator '${operator.name}' ` +
+          `of ${r.bridgeSourcePhoneNumber} does not offer Conferencing`, r.identity);
       }
     }
   }
@@ -45,11 +59,13 @@ export function lintTenant(t: TenantData): LintFinding[] {
   for (const [noun, map] of policies) {
     for (const p of map.values()) {
       p.policy.onlinePstnUsages.forEach((u) => usedUsages.add(u));
-      shadowed(p).forEach(({ route, by }) => warn('ROUTE_SHADOWED', `in ${noun} '${p.identity}', route '${route}' can never win: '${by}' comes first and matches every number it does`, route));
+      shadowed(p).forEach(({ route, by }) => warn('ROUTE_SHADOWED', `in ${noun} '${p.identity}', route '${route}' ` +
+        `can never win: '${by}' comes first and matches every number it does`, route));
       if (!p.entries.length) warn('POLICY_NO_ROUTES', `${noun} '${p.identity}' reaches no voice route`, p.identity);
     }
   }
-  for (const u of t.pstnUsages) if (!usedUsages.has(u)) warn('USAGE_UNUSED', `PSTN usage '${u}' is listed by no policy`, u);
+  for (const u of t.pstnUsages) if (!usedUsages.has(u)) warn('USAGE_UNUSED', `PSTN usage '${u}' is listed ` +
+    `by no policy`, u);
 
   // Gateways and the stages before and after routing (issue: the Teams pipeline).
   const gateways = t.gateways ?? {};
@@ -59,21 +75,40 @@ export function lintTenant(t: TenantData): LintFinding[] {
     list.forEach((g) => named.add(g));
     const unknown = list.filter((g) => !Object.hasOwn(gateways, g));
     if (Object.keys(gateways).length && unknown.length) {
-      warn('GATEWAY_UNKNOWN', `voice route '${r.identity}' names ${unknown.join(', ')}, which no New-CsOnlinePSTNGateway created`, r.identity);
+      warn('GATEWAY_UNKNOWN', `voice route '${r.identity}' names ${unknown.join(', ')}, which no ` +
+        `New-CsOnlinePSTNGateway created`, r.identity);
     }
     if (list.length && list.every((g) => gateways[g]?.enabled === false)) {
-      warn('ROUTE_GATEWAYS_DISABLED', `voice route '${r.identity}': every gateway is disabled; it carries no call`, r.identity);
+      warn('ROUTE_GATEWAYS_DISABLED', `voice route '${r.identity}': every gateway is disabled; it ` +
+        `carries no call`, r.identity);
     }
   }
   for (const g of Object.values(gateways)) {
-    if (!named.has(g.identity)) warn('GATEWAY_UNUSED', `online PSTN gateway '${g.identity}' is in no voice route`, g.identity);
+    if (!named.has(g.identity)) warn('GATEWAY_UNUSED', `online PSTN gateway '${g.identity}' is in no ` +
+      `voice route`, g.identity);
   }
   for (const p of Object.values(t.emergencyCallRoutingPolicies ?? {})) {
     for (const n of p.emergencyNumbers) {
       if (!n.onlinePstnUsage) {
-        warn('EMERGENCY_NO_USAGE', `emergency number ${n.emergencyDialString} of policy '${p.identity}' has no OnlinePSTNUsage; only callers with an operator or Calling Plan number can reach it`, p.identity);
-      } else if (!t.voiceRoutes.some((r) => r.onlinePstnUsages.includes(n.onlinePstnUsage!) && numberTester(r.numberPattern).test(n.emergencyDialString))) {
-        warn('EMERGENCY_NO_ROUTE', `emergency number ${n.emergencyDialString} of policy '${p.identity}': no route of usage '${n.onlinePstnUsage}' matches it`, p.identity);
+        warn(
+          'EMERGENCY_NO_USAGE',
+          `emergency number ${n.emergencyDialString} of policy '${p.identity}' has no ` +
+            `OnlinePSTNUsage; only callers with an operator or Calling Plan number can reach it`,
+          p.identity,
+        );
+      } else if (
+        !t.voiceRoutes.some(
+          (r) =>
+            r.onlinePstnUsages.includes(n.onlinePstnUsage!) &&
+            numberTester(r.numberPattern).test(n.emergencyDialString),
+        )
+      ) {
+        warn(
+          'EMERGENCY_NO_ROUTE',
+          `emergency number ${n.emergencyDialString} of policy '${p.identity}': no route ` +
+            `of usage '${n.onlinePstnUsage}' matches it`,
+          p.identity,
+        );
       }
     }
   }
@@ -81,7 +116,8 @@ export function lintTenant(t: TenantData): LintFinding[] {
     const seenRules = new Map<string, string>();
     for (const rule of plan.normalizationRules) {
       const by = seenRules.get(rule.pattern);
-      if (by) warn('RULE_SHADOWED', `tenant dial plan '${plan.identity}': rule '${rule.name}' can never apply: '${by}' comes first with the same pattern`, rule.name);
+      if (by) warn('RULE_SHADOWED', `tenant dial plan '${plan.identity}': rule '${rule.name}' can never apply: ` +
+        `'${by}' comes first with the same pattern`, rule.name);
       else seenRules.set(rule.pattern, rule.name);
     }
   }
@@ -91,7 +127,9 @@ export function lintTenant(t: TenantData): LintFinding[] {
     const pn = user.phoneNumber ? t.numbers[user.phoneNumber] : undefined;
     const policy = snap.ovr.get(effectiveGrant(t, user, 'onlineVoiceRoutingPolicy').name ?? 'Global');
     if (pn?.operator && policy?.entries.some((e) => e.route.onlinePstnGatewayList.length)) {
-      warn('LEFTOVER_USAGES', `user ${user.upn} has ${pn.numberType} number ${pn.number} but online voice routing policy '${policy.identity}' still sends matching calls to a gateway; grant $null once the move is done`, user.upn);
+      warn('LEFTOVER_USAGES', `user ${user.upn} has ${pn.numberType} number ${pn.number} but online voice ` +
+        `routing policy '${policy.identity}' still sends matching calls to a gateway; grant $null once the ` +
+          `move is done`, user.upn);
     }
   }
   return out;

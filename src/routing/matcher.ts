@@ -142,7 +142,8 @@ function changedEntries(a: readonly string[], b: readonly string[]): number[] | 
   return out;
 }
 
-const samePatterns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
+const samePatterns = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((p, i) => p === b[i]);
 
 /** Every pattern to RE2 but those RE2 cannot run. */
 function re2OnlyShape(p: string): Shape {
@@ -186,7 +187,10 @@ class Re2Matcher {
 
   readonly singleSetMax: number;
 
-  constructor(readonly patterns: readonly string[], opts: { singleSetMax?: number; previous?: ReadonlyMap<string, RE2Set> } = {}) {
+  constructor(
+    readonly patterns: readonly string[],
+    opts: { singleSetMax?: number; previous?: ReadonlyMap<string, RE2Set> } = {},
+  ) {
     this.size = patterns.length;
     const max = (this.singleSetMax = opts.singleSetMax ?? SINGLE_SET_MAX);
     const distinct = new Set(patterns).size;
@@ -249,7 +253,10 @@ class Re2Matcher {
         // Insertion sort by minEntry: a path holds a handful of buckets at most.
         let k = path.length;
         path.push(node.bucket);
-        while (k > 0 && path[k - 1].minEntry > node.bucket.minEntry) { path[k] = path[k - 1]; k--; }
+        while (k > 0 && path[k - 1].minEntry > node.bucket.minEntry) {
+          path[k] = path[k - 1];
+          k--;
+        }
         path[k] = node.bucket;
       }
       if (i >= number.length) break;
@@ -281,9 +288,15 @@ function commonPrefix(keys: string[]): string {
   return p;
 }
 
-/** One RE2 set per chunk (reused from `previous` when its patterns are the same); a chunk too large for RE2's memory budget is halved. */
+/**
+ * One RE2 set per chunk (reused from `previous` when its patterns are the same); a chunk too large for RE2's memory
+ * budget is halved.
+ */
 function buildSets(
-  patterns: readonly string[], idxs: number[], previous: ReadonlyMap<string, RE2Set> | undefined, built: Map<string, RE2Set>,
+  patterns: readonly string[],
+  idxs: number[],
+  previous: ReadonlyMap<string, RE2Set> | undefined,
+  built: Map<string, RE2Set>,
 ): Bucket['sets'] {
   const distinct: string[] = [];
   const entries: number[][] = [];
@@ -291,7 +304,11 @@ function buildSets(
   for (const idx of idxs) {
     const p = patterns[idx];
     let k = pos.get(p);
-    if (k === undefined) { pos.set(p, (k = distinct.length)); distinct.push(p); entries.push([]); }
+    if (k === undefined) {
+      pos.set(p, (k = distinct.length));
+      distinct.push(p);
+      entries.push([]);
+    }
     entries[k].push(idx);
   }
   const key = distinct.join('\n');
@@ -302,7 +319,10 @@ function buildSets(
   } catch (e) {
     if (idxs.length < 2) throw e;
     const half = idxs.length >> 1;
-    return [...buildSets(patterns, idxs.slice(0, half), previous, built), ...buildSets(patterns, idxs.slice(half), previous, built)];
+    return [
+      ...buildSets(patterns, idxs.slice(0, half), previous, built),
+      ...buildSets(patterns, idxs.slice(half), previous, built),
+    ];
   }
 }
 

@@ -73,7 +73,14 @@ export interface Since {
 }
 
 /** What the compiled routing policies are made of (besides each route's BridgeSourcePhoneNumber's record). */
-const POLICY_INPUTS = ['voiceRoutes', 'pstnUsages', 'operators', 'gateways', 'audioConferencingRoutingPolicies', 'onlineVoiceRoutingPolicies'] as const;
+const POLICY_INPUTS = [
+  'voiceRoutes',
+  'pstnUsages',
+  'operators',
+  'gateways',
+  'audioConferencingRoutingPolicies',
+  'onlineVoiceRoutingPolicies',
+] as const;
 
 /**
  * The policies of `since` still hold for `data` when every input is the same object (a draft
@@ -84,7 +91,9 @@ function policiesHold(data: TenantData, since?: Since): since is Since {
   if (!since || since.fields.has('numbers')) return false;
   if (POLICY_INPUTS.some((f) => since.snapshot.data[f] !== data[f])) return false;
   // A route carries meeting dial-outs depending on its BridgeSourcePhoneNumber's record.
-  if (since.numbers.size) for (const r of data.voiceRoutes) if (r.bridgeSourcePhoneNumber && since.numbers.has(r.bridgeSourcePhoneNumber)) return false;
+  if (since.numbers.size)
+    for (const r of data.voiceRoutes)
+      if (r.bridgeSourcePhoneNumber && since.numbers.has(r.bridgeSourcePhoneNumber)) return false;
   return true;
 }
 
@@ -98,7 +107,8 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, 
     tenantId: data.tenant.id,
     version: ++versions,
     compiledAt: Date.now(),
-    acr: reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since, since?.snapshot.acr),
+    acr:
+      reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since, since?.snapshot.acr),
     ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since, since?.snapshot.ovr),
     migrating: orNone(migratingNumbers(data)),
     dialPlans: compileDialPlans(data),
@@ -132,10 +142,21 @@ function compilePolicies(
     let c = shared.get(key);
     if (!c) {
       const had = previous.find((p) => JSON.stringify(p.policy.onlinePstnUsages) === key);
-      const entries = policyEntries(data, policy.onlinePstnUsages, byUsage, had && since && entriesHold(since) ? had.entries : [], since);
+      const entries = policyEntries(
+        data,
+        policy.onlinePstnUsages,
+        byUsage,
+        had && since && entriesHold(since) ? had.entries : [],
+        since,
+      );
       const same = previous.find((p) => samePatterns(p.entries, entries));
       // Else built anew, reusing the RE2 sets of the matcher these usages had.
-      const matcher = same?.matcher ?? new PatternMatcher(entries.map((e) => e.route.numberPattern), { ...opts, previous: had?.matcher });
+      const matcher =
+        same?.matcher ??
+        new PatternMatcher(
+          entries.map((e) => e.route.numberPattern),
+          { ...opts, previous: had?.matcher },
+        );
       c = { entries, matcher };
       shared.set(key, c);
     }
@@ -153,7 +174,11 @@ const entriesHold = (since: Since) => !since.fields.has('numbers') && !since.fie
  * replaced, never changed in place): a route change then allocates one entry, not 10,000.
  */
 function policyEntries(
-  data: TenantData, usages: readonly string[], byUsage: Map<string, VoiceRoute[]>, before: readonly RouteEntry[], since?: Since,
+  data: TenantData,
+  usages: readonly string[],
+  byUsage: Map<string, VoiceRoute[]>,
+  before: readonly RouteEntry[],
+  since?: Since,
 ): RouteEntry[] {
   const entries: RouteEntry[] = [];
   let j = 0;

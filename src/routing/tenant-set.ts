@@ -77,17 +77,27 @@ export class TenantSet {
     this.defaultKey = defaultId ? key(defaultId) : undefined;
   }
 
-  get size(): number { return this.byId.size; }
-  ids(): string[] { return [...this.byId.keys()]; }
-  snapshots(): IterableIterator<Snapshot> { return this.byId.values(); }
-  get(id: string): Snapshot | undefined { return this.byId.get(key(id)); }
+  get size(): number {
+    return this.byId.size;
+  }
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+  snapshots(): IterableIterator<Snapshot> {
+    return this.byId.values();
+  }
+  get(id: string): Snapshot | undefined {
+    return this.byId.get(key(id));
+  }
 
   /** The tenant a call falls to when nothing names one: the configured default, else the only tenant. */
   get default(): Snapshot | undefined {
     return this.defaultKey ? this.byId.get(this.defaultKey) : this.only;
   }
 
-  get defaultId(): string | undefined { return this.defaultKey ?? (this.only && key(this.only.data.tenant.id)); }
+  get defaultId(): string | undefined {
+    return this.defaultKey ?? (this.only && key(this.only.data.tenant.id));
+  }
 
   /**
    * The first number of `data` another tenant holds (a number belongs to at most one tenant),
@@ -106,13 +116,19 @@ export class TenantSet {
     return undefined;
   }
 
-  /** Throws E_NUMBER_TENANT, at `field` (default: the number), when another tenant holds one of the numbers of `data`. */
+  /**
+   * Throws E_NUMBER_TENANT, at `field` (default: the number), when another tenant holds one of the numbers of `data`.
+   */
   checkNumbers(data: TenantData, field?: string, only?: Iterable<string>): void {
     const c = this.conflict(data, only);
     if (c) {
-      throw new OcrouteError('E_NUMBER_TENANT', `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`, {
-        field: field ?? `numbers.${c.number}`,
-      });
+      throw new OcrouteError(
+        'E_NUMBER_TENANT',
+        `${c.number} belongs to tenant ${c.owner}; a number belongs to one ` + `tenant only`,
+        {
+          field: field ?? `numbers.${c.number}`,
+        },
+      );
     }
   }
 
@@ -125,7 +141,11 @@ export class TenantSet {
   set(s: Snapshot, touched?: Touched): void {
     const id = key(s.data.tenant.id);
     const was = this.index?.of.get(id);
-    const inPlace = !!touched && !!was && was.numbers === s.data.numbers && was.users === s.data.users &&
+    const inPlace =
+      !!touched &&
+      !!was &&
+      was.numbers === s.data.numbers &&
+      was.users === s.data.users &&
       !touched.fields.has('tenant');
     this.checkNumbers(s.data, undefined, inPlace ? touched.records.numbers : undefined);
     let slot = this.slotOf.get(id);
@@ -164,10 +184,15 @@ export class TenantSet {
   resolve(call: Call): Resolution {
     const s = this.snapshotFor(call);
     if (s) return { snapshot: s };
-    if (call.tenant !== undefined) return { reason: `tenant '${call.tenant}' is not served here`, rule: 'tenant: unknown' };
+    if (call.tenant !== undefined)
+      return { reason: `tenant '${call.tenant}' is not served ` + `here`, rule: 'tenant: unknown' };
     return call.kind === 'inbound'
       ? { reason: `no tenant here holds ${call.to}`, rule: 'inbound: unknown number' }
-      : { reason: `no tenant here has the caller's domain and there is no default tenant; name one (X-MS-TenantID)`, rule: 'tenant: unknown' };
+      : {
+          reason:
+            `no tenant here has the caller's domain and there is no default tenant; name one ` + `(X-MS-TenantID)`,
+          rule: 'tenant: unknown',
+        };
   }
 
   /** The tenant's snapshot, or undefined (the hot path: no object made per call). */
@@ -197,7 +222,13 @@ export class TenantSet {
 
   private ensureIndex(): NonNullable<TenantSet['index']> {
     if (!this.index) {
-      this.index = { numbers: new NumberIndex(), upns: new Map(), domains: new Map(), owners: new Map(), of: new Map() };
+      this.index = {
+        numbers: new NumberIndex(),
+        upns: new Map(),
+        domains: new Map(),
+        owners: new Map(),
+        of: new Map(),
+      };
       for (const [id, s] of this.byId) this.indexTenant(id, s.data);
     }
     return this.index;

@@ -96,7 +96,8 @@ export function translateInbound(
   if (d.trace)
     d.trace.push({
       result: 'info',
-      why: `gateway ${g.identity}: inbound translation rules make ${call.from ?? '?'} -> ${call.to} into ${from.out ?? '?'} -> ${to.out}`,
+      why: `gateway ${g.identity}: inbound translation ` +
+        `rules make ${call.from ?? '?'} -> ${call.to} into ${from.out ?? '?'} -> ${to.out}`,
     });
   return { ...call, to: to.out, from: from.out };
 }

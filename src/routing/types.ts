@@ -76,7 +76,10 @@ export interface Decision {
   emergency: string | null;
   /** Direct Routing: the route's usable gateways in the order they are tried (failover). */
   gateways: GatewayAttempt[] | null;
-  /** The caller's real number when the shown `callerId` differs (P-Asserted-Identity), and the caller ID policy that changed it. */
+  /**
+   * The caller's real number when the shown `callerId` differs (P-Asserted-Identity), and the caller ID policy that
+   * changed it.
+   */
   assertedIdentity: string | null;
   callingLineIdentity: string | null;
   /** Ordered explain steps; null when the caller asked for no trace (batch, SIP). */

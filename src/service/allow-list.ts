@@ -15,7 +15,8 @@ export function allowList(entries: string[], field = 'sip.allowedSources'): Allo
     const type = net.isIP(addr);
     const prefix = bits === undefined ? (type === 6 ? 128 : 32) : Number(bits);
     if (!type || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > (type === 6 ? 128 : 32)) {
-      throw new OcrouteError('E_SETTINGS', `'${e}' is not an IP address or CIDR range (e.g. 127.0.0.0/8, ::1, 192.0.2.10)`, { field: `${field}.${i}` });
+      throw new OcrouteError('E_SETTINGS', `'${e}' is not an IP address or CIDR range (e.g. 127.0.0.0/8, ::1, ` +
+        `192.0.2.10)`, { field: `${field}.${i}` });
     }
     list.addSubnet(addr, prefix, type === 6 ? 'ipv6' : 'ipv4');
   });

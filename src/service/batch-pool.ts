@@ -46,7 +46,12 @@ export class BatchPool {
   constructor(private readonly engine: Engine, opts: BatchPoolOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
     this.inProcessBelow = opts.inProcessBelow ?? 256;
-    this.pool = new Piscina({ filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: 60_000,
+    });
   }
 
   /** Route calls; decisions come back as JSON text joined by `sep` ('\n' for JSON Lines, ',' for an array body). */
@@ -72,7 +77,9 @@ export class BatchPool {
       this.engine.emit('batch', p.tally, p.count, p.seconds);
     }
     // A moved buffer arrives as a plain Uint8Array: view it as a Buffer (no copy).
-    const chunks = parts.filter((p) => p.count > 0).map((p) => Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength));
+    const chunks = parts
+      .filter((p) => p.count > 0)
+      .map((p) => Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength));
     return { chunks, tally, count: calls.length };
   }
 

@@ -27,7 +27,14 @@ export type CallOrigin = 'http' | 'sip';
 export class CallManager extends EventEmitter<CallEvents> {
   private readonly live = new Map<string, Decision>();
 
-  constructor(private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000, private readonly admit?: Admission) { super(); }
+  constructor(
+    private readonly engine: Engine,
+    readonly limiter: CapacityLimiter,
+    private readonly leaseMs = 4 * 3600_000,
+    private readonly admit?: Admission,
+  ) {
+    super();
+  }
 
   /**
    * Start a call. `origin` keeps HTTP and SIP calls in separate namespaces: a SIP call's
@@ -74,7 +81,9 @@ export class CallManager extends EventEmitter<CallEvents> {
     return this.live.get(`${origin}:${callId}`)?.tenant;
   }
 
-  get active(): number { return this.live.size; }
+  get active(): number {
+    return this.live.size;
+  }
 
   async close(): Promise<void> {
     for (const key of [...this.live.keys()]) await this.endKey(key);

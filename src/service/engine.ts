@@ -16,7 +16,16 @@ import type { TenantData } from '../tenant/types';
 import type { Changes as TenantChanges } from '../store/draft';
 
 export interface EngineEvents {
-  reload: [{ ok: boolean; version?: number; error?: Error; files?: string[]; /** config folder, or the tenant store (admin API) */ source?: 'config' | 'store'; tenant?: string }];
+  reload: [
+    {
+      ok: boolean;
+      version?: number;
+      error?: Error;
+      files?: string[];
+      /** config folder, or the tenant store (admin API) */ source?: 'config' | 'store';
+      tenant?: string;
+    },
+  ];
   decision: [Decision, number];
   /** A chunk routed by the batch pool: decisions tallied by outcome/kind/operator/route. */
   batch: [Tally, number, number];
@@ -81,9 +90,19 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   publish(tenant: TenantData, changes?: TenantChanges): Snapshot {
     const prev = this.set.get(tenant.tenant.id);
-    const next = compileSnapshot(tenant, {}, prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined);
+    const next = compileSnapshot(
+      tenant,
+      {},
+      prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined,
+    );
     this.set.set(next, prev && changes);
-    this.emit('reload', { ok: true, version: next.version, files: this.files, source: 'store', tenant: tenant.tenant.id });
+    this.emit('reload', {
+      ok: true,
+      version: next.version,
+      files: this.files,
+      source: 'store',
+      tenant: tenant.tenant.id,
+    });
     return next;
   }
 
@@ -146,8 +165,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
     }
     if (this.opts.defaultTenant && !set.get(this.opts.defaultTenant)) {
-      throw new OcrouteError('E_SETTINGS', `defaultTenant ${this.opts.defaultTenant} is not a tenant of ${this.configDir}`, { field: 'defaultTenant' });
+      throw new OcrouteError('E_SETTINGS', `defaultTenant ${this.opts.defaultTenant} is not a tenant ` +
+        `of ${this.configDir}`, { field: 'defaultTenant' });
     }
-    return { set, files: loaded.files, ids: new Map(loaded.tenants.map((t) => [t.tenant.tenant.id.toLowerCase(), t.files])) };
+    return {
+      set,
+      files: loaded.files,
+      ids: new Map(loaded.tenants.map((t) => [t.tenant.tenant.id.toLowerCase(), t.files])),
+    };
   }
 }

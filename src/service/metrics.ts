@@ -18,20 +18,27 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     if (register.getSingleMetric(n)) register.removeSingleMetric(n);
   }
   const decisions = new client.Counter({
-    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind, operator and voice route (route values are bounded by the tenant\'s route list)',
+    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind, operator and voice route (route ' +
+      'values are bounded by the tenant\'s route list)',
     labelNames: ['outcome', 'kind', 'operator', 'route'] as const, registers: [register],
   });
   const latency = new client.Histogram({
-    name: 'ocroute_decision_duration_seconds', help: 'Time to decide one call',
-    labelNames: ['kind'] as const, buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [register],
+    name: 'ocroute_decision_duration_seconds',
+    help: 'Time to decide one call',
+    labelNames: ['kind'] as const,
+    buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2],
+    registers: [register],
   });
   const reloads = new client.Counter({
     name: 'ocroute_config_reloads_total', help: 'Configuration reloads by result',
     labelNames: ['result'] as const, registers: [register],
   });
-  const version = new client.Gauge({ name: 'ocroute_config_version', help: 'Version of the routing snapshot in use', registers: [register] });
-  const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshots in use, all tenants', registers: [register] });
-  const tenants = new client.Gauge({ name: 'ocroute_tenants', help: 'Tenants this service routes for', registers: [register] });
+  const version = new client.Gauge({ name: 'ocroute_config_version', help: 'Version of the routing ' +
+    'snapshot in use', registers: [register] });
+  const routes = new client.Gauge({ name: 'ocroute_voice_routes', help: 'Voice routes in the routing snapshots in ' +
+    'use, all tenants', registers: [register] });
+  const tenants = new client.Gauge({ name: 'ocroute_tenants', help: 'Tenants this service ' +
+    'routes for', registers: [register] });
   new client.Gauge({
     name: 'ocroute_build_info', help: 'The ocroute build: version and Node.js version (always 1)',
     labelNames: ['version', 'nodejs'] as const, registers: [register],
@@ -70,7 +77,8 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     h.observe(seconds);
   });
   const batchChunks = new client.Histogram({
-    name: 'ocroute_batch_chunk_duration_seconds', help: 'Time a worker took to route one batch chunk (its decisions are in ocroute_decisions_total)',
+    name: 'ocroute_batch_chunk_duration_seconds', help: 'Time a worker took to route one batch chunk (its decisions ' +
+      'are in ocroute_decisions_total)',
     buckets: [1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.5, 1, 5], registers: [register],
   });
   engine.on('batch', (tally, _count, seconds) => {
@@ -109,23 +117,27 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     // Gateways are few per tenant, so a gateway label stays bounded.
     const gw = new GatewaySessions(engine, calls);
     new client.Gauge({
-      name: 'ocroute_gateway_sessions', help: 'Direct Routing calls in progress per gateway (the decision\'s first gateway)',
+      name: 'ocroute_gateway_sessions', help: 'Direct Routing calls in progress per gateway (the decision\'s ' +
+        'first gateway)',
       labelNames: ['gateway'] as const, registers: [register],
       collect() { this.reset(); for (const [g, n] of gw.sessions) this.set({ gateway: g }, n); },
     });
     // With ocroute_gateway_sessions, what the 90% alert rule compares (deploy/prometheus-rules.yml).
     new client.Gauge({
-      name: 'ocroute_gateway_max_sessions', help: 'Each Direct Routing gateway\'s MaxConcurrentSessions (New-CsOnlinePSTNGateway), where set',
+      name: 'ocroute_gateway_max_sessions', help: 'Each Direct Routing gateway\'s MaxConcurrentSessions ' +
+        '(New-CsOnlinePSTNGateway), where set',
       labelNames: ['gateway'] as const, registers: [register],
       collect() {
         this.reset();
         for (const s of engine.tenants.snapshots()) {
-          for (const [fqdn, g] of Object.entries(s.data.gateways ?? {})) if (g.maxConcurrentSessions) this.set({ gateway: fqdn }, g.maxConcurrentSessions);
+          for (const [fqdn, g] of Object.entries(s.data.gateways ?? {}))
+            if (g.maxConcurrentSessions) this.set({ gateway: fqdn }, g.maxConcurrentSessions);
         }
       },
     });
     const alerts = new client.Counter({
-      name: 'ocroute_gateway_session_alerts_total', help: 'Times a gateway reached 90% of its MaxConcurrentSessions (an alert, not a cap)',
+      name: 'ocroute_gateway_session_alerts_total', help: 'Times a gateway reached 90% of its MaxConcurrentSessions ' +
+        '(an alert, not a cap)',
       labelNames: ['gateway'] as const, registers: [register],
     });
     gw.on('alert', (a) => alerts.inc({ gateway: a.gateway }));

@@ -32,7 +32,12 @@ export type StoreSettings = Omit<Settings['store'], 'backend'> & Partial<Pick<Se
 
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
-  return new RedisLimiter({ url: c.url, onUnavailable: c.onUnavailable, limits: c.limits, leaseTtlMs: c.redisLeaseSeconds * 1000 });
+  return new RedisLimiter({
+    url: c.url,
+    onUnavailable: c.onUnavailable,
+    limits: c.limits,
+    leaseTtlMs: c.redisLeaseSeconds * 1000,
+  });
 }
 
 /** What the config folder holds now: a digest of its files' names and contents. */
@@ -54,9 +59,11 @@ export async function openStore(
   engine: Engine,
 ): Promise<{ store: TenantStoreApi; notice?: string }> {
   const common = {
-    syncDelayMs: s.onPremSyncDelaySeconds * 1000, checkpointEvery: s.checkpointEvery,
+    syncDelayMs: s.onPremSyncDelaySeconds * 1000,
+    checkpointEvery: s.checkpointEvery,
     // A command that changed numbers in place is checked on those numbers only: O(change), not O(tenant).
-    check: (t: TenantData, c?: Changes) => engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined),
+    check: (t: TenantData, c?: Changes) =>
+      engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined),
   };
   let store: TenantStoreApi;
   if (s.backend === 'postgres') store = await PgTenantStore.open({ url: s.url!, ...common });
@@ -82,14 +89,17 @@ export async function openStore(
     if (!stored) seeds.push(snap.data);
     else if (s.reseed) {
       seeds.push(snap.data);
-      notices.push(`store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since the last seed are gone`);
+      notices.push(`store ${s.file}: tenant ${id} replaced by the config folder (--reseed); admin API changes since ` +
+        `the last seed are gone`);
     } else {
       engine.publish(stored);
       const was = store.meta(keyOf(id));
       const files = engine.filesOf(id);
       if (files.length && was !== undefined && was !== folderDigest(files)) {
-        notices.push(`store ${s.file}: the config folder changed since it seeded tenant ${id}; serving the stored tenant, ` +
-          'which holds the admin API changes (start with --reseed, or POST /v1/config/reload, to load the folder instead)');
+        notices.push(`store ${s.file}: the config folder changed since it seeded tenant ${id}; serving the ` +
+          `stored tenant, ` +
+          'which holds the admin API changes (start with --reseed, or POST /v1/config/reload, to load the ' +
+            'folder instead)');
       }
     }
   }
@@ -106,11 +116,14 @@ export async function openStore(
   // A seed stores what the engine already serves: no second compile.
   store.on('change', (id, t, changes) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t, changes); });
   store.on('remove', (id) => engine.remove(id));
-  engine.on('removed', (id) => { if (store.meta(keyOf(id)) !== undefined) void Promise.resolve(store.remove(id)).catch(() => undefined); });
+  engine.on('removed', (id) => {
+    if (store.meta(keyOf(id)) !== undefined) void Promise.resolve(store.remove(id)).catch(() => undefined);
+  });
   engine.on('reload', (r) => {
     if (!r.ok || r.source !== 'config') return;
-    void Promise.resolve(seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data)))
-      .catch((e: Error) => engine.emit('reload', { ok: false, error: e }));
+    void Promise.resolve(
+      seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data)),
+    ).catch((e: Error) => engine.emit('reload', { ok: false, error: e }));
   });
   return { store, notice: notices.length ? notices.join('; ') : undefined };
 }
@@ -131,7 +144,9 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   const remoteCdrs = o.store.backend === 'postgres' ? await PgCdrStore.open({ url: o.store.url! }) : undefined;
   if (remoteCdrs) await remoteCdrs.follow((c) => minutes.record(c));
   else if (o.cdr.file) await minutes.loadFile(o.cdr.file);
-  const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000, (d) => minutes.refusal(engine.snapshot.data, d));
+  const calls = new CallManager(engine, limiterFor(o.capacity), o.capacity.leaseSeconds * 1000, (d) =>
+    minutes.refusal(engine.snapshot.data, d),
+  );
   const cdrs = new CdrSink(o.cdr.file || undefined);
   if (remoteCdrs) cdrs.attach(remoteCdrs);
   cdrs.on('write', (c) => minutes.record(c));
@@ -146,24 +161,39 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens, minutes },
     rateLimit: o.http.rateLimit, guard: open ? undefined : tokens,
   });
-  if (!open && !tokens.size) app.log.warn('no auth.tokens: POST /v1/config/reload, /v1/calls and GET /v1/cdrs refuse every request (401)');
+  if (!open && !tokens.size) app.log.warn('no auth.tokens: POST /v1/config/reload, /v1/calls and GET /v1/cdrs refuse ' +
+    'every request (401)');
   if (notice) app.log.warn(notice);
   let edge: SipDriver | undefined;
   if (o.sip.enabled) {
     const flow = {
-      host: o.sip.host, farEnd: o.sip.farEnd, log: app.log, ackTimeoutMs: o.sip.ackTimeoutMs,
-      allowedSources: allowList(o.sip.allowedSources), invitesPerSecondPerSource: o.sip.invitesPerSecondPerSource,
-      inventoryPrivacy: inventoryPrivacy(o.sip) ? { trusted: allowList(o.sip.trustedSources, 'sip.trustedSources') } : undefined,
+      host: o.sip.host,
+      farEnd: o.sip.farEnd,
+      log: app.log,
+      ackTimeoutMs: o.sip.ackTimeoutMs,
+      allowedSources: allowList(o.sip.allowedSources),
+      invitesPerSecondPerSource: o.sip.invitesPerSecondPerSource,
+      inventoryPrivacy: inventoryPrivacy(o.sip)
+        ? { trusted: allowList(o.sip.trustedSources, 'sip.trustedSources') }
+        : undefined,
     };
     // One CallFlow either way; the driver is only the SIP stack underneath (sip/call-flow.ts).
-    edge = o.sip.driver === 'drachtio'
-      ? new DrachtioDriver(calls, cdrs, { ...flow, drachtio: o.sip.drachtio })
-      : new SipEdge(calls, cdrs, {
-        ...flow, port: o.sip.port, udp: o.sip.udp, tcp: o.sip.tcp, downstream: o.sip.downstream, gateways: o.sip.gateways,
-        gatewayHealth: o.sip.gatewayHealth,
-        maxBytesHeaders: o.sip.maxBytesHeaders, maxContentLength: o.sip.maxContentLength,
-        inviteBackstopMs: o.sip.inviteBackstopMs, maxConnections: o.sip.maxConnections,
-      });
+    edge =
+      o.sip.driver === 'drachtio'
+        ? new DrachtioDriver(calls, cdrs, { ...flow, drachtio: o.sip.drachtio })
+        : new SipEdge(calls, cdrs, {
+            ...flow,
+            port: o.sip.port,
+            udp: o.sip.udp,
+            tcp: o.sip.tcp,
+            downstream: o.sip.downstream,
+            gateways: o.sip.gateways,
+            gatewayHealth: o.sip.gatewayHealth,
+            maxBytesHeaders: o.sip.maxBytesHeaders,
+            maxContentLength: o.sip.maxContentLength,
+            inviteBackstopMs: o.sip.inviteBackstopMs,
+            maxConnections: o.sip.maxConnections,
+          });
     registerEdgeMetrics(register, edge, cdrs);
   }
   const onHup = () => {
@@ -176,7 +206,11 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     address = await app.listen({ host: o.http.host, port: o.http.port });
   } catch (e) {
     await Promise.all([calls.close(), cdrs.close(), batch.close()]).finally(() => store.close());
-    throw new OcrouteError('E_SETTINGS', `http.port ${o.http.port} on ${o.http.host}: ${listenWhy(e as NodeJS.ErrnoException)}`, { field: 'http.port' });
+    throw new OcrouteError(
+      'E_SETTINGS',
+      `http.port ${o.http.port} on ${o.http.host}: ${listenWhy(e as NodeJS.ErrnoException)}`,
+      { field: 'http.port' },
+    );
   }
   try {
     await edge?.start();
@@ -185,11 +219,28 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     await edge?.stop(0).catch(() => undefined);
     await app.close();
     await Promise.all([calls.close(), cdrs.close(), batch.close()]).finally(() => store.close());
-    throw new OcrouteError('E_SETTINGS', (e as Error).message, { field: o.sip.driver === 'drachtio' ? 'sip.drachtio' : 'sip.port' });
+    throw new OcrouteError('E_SETTINGS', (e as Error).message, {
+      field: o.sip.driver === 'drachtio' ? 'sip.drachtio' : 'sip.port',
+    });
   }
   started = true;
-  const sip = !edge ? 'off' : o.sip.driver === 'drachtio' ? `drachtio-server ${o.sip.drachtio.host}:${o.sip.drachtio.port}` : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
-  app.log.info({ address, capacity: o.capacity.backend, sip, cdr: o.cdr.file || 'memory', tenant: o.tenant, files: engine.files.length, version: engine.snapshot.version }, 'ocroute serving');
+  const sip = !edge
+    ? 'off'
+    : o.sip.driver === 'drachtio'
+      ? `drachtio-server ${o.sip.drachtio.host}:${o.sip.drachtio.port}`
+      : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
+  app.log.info(
+    {
+      address,
+      capacity: o.capacity.backend,
+      sip,
+      cdr: o.cdr.file || 'memory',
+      tenant: o.tenant,
+      files: engine.files.length,
+      version: engine.snapshot.version,
+    },
+    'ocroute serving',
+  );
   const stop = async () => {
     process.off('SIGHUP', onHup);
     await edge?.stop();  // 503 to new calls, BYE to answered ones, CDRs written
@@ -199,7 +250,10 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
     await batch.close();
     await store.close();
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      void stop().then(() => process.exit(0));
+    });
   return stop;
 }
 

@@ -10,21 +10,34 @@ import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../te
 import { draftOf, type Changes, type Draft } from './draft';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 
-export interface Actor { scope: Scope; /** operator name for operator tokens */ operator?: string; /** token label, for the journal */ who: string }
+export interface Actor {
+  scope: Scope;
+  /** operator name for operator tokens */ operator?: string;
+  /** token label, for the journal */ who: string;
+}
 export interface JournalEntry { seq: number; tenant: string; at: number; actor: string; command: string; args: unknown }
 /** A journal row as stored: actor and args are JSON text. */
-export interface JournalRow { seq: number | string; tenant: string; at: number | string; actor: string; command: string; args: string }
+export interface JournalRow {
+  seq: number | string;
+  tenant: string;
+  at: number | string;
+  actor: string;
+  command: string;
+  args: string;
+}
 
 /** A rule over all tenants (a number belongs to one), told what the command touched so it can look at that only. */
 export type TenantCheck = (t: TenantData, touched?: Changes) => void;
 
 export function checkScope(command: string, actor: Actor): void {
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (spec && spec.scope !== actor.scope) throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
+  if (spec && spec.scope !== actor.scope)
+    throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
 }
 
 /** The actor as the journal keeps it: with the sync delay in force, so a replay sees the same. */
-export const actorText = (actor: Actor, ctx: CommandContext): string => JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
+export const actorText = (actor: Actor, ctx: CommandContext): string =>
+  JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
 
 /**
  * Run a command on a draft of `current` and every rule on the result (`next`, the changed
@@ -53,9 +66,13 @@ const rowContext = (e: JournalRow): CommandContext => {
 };
 
 const noLongerApplies = (e: JournalRow, err: unknown, where: string) =>
-  new OcrouteError('E_STORE', `journal entry ${e.seq} (${e.command}) no longer applies: ${(err as Error).message}`, { file: where });
+  new OcrouteError('E_STORE', `journal entry ${e.seq} (${e.command}) no longer ` +
+    `applies: ${(err as Error).message}`, { file: where });
 
-/** Replay one journal row on `t` in place (a tenant nobody routes on yet), with the time and sync delay it first ran under. */
+/**
+ * Replay one journal row on `t` in place (a tenant nobody routes on yet), with the time and sync delay it first ran
+ * under.
+ */
 export function replayRow(t: TenantData, e: JournalRow, where: string): void {
   try {
     runCommand(t, e.command, JSON.parse(e.args), rowContext(e));

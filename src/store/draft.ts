@@ -34,8 +34,13 @@ function copyRecord(v: unknown): unknown {
 }
 
 const isFlat = (x: unknown): boolean =>
-  !!x && typeof x === 'object' && !Array.isArray(x) &&
-  Object.values(x).every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')));
+  !!x &&
+  typeof x === 'object' &&
+  !Array.isArray(x) &&
+  Object.values(x).every(
+    (v) =>
+      v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object')),
+  );
 
 /** Lists of records the tenant modules replace rather than change (the copy shares the records). */
 const RECORD_LISTS: Record<string, (list: never[]) => unknown[]> = { voiceRoutes: copyRouteList };
@@ -98,7 +103,10 @@ export interface Draft {
 }
 
 export function draftOf(live: TenantData): Draft {
-  const undo = Object.fromEntries(TRACKED.map((k) => [k, new Map<string, unknown>()])) as Record<Tracked, Map<string, unknown>>;
+  const undo = Object.fromEntries(TRACKED.map((k) => [k, new Map<string, unknown>()])) as Record<
+    Tracked,
+    Map<string, unknown>
+  >;
   const base: Rec = { ...live };
   for (const k of TRACKED) if (base[k]) base[k] = tracked(base[k] as Rec, undo[k]);
   /** Fields cloned or replaced on the draft, with the live value they started from. */
@@ -129,7 +137,9 @@ export function draftOf(live: TenantData): Draft {
   let changed: Set<string> | undefined;
   /** Fields the command replaced or whose clone differs; a clone equal to the live value is not a change. */
   const changedFields = () => {
-    changed ??= new Set([...was].filter(([k, v]) => isTracked(k) || v === ABSENT || !sameField(k, v, base[k])).map(([k]) => k));
+    changed ??= new Set(
+      [...was].filter(([k, v]) => isTracked(k) || v === ABSENT || !sameField(k, v, base[k])).map(([k]) => k),
+    );
     return changed;
   };
   return {
@@ -142,7 +152,15 @@ export function draftOf(live: TenantData): Draft {
         if (!Object.hasOwn(base, k) || Object.hasOwn(out, k)) continue;
         // A tracked map the command did not replace is the live one, changed in place (not its
         // proxy); an unchanged field is the live one too, so "same object" means "same content".
-        out[k] = isTracked(k) ? (was.has(k) ? base[k] : raw(k as Tracked)) : fields.has(k) ? base[k] : (was.has(k) ? was.get(k) : base[k]);
+        out[k] = isTracked(k)
+          ? was.has(k)
+            ? base[k]
+            : raw(k as Tracked)
+          : fields.has(k)
+            ? base[k]
+            : was.has(k)
+              ? was.get(k)
+              : base[k];
       }
       return out as unknown as TenantData;
     },

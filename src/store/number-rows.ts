@@ -7,7 +7,14 @@
  */
 import type { PhoneNumber } from '../tenant/types';
 
-type Row = [string, PhoneNumber['numberType'], PhoneNumber['capability'], string | null, string | null, Partial<PhoneNumber>?];
+type Row = [
+  string,
+  PhoneNumber['numberType'],
+  PhoneNumber['capability'],
+  string | null,
+  string | null,
+  Partial<PhoneNumber>?,
+];
 
 export function encodeNumbers(numbers: PhoneNumber[]): string {
   return JSON.stringify(numbers.map((n): Row => {
@@ -24,9 +31,16 @@ export function decodeNumbers(data: string, put: (n: PhoneNumber) => void): void
     if (!Array.isArray(r)) { put(r); continue; }
     // The common case (country and operator both set) builds one literal: one hidden class.
     // Key order as the tenant commands create numbers, so a reloaded tenant serializes the same.
-    const n: PhoneNumber = r[3] !== null && r[4] !== null
-      ? { number: r[0], numberType: r[1], capability: r[2], country: r[3], operator: r[4] }
-      : { number: r[0], numberType: r[1], capability: r[2], ...(r[3] !== null ? { country: r[3] } : {}), ...(r[4] !== null ? { operator: r[4] } : {}) };
+    const n: PhoneNumber =
+      r[3] !== null && r[4] !== null
+        ? { number: r[0], numberType: r[1], capability: r[2], country: r[3], operator: r[4] }
+        : {
+            number: r[0],
+            numberType: r[1],
+            capability: r[2],
+            ...(r[3] !== null ? { country: r[3] } : {}),
+            ...(r[4] !== null ? { operator: r[4] } : {}),
+          };
     if (r[5]) Object.assign(n, r[5]);
     put(n);
   }

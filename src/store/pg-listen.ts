@@ -7,7 +7,12 @@ import pg from 'pg';
 
 export interface Listener { close(): Promise<void> }
 
-export function listen(url: string, channel: string, onNotify: (payload?: string) => void, onConnected: () => Promise<unknown>): Listener {
+export function listen(
+  url: string,
+  channel: string,
+  onNotify: (payload?: string) => void,
+  onConnected: () => Promise<unknown>,
+): Listener {
   let closed = false;
   let current: pg.Client | undefined;
   const start = async (): Promise<void> => {

@@ -61,7 +61,10 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   readonly syncDelayMs: number;
   readonly file: string;
 
-  private constructor(private readonly pool: pg.Pool, private readonly opts: PgStoreOptions) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: PgStoreOptions,
+  ) {
     super();
     this.syncDelayMs = opts.syncDelayMs ?? 0;
     this.file = redact(opts.url);
@@ -80,28 +83,42 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         await c.query(SCHEMA);
         await store.loadAll(c);
       });
-      for (const r of (await pool.query('SELECT key, value FROM ocroute_meta')).rows) store.metaCache.set(r.key, r.value);
+      for (const r of (await pool.query('SELECT key, value FROM ocroute_meta')).rows)
+        store.metaCache.set(r.key, r.value);
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw unavailable(e, store.file);
     }
     // Every node's writes arrive by NOTIFY; after a reconnection it catches up on what it missed.
-    store.listener = listen(opts.url, CHANNEL, () => void store.catchUpNow().catch(() => undefined), () => store.catchUpNow());
+    store.listener = listen(
+      opts.url, CHANNEL, () => void store.catchUpNow().catch(() => undefined), () => store.catchUpNow(),
+    );
     store.poll = setInterval(() => void store.catchUpNow().catch(() => undefined), opts.pollMs ?? 2000);
     store.poll.unref();
     return store;
   }
 
-  tenantIds(): string[] { return [...this.live.keys()]; }
-  get(id: string): TenantData | undefined { return this.live.get(id.toLowerCase()); }
-  meta(key: string): string | undefined { return this.metaCache.get(key); }
+  tenantIds(): string[] {
+    return [...this.live.keys()];
+  }
+  get(id: string): TenantData | undefined {
+    return this.live.get(id.toLowerCase());
+  }
+  meta(key: string): string | undefined {
+    return this.metaCache.get(key);
+  }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.pool.query('INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
+    await this.pool.query(
+      'INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+      [key, value],
+    );
     this.metaCache.set(key, value);
   }
 
-  async put(t: TenantData): Promise<void> { await this.putMany([t]); }
+  async put(t: TenantData): Promise<void> {
+    await this.putMany([t]);
+  }
 
   /** Seed or replace tenants: one `$put` row each and their tenant rows, in one transaction. */
   async putMany(ts: readonly TenantData[], meta: ReadonlyArray<readonly [string, string]> = []): Promise<void> {
@@ -109,7 +126,12 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     await this.write(async (c) => {
       const seqs: number[] = [];
       for (const t of ts) seqs.push(await this.putRow(c, t));
-      for (const [k, v] of meta) await c.query('INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [k, v]);
+      for (const [k, v] of meta)
+        await c.query(
+          'INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT ' +
+            '(key) DO UPDATE SET value = EXCLUDED.value',
+          [k, v],
+        );
       return () => {
         ts.forEach((t, i) => this.adopt(t, seqs[i]));
         for (const [k, v] of meta) this.metaCache.set(k, v);
@@ -120,7 +142,8 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   async create(t: TenantData): Promise<void> {
     await this.write(async (c) => {
       const id = t.tenant.id.toLowerCase();
-      if (this.live.has(id)) throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
+      if (this.live.has(id))
+        throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already ` + `exists`, { field: 'tenant.id' });
       this.opts.check?.(t);
       const seq = await this.putRow(c, t);
       return () => this.adopt(t, seq);
@@ -132,8 +155,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     return this.write(async (c) => {
       if (!this.live.has(id)) return () => false;
       const seq = await this.journalRow(c, id, '$remove', {}, '{}');
-      for (const table of ['ocroute_tenant', 'ocroute_history']) await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
-      await c.query("DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2", [id, seq]);
+      for (const table of ['ocroute_tenant', 'ocroute_history'])
+        await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
+      await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2', [id, seq]);
       await c.query("DELETE FROM ocroute_meta WHERE split_part(key, ':', 2) = $1", [id]);
       return () => {
         this.forget(id, seq);
@@ -144,13 +168,20 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   }
 
   /** Run a command cluster-wide: checked, journaled and committed, then applied here. */
-  async apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): Promise<{ tenant: TenantData; result: unknown; seq: number }> {
+  async apply(
+    tenantId: string, command: string, args: Record<string, unknown>, actor: Actor,
+  ): Promise<{ tenant: TenantData; result: unknown; seq: number }> {
     const id = tenantId.toLowerCase();
     return this.write(async (c) => {
       const current = this.live.get(id);
-      if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
+      if (!current)
+        throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in ` + `this store`, {
+          field: 'tenantId',
+        });
       checkScope(command, actor);
-      const ctx: CommandContext = { now: (this.opts.clock ?? Date.now)(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
+      const ctx: CommandContext = {
+        now: (this.opts.clock ?? Date.now)(), syncDelayMs: this.syncDelayMs, operator: actor.operator,
+      };
       // A dry run: the draft is put back before the first await, so nobody routes on it.
       runOnDraft(current, command, args, ctx, this.opts.check).work.rollback();
       const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx));
@@ -174,7 +205,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const id = tenantId.toLowerCase();
     const { rows } = await this.pool.query(
       `SELECT * FROM (SELECT * FROM ocroute_journal WHERE tenant = $1 AND command NOT LIKE '$%'
-        UNION ALL SELECT * FROM ocroute_history WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`, [id, limit]);
+        UNION ALL SELECT * FROM ocroute_history WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`,
+      [id, limit],
+    );
     return (rows as JournalRow[]).map(toEntry);
   }
 
@@ -208,11 +241,13 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
 
   /** One local write at a time, under the cluster-wide lock; `fn` returns the in-memory step. */
   private write<R>(fn: (c: Client) => Promise<() => R>): Promise<R> {
-    return this.serial(() => this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
-      await this.catchUp(c);
-      return fn(c);
-    })).then((step) => step());
+    return this.serial(() =>
+      this.tx(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+        await this.catchUp(c);
+        return fn(c);
+      }),
+    ).then((step) => step());
   }
 
   private serial<R>(fn: () => Promise<R>): Promise<R> {
@@ -242,8 +277,10 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   }
 
   private async journalRow(c: Client, id: string, command: string, args: unknown, actor: string): Promise<number> {
-    const { rows } = await c.query('INSERT INTO ocroute_journal (tenant, at, actor, command, args) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
-      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args)]);
+    const { rows } = await c.query(
+      'INSERT INTO ocroute_journal (tenant, at, actor, command, args) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
+      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args)],
+    );
     const seq = Number(rows[0].seq);
     await c.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
     return seq;
@@ -252,16 +289,22 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private async putRow(c: Client, t: TenantData): Promise<number> {
     const id = t.tenant.id.toLowerCase();
     const seq = await this.journalRow(c, id, '$put', {}, '{}');
-    await c.query('INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data',
-      [id, seq, encodeTenant(t)]);
+    await c.query(
+      'INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq ' +
+        '= EXCLUDED.seq, data = EXCLUDED.data',
+      [id, seq, encodeTenant(t)],
+    );
     await this.fold(c, id, seq);
     return seq;
   }
 
   /** Rows a tenant row now holds leave the journal for the history. */
   private async fold(c: Client, id: string, seq: number): Promise<void> {
-    await c.query(`INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
-      WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`, [id, seq]);
+    await c.query(
+      `INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
+      WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`,
+      [id, seq],
+    );
     await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq <= $2', [id, seq]);
   }
 
@@ -306,7 +349,10 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       const seq = Number(e.seq);
       this.lastSeq = seq;
       if (seq <= (this.applied.get(e.tenant) ?? 0)) continue;
-      if (e.command === '$remove') { this.forget(e.tenant, seq); continue; }
+      if (e.command === '$remove') {
+        this.forget(e.tenant, seq);
+        continue;
+      }
       if (e.command === '$put') {
         const row = (await c.query('SELECT seq, data FROM ocroute_tenant WHERE id = $1', [e.tenant])).rows[0];
         if (row) this.hold(e.tenant, decodeTenant(row.data), Number(row.seq), emit);
@@ -330,8 +376,11 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     try {
       await this.tx(async (c) => {
         // Forward only: a slower node never puts back an older state over a newer checkpoint.
-        const r = await c.query(`INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3)
-          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data WHERE ocroute_tenant.seq < EXCLUDED.seq`, [id, seq, encodeTenant(t)]);
+        const r = await c.query(
+          `INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3)
+          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data WHERE ocroute_tenant.seq < EXCLUDED.seq`,
+          [id, seq, encodeTenant(t)],
+        );
         if (r.rowCount) await this.fold(c, id, seq);
       });
       this.sinceCheckpoint.set(id, 0);
@@ -340,7 +389,6 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       this.lastCheckpointError = e as Error;
     }
   }
-
 }
 
 function redact(url: string): string {

@@ -17,7 +17,17 @@ import { checkRoutingLimits } from '../routing/limits';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 import type { CommandContext } from '../tenant/commands';
 import type { Changes } from './draft';
-import { actorText, checkScope, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow, type TenantCheck } from './command-run';
+import {
+  actorText,
+  checkScope,
+  replayRow,
+  runOnDraft,
+  toEntry,
+  type Actor,
+  type JournalEntry,
+  type JournalRow,
+  type TenantCheck,
+} from './command-run';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 
 export type { Actor, JournalEntry } from './command-run';
@@ -56,7 +66,10 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   private readonly unlock: () => void;
   private readonly check?: TenantCheck;
 
-  constructor(readonly file: string, opts: StoreOptions = {}) {
+  constructor(
+    readonly file: string,
+    opts: StoreOptions = {},
+  ) {
     super();
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
     this.syncDelayMs = opts.syncDelayMs ?? 0;
@@ -73,10 +86,13 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
-    for (const { id } of this.db.prepare('SELECT id FROM tenant_state').all() as { id: string }[]) this.live.set(id, this.load(id));
+    for (const { id } of this.db.prepare('SELECT id FROM tenant_state').all() as { id: string }[])
+      this.live.set(id, this.load(id));
   }
 
-  tenantIds(): string[] { return [...this.live.keys()]; }
+  tenantIds(): string[] {
+    return [...this.live.keys()];
+  }
 
   /** A small fact kept with the store (e.g. which config folder seeded a tenant). */
   meta(key: string): string | undefined {
@@ -84,9 +100,13 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
-  get(id: string): TenantData | undefined { return this.live.get(id.toLowerCase()); }
+  get(id: string): TenantData | undefined {
+    return this.live.get(id.toLowerCase());
+  }
 
   /** Put a whole tenant (first seed from YAML/.ps1, or a config reload): a checkpoint, atomically. */
   put(t: TenantData): void {
@@ -111,7 +131,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   /** A new tenant (admin API): refused when one with its ID is stored, or it breaks a rule across tenants. */
   create(t: TenantData): void {
     const id = t.tenant.id.toLowerCase();
-    if (this.live.has(id)) throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
+    if (this.live.has(id))
+      throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already ` + `exists`, { field: 'tenant.id' });
     checkRoutingLimits(t);
     this.check?.(t);
     this.put(t);
@@ -134,16 +155,23 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   }
 
   /** Run a command on a copy; journal it; swap it in. A refused command changes nothing anywhere. */
-  apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): { tenant: TenantData; result: unknown; seq: number } {
+  apply(
+    tenantId: string,
+    command: string,
+    args: Record<string, unknown>,
+    actor: Actor,
+  ): { tenant: TenantData; result: unknown; seq: number } {
     const id = tenantId.toLowerCase();
     const current = this.live.get(id);
-    if (!current) throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
+    if (!current)
+      throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in ` + `this store`, { field: 'tenantId' });
     checkScope(command, actor);
     const ctx: CommandContext = { now: this.clock(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
     const { work, result, next } = runOnDraft(current, command, args, ctx, this.check);
     let lastInsertRowid: number | bigint;
     try {
-      ({ lastInsertRowid } = this.db.prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
+      ({ lastInsertRowid } = this.db
+        .prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
         .run(id, ctx.now, actorText(actor, ctx), command, JSON.stringify(args)));
     } catch (e) {
       work.rollback();
@@ -172,7 +200,11 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   /** The commands a tenant ran, newest first: the history plus the journal since the last checkpoint. */
   journal(tenantId: string, limit = 100): JournalEntry[] {
     const id = tenantId.toLowerCase();
-    const rows = this.db.prepare('SELECT * FROM (SELECT * FROM journal WHERE tenant = ? UNION ALL SELECT * FROM history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?')
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM (SELECT * FROM journal WHERE tenant = ? UNION ALL SELECT * FROM ' +
+          'history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?',
+      )
       .all(id, id, limit) as JournalRow[];
     return rows.map(toEntry);
   }
@@ -195,34 +227,57 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     const ins = this.db.prepare('INSERT INTO records (tenant, kind, chunk, data) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM records WHERE tenant = ?').run(id);
-      for (const [kind, map] of [['numbers', numbers], ['users', users]] as const) {
+      for (const [kind, map] of [
+        ['numbers', numbers],
+        ['users', users],
+      ] as const) {
         const values = Object.values(map);
         for (let i = 0; i * CHUNK < values.length; i++) {
           const chunk = values.slice(i * CHUNK, (i + 1) * CHUNK);
           ins.run(id, kind, i, kind === 'numbers' ? encodeNumbers(chunk as PhoneNumber[]) : JSON.stringify(chunk));
         }
       }
-      this.db.prepare('INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, rest = excluded.rest').run(id, seq, JSON.stringify(rest));
+      this.db
+        .prepare(
+          'INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ' +
+            'excluded.seq, rest = excluded.rest',
+        )
+        .run(id, seq, JSON.stringify(rest));
       // Folded into this checkpoint: out of the replayed journal, into the history.
-      this.db.prepare('INSERT INTO history SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
+      this.db
+        .prepare(
+          'INSERT INTO history SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? AND seq <= ?',
+        )
+        .run(id, seq);
       this.db.prepare('DELETE FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
     })();
     this.sinceCheckpoint.set(id, 0);
   }
 
   private load(id: string): TenantData {
-    const row = this.db.prepare('SELECT seq, rest FROM tenant_state WHERE id = ?').get(id) as { seq: number; rest: string };
+    const row = this.db.prepare('SELECT seq, rest FROM tenant_state WHERE id = ?').get(id) as {
+      seq: number;
+      rest: string;
+    };
     const numbers: Record<string, PhoneNumber> = {};
     const users: Record<string, User> = {};
-    const rows = this.db.prepare('SELECT kind, data FROM records WHERE tenant = ? ORDER BY kind, chunk').raw().iterate(id) as Iterable<[string, string]>;
+    const rows = this.db
+      .prepare('SELECT kind, data FROM records WHERE tenant = ? ORDER BY kind, chunk')
+      .raw()
+      .iterate(id) as Iterable<[string, string]>;
     for (const [kind, data] of rows) {
-      if (kind === 'numbers') decodeNumbers(data, (n) => { numbers[n.number] = n; });
+      if (kind === 'numbers')
+        decodeNumbers(data, (n) => {
+          numbers[n.number] = n;
+        });
       else for (const u of JSON.parse(data) as User[]) users[u.upn.toLowerCase()] = u;
     }
     // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
     const t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers, users } as TenantData;
     let n = 0;
-    for (const e of this.db.prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq').iterate(id, row.seq) as Iterable<JournalRow>) {
+    for (const e of this.db
+      .prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq')
+      .iterate(id, row.seq) as Iterable<JournalRow>) {
       replayRow(t, e, this.file);
       n++;
     }

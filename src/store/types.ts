@@ -17,7 +17,12 @@ export interface TenantStoreApi {
   putMany(ts: readonly TenantData[], meta?: ReadonlyArray<readonly [string, string]>): Maybe<void>;
   create(t: TenantData): Maybe<void>;
   remove(id: string): Maybe<boolean>;
-  apply(tenantId: string, command: string, args: Record<string, unknown>, actor: Actor): Maybe<{ tenant: TenantData; result: unknown; seq: number }>;
+  apply(
+    tenantId: string,
+    command: string,
+    args: Record<string, unknown>,
+    actor: Actor,
+  ): Maybe<{ tenant: TenantData; result: unknown; seq: number }>;
   journal(tenantId: string, limit?: number): Maybe<JournalEntry[]>;
   close(): Maybe<void>;
   on(event: 'change', listener: (id: string, t: TenantData, changes?: Changes) => void): unknown;

@@ -26,9 +26,11 @@ const fail = refuse;
 export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = false): void {
   const pn = getNumber(t, numberInput, 'bridge.numbers');
   if (pn.capability !== 'service') {
-    fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; only service (conferencing) numbers go on the Audio Conferencing bridge`, 'bridge.numbers');
+    fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; only service (conferencing) numbers go on the ` +
+      `Audio Conferencing bridge`, 'bridge.numbers');
   }
-  if (pn.assignedTo && pn.assignedTo !== 'bridge') fail('E_ASSIGNED', `${pn.number} is already assigned to ${pn.assignedTo}`, 'bridge.numbers');
+  if (pn.assignedTo && pn.assignedTo !== 'bridge') fail('E_ASSIGNED', `${pn.number} is already ` +
+    `assigned to ${pn.assignedTo}`, 'bridge.numbers');
   if (asDefault) checkDefault(t, pn.number);
   pn.assignedTo = 'bridge';
   if (!t.bridge.numbers.includes(pn.number)) t.bridge.numbers.push(pn.number);
@@ -37,14 +39,16 @@ export function addBridgeNumber(t: TenantData, numberInput: string, asDefault = 
 
 function checkDefault(t: TenantData, number: E164): void {
   if (own(t.numbers, number)?.numberType === 'OperatorConnect') {
-    fail('E_BRIDGE_DEFAULT', `${number} is an Operator Connect Conferencing number; it can't be a default number of the bridge`, 'bridge.defaultNumber');
+    fail('E_BRIDGE_DEFAULT', `${number} is an Operator Connect Conferencing number; it can't be a default number of ` +
+      `the bridge`, 'bridge.defaultNumber');
   }
 }
 
 /** Change the default number (a number already on the bridge); existing invites keep theirs. */
 export function setBridgeDefaultNumber(t: TenantData, numberInput: string): void {
   const pn = getNumber(t, numberInput, 'number');
-  if (!t.bridge.numbers.includes(pn.number)) fail('E_NOT_ON_BRIDGE', `${pn.number} is not on the conference bridge; add it first`, 'number');
+  if (!t.bridge.numbers.includes(pn.number)) fail('E_NOT_ON_BRIDGE', `${pn.number} is not on the conference bridge; ` +
+    `add it first`, 'number');
   checkDefault(t, pn.number);
   t.bridge.defaultNumber = pn.number;
 }
@@ -52,9 +56,11 @@ export function setBridgeDefaultNumber(t: TenantData, numberInput: string): void
 /** Take a number off the bridge (then it can be released); the default must be changed first. */
 export function removeBridgeNumber(t: TenantData, numberInput: string): void {
   const pn = getNumber(t, numberInput, 'number');
-  if (!t.bridge.numbers.includes(pn.number)) fail('E_NOT_ON_BRIDGE', `${pn.number} is not on the conference bridge`, 'number');
+  if (!t.bridge.numbers.includes(pn.number)) fail('E_NOT_ON_BRIDGE', `${pn.number} is not on the ` +
+    `conference bridge`, 'number');
   if (t.bridge.defaultNumber === pn.number) {
-    fail('E_BRIDGE_DEFAULT', `${pn.number} is the bridge's default number; set another default number before removing it`, 'number');
+    fail('E_BRIDGE_DEFAULT', `${pn.number} is the bridge's default number; set another default number before ` +
+      `removing it`, 'number');
   }
   t.bridge.numbers = t.bridge.numbers.filter((n) => n !== pn.number);
   delete pn.assignedTo;

@@ -190,7 +190,8 @@ function buildRules(inputs: NormalizationRuleInput[], plan: string): Normalizati
   if (inputs.length > DIAL_PLAN_LIMITS.rulesPerPlan) {
     fail(
       'E_LIMIT',
-      `a tenant dial plan holds at most ${DIAL_PLAN_LIMITS.rulesPerPlan} normalization rules; ${plan} would have ${inputs.length}`,
+      `a tenant dial plan holds at most ${DIAL_PLAN_LIMITS.rulesPerPlan} normalization rules; ${plan} would ` +
+        `have ${inputs.length}`,
       'NormalizationRules',
     );
   }

@@ -47,9 +47,11 @@ export interface EnableOperatorInput {
 
 /** "Add as my operator": countries, contact info and the accepted data transfer notice. */
 export function enableOperator(t: TenantData, input: EnableOperatorInput): Operator {
-  if (own(t.operators, input.name)) fail('E_EXISTS', `operator '${input.name}' is already enabled; edit its countries instead`, 'name');
+  if (own(t.operators, input.name)) fail('E_EXISTS', `operator '${input.name}' is already enabled; edit its ` +
+    `countries instead`, 'name');
   if (!input.dataTransferNoticeAccepted) {
-    fail('E_NOTICE', `operator '${input.name}' cannot be added until the data transfer notice is accepted`, 'dataTransferNoticeAccepted');
+    fail('E_NOTICE', `operator '${input.name}' cannot be added until the data transfer notice ` +
+      `is accepted`, 'dataTransferNoticeAccepted');
   }
   if (!input.countries?.length) fail('E_COUNTRY', `operator '${input.name}' needs at least one country`, 'countries');
   const op: Operator = {
@@ -65,7 +67,8 @@ export function enableOperator(t: TenantData, input: EnableOperatorInput): Opera
 }
 
 export function getOperator(t: TenantData, name: string, field = 'operator'): Operator {
-  return own(t.operators, name) ?? fail('E_UNKNOWN_OPERATOR', `operator '${name}' is not enabled in this tenant`, field);
+  return own(t.operators, name) ?? fail('E_UNKNOWN_OPERATOR', `operator '${name}' is not enabled in ` +
+    `this tenant`, field);
 }
 
 export interface UploadNumberInput {
@@ -90,20 +93,33 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
   const number = normalizeNumber(t, input.number);
   if (own(t.numbers, number)) fail('E_EXISTS', `number ${number} is already in the tenant`, 'number');
   const capability = input.capability ?? 'user';
-  const numberType: NumberType = input.numberType ?? (input.operator ? (capability === 'mobile' ? 'OCMobile' : 'OperatorConnect') : 'CallingPlan');
+  const numberType: NumberType =
+    input.numberType ?? (input.operator ? (capability === 'mobile' ? 'OCMobile' : 'OperatorConnect') : 'CallingPlan');
   const country = countryOf(number);
   if (numberType === 'OperatorConnect' || numberType === 'OCMobile') {
-    if (!input.operator) fail('E_OPERATOR_REQUIRED', `${numberType} number ${number} needs the operator that uploads it`, 'operator');
+    if (!input.operator) fail('E_OPERATOR_REQUIRED', `${numberType} number ${number} needs the operator that ` +
+      `uploads it`, 'operator');
     const op = getOperator(t, input.operator!);
     if (country && !op.countries.includes(country)) {
-      fail('E_COUNTRY', `operator '${op.name}' is not enabled for ${country}; enable that country before it can upload ${number}`, 'operator');
+      fail('E_COUNTRY', `operator '${op.name}' is not enabled for ${country}; enable that country before it ` +
+        `can upload ${number}`, 'operator');
     }
-    const service: OperatorService = capability === 'mobile' ? 'Mobile' : capability === 'service' ? 'Conferencing' : 'Calling';
-    if (capability !== 'user' && !op.services.includes(service) && !(capability === 'service' && op.services.includes('Calling'))) {
-      fail('E_SERVICE', `operator '${op.name}' does not offer ${service}; it cannot upload ${capability} number ${number}`, 'capability');
+    const service: OperatorService =
+      capability === 'mobile' ? 'Mobile' : capability === 'service' ? 'Conferencing' : 'Calling';
+    if (
+      capability !== 'user' &&
+      !op.services.includes(service) &&
+      !(capability === 'service' && op.services.includes('Calling'))
+    ) {
+      fail(
+        'E_SERVICE',
+        `operator '${op.name}' does not offer ${service}; it cannot ` + `upload ${capability} number ${number}`,
+        'capability',
+      );
     }
     if ((numberType === 'OCMobile') !== (capability === 'mobile')) {
-      fail('E_NUMBER_TYPE', `OCMobile numbers are the SIM-enabled mobile numbers: ${number} has type ${numberType} and capability ${capability}`, 'numberType');
+      fail('E_NUMBER_TYPE', `OCMobile numbers are the SIM-enabled ` +
+        `mobile numbers: ${number} has type ${numberType} and capability ${capability}`, 'numberType');
     }
   } else if (input.operator) {
     fail('E_NUMBER_TYPE', `${numberType} number ${number} cannot belong to operator '${input.operator}'`, 'operator');
@@ -112,9 +128,11 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
   if (input.operator) pn.operator = input.operator;
   if (input.emergencyAddress) pn.emergencyAddress = input.emergencyAddress;
   if (input.emergencyAddressMode) {
-    if (!pn.operator) fail('E_EMERGENCY_MODE', `only an operator's number has an emergency address scenario; ${number} has no operator`, 'emergencyAddressMode');
+    if (!pn.operator) fail('E_EMERGENCY_MODE', `only an operator's number has an emergency address ` +
+      `scenario; ${number} has no operator`, 'emergencyAddressMode');
     if (input.emergencyAddressMode === 'operatorLocked' && !pn.emergencyAddress) {
-      fail('E_EMERGENCY_MODE', `operator-locked number ${number} needs the emergency address the operator assigns`, 'emergencyAddress');
+      fail('E_EMERGENCY_MODE', `operator-locked number ${number} needs the emergency address the ` +
+        `operator assigns`, 'emergencyAddress');
     }
     pn.emergencyAddressMode = input.emergencyAddressMode;
   }
@@ -128,7 +146,8 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
 
 export function getNumber(t: TenantData, input: string, field = 'number'): PhoneNumber {
   const number = normalizeNumber(t, input, field);
-  return own(t.numbers, number) ?? fail('E_UNKNOWN_NUMBER', `number ${number} is not in this tenant; the operator must upload it first`, field);
+  return own(t.numbers, number) ?? fail('E_UNKNOWN_NUMBER', `number ${number} is not in this tenant; the operator ` +
+    `must upload it first`, field);
 }
 
 export interface AddUserInput {
@@ -152,13 +171,15 @@ export function addUser(t: TenantData, input: AddUserInput): User {
   if (input.department) u.department = input.department;
   if (input.objectId) {
     if (!isGuid(input.objectId)) fail('E_VALUE', `objectId '${input.objectId}' is not a GUID`, 'objectId');
-    if (userByObjectId(t, input.objectId)) fail('E_EXISTS', `objectId ${input.objectId} is already another user's`, 'objectId');
+    if (userByObjectId(t, input.objectId)) fail('E_EXISTS', `objectId ${input.objectId} is already ` +
+      `another user's`, 'objectId');
     u.objectId = input.objectId.toLowerCase();
   }
   if (input.teamsUpgradeMode) u.teamsUpgradeMode = input.teamsUpgradeMode;
   if (input.resourceAccount) u.resourceAccount = input.resourceAccount;
   if (input.usageLocation) {
-    if (!/^[A-Z]{2}$/.test(input.usageLocation)) fail('E_VALUE', `usageLocation '${input.usageLocation}' must be a two-letter ISO country code`, 'usageLocation');
+    if (!/^[A-Z]{2}$/.test(input.usageLocation)) fail('E_VALUE', `usageLocation '${input.usageLocation}' must be a ` +
+      `two-letter ISO country code`, 'usageLocation');
     u.usageLocation = input.usageLocation;
   }
   if (input.onPremLineUri) u.onPremLineUri = lineUriNumber(t, input.onPremLineUri, 'onPremLineUri');
@@ -175,7 +196,8 @@ export function getUser(t: TenantData, identity: string, field = 'Identity'): Us
   const byUpn = own(t.users, key) ?? (isGuid(key) ? userByObjectId(t, key) : undefined);
   if (byUpn) return byUpn;
   const named = Object.values(t.users).filter((u) => u.displayName?.toLowerCase() === key);
-  if (named.length > 1) fail('E_AMBIGUOUS_USER', `'${identity}' is the display name of ${named.map((u) => u.upn).join(' and ')}; use a UPN`, field);
+  if (named.length > 1) fail('E_AMBIGUOUS_USER', `'${identity}' is the display name ` +
+    `of ${named.map((u) => u.upn).join(' and ')}; use a UPN`, field);
   return named[0] ?? fail('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, field);
 }
 
@@ -186,7 +208,12 @@ const has = (u: User, l: License) => u.licenses.includes(l);
  * Set-CsPhoneNumberAssignment). Prerequisites from seeds 000/001: Phone System license,
  * TeamsOnly mode, the OC Mobile add-on for SIM-enabled numbers, no on-premises line URI.
  */
-export function assignNumber(t: TenantData, identity: string, numberInput: string, numberType?: NumberType): PhoneNumber {
+export function assignNumber(
+  t: TenantData,
+  identity: string,
+  numberInput: string,
+  numberType?: NumberType,
+): PhoneNumber {
   const user = getUser(t, identity);
   const pn = getNumber(t, numberInput, 'TelephoneNumber');
   checkAssignable(t, user, pn, numberType);
@@ -206,24 +233,31 @@ export function checkAssignable(t: TenantData, user: User, pn: PhoneNumber, numb
     fail('E_SUSPENDED', `operator '${pn.operator}' is suspended; its numbers cannot be assigned`, 'TelephoneNumber');
   }
   if (user.resourceAccount) {
-    if (pn.capability !== 'service') fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; resource account ${user.upn} needs a service number`, 'TelephoneNumber');
+    if (pn.capability !== 'service') fail('E_CAPABILITY', `${pn.number} is a ${pn.capability} number; resource ` +
+      `account ${user.upn} needs a service number`, 'TelephoneNumber');
   } else {
     if (pn.capability === 'service') {
-      fail('E_CAPABILITY', `${pn.number} is a service number; assign it to the conference bridge or a resource account, not to user ${user.upn}`, 'TelephoneNumber');
+      fail('E_CAPABILITY', `${pn.number} is a service number; assign it to the conference bridge or a resource ` +
+        `account, not to user ${user.upn}`, 'TelephoneNumber');
     }
-    if (!has(user, 'PhoneSystem')) fail('E_LICENSE', `user ${user.upn} needs a Phone System license before a phone number can be assigned`, 'Identity');
+    if (!has(user, 'PhoneSystem')) fail('E_LICENSE', `user ${user.upn} needs a Phone System license before a phone ` +
+      `number can be assigned`, 'Identity');
     const mode = user.teamsUpgradeMode ?? t.tenant.teamsUpgradeMode;
     if (mode !== 'TeamsOnly' && pn.numberType !== 'DirectRouting') {
-      fail('E_TEAMSONLY', `user ${user.upn} is in ${mode} mode; users assigned ${pn.numberType} numbers must be in TeamsOnly mode`, 'Identity');
+      fail('E_TEAMSONLY', `user ${user.upn} is in ${mode} mode; users assigned ${pn.numberType} numbers must be in ` +
+        `TeamsOnly mode`, 'Identity');
     }
     if (pn.numberType === 'OCMobile' && !has(user, 'OperatorConnectMobile')) {
-      fail('E_LICENSE', `user ${user.upn} needs the Operator Connect Mobile add-on license for SIM-enabled number ${pn.number}`, 'Identity');
+      fail('E_LICENSE', `user ${user.upn} needs the Operator Connect Mobile add-on license for ` +
+        `SIM-enabled number ${pn.number}`, 'Identity');
     }
     if (pn.numberType === 'CallingPlan' && !has(user, 'CallingPlan')) {
-      fail('E_LICENSE', `user ${user.upn} needs a Calling Plan license for Calling Plan number ${pn.number}`, 'Identity');
+      fail('E_LICENSE', `user ${user.upn} needs a Calling Plan license for Calling ` +
+        `Plan number ${pn.number}`, 'Identity');
     }
     if (user.onPremLineUri && pn.numberType !== 'DirectRouting') {
-      fail('E_ONPREM', `user ${user.upn} still has on-premises line URI ${user.onPremLineUri}; remove it first: Set-CsUser -Identity ${user.upn} -OnPremLineURI $null`, 'Identity');
+      fail('E_ONPREM', `user ${user.upn} still has on-premises line URI ${user.onPremLineUri}; remove it first: ` +
+        `Set-CsUser -Identity ${user.upn} -OnPremLineURI $null`, 'Identity');
     }
   }
   if (pn.assignedTo && pn.assignedTo !== user.upn.toLowerCase()) {
@@ -248,7 +282,8 @@ function releaseAssignment(t: TenantData, user: User): void {
 export function releaseNumber(t: TenantData, numberInput: string): void {
   const pn = getNumber(t, numberInput);
   if (pn.assignedTo) {
-    const how = pn.assignedTo === 'bridge' ? 'remove it from the conference bridge' : `unassign it from ${pn.assignedTo} (Edit, Remove user)`;
+    const how = pn.assignedTo === 'bridge' ? 'remove it from the conference ' +
+      'bridge' : `unassign it from ${pn.assignedTo} (Edit, Remove user)`;
     fail('E_ASSIGNED', `${pn.number} is assigned; ${how} before releasing it`, 'number');
   }
   delete t.numbers[pn.number];
@@ -268,9 +303,14 @@ export function newMobilityPolicy(
   more: Pick<MobilityPolicy, 'ipAudioMobileMode' | 'ipVideoMobileMode' | 'description'> = {},
 ): void {
   if (own(t.mobilityPolicies, identity)) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');
-  if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or Native, not '${pref}'`, 'MobileDialerPreference');
-  for (const [k, v] of [['IPAudioMobileMode', more.ipAudioMobileMode], ['IPVideoMobileMode', more.ipVideoMobileMode]] as const) {
-    if (v !== undefined && v !== 'AllNetworks' && v !== 'WifiOnly') fail('E_VALUE', `${k} must be AllNetworks or WifiOnly, not '${v}'`, k);
+  if (pref !== 'Teams' && pref !== 'Native') fail('E_VALUE', `MobileDialerPreference must be Teams or ` +
+    `Native, not '${pref}'`, 'MobileDialerPreference');
+  for (const [k, v] of [
+    ['IPAudioMobileMode', more.ipAudioMobileMode],
+    ['IPVideoMobileMode', more.ipVideoMobileMode],
+  ] as const) {
+    if (v !== undefined && v !== 'AllNetworks' && v !== 'WifiOnly')
+      fail('E_VALUE', `${k} must be AllNetworks or ` + `WifiOnly, not '${v}'`, k);
   }
   const p: MobilityPolicy = { identity, mobileDialerPreference: pref };
   for (const [k, v] of Object.entries(more)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
@@ -278,6 +318,7 @@ export function newMobilityPolicy(
 }
 
 export function grantMobilityPolicy(t: TenantData, target: GrantTarget, policy: string | null): void {
-  if (policy !== null && !own(t.mobilityPolicies, policy)) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
+  if (policy !== null && !own(t.mobilityPolicies, policy)) fail('E_UNKNOWN_POLICY', `mobility policy '${policy}' ` +
+    `does not exist; create it with New-CsTeamsMobilityPolicy`, 'PolicyName');
   grant(t, 'mobilityPolicy', target, policy);
 }

@@ -80,7 +80,8 @@ function get(t: TenantData, identity: string, field = 'Identity'): EmergencyCall
     findEmergencyPolicy(t, identity) ??
     fail(
       'E_UNKNOWN_POLICY',
-      `emergency call routing policy '${identity}' does not exist; create it with New-CsTeamsEmergencyCallRoutingPolicy`,
+      `emergency call routing policy '${identity}' does not exist; create it with ` +
+        `New-CsTeamsEmergencyCallRoutingPolicy`,
       field,
     )
   );

@@ -81,8 +81,10 @@ export function setTenantBlockedCallingNumbers(t: TenantData, enabled: boolean):
 
 /** -ResourceAccount on a blocked pattern: a resource account of the tenant (stored by UPN). */
 function resourceAccount(t: TenantData, list: PatternList, value: string): string {
-  if (list !== 'inboundBlockedNumberPatterns') refuse('E_VALUE', '-ResourceAccount applies to blocked number patterns only', 'ResourceAccount');
+  if (list !== 'inboundBlockedNumberPatterns') refuse('E_VALUE', '-ResourceAccount applies to blocked number ' +
+    'patterns only', 'ResourceAccount');
   const u = getUser(t, value, 'ResourceAccount');
-  if (!u.resourceAccount) refuse('E_VALUE', `${u.upn} is not a resource account (auto attendant or call queue)`, 'ResourceAccount');
+  if (!u.resourceAccount) refuse('E_VALUE', `${u.upn} is not a resource account (auto attendant or ` +
+    `call queue)`, 'ResourceAccount');
   return u.upn;
 }

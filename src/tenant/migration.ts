@@ -11,11 +11,23 @@
  * Time comes in as `now` (ms) so replaying a journal gives the same result.
  */
 import { OcrouteError } from '../errors';
-import { assignNumber, getNumber, getUser, normalizeNumber, releaseNumber, unassignNumber, uploadNumber } from './directory';
+import {
+  assignNumber,
+  getNumber,
+  getUser,
+  normalizeNumber,
+  releaseNumber,
+  unassignNumber,
+  uploadNumber,
+} from './directory';
 import { own, type TenantData } from './types';
 import { effectiveGrant } from './groups';
 
-export type MigrationKind = 'CallingPlan->OperatorConnect' | 'DirectRouting->OperatorConnect' | 'DirectRouting->OCMobile' | 'OperatorConnect->OCMobile';
+export type MigrationKind =
+  | 'CallingPlan->OperatorConnect'
+  | 'DirectRouting->OperatorConnect'
+  | 'DirectRouting->OCMobile'
+  | 'OperatorConnect->OCMobile';
 
 export interface Migration {
   id: string;
@@ -32,14 +44,17 @@ export interface Migration {
 
 interface Step { name: string; run(t: TenantData, m: Migration, now: number, syncDelayMs: number): void }
 
-const fail = (code: string, message: string, field = 'step'): never => { throw new OcrouteError(code, message, { field }); };
+const fail = (code: string, message: string, field = 'step'): never => {
+  throw new OcrouteError(code, message, { field });
+};
 
 /** The number leaves its old service: from here until 'assign' it is out of service. */
 const releaseOld: Step = {
   name: 'releaseOld',
   run(t, m) {
     const pn = own(t.numbers, m.number);
-    if (pn?.assignedTo) fail('E_MIGRATION', `${m.number} is still assigned to ${pn.assignedTo}; do the unassign step first`);
+    if (pn?.assignedTo) fail('E_MIGRATION', `${m.number} is still assigned to ${pn.assignedTo}; do the unassign ` +
+      `step first`);
     if (pn) releaseNumber(t, m.number);
   },
 };
@@ -63,7 +78,8 @@ const removeOnPrem: Step = {
       m.syncDoneAt = now;
       return;
     }
-    if (u.onPremLineUri !== m.number) fail('E_MIGRATION', `${m.user} has neither an online assignment nor OnPremLineURI ${m.number}`);
+    if (u.onPremLineUri !== m.number) fail('E_MIGRATION', `${m.user} has neither an online assignment nor ` +
+      `OnPremLineURI ${m.number}`);
     // On-premises: the change syncs from Active Directory later; until then the old line stays.
     m.syncDoneAt = now + delay;
   },
@@ -76,7 +92,8 @@ const removeRouting: Step = {
     const ovrp = effectiveGrant(t, u, 'onlineVoiceRoutingPolicy').name ?? 'Global';
     const usages = ovrp ? own(t.onlineVoiceRoutingPolicies, ovrp)?.onlinePstnUsages ?? [] : [];
     if (usages.length) {
-      fail('E_MIGRATION', `${m.user} still has online voice routing policy '${ovrp}' with PSTN usages ${usages.join(', ')}: calls would keep going to the gateway. ` +
+      fail('E_MIGRATION', `${m.user} still has online voice ` +
+        `routing policy '${ovrp}' with PSTN usages ${usages.join(', ')}: calls would keep going to the gateway. ` +
         `Remove it (Grant-CsOnlineVoiceRoutingPolicy -Identity ${m.user} -PolicyName $Null) or its usages first`);
     }
   },
@@ -85,7 +102,8 @@ const removeRouting: Step = {
 const upload = (capability: 'user' | 'mobile'): Step => ({
   name: 'upload',
   run(t, m) {
-    if (own(t.numbers, m.number)) fail('E_MIGRATION', `${m.number} is still in the tenant as ${getNumber(t, m.number).numberType}; release it first`);
+    if (own(t.numbers, m.number)) fail('E_MIGRATION', `${m.number} is still in the ` +
+      `tenant as ${getNumber(t, m.number).numberType}; release it first`);
     uploadNumber(t, { number: m.number, operator: m.operator, capability });
   },
 });
@@ -96,7 +114,8 @@ const assign: Step = {
     const u = getUser(t, m.user, 'user');
     if (m.syncDoneAt !== undefined) {
       if (now < m.syncDoneAt) {
-        fail('E_MIGRATION_SYNC', `the OnPremLineURI removal for ${m.user} has not synced yet (about ${Math.ceil((m.syncDoneAt - now) / 1000)} s left); the number stays out of service until then`);
+        fail('E_MIGRATION_SYNC', `the OnPremLineURI removal for ${m.user} has not synced ` +
+          `yet (about ${Math.ceil((m.syncDoneAt - now) / 1000)} s left); the number stays out of service until then`);
       }
       delete u.onPremLineUri;
     }
@@ -111,8 +130,13 @@ const KINDS: Record<MigrationKind, Step[]> = {
   'CallingPlan->OperatorConnect': [
     step('port', () => undefined),
     unassignOnline,
-    step('removeCallingPlanLicense', (t, m) => { const u = getUser(t, m.user, 'user'); u.licenses = u.licenses.filter((l) => l !== 'CallingPlan'); }),
-    releaseOld, upload('user'), assign,
+    step('removeCallingPlanLicense', (t, m) => {
+      const u = getUser(t, m.user, 'user');
+      u.licenses = u.licenses.filter((l) => l !== 'CallingPlan');
+    }),
+    releaseOld,
+    upload('user'),
+    assign,
   ],
   // Seed 000: OnPremLineURI $null, remove PSTN usages, operator uploads, assign.
   'DirectRouting->OperatorConnect': [removeOnPrem, removeRouting, releaseOld, upload('user'), assign],
@@ -125,27 +149,49 @@ const KINDS: Record<MigrationKind, Step[]> = {
 export const MIGRATION_KINDS = Object.keys(KINDS) as MigrationKind[];
 export const stepsOf = (kind: MigrationKind): string[] => KINDS[kind].map((s) => s.name);
 
-export function startMigration(t: TenantData, input: { id: string; kind: MigrationKind; user: string; number: string; operator: string }, now: number): Migration {
+export function startMigration(
+  t: TenantData,
+  input: { id: string; kind: MigrationKind; user: string; number: string; operator: string },
+  now: number,
+): Migration {
   if (!own(KINDS, input.kind)) fail('E_VALUE', `kind must be one of ${MIGRATION_KINDS.join(', ')}`, 'kind');
   const user = getUser(t, input.user, 'user');
   const number = normalizeNumber(t, input.number);
-  if (!own(t.operators, input.operator)) fail('E_UNKNOWN_OPERATOR', `operator '${input.operator}' is not enabled in this tenant`, 'operator');
+  if (!own(t.operators, input.operator))
+    fail('E_UNKNOWN_OPERATOR', `operator '${input.operator}' is not enabled in ` + `this tenant`, 'operator');
   t.migrations ??= {};
   const busy = Object.values(t.migrations).find((m) => m.number === number && m.state !== 'done');
   if (busy) fail('E_MIGRATION', `${number} is already migrating (${busy.id}, ${busy.kind})`, 'number');
-  const m: Migration = { id: input.id, kind: input.kind, user: user.upn, number, operator: input.operator, state: 'started', history: [{ step: 'started', at: now }] };
+  const m: Migration = {
+    id: input.id,
+    kind: input.kind,
+    user: user.upn,
+    number,
+    operator: input.operator,
+    state: 'started',
+    history: [{ step: 'started', at: now }],
+  };
   t.migrations[m.id] = m;
   return m;
 }
 
 /** Run the next step, which must be `stepName`: out-of-order steps are refused with the expected one. */
-export function advanceMigration(t: TenantData, id: string, stepName: string, now: number, syncDelayMs: number): Migration {
+export function advanceMigration(
+  t: TenantData,
+  id: string,
+  stepName: string,
+  now: number,
+  syncDelayMs: number,
+): Migration {
   const m = (t.migrations && own(t.migrations, id)) ?? fail('E_UNKNOWN_MIGRATION', `no migration '${id}'`, 'id');
   if (m.state === 'done') fail('E_MIGRATION', `migration ${id} is already done`);
   const steps = KINDS[m.kind];
   const i = m.state === 'started' ? 0 : steps.findIndex((s) => s.name === m.state) + 1;
   if (steps[i].name !== stepName) {
-    fail('E_MIGRATION_ORDER', `${m.kind}: next step is '${steps[i].name}', not '${stepName}' (steps: ${stepsOf(m.kind).join(' -> ')})`);
+    fail(
+      'E_MIGRATION_ORDER',
+      `${m.kind}: next step is '${steps[i].name}', not '${stepName}' ` + `(steps: ${stepsOf(m.kind).join(' -> ')})`,
+    );
   }
   steps[i].run(t, m, now, syncDelayMs);
   m.history.push({ step: stepName, at: now });
@@ -156,6 +202,7 @@ export function advanceMigration(t: TenantData, id: string, stepName: string, no
 /** Numbers out of service: a migration has started and has not reached 'assign'. */
 export function migratingNumbers(t: TenantData): Map<string, Migration> {
   const out = new Map<string, Migration>();
-  for (const m of Object.values(t.migrations ?? {})) if (m.state !== 'done' && m.state !== 'started') out.set(m.number, m);
+  for (const m of Object.values(t.migrations ?? {}))
+    if (m.state !== 'done' && m.state !== 'started') out.set(m.number, m);
   return out;
 }

@@ -20,18 +20,25 @@ function blockers(t: TenantData, op: Operator, country?: string): string | undef
   if (!nums.length) return undefined;
   const where = country ? `in ${country}` : 'in this organization';
   const assigned = nums.filter((n) => n.assignedTo);
-  const list = (xs: PhoneNumber[]) => xs.slice(0, 3).map((n) => n.number).join(', ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  const list = (xs: PhoneNumber[]) =>
+    xs
+      .slice(0, 3)
+      .map((n) => n.number)
+      .join(', ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
   if (assigned.length) {
-    return `${assigned.length} of its numbers ${where} ${assigned.length === 1 ? 'is' : 'are'} assigned (${list(assigned)}); unassign them, then ask '${op.name}' to release them`;
+    return `${assigned.length} of its numbers ${where} ${assigned.length === 1 ? 'is' : 'are'} assigned ` +
+      `(${list(assigned)}); unassign them, then ask '${op.name}' to release them`;
   }
-  return `${nums.length} of its numbers ${where} ${nums.length === 1 ? 'is' : 'are'} still in the tenant (${list(nums)}); ask '${op.name}' to release them`;
+  return `${nums.length} of its numbers ${where} ${nums.length === 1 ? 'is' : 'are'} still in the tenant ` +
+    `(${list(nums)}); ask '${op.name}' to release them`;
 }
 
 /** Manage operator services by country: countries may be added freely, removed only when empty. */
 export function setOperatorCountries(t: TenantData, name: string, countries: string[]): Operator {
   const op = getOperator(t, name, 'name');
   const next = [...new Set(countries.map((c) => c.toUpperCase()))];
-  if (!next.length) fail('E_COUNTRY', `operator '${op.name}' needs at least one country; remove the operator instead`, 'countries');
+  if (!next.length) fail('E_COUNTRY', `operator '${op.name}' needs at least one country; remove the ` +
+    `operator instead`, 'countries');
   for (const gone of op.countries.filter((c) => !next.includes(c))) {
     const why = blockers(t, op, gone);
     if (why) fail('E_OPERATOR_IN_USE', `operator '${op.name}' cannot be removed from ${gone}: ${why}`, 'countries');

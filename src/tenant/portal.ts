@@ -45,10 +45,13 @@ const fail = refuse;
 
 /** Step 1: the operator registers the customer's tenant ID; it must be a tenant that enabled it. */
 export function registerTenantId(t: TenantData, operator: string, tenantId: string): PortalAccount {
-  if (!GUID.test(tenantId)) fail('E_TENANT_ID', `'${tenantId}' is not a Microsoft tenant ID (a GUID from Microsoft Entra ID > Properties)`, 'tenantId');
-  if (tenantId.toLowerCase() !== t.tenant.id.toLowerCase()) fail('E_TENANT_ID', `tenant ID ${tenantId} does not match this tenant`, 'tenantId');
+  if (!GUID.test(tenantId)) fail('E_TENANT_ID', `'${tenantId}' is not a Microsoft tenant ID (a GUID from Microsoft ` +
+    `Entra ID > Properties)`, 'tenantId');
+  if (tenantId.toLowerCase() !== t.tenant.id.toLowerCase()) fail('E_TENANT_ID', `tenant ID ${tenantId} does not ` +
+    `match this tenant`, 'tenantId');
   if (!own(t.operators, operator)) {
-    fail('E_NOT_ENABLED', `tenant ${t.tenant.id} has not added '${operator}' as its operator in the Teams admin center; the tenant admin must enable it first`, 'tenantId');
+    fail('E_NOT_ENABLED', `tenant ${t.tenant.id} has not added '${operator}' as its operator in the Teams admin ` +
+      `center; the tenant admin must enable it first`, 'tenantId');
   }
   t.portal ??= {};
   const acc = own(t.portal, operator) ?? { tenantIdRegistered: false, serviceAddresses: [], billingOk: true, dids: {} };
@@ -59,7 +62,8 @@ export function registerTenantId(t: TenantData, operator: string, tenantId: stri
 
 export function account(t: TenantData, operator: string): PortalAccount {
   const acc = t.portal ? own(t.portal, operator) : undefined;
-  if (!acc?.tenantIdRegistered) fail('E_TENANT_ID', `register the Microsoft tenant ID with '${operator}' first`, 'tenantId');
+  if (!acc?.tenantIdRegistered) fail('E_TENANT_ID', `register the Microsoft ` +
+    `tenant ID with '${operator}' first`, 'tenantId');
   return acc!;
 }
 
@@ -77,25 +81,40 @@ const capabilityOf = (u: DidUserType): NumberCapability => (u === 'autoAttendant
 /** "Add users": validate the order, record the DID and push it to Microsoft. */
 export function addDid(t: TenantData, operator: string, input: AddDidInput): Did {
   const acc = account(t, operator);
-  if (!acc.serviceAddresses.length) fail('E_SERVICE_ADDRESS', 'add a service address before adding users: every DID must be associated with one', 'serviceAddress');
+  if (!acc.serviceAddresses.length) fail('E_SERVICE_ADDRESS', 'add a service address before adding users: every DID ' +
+    'must be associated with one', 'serviceAddress');
   const number = normalizeNumber(t, input.number);
   if (own(acc.dids, number)) fail('E_EXISTS', `DID ${number} is already configured`, 'number');
-  if (!USER_TYPES.includes(input.userType)) fail('E_VALUE', `userType must be one of ${USER_TYPES.join(', ')}`, 'userType');
-  if (input.billingPlan !== 'metered' && input.billingPlan !== 'unlimited') fail('E_VALUE', 'billingPlan must be metered or unlimited', 'billingPlan');
+  if (!USER_TYPES.includes(input.userType)) fail('E_VALUE', `userType must be one ` +
+    `of ${USER_TYPES.join(', ')}`, 'userType');
+  if (input.billingPlan !== 'metered' && input.billingPlan !== 'unlimited')
+    fail('E_VALUE', 'billingPlan must be metered or unlimited', 'billingPlan');
   if (input.userType === 'autoAttendant' && input.billingPlan !== 'metered') {
     fail('E_BILLING_PLAN', `DID ${number}: the auto-attendant user type can only use the metered plan`, 'billingPlan');
   }
   if (!acc.serviceAddresses.includes(input.serviceAddress)) {
-    fail('E_SERVICE_ADDRESS', `service address '${input.serviceAddress}' is not registered; add it first`, 'serviceAddress');
+    fail('E_SERVICE_ADDRESS', `service address '${input.serviceAddress}' is not registered; ` +
+      `add it first`, 'serviceAddress');
   }
   if (input.userType !== 'autoAttendant') {
     const locations = t.tenant.locations ?? [];
-    if (!input.location) fail('E_LOCATION', `DID ${number}: standard users and shared lines need a Microsoft location`, 'location');
+    if (!input.location) fail('E_LOCATION', `DID ${number}: standard users and shared lines need a ` +
+      `Microsoft location`, 'location');
     if (!locations.includes(input.location!)) {
-      fail('E_LOCATION', `'${input.location}' is not a location of tenant ${t.tenant.id}${locations.length ? ` (allowed: ${locations.join(', ')})` : '; create emergency locations in the Teams admin center first'}`, 'location');
+      fail(
+        'E_LOCATION',
+        `'${input.location}' is not a location ` +
+          `of tenant ${t.tenant.id}${locations.length ? ` (allowed: ${locations.join(', ')})` : '; create emergency locations in the Teams admin center first'}`,
+        'location',
+      );
     }
   }
-  const did: Did = { number, userType: input.userType, billingPlan: input.billingPlan, serviceAddress: input.serviceAddress };
+  const did: Did = {
+    number,
+    userType: input.userType,
+    billingPlan: input.billingPlan,
+    serviceAddress: input.serviceAddress,
+  };
   if (input.userInfo) did.userInfo = input.userInfo;
   if (input.location && input.userType !== 'autoAttendant') did.location = input.location;
   if (input.failsafeNumber) did.failsafeNumber = normalizeNumber(t, input.failsafeNumber, 'failsafeNumber');
@@ -108,13 +127,15 @@ export function addDid(t: TenantData, operator: string, input: AddDidInput): Did
 function push(t: TenantData, operator: string, did: Did): void {
   const acc = account(t, operator);
   if (!acc.billingOk) {
-    did.pushError = { status: 'Subscription Error', message: 'insufficient funds or credits on the account; the DID is pushed again once billing is resolved' };
+    did.pushError = { status: 'Subscription Error', message: 'insufficient funds or credits on the account; the DID ' +
+      'is pushed again once billing is resolved' };
     return;
   }
   const there = own(t.numbers, did.number);
   if (there && there.operator === operator) { delete did.pushError; return; }
   if (there) {
-    did.pushError = { status: 'Error', message: `${did.number} is associated with a different account in Microsoft (${there.operator ?? there.numberType}); contact Microsoft support, then push to Microsoft again` };
+    did.pushError = { status: 'Error', message: `${did.number} is associated with a different account in ` +
+      `Microsoft (${there.operator ?? there.numberType}); contact Microsoft support, then push to Microsoft again` };
     return;
   }
   try {
@@ -156,10 +177,12 @@ export function setBillingOk(t: TenantData, operator: string, ok: boolean): numb
 export function deleteDid(t: TenantData, operator: string, numberInput: string): void {
   const acc = account(t, operator);
   const number = normalizeNumber(t, numberInput);
-  const did = own(acc.dids, number) ?? fail('E_UNKNOWN_NUMBER', `DID ${number} is not configured with '${operator}'`, 'number');
+  const did = own(acc.dids, number) ?? fail('E_UNKNOWN_NUMBER', `DID ${number} is not configured with ` +
+    `'${operator}'`, 'number');
   const status = didStatus(t, did);
   if (status !== 'Unassigned') {
-    fail('E_DID_STATUS', `DID ${number} is ${status}; only Unassigned DIDs can be deleted${status === 'Assigned' ? ' (the Teams admin must unassign it from the user first)' : ''}`, 'number');
+    fail('E_DID_STATUS', `DID ${number} is ${status}; only Unassigned DIDs can ` +
+      `be deleted${status === 'Assigned' ? ' (the Teams admin must unassign it from the user first)' : ''}`, 'number');
   }
   releaseNumber(t, number);
   delete acc.dids[number];
@@ -171,7 +194,15 @@ export function disconnectAll(t: TenantData, operator: string): number {
   const dids = Object.values(acc.dids);
   const blocked = dids.filter((d) => didStatus(t, d) !== 'Unassigned');
   if (blocked.length) {
-    fail('E_DID_STATUS', `cannot disconnect all: ${blocked.length} DID(s) are not Unassigned (${blocked.slice(0, 3).map((d) => `${d.number} ${didStatus(t, d)}`).join(', ')}${blocked.length > 3 ? ', ...' : ''}); only Unassigned DIDs can be deleted`, 'dids');
+    fail(
+      'E_DID_STATUS',
+      `cannot disconnect all: ${blocked.length} DID(s) are not ` +
+        `Unassigned (${blocked
+          .slice(0, 3)
+          .map((d) => `${d.number} ${didStatus(t, d)}`)
+          .join(', ')}${blocked.length > 3 ? ', ...' : ''}); only Unassigned DIDs can be deleted`,
+      'dids',
+    );
   }
   for (const d of dids) deleteDid(t, operator, d.number);
   return dids.length;

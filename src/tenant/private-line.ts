@@ -50,13 +50,17 @@ export function assignAlternateLine(
 ): PhoneNumber {
   const { user, pn } = extraLine(t, identity, numberInput, 'alternate lines');
   if (!user.phoneNumber)
-    refuse('E_VALUE', `${user.upn} needs a primary line before an alternate line can be assigned`, 'AssignmentCategory');
+    refuse('E_VALUE', `${user.upn} needs a primary line before an alternate line can ` +
+      `be assigned`, 'AssignmentCategory');
   const lines = user.alternateLines ?? [];
   if ([user.phoneNumber, user.privateLine, ...lines].includes(pn.number))
     refuse('E_VALUE', `${pn.number} is already one of ${user.upn}'s lines`, 'TelephoneNumber');
   if (lines.length >= MAX_ALTERNATE_LINES)
-    refuse('E_LIMIT', `${user.upn} already has ${MAX_ALTERNATE_LINES} alternate lines, the most Teams allows`, 'AssignmentCategory');
-  const mobile = [user.phoneNumber, user.privateLine, ...lines].some((n) => n && own(t.numbers, n)?.numberType === 'OCMobile');
+    refuse('E_LIMIT', `${user.upn} already has ${MAX_ALTERNATE_LINES} alternate lines, the most ` +
+      `Teams allows`, 'AssignmentCategory');
+  const mobile = [user.phoneNumber, user.privateLine, ...lines].some(
+    (n) => n && own(t.numbers, n)?.numberType === 'OCMobile',
+  );
   if (mobile && pn.numberType === 'OCMobile')
     refuse('E_LIMIT', `${user.upn} already has a Teams Phone Mobile number; a user may have one`, 'TelephoneNumber');
   checkAssignable(t, user, pn, numberType);

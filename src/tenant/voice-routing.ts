@@ -45,10 +45,12 @@ export function setPstnUsages(t: TenantData, change: ListChange): void {
   const next = applyListChange(t.pstnUsages, change, 'Usage');
   for (const gone of t.pstnUsages.filter((u) => !next.includes(u))) {
     const route = t.voiceRoutes.find((r) => r.onlinePstnUsages.includes(gone));
-    if (route) fail('E_IN_USE', `PSTN usage '${gone}' is used by voice route '${route.identity}'; remove it from the route first`, 'Usage');
+    if (route) fail('E_IN_USE', `PSTN usage '${gone}' is used by voice route '${route.identity}'; remove it from the ` +
+      `route first`, 'Usage');
     for (const kind of Object.keys(POLICY_NOUN) as PolicyKind[]) {
       const p = Object.values(t[kind]).find((x) => x.onlinePstnUsages.includes(gone));
-      if (p) fail('E_IN_USE', `PSTN usage '${gone}' is used by ${POLICY_NOUN[kind]} '${p.identity}'; remove it from the policy first`, 'Usage');
+      if (p) fail('E_IN_USE', `PSTN usage '${gone}' is used by ${POLICY_NOUN[kind]} '${p.identity}'; remove it from ` +
+        `the policy first`, 'Usage');
     }
   }
   t.pstnUsages = next;
@@ -57,7 +59,8 @@ export function setPstnUsages(t: TenantData, change: ListChange): void {
 function requireUsages(t: TenantData, usages: string[], field: string): void {
   for (const u of usages) {
     if (!t.pstnUsages.includes(u)) {
-      fail('E_UNKNOWN_USAGE', `PSTN usage '${u}' is not defined; add it first with Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="${u}"}`, field);
+      fail('E_UNKNOWN_USAGE', `PSTN usage '${u}' is not defined; add it first with Set-CsOnlinePstnUsage -Identity ` +
+        `Global -Usage @{Add="${u}"}`, field);
     }
   }
 }
@@ -108,7 +111,8 @@ const copyRoute = (r: VoiceRoute): VoiceRoute =>
 
 /** New-CsOnlineVoiceRoute. NumberPattern defaults to `.*` as in Teams. */
 export function newVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute {
-  if (findRoute(t, input.identity)) fail('E_EXISTS', `voice route '${input.identity}' already exists; change it with Set-CsOnlineVoiceRoute`, 'Identity');
+  if (findRoute(t, input.identity)) fail('E_EXISTS', `voice route '${input.identity}' already exists; change it with ` +
+    `Set-CsOnlineVoiceRoute`, 'Identity');
   checkVoiceRouteCount(t.voiceRoutes.length + 1);
   // Without -Priority a route goes after the last one: one more than the highest priority, as
   // Teams assigns it ("Other +1 was automatically assigned priority 4", Learn: voice routing).
@@ -138,7 +142,8 @@ export function setVoiceRoute(t: TenantData, input: VoiceRouteInput): VoiceRoute
 }
 
 export function removeVoiceRoute(t: TenantData, identity: string): void {
-  const route = findRoute(t, identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${identity}' does not exist`, 'Identity');
+  const route = findRoute(t, identity) ?? fail('E_UNKNOWN_ROUTE', `voice route '${identity}' does not ` +
+    `exist`, 'Identity');
   // The others keep their priorities: Teams reports gaps (1, 2, then 4), it does not renumber.
   t.voiceRoutes = t.voiceRoutes.filter((r) => r !== route);
 }
@@ -154,12 +159,19 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
     route.onlinePstnUsages = usages;
   }
   if (input.onlinePstnGatewayList !== undefined) {
-    route.onlinePstnGatewayList = applyListChange(route.onlinePstnGatewayList, input.onlinePstnGatewayList, 'OnlinePstnGatewayList');
+    route.onlinePstnGatewayList = applyListChange(
+      route.onlinePstnGatewayList,
+      input.onlinePstnGatewayList,
+      'OnlinePstnGatewayList',
+    );
     // Once a tenant has gateway objects, a route must name one of them (a tenant without any, as
     // in configurations that name SBCs only in routes, keeps working; lint warns there).
     const gateways = t.gateways ?? {};
-    const missing = Object.keys(gateways).length ? route.onlinePstnGatewayList.find((g) => !own(gateways, g.toLowerCase())) : undefined;
-    if (missing) fail('E_UNKNOWN_GATEWAY', `online PSTN gateway '${missing}' does not exist; create it with New-CsOnlinePSTNGateway`, 'OnlinePstnGatewayList');
+    const missing = Object.keys(gateways).length
+      ? route.onlinePstnGatewayList.find((g) => !own(gateways, g.toLowerCase()))
+      : undefined;
+    if (missing) fail('E_UNKNOWN_GATEWAY', `online PSTN gateway '${missing}' does not exist; create it with ` +
+      `New-CsOnlinePSTNGateway`, 'OnlinePstnGatewayList');
   }
   if (input.bridgeSourcePhoneNumber === null) delete route.bridgeSourcePhoneNumber;
   else if (input.bridgeSourcePhoneNumber !== undefined) {
@@ -168,11 +180,13 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
   if (route.bridgeSourcePhoneNumber && route.onlinePstnGatewayList.length) {
     // New-CsOnlineVoiceRoute: "BridgeSourcePhoneNumber and OnlinePstnGatewayList are mutually exclusive".
     const field = input.bridgeSourcePhoneNumber ? 'BridgeSourcePhoneNumber' : 'OnlinePstnGatewayList';
-    fail('E_VALUE', `voice route '${route.identity}': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are mutually exclusive`, field);
+    fail('E_VALUE', `voice route '${route.identity}': -BridgeSourcePhoneNumber and -OnlinePstnGatewayList are ` +
+      `mutually exclusive`, field);
   }
   if (input.description !== undefined) route.description = input.description;
   if (input.priority !== undefined && input.priority !== route.priority) {
-    if (!Number.isInteger(input.priority) || input.priority < 0) fail('E_VALUE', `Priority must be a whole number >= 0, not ${input.priority}`, 'Priority');
+    if (!Number.isInteger(input.priority) || input.priority < 0) fail('E_VALUE', `Priority must be a whole number ` +
+      `>= 0, not ${input.priority}`, 'Priority');
     placeAt(t, route, input.priority);
   }
 }
@@ -184,7 +198,8 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
 function placeAt(t: TenantData, route: VoiceRoute, p: number): void {
   let rest = t.voiceRoutes.filter((r) => r !== route);
   // Moved routes are new records (records in a list are never changed in place).
-  if (rest.some((r) => r.priority === p)) rest = rest.map((r) => (r.priority >= p ? { ...r, priority: r.priority + 1 } : r));
+  if (rest.some((r) => r.priority === p))
+    rest = rest.map((r) => (r.priority >= p ? { ...r, priority: r.priority + 1 } : r));
   route.priority = p;
   let at = rest.findIndex((r) => r.priority > p);
   if (at < 0) at = rest.length;
@@ -210,8 +225,10 @@ export function findPolicy(t: TenantData, kind: PolicyKind, identity: string): U
 
 export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
   const input = { ...raw, identity: untag(raw.identity) };
-  if (isGlobal(input.identity)) fail('E_EXISTS', `the Global ${POLICY_NOUN[kind]} always exists; change it with Set-`, 'Identity');
-  if (findPolicy(t, kind, input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already exists`, 'Identity');
+  if (isGlobal(input.identity)) fail('E_EXISTS', `the Global ${POLICY_NOUN[kind]} always exists; change ` +
+    `it with Set-`, 'Identity');
+  if (findPolicy(t, kind, input.identity)) fail('E_EXISTS', `${POLICY_NOUN[kind]} '${input.identity}' already ` +
+    `exists`, 'Identity');
   const p: UsagePolicy = { identity: input.identity, onlinePstnUsages: [] };
   t[kind][input.identity] = p;
   editPolicy(t, p, input);
@@ -220,7 +237,9 @@ export function newUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput
 
 export function setUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput): UsagePolicy {
   const input = { ...raw, identity: untag(raw.identity) };
-  const p = findPolicy(t, kind, input.identity) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
+  const p =
+    findPolicy(t, kind, input.identity) ??
+    fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${input.identity}' does not exist`, 'Identity');
   // The Global instance is stored once it is changed.
   if (p.identity === 'Global' && !own(t[kind], 'Global')) t[kind] = { ...t[kind], Global: p };
   editPolicy(t, p, input);
@@ -228,14 +247,19 @@ export function setUsagePolicy(t: TenantData, kind: PolicyKind, raw: PolicyInput
 }
 
 export function removeUsagePolicy(t: TenantData, kind: PolicyKind, tagged: string): void {
-  const identity = (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'Identity')).identity;
+  const identity = (
+    findPolicy(t, kind, untag(tagged)) ??
+    fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'Identity')
+  ).identity;
   const key = GRANT_KEY[kind];
   const holder = Object.values(t.users).find((u) => u[key] === identity);
   if (holder || t.globalGrants[key] === identity) {
-    fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to ${holder ? holder.upn : 'Global'}; grant another policy first`, 'Identity');
+    fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to ${holder ? holder.upn : 'Global'}; grant ` +
+      `another policy first`, 'Identity');
   }
   const group = groupHolding(t, key, identity);
-  if (group) fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to group ${group.mail ?? group.id}; grant another policy first`, 'Identity');
+  if (group) fail('E_IN_USE', `${POLICY_NOUN[kind]} '${identity}' is granted to group ${group.mail ?? group.id}; ` +
+    `grant another policy first`, 'Identity');
   delete t[kind][identity];
 }
 
@@ -252,6 +276,7 @@ function editPolicy(t: TenantData, p: UsagePolicy, input: PolicyInput): void {
 export function grantUsagePolicy(t: TenantData, kind: PolicyKind, target: GrantTarget, tagged: string | null): void {
   // Granted under the policy's own spelling, whatever case the command used.
   const policy = tagged === null ? null
-    : (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does not exist`, 'PolicyName')).identity;
+    : (findPolicy(t, kind, untag(tagged)) ?? fail('E_UNKNOWN_POLICY', `${POLICY_NOUN[kind]} '${untag(tagged)}' does ` +
+      `not exist`, 'PolicyName')).identity;
   grant(t, GRANT_KEY[kind], target, policy);
 }

@@ -22,7 +22,8 @@ export const TOKENS: Record<string, Omit<TokenSpec, 'sha256'>> = {
 export async function start(t: Tap.Test, opts: { minutes?: MinutesLedger } = {}) {
   const engine = new Engine(ROUTES);
   // The embedded (SQLite) store answers synchronously.
-  const store = (await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine)).store as TenantStore;
+  const store = (await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine))
+    .store as TenantStore;
   const other = emptyTenant({ id: FABRIKAM, name: 'Fabrikam' });
   enableOperator(other, { name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true });
   store.put(other);
@@ -32,7 +33,11 @@ export async function start(t: Tap.Test, opts: { minutes?: MinutesLedger } = {})
   t.teardown(async () => { await app.close(); store.close(); });
   const call = async (method: string, p: string, token?: string, body?: unknown) => {
     const r = await fetch(base + p, {
-      method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await r.text();

@@ -28,8 +28,10 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
   };
   const reply = (msgId: string, rest: string) => write(`response|${msgId}|${rest}`);
   // Meta as drachtio-agent reads it: source|length|protocol|address|port|time|txnId|dialogId.
-  const meta = (raw: string, txnId: string, dialogId: string) => `${Buffer.byteLength(raw)}|udp|127.0.0.1|5062|${Date.now()}|${txnId}|${dialogId}`;
-  const toNetwork = (raw: string, txnId: string, dialogId = '') => write(`sip|network|${meta(raw, txnId, dialogId)}${CRLF}${raw}`);
+  const meta = (raw: string, txnId: string, dialogId: string) =>
+    `${Buffer.byteLength(raw)}|udp|127.0.0.1|5062|${Date.now()}|${txnId}|${dialogId}`;
+  const toNetwork = (raw: string, txnId: string, dialogId = '') =>
+    write(`sip|network|${meta(raw, txnId, dialogId)}${CRLF}${raw}`);
 
   const onMessage = (msg: string) => {
     const nl = msg.indexOf(CRLF);
@@ -48,7 +50,8 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
       // headers: drachtio-server fills in the dialog's target, Call-ID, tags and CSeq.
       const c = [...calls.values()].find((x) => x.dialogId === dialogArg);
       const method = raw.split(' ')[0];
-      if (c && !/^Call-ID:/im.test(raw)) raw = raw.replace(/^[^\r\n]*\r\n/, `${method} sip:caller@127.0.0.1:5070 SIP/2.0${CRLF}Call-ID: ${c.callId}${CRLF}CSeq: 10 ${method}${CRLF}`);
+      if (c && !/^Call-ID:/im.test(raw)) raw = raw.replace(/^[^\r\n]*\r\n/, `${method} sip:caller@127.0.0.1:5070 ` +
+        `SIP/2.0${CRLF}Call-ID: ${c.callId}${CRLF}CSeq: 10 ${method}${CRLF}`);
     }
     const callId = /^Call-ID:\s*(.+)$/im.exec(raw)?.[1].trim() ?? '';
     const call = calls.get(callId);
@@ -58,17 +61,30 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
       // A response to the INVITE: drachtio-server adds the To tag and Contact, and names the dialog.
       call.toTag ??= id();
       raw = raw.replace(/^(To:[^\r\n]*?)(;tag=[^\r\n;]*)?$/im, `$1;tag=${call.toTag}`);
-      if (Number(status) < 300 && !/^Contact:/im.test(raw)) raw = raw.replace(CRLF + CRLF, `${CRLF}Contact: <sip:127.0.0.1:5062>${CRLF}${CRLF}`);
+      if (Number(status) < 300 && !/^Contact:/im.test(raw))
+        raw = raw.replace(CRLF + CRLF, `${CRLF}Contact: <sip:127.0.0.1:5062>${CRLF}${CRLF}`);
       if (Number(status) >= 200 && Number(status) < 300) call.dialogId = dialogId = `${callId};from-tag=${call.toTag}`;
     } else if (!status) {
       txnId = id(); // a new request from the app (a BYE in the dialog): drachtio starts a transaction
       dialogId = dialogArg;
     }
-    sent.push({ status: status ? Number(status) : undefined, method: status ? undefined : raw.split(' ')[0], text: raw, txnId, dialogId });
+    sent.push({
+      status: status ? Number(status) : undefined,
+      method: status ? undefined : raw.split(' ')[0],
+      text: raw,
+      txnId,
+      dialogId,
+    });
     reply(msgId, `OK|application|${meta(raw, txnId, dialogId)}${CRLF}${raw}`);
     if (!status) { // the network side answers the app's BYE
       const cseq = /^CSeq:\s*(.+)$/im.exec(raw)?.[1] ?? '1 BYE';
-      setImmediate(() => toNetwork([`SIP/2.0 200 OK`, `Call-ID: ${callId}`, `CSeq: ${cseq}`, 'Content-Length: 0', '', ''].join(CRLF), txnId, dialogId));
+      setImmediate(() =>
+        toNetwork(
+          [`SIP/2.0 200 OK`, `Call-ID: ${callId}`, `CSeq: ${cseq}`, 'Content-Length: 0', '', ''].join(CRLF),
+          txnId,
+          dialogId,
+        ),
+      );
     }
     waiters.splice(0).forEach((w) => w());
   };
@@ -93,7 +109,16 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
   const headersOf = (c: Call, method: string, seq: number) => {
     const pick = (name: string) => new RegExp(`^${name}:[^\\r\\n]*$`, 'im').exec(c.invite)?.[0];
     const to = pick('To')!.replace(/;tag=.*$/, '') + (c.toTag ? `;tag=${c.toTag}` : '');
-    return [`Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK${id()}`, pick('From'), to, `Call-ID: ${c.callId}`, `CSeq: ${seq} ${method}`, 'Content-Length: 0', '', ''].join(CRLF);
+    return [
+      `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK${id()}`,
+      pick('From'),
+      to,
+      `Call-ID: ${c.callId}`,
+      `CSeq: ${seq} ${method}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join(CRLF);
   };
 
   return {
@@ -103,7 +128,8 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
     /** The network sends an INVITE; `from` is a SIP URI, `headers` extra lines. */
     invite(o: { to: string; from: string; headers?: string[] }): string {
       const callId = `${id()}@127.0.0.1`;
-      const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join(CRLF);
+      const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP ' +
+        '0', ''].join(CRLF);
       const invite = [
         `INVITE sip:${o.to}@127.0.0.1:5062 SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK${id()}`,
         `From: <${o.from}>;tag=${id()}`, `To: <sip:${o.to}@127.0.0.1>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE',

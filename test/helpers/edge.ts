@@ -8,7 +8,11 @@ import { Engine } from '../../src/service/engine';
 import { SipEdge, type SipEdgeOptions } from '../../sip/edge';
 import { freePort } from './redis';
 
-export async function startEdge(t: { teardown(fn: () => unknown): void }, opts: Partial<SipEdgeOptions> = {}, limiter: CapacityLimiter = new MemoryLimiter()) {
+export async function startEdge(
+  t: { teardown(fn: () => unknown): void },
+  opts: Partial<SipEdgeOptions> = {},
+  limiter: CapacityLimiter = new MemoryLimiter(),
+) {
   const port = await freePort();
   const engine = new Engine(path.join(__dirname, '..', '..', 'routes'));
   const calls = new CallManager(engine, limiter);
@@ -17,6 +21,9 @@ export async function startEdge(t: { teardown(fn: () => unknown): void }, opts: 
   const responses = new Map<number, number>();
   edge.on('response', (s) => responses.set(s, (responses.get(s) ?? 0) + 1));
   await edge.start();
-  t.teardown(async () => { await edge.stop(200); await calls.close(); });
+  t.teardown(async () => {
+    await edge.stop(200);
+    await calls.close();
+  });
   return { port, edge, calls, cdrs, engine, responses };
 }

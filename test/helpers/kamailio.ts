@@ -37,7 +37,10 @@ export const DISPATCHER_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamail
  * Kamailio's dispatcher (deploy/kamailio/dispatcher.cfg) in front of several edges, probing
  * them with OPTIONS every second.
  */
-export async function startDispatcher(t: { teardown(fn: () => unknown): void }, edgePorts: number[]): Promise<Kamailio> {
+export async function startDispatcher(
+  t: { teardown(fn: () => unknown): void },
+  edgePorts: number[],
+): Promise<Kamailio> {
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-dslist-'));
   t.teardown(() => fs.rmSync(run, { recursive: true, force: true }));
   const list = path.join(run, 'dispatcher.list');

@@ -21,7 +21,8 @@ function pgBin(name: string): string | undefined {
 const INITDB = pgBin('initdb');
 const POSTGRES = INITDB ? path.join(path.dirname(fs.realpathSync(INITDB)), 'postgres') : undefined;
 export const hasPostgres = !!INITDB && !!POSTGRES && fs.existsSync(POSTGRES);
-export const NO_POSTGRES = 'SKIPPED LOUDLY: PostgreSQL (initdb/postgres) is not installed here; scripts/setup.sh (and so CI) installs it';
+export const NO_POSTGRES = 'SKIPPED LOUDLY: PostgreSQL (initdb/postgres) is not installed here; scripts/setup.sh ' +
+  '(and so CI) installs it';
 
 const asRoot = process.getuid?.() === 0;
 const idOf = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
@@ -34,13 +35,33 @@ export async function startPostgres(t: { teardown(fn: () => unknown): void }): P
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-pg-'));
   const data = path.join(dir, 'data');
   if (asRoot) spawnSync('chown', ['-R', 'postgres', dir]);
-  const init = spawnSync(INITDB!, ['-D', data, '-U', 'ocroute', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', cwd: dir, ...asPg });
+  const init = spawnSync(INITDB!, ['-D', data, '-U', 'ocroute', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+    encoding: 'utf8',
+    cwd: dir,
+    ...asPg,
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = () => new Promise<void>((resolve, reject) => {
-    proc = spawn(POSTGRES!, ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'fsync=off', '-c', 'max_connections=50'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...asPg });
+    proc = spawn(
+      POSTGRES!,
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${dir}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=50',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...asPg },
+    );
     let out = '';
     const timer = setTimeout(() => reject(new Error(`postgres did not start: ${out}`)), 15000);
     proc.stderr!.on('data', (b) => {

@@ -42,7 +42,12 @@ export async function rawUdp(t: { teardown(fn: () => unknown): void }) {
  * One TCP connection from `address` that sends raw requests and keeps each final response by
  * Call-ID with its arrival time. Unlike UDP nothing is lost, so a test can count every answer.
  */
-export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: number, address = '127.0.0.1', host = '127.0.0.1') {
+export async function rawTcp(
+  t: { teardown(fn: () => unknown): void },
+  port: number,
+  address = '127.0.0.1',
+  host = '127.0.0.1',
+) {
   const sock = net.connect({ port, host, localAddress: address });
   t.teardown(() => sock.destroy());
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
@@ -50,12 +55,17 @@ export async function rawTcp(t: { teardown(fn: () => unknown): void }, port: num
   const arrivedAt = new Map<string, number>();
   onSipMessages(sock, (text) => {
     const callId = /^Call-ID:\s*(.+)$/im.exec(text)?.[1].trim();
-    if (callId && Number(text.slice(8, 11)) >= 200 && !finals.has(callId)) { finals.set(callId, text); arrivedAt.set(callId, performance.now()); }
+    if (callId && Number(text.slice(8, 11)) >= 200 && !finals.has(callId)) {
+      finals.set(callId, text);
+      arrivedAt.set(callId, performance.now());
+    }
   });
   return { sock, finals, arrivedAt, send: (msg: string) => sock.write(msg) };
 }
 
-/** Each whole message on a stream, framed as RFC 3261 18.3 says: headers to the blank line, then Content-Length octets. */
+/**
+ * Each whole message on a stream, framed as RFC 3261 18.3 says: headers to the blank line, then Content-Length octets.
+ */
 export function onSipMessages(sock: net.Socket, fn: (text: string) => void): void {
   let buf = '';
   sock.on('data', (b) => {

@@ -35,7 +35,21 @@ export async function startRedis(t: { teardown(fn: () => unknown): void }, passw
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = () => new Promise<void>((resolve, reject) => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...(password ? ['--requirepass', password] : []),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5000);
     proc.stdout!.on('data', (b) => {

@@ -10,7 +10,13 @@ declare module 'sip' {
   }
   export function create(options: Record<string, unknown>, onRequest: (rq: Msg, remote: Remote) => void): Stack;
   export function makeResponse(rq: Msg, status: number, reason?: string): Msg;
-  export function parseUri(s: string): { schema?: string; user?: string; host?: string; port?: number; params?: Record<string, unknown> };
+  export function parseUri(s: string): {
+    schema?: string;
+    user?: string;
+    host?: string;
+    port?: number;
+    params?: Record<string, unknown>;
+  };
   export function parse(s: string): Msg | undefined;
   export function stringify(m: Msg): string;
   export function generateBranch(): string;

@@ -46,7 +46,12 @@ function collector(keep: boolean): Answers & { add(text: string): void } {
 }
 
 /** One TCP connection; responses framed by Content-Length. `closed` resolves when the edge closes it. */
-export async function wireTcp(t: { teardown(fn: () => unknown): void }, port: number, localAddress = '127.0.0.1', keep = true) {
+export async function wireTcp(
+  t: { teardown(fn: () => unknown): void },
+  port: number,
+  localAddress = '127.0.0.1',
+  keep = true,
+) {
   const sock = net.connect({ port, host: '127.0.0.1', localAddress });
   t.teardown(() => sock.destroy());
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
@@ -64,7 +69,12 @@ export async function wireUdp(t: { teardown(fn: () => unknown): void }, address 
   const answers = collector(true);
   sock.on('message', (m) => answers.add(m.toString('latin1')));
   await new Promise<void>((r) => sock.bind(0, address, () => r()));
-  return { sock, ...answers, port: (sock.address() as net.AddressInfo).port, send: (s: string, port: number) => sock.send(Buffer.from(s, 'latin1'), port, '127.0.0.1') };
+  return {
+    sock,
+    ...answers,
+    port: (sock.address() as net.AddressInfo).port,
+    send: (s: string, port: number) => sock.send(Buffer.from(s, 'latin1'), port, '127.0.0.1'),
+  };
 }
 
 export interface ReqOpts {
@@ -87,19 +97,35 @@ export function req(o: ReqOpts): string {
     'Max-Forwards: 70',
     ...(o.extra ?? []),
   ];
-  if (!(o.extra ?? []).some((l) => /^content-length:/i.test(l))) lines.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`);
+  if (!(o.extra ?? []).some((l) => /^content-length:/i.test(l)))
+    lines.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`);
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 ' +
+  'RTP/AVP 0\r\n';
 
 /** The To tag of a response text. */
 export const toTagOf = (text: string) => /^To:.*;tag=([^;\s]+)/im.exec(text)?.[1];
 
 /** A Teams user's INVITE with SDP over UDP (X-OC-Kind: user), as the pipeline's wire tests place calls. */
-export function sendUserInvite(u: { port: number; send(s: string, port: number): unknown }, port: number, o: { from: string; to: string; callId: string }) {
-  u.send(req({
-    method: 'INVITE', ruri: `sip:${o.to}@127.0.0.1`, callId: o.callId, branch: `z9hG4bK${o.callId}`, viaPort: u.port, transport: 'UDP',
-    from: o.from, extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'], body: SDP,
-  }), port);
+export function sendUserInvite(
+  u: { port: number; send(s: string, port: number): unknown },
+  port: number,
+  o: { from: string; to: string; callId: string },
+) {
+  u.send(
+    req({
+      method: 'INVITE',
+      ruri: `sip:${o.to}@127.0.0.1`,
+      callId: o.callId,
+      branch: `z9hG4bK${o.callId}`,
+      viaPort: u.port,
+      transport: 'UDP',
+      from: o.from,
+      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
+      body: SDP,
+    }),
+    port,
+  );
 }

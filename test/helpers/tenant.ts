@@ -53,7 +53,16 @@ Grant-CsOnlineAudioConferencingRoutingPolicy -Identity mary@contoso.com -PolicyN
 `;
 
 /** Run fn, return the OcrouteError it throws (or fail the test). */
-export function errorOf(fn: () => unknown): { code: string; message: string; location: { file?: string; line?: number; field?: string }; describe(): string } {
-  try { fn(); } catch (e) { return e as never; }
+export function errorOf(fn: () => unknown): {
+  code: string;
+  message: string;
+  location: { file?: string; line?: number; field?: string };
+  describe(): string;
+} {
+  try {
+    fn();
+  } catch (e) {
+    return e as never;
+  }
   throw new Error('expected an error, none was thrown');
 }

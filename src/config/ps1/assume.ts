@@ -106,7 +106,8 @@ const ASSUMERS: Record<RefKind, Assumer> = {
     exists: (t, k) => !!userByObjectId(t, k),
     assume: (t, k) => {
       addUser(t, { upn: `${k}@objectid.invalid`, objectId: k, licenses: ['PhoneSystem', 'CallingPlan'] });
-      return `user with object ID ${k}, licensed for Teams Phone and Calling Plan (add it under users: to test its calls)`;
+      return `user with object ID ${k}, licensed for Teams Phone and Calling Plan (add it under users: to test ` +
+        `its calls)`;
     },
   },
   resourceAccountObjectId: {

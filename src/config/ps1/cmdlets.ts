@@ -19,13 +19,39 @@ import { NUMBER_CMDLETS } from './cmdlets-numbers';
 
 function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   return [
-    { name: `New-Cs${noun}`, params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
-      run: (t, a) => { vr.newUsagePolicy(t, kind, { identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
+    {
+      name: `New-Cs${noun}`,
+      params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
+      run: (t, a) => {
+        vr.newUsagePolicy(t, kind, {
+          identity: a.Identity as string,
+          onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
+          description: str(a, 'Description'),
+        });
+      },
+    },
     // Set- without -Identity changes the Global instance, as the page documents.
-    { name: `Set-Cs${noun}`, params: [{ ...identity0, required: false }, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
-      run: (t, a) => { vr.setUsagePolicy(t, kind, { identity: (a.Identity as string | undefined) ?? 'Global', onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description') }); } },
-    { name: `Remove-Cs${noun}`, params: [identity0], run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string) },
-    { name: `Grant-Cs${noun}`, params: grantParams(vr.GRANT_KEY[kind]), run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null) },
+    {
+      name: `Set-Cs${noun}`,
+      params: [{ ...identity0, required: false }, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
+      run: (t, a) => {
+        vr.setUsagePolicy(t, kind, {
+          identity: (a.Identity as string | undefined) ?? 'Global',
+          onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
+          description: str(a, 'Description'),
+        });
+      },
+    },
+    {
+      name: `Remove-Cs${noun}`,
+      params: [identity0],
+      run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string),
+    },
+    {
+      name: `Grant-Cs${noun}`,
+      params: grantParams(vr.GRANT_KEY[kind]),
+      run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null),
+    },
   ];
 }
 
@@ -54,23 +80,50 @@ const routeInput = (a: Args): vr.VoiceRouteInput => ({
 export const CMDLETS: CmdletSpec[] = [
   {
     name: 'Set-CsOnlinePstnUsage',
-    params: [{ name: 'Identity', type: 'string', position: 0 }, { name: 'Usage', type: 'listChange', required: true }],
+    params: [
+      { name: 'Identity', type: 'string', position: 0 },
+      { name: 'Usage', type: 'listChange', required: true },
+    ],
     run: (t, a) => {
       if (a.Identity !== undefined && String(a.Identity).toLowerCase() !== 'global') {
-        throw new OcrouteError('E_VALUE', `the PSTN usage list has one identity, Global, not '${a.Identity}'`, { field: '-Identity' });
+        throw new OcrouteError('E_VALUE', `the PSTN usage list has one identity, ` + `Global, not '${a.Identity}'`, {
+          field: '-Identity',
+        });
       }
       vr.setPstnUsages(t, a.Usage as vr.ListChange);
     },
   },
-  { name: 'New-CsOnlineVoiceRoute', params: routeParams(false), run: (t, a) => { vr.newVoiceRoute(t, routeInput(a)); } },
-  { name: 'Set-CsOnlineVoiceRoute', params: routeParams(true), run: (t, a) => { vr.setVoiceRoute(t, routeInput(a)); } },
-  { name: 'Remove-CsOnlineVoiceRoute', params: [identity0], run: (t, a) => vr.removeVoiceRoute(t, a.Identity as string) },
+  {
+    name: 'New-CsOnlineVoiceRoute',
+    params: routeParams(false),
+    run: (t, a) => {
+      vr.newVoiceRoute(t, routeInput(a));
+    },
+  },
+  {
+    name: 'Set-CsOnlineVoiceRoute',
+    params: routeParams(true),
+    run: (t, a) => {
+      vr.setVoiceRoute(t, routeInput(a));
+    },
+  },
+  {
+    name: 'Remove-CsOnlineVoiceRoute',
+    params: [identity0],
+    run: (t, a) => vr.removeVoiceRoute(t, a.Identity as string),
+  },
   ...usagePolicyCmdlets('OnlineAudioConferencingRoutingPolicy', 'audioConferencingRoutingPolicies'),
   ...usagePolicyCmdlets('OnlineVoiceRoutingPolicy', 'onlineVoiceRoutingPolicies'),
   ...NUMBER_CMDLETS,
   {
     name: 'Set-CsUser',
-    params: [identity0, S('OnPremLineURI', { nullable: true }), S('LineURI', { nullable: true }), { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'HostedVoiceMail', type: 'bool' }],
+    params: [
+      identity0,
+      S('OnPremLineURI', { nullable: true }),
+      S('LineURI', { nullable: true }),
+      { name: 'EnterpriseVoiceEnabled', type: 'bool' },
+      { name: 'HostedVoiceMail', type: 'bool' },
+    ],
     run: (t, a) => {
       // -LineURI is the Skype for Business Server side of the same on-premises number (seed 001).
       for (const k of ['OnPremLineURI', 'LineURI']) {
@@ -81,14 +134,25 @@ export const CMDLETS: CmdletSpec[] = [
   },
   {
     name: 'New-CsTeamsMobilityPolicy',
-    params: [identity0, S('MobileDialerPreference', { values: ['Teams', 'Native'] }), S('Description'),
-      S('IPAudioMobileMode', { values: ['AllNetworks', 'WifiOnly'] }), S('IPVideoMobileMode', { values: ['AllNetworks', 'WifiOnly'] })],
-    run: (t, a) => dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams', {
-      ipAudioMobileMode: a.IPAudioMobileMode as MobileNetworkMode | undefined, ipVideoMobileMode: a.IPVideoMobileMode as MobileNetworkMode | undefined,
-      description: str(a, 'Description'),
-    }),
+    params: [
+      identity0,
+      S('MobileDialerPreference', { values: ['Teams', 'Native'] }),
+      S('Description'),
+      S('IPAudioMobileMode', { values: ['AllNetworks', 'WifiOnly'] }),
+      S('IPVideoMobileMode', { values: ['AllNetworks', 'WifiOnly'] }),
+    ],
+    run: (t, a) =>
+      dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams', {
+        ipAudioMobileMode: a.IPAudioMobileMode as MobileNetworkMode | undefined,
+        ipVideoMobileMode: a.IPVideoMobileMode as MobileNetworkMode | undefined,
+        description: str(a, 'Description'),
+      }),
   },
-  { name: 'Grant-CsTeamsMobilityPolicy', params: grantParams('mobilityPolicy'), run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null) },
+  {
+    name: 'Grant-CsTeamsMobilityPolicy',
+    params: grantParams('mobilityPolicy'),
+    run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null),
+  },
   ...DIAL_PLAN_CMDLETS,
   ...INBOUND_CMDLETS,
   ...CALLER_ID_CMDLETS,
@@ -100,7 +164,8 @@ export const CMDLETS: CmdletSpec[] = [
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
 
 /** Cmdlets that only read or connect: accepted, no effect. */
-const NO_OP = /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|write-warning|write-verbose|select|select-object|fl|ft|format-list|format-table|sort-object|out-null|out-host|out-string)$/i;
+const NO_OP =
+  /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|write-warning|write-verbose|select|select-object|fl|ft|format-list|format-table|sort-object|out-null|out-host|out-string)$/i;
 
 export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
   const c = BY_NAME.get(name.toLowerCase());

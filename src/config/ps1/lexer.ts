@@ -31,7 +31,8 @@ export function tokenize(src: string, file?: string): Token[] {
   const open = (kind: 'hash' | 'paren' | 'block') => { braces.push(kind); opened.push(line); };
   const close = () => { opened.pop(); return braces.pop(); };
   const err = (msg: string): never => { throw new OcrouteError('E_PS1_SYNTAX', msg, { file, line }); };
-  const push = (type: TokenType, value: string, extra: Partial<Token> = {}) => out.push({ type, value, line, ...extra });
+  const push = (type: TokenType, value: string, extra: Partial<Token> = {}) =>
+    out.push({ type, value, line, ...extra });
 
   while (i < src.length) {
     const c = src[i];
@@ -59,12 +60,29 @@ export function tokenize(src: string, file?: string): Token[] {
     if (c === '@' && next === '(') { push('arrayStart', '@('); open('paren'); i += 2; continue; }
     if (c === '(') { push('lparen', '('); open('paren'); i++; continue; }
     if (c === ')') { if (close() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
-    if (c === '}') { if (!['hash', 'block'].includes(close()!)) err("unexpected '}'"); push('rbrace', '}'); i++; continue; }
+    if (c === '}') {
+      if (!['hash', 'block'].includes(close()!)) err("unexpected '}'");
+      push('rbrace', '}');
+      i++;
+      continue;
+    }
     if (c === '{') { push('lbrace', '{'); open('block'); i++; continue; }
     if (c === '!' && next !== '=') { push('not', '!'); i++; continue; }
     if (c === '=' && braces[braces.length - 1] === 'hash') { push('eq', '='); i++; continue; }
-    if (c === "'") { const r = singleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
-    if (c === '"') { const r = doubleQuoted(src, i, err); push('string', r.value); line += countNewlines(src, i, r.end); i = r.end; continue; }
+    if (c === "'") {
+      const r = singleQuoted(src, i, err);
+      push('string', r.value);
+      line += countNewlines(src, i, r.end);
+      i = r.end;
+      continue;
+    }
+    if (c === '"') {
+      const r = doubleQuoted(src, i, err);
+      push('string', r.value);
+      line += countNewlines(src, i, r.end);
+      i = r.end;
+      continue;
+    }
     if (c === '$') {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(src.slice(i, i + 256));
       if (!m) err("a lone '$' is not a value");
@@ -141,7 +159,8 @@ function doubleQuoted(src: string, start: number, err: (m: string) => never): { 
       return { value, end: i + 1 };
     }
     if (c === '$' && /[A-Za-z_{(]/.test(src[i + 1] ?? '')) {
-      err(`variables and subexpressions ($${src[i + 1]}...) are not expanded in double-quoted strings; use single quotes or the value itself`);
+      err(`variables and subexpressions ($${src[i + 1]}...) are not expanded in double-quoted strings; use single ` +
+        `quotes or the value itself`);
     }
     value += c;
     i++;

@@ -180,7 +180,8 @@ export function parseScript(src: string, file?: string): Statement[] {
     }
     if (o.type === 'param' && !LOGIC.test(o.value) && !isEnd(o) && o.value.toLowerCase() !== 'not') {
       err(
-        `operator -${o.value} is not supported in expressions; use -eq, -ne, -like, -match, -contains, -in, -and, -or, -not`,
+        `operator -${o.value} is not supported in expressions; use -eq, -ne, -like, -match, -contains, -in, ` +
+          `-and, -or, -not`,
       );
     }
     return left;

@@ -373,4 +373,5 @@ function isObject(x: unknown): x is CmdletObject {
 
 const modelled = () =>
   'Get-CsOnlineVoiceRoute, Get-CsOnline*RoutingPolicy, Get-CsOnlineUser, Get-CsUser, ' +
-  'Get-CsOnlineApplicationInstance, Get-CsPhoneNumberAssignment, Get-CsOnlineLisLocation and the dial plan Get- cmdlets';
+  'Get-CsOnlineApplicationInstance, Get-CsPhoneNumberAssignment, Get-CsOnlineLisLocation and the dial plan ' +
+    'Get- cmdlets';

@@ -1,0 +1,6 @@
+/** Exit codes of the CLI (README "CLI"). */
+import { EXIT_REFUSED } from './admin';
+
+export const EXIT = {
+  OK: 0, CONFIG: 1, USAGE: 2, REJECTED: 3, WARNINGS: 4, REFUSED: EXIT_REFUSED, CHANGED: 6,
+} as const;
