@@ -8,6 +8,7 @@ import { checkRoutingLimits } from '../routing/limits';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 import { draftOf, type Changes, type Draft } from './draft';
+import { applyEvent, eventOf, type TenantEvent } from './tenant-event';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 
 export interface Actor {
@@ -24,6 +25,8 @@ export interface JournalRow {
   actor: string;
   command: string;
   args: string;
+  /** The change as a versioned event (tenant-event.ts); null in rows written before events. */
+  event?: string | null;
 }
 
 /** A rule over all tenants (a number belongs to one), told what the command touched so it can look at that only. */
@@ -70,10 +73,11 @@ const noLongerApplies = (e: JournalRow, err: unknown, where: string) =>
     `applies: ${(err as Error).message}`, { file: where });
 
 /**
- * Replay one journal row on `t` in place (a tenant nobody routes on yet), with the time and sync delay it first ran
- * under.
+ * Replay one journal row on `t` in place (a tenant nobody routes on yet): its event as it is, or,
+ * for a row written before events, its command with the time and sync delay it first ran under.
  */
 export function replayRow(t: TenantData, e: JournalRow, where: string): void {
+  if (e.event) return applyEvent(t, JSON.parse(e.event) as TenantEvent, { seq: e.seq, file: where });
   try {
     runCommand(t, e.command, JSON.parse(e.args), rowContext(e));
   } catch (err) {
@@ -81,14 +85,32 @@ export function replayRow(t: TenantData, e: JournalRow, where: string): void {
   }
 }
 
-/** Replay one journal row on a draft of a live tenant: the changed tenant, the published one as it was. */
-export function replayOnDraft(t: TenantData, e: JournalRow, where: string): TenantData {
+/**
+ * Replay one journal row on a draft of a live tenant: the changed tenant and what changed; the
+ * published one as it was.
+ */
+export function replayOnDraft(t: TenantData, e: JournalRow, where: string): { next: TenantData; changes: Changes } {
+  if (e.event) {
+    const work = draftOf(t);
+    try {
+      applyEvent(work.draft, JSON.parse(e.event) as TenantEvent, { seq: e.seq, file: where });
+    } catch (err) {
+      work.rollback();
+      throw err;
+    }
+    return { next: work.commit(), changes: work.changes() };
+  }
   try {
-    return runOnDraft(t, e.command, JSON.parse(e.args), rowContext(e)).next;
+    const { work, next } = runOnDraft(t, e.command, JSON.parse(e.args), rowContext(e));
+    return { next, changes: work.changes() };
   } catch (err) {
     throw noLongerApplies(e, err, where);
   }
 }
+
+/** The journal's text of what a command run on a draft of `before` did (tenant-event.ts). */
+export const eventText = (before: TenantData, run: { work: Draft; next: TenantData }): string =>
+  JSON.stringify(eventOf(before, run.next, run.work.changes()));
 
 export const toEntry = (r: JournalRow): JournalEntry => ({
   seq: Number(r.seq), tenant: r.tenant, at: Number(r.at), actor: r.actor, command: r.command, args: JSON.parse(r.args),

@@ -17,7 +17,7 @@ import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
 import type { Changes } from './draft';
 import {
-  actorText, checkScope, decodeTenant, encodeTenant, replayOnDraft, runOnDraft, toEntry,
+  actorText, checkScope, decodeTenant, encodeTenant, eventText, replayOnDraft, runOnDraft, toEntry,
   type Actor, type JournalEntry, type JournalRow, type TenantCheck,
 } from './command-run';
 
@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text 
   actor text NOT NULL, command text NOT NULL, args text NOT NULL);
 CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
 CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
+ALTER TABLE ocroute_journal ADD COLUMN IF NOT EXISTS event text;
 `;
 /** The advisory lock every write holds to its commit ('ocro'). */
 const LOCK = 0x6f63726f;
@@ -182,9 +183,16 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       const ctx: CommandContext = {
         now: (this.opts.clock ?? Date.now)(), syncDelayMs: this.syncDelayMs, operator: actor.operator,
       };
-      // A dry run: the draft is put back before the first await, so nobody routes on it.
-      runOnDraft(current, command, args, ctx, this.opts.check).work.rollback();
-      const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx));
+      // A dry run: the draft is put back before the first await, so nobody routes on it. What it
+      // did is the event other nodes apply.
+      const dry = runOnDraft(current, command, args, ctx, this.opts.check);
+      let event: string;
+      try {
+        event = eventText(current, dry);
+      } finally {
+        dry.work.rollback();
+      }
+      const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx), event);
       return () => {
         // Committed: the same command on the same state at the same time gives the same result.
         const { work, result, next: tenant } = runOnDraft(this.live.get(id)!, command, args, ctx);
@@ -204,8 +212,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   async journal(tenantId: string, limit = 100): Promise<JournalEntry[]> {
     const id = tenantId.toLowerCase();
     const { rows } = await this.pool.query(
-      `SELECT * FROM (SELECT * FROM ocroute_journal WHERE tenant = $1 AND command NOT LIKE '$%'
-        UNION ALL SELECT * FROM ocroute_history WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`,
+      `SELECT * FROM (SELECT seq, tenant, at, actor, command, args FROM ocroute_journal WHERE tenant = $1
+        AND command NOT LIKE '$%' UNION ALL SELECT seq, tenant, at, actor, command, args FROM ocroute_history
+        WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`,
       [id, limit],
     );
     return (rows as JournalRow[]).map(toEntry);
@@ -276,10 +285,13 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     }
   }
 
-  private async journalRow(c: Client, id: string, command: string, args: unknown, actor: string): Promise<number> {
+  private async journalRow(
+    c: Client, id: string, command: string, args: unknown, actor: string, event: string | null = null,
+  ): Promise<number> {
     const { rows } = await c.query(
-      'INSERT INTO ocroute_journal (tenant, at, actor, command, args) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
-      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args)],
+      'INSERT INTO ocroute_journal (tenant, at, actor, command, args, event) VALUES ($1, $2, $3, $4, $5, $6) ' +
+        'RETURNING seq',
+      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args), event],
     );
     const seq = Number(rows[0].seq);
     await c.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
@@ -359,14 +371,17 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         continue;
       }
       const t = this.live.get(e.tenant);
-      if (t) this.hold(e.tenant, replayOnDraft(t, e, this.file), seq, emit);
+      if (t) {
+        const { next, changes } = replayOnDraft(t, e, this.file);
+        this.hold(e.tenant, next, seq, emit, changes);
+      }
     }
   }
 
-  private hold(id: string, t: TenantData, seq: number, emit: boolean): void {
+  private hold(id: string, t: TenantData, seq: number, emit: boolean, changes?: Changes): void {
     this.live.set(id, t);
     this.applied.set(id, seq);
-    if (emit) this.emit('change', id, t);
+    if (emit) this.emit('change', id, t, changes);
   }
 
   private async checkpoint(id: string): Promise<void> {

@@ -20,6 +20,7 @@ import type { Changes } from './draft';
 import {
   actorText,
   checkScope,
+  eventText,
   replayRow,
   runOnDraft,
   toEntry,
@@ -48,7 +49,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (tenant TEXT NOT NULL, kind TEXT NOT NULL, chunk INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, kind, chunk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL, event TEXT);
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 `;
@@ -86,6 +87,9 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    // A store written before events: its journal gains the column (old rows replay their commands).
+    const cols = this.db.prepare('PRAGMA table_info(journal)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'event')) this.db.exec('ALTER TABLE journal ADD COLUMN event TEXT');
     for (const { id } of this.db.prepare('SELECT id FROM tenant_state').all() as { id: string }[])
       this.live.set(id, this.load(id));
   }
@@ -171,8 +175,9 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     let lastInsertRowid: number | bigint;
     try {
       ({ lastInsertRowid } = this.db
-        .prepare('INSERT INTO journal (tenant, at, actor, command, args) VALUES (?, ?, ?, ?, ?)')
-        .run(id, ctx.now, actorText(actor, ctx), command, JSON.stringify(args)));
+        .prepare('INSERT INTO journal (tenant, at, actor, command, args, event) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, ctx.now, actorText(actor, ctx), command, JSON.stringify(args),
+          eventText(current, { work, next })));
     } catch (e) {
       work.rollback();
       throw e;
@@ -202,8 +207,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     const id = tenantId.toLowerCase();
     const rows = this.db
       .prepare(
-        'SELECT * FROM (SELECT * FROM journal WHERE tenant = ? UNION ALL SELECT * FROM ' +
-          'history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?',
+        'SELECT * FROM (SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? UNION ALL ' +
+          'SELECT seq, tenant, at, actor, command, args FROM history WHERE tenant = ?) ORDER BY seq DESC LIMIT ?',
       )
       .all(id, id, limit) as JournalRow[];
     return rows.map(toEntry);
