@@ -39,6 +39,7 @@ function seeded(t: Tap.Test): { file: string; store: TenantStore } {
   store.apply(ID, 'routes.set', { identity: 'C', priority: 0, description: 'first now' }, admin);
   store.apply(ID, 'routes.remove', { identity: 'B' }, admin);
   store.apply(ID, 'numbers.unassign', { upn: 'a@t.test' }, admin);
+  store.apply(ID, 'routes.set', { identity: 'A', description: 'in place' }, admin);
   return { file, store };
 }
 
@@ -50,10 +51,12 @@ t.test('a start applies each journaled event as it is, even where today\'s rules
   const rows = db.prepare('SELECT command, event FROM journal ORDER BY seq').all() as
     { command: string; event: string }[];
   db.close();
-  t.equal(rows.length, 11, 'every command journaled since the checkpoint');
+  t.equal(rows.length, 12, 'every command journaled since the checkpoint');
   t.ok(rows.every((r) => JSON.parse(r.event).v === 1), 'each with a version 1 event');
   t.same(JSON.parse(rows[9].event).routes, { put: [], removed: ['B'] }, 'Remove-CsOnlineVoiceRoute: the identity');
   t.same(Object.keys(JSON.parse(rows[2].event).records.users), ['a@t.test'], 'users.add: the record it added');
+  t.same(JSON.parse(rows[11].event).routes.put.map((r: { description: string }) => r.description), ['in place'],
+    'Set-CsOnlineVoiceRoute: the one record it replaced');
   // A later version whose rules refuse every one of these commands (stricter checks, a renamed cmdlet).
   const saved = Object.fromEntries(Object.entries(COMMANDS).map(([k, c]) => [k, c.run]));
   for (const c of Object.values(COMMANDS)) c.run = () => { throw new Error('refused by a newer rule'); };
@@ -61,7 +64,8 @@ t.test('a start applies each journaled event as it is, even where today\'s rules
     // Reopen without close(): the journal, not a checkpoint, holds the commands.
     const again = new TenantStore(file, { lock: false });
     t.equal(JSON.stringify(again.get(ID)), live, 'the reopened tenant is the one the admin left, byte for byte');
-    t.same(again.get(ID)!.voiceRoutes.map((r) => [r.identity, r.priority]), [['C', 0], ['A', 1]]);
+    t.same(again.get(ID)!.voiceRoutes.map((r) => [r.identity, r.priority, r.description]),
+      [['C', 0, 'first now'], ['A', 1, 'in place']]);
     again.close();
   } finally {
     for (const [k, run] of Object.entries(saved)) COMMANDS[k].run = run;

@@ -33,13 +33,7 @@ export function eventOf(before: TenantData, after: TenantData, changes: Changes)
   const e: TenantEvent = { v: EVENT_VERSION };
   for (const k of changes.fields) {
     if (k === 'voiceRoutes' && Array.isArray(before.voiceRoutes) && Array.isArray(after.voiceRoutes)) {
-      // Records are replaced, never changed in place (voice-routing.ts): a new object is a change.
-      const had = new Set(before.voiceRoutes);
-      const now = new Set(after.voiceRoutes.map((r) => r.identity.toLowerCase()));
-      e.routes = {
-        put: after.voiceRoutes.filter((r) => !had.has(r)),
-        removed: before.voiceRoutes.filter((r) => !now.has(r.identity.toLowerCase())).map((r) => r.identity),
-      };
+      e.routes = routeChange(before.voiceRoutes, after.voiceRoutes);
     } else (e.fields ??= {})[k] = (after as unknown as Loose)[k] ?? null;
   }
   for (const [kind, keys] of Object.entries(changes.records) as [RecordMap, Set<string>][]) {
@@ -50,6 +44,30 @@ export function eventOf(before: TenantData, after: TenantData, changes: Changes)
     (e.records ??= {})[kind] = out;
   }
   return e;
+}
+
+/**
+ * Route records put and identities removed. Records are replaced, never changed in place
+ * (voice-routing.ts): a new object is a change. The common cases (records replaced where they
+ * stand, routes added at the end or removed from it) are one walk with no allocation per route.
+ */
+function routeChange(before: VoiceRoute[], after: VoiceRoute[]): NonNullable<TenantEvent['routes']> {
+  const put: VoiceRoute[] = [];
+  const n = Math.min(before.length, after.length);
+  let i = 0;
+  for (; i < n; i++) {
+    if (before[i] === after[i]) continue;
+    if (before[i].identity !== after[i].identity) break;
+    put.push(after[i]);
+  }
+  if (i === n) return { put: [...put, ...after.slice(n)], removed: before.slice(n).map((r) => r.identity) };
+  // Routes moved (a priority change) or removed in the middle.
+  const had = new Set(before);
+  const now = new Set(after.map((r) => r.identity.toLowerCase()));
+  return {
+    put: after.filter((r) => !had.has(r)),
+    removed: before.filter((r) => !now.has(r.identity.toLowerCase())).map((r) => r.identity),
+  };
 }
 
 /** Apply an event to `t` in place (a tenant being loaded, or a draft). Throws on a version it does not know. */
