@@ -14,8 +14,8 @@ import { decide } from '../src/routing/decide';
 import { TenantStore } from '../src/store/tenant-store';
 import type { TenantCheck } from '../src/store/command-run';
 import { Engine } from '../src/service/engine';
-import { emptyTenant, type PhoneNumber, type User } from '../src/tenant/types';
-import { buildTenant } from './tenant';
+import { emptyTenant } from '../src/tenant/types';
+import { scaleTenant } from './tenant';
 import { printTable, writeResult } from './util';
 import { manyTenants } from './many-tenants';
 
@@ -115,36 +115,7 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-scale-'));
   const file = path.join(dir, 'tenants.db');
   try {
-    const t = buildTenant(ROUTES).t;
-    // Valid by construction (the rules are tested elsewhere); built directly to keep set-up short.
-    for (let i = 0; i < NUMBERS; i++) {
-      const number = `+1${2000000000 + i}`;
-      const pn: PhoneNumber = {
-        number,
-        numberType: 'OperatorConnect',
-        capability: 'user',
-        country: 'US',
-        operator: 'Op',
-      };
-      t.numbers[number] = pn;
-    }
-    for (let i = 0; i < USERS; i++) {
-      const upn = `u${i}@bench.test`;
-      const u: User = { upn, licenses: ['PhoneSystem'], phoneNumber: `+1${2000000000 + i}` };
-      t.users[upn] = u;
-      t.numbers[u.phoneNumber!].assignedTo = upn;
-    }
-    // A long history: 100k meeting invites (each admin command once cloned them all).
-    t.invites = {};
-    for (let i = 0; i < USERS; i++) {
-      const id = `inv${i}`;
-      t.invites[id] = {
-        id,
-        organizer: 'org@bench.test',
-        createdAt: 1_700_000_000_000 + i,
-        dialIn: { defaultNumber: '+14255550100', conferenceId: String(100000 + i) },
-      };
-    }
+    const t = scaleTenant(NUMBERS, USERS, ROUTES);
     const w0 = Date.now();
     const store = new TenantStore(file);
     store.put(t);

@@ -18,17 +18,20 @@ export interface Service { http: number; sip: number; proc: ChildProcess; stop()
 
 /** `nodeArgs` go before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR] to profile the service. */
 /** `sipYaml`: more of the sip section, e.g. `downstream: {host: 127.0.0.1, port: 5080}` (B2BUA). */
+/** `httpYaml` / `yaml`: more of the http section, and more top-level settings (e.g. a store file). */
 export async function startService(
-  opts: { sip?: boolean; nodeArgs?: string[]; sipYaml?: string } = {},
+  opts: {
+    sip?: boolean; nodeArgs?: string[]; sipYaml?: string; httpYaml?: string; yaml?: string; readyS?: number;
+  } = {},
 ): Promise<Service> {
   const root = path.join(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-bench-'));
   const [http, sip] = [await freePort(), await freePort()];
   fs.writeFileSync(
     path.join(dir, 'ocroute.yaml'),
-    `tenant: ${path.join(root, 'routes')}\nhttp: { ` +
-      `port: ${http} }\nlog: { level: warn }\nsip: { enabled: ${opts.sip !== false}, ` +
-      `port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n`,
+    `tenant: ${path.join(root, 'routes')}\nhttp: { port: ${http}${opts.httpYaml ? `, ${opts.httpYaml}` : ''} }\n` +
+      `log: { level: warn }\nsip: { enabled: ${opts.sip !== false}, ` +
+      `port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n${opts.yaml ?? ''}`,
   );
   const proc = spawn(
     process.execPath,
@@ -51,7 +54,7 @@ export async function startService(
     } catch {
       /* starting */
     }
-    if (proc.exitCode !== null || i > 100) throw new Error(`ocroute serve did not start: ${stderr}`);
+    if (proc.exitCode !== null || i > (opts.readyS ?? 10) * 10) throw new Error(`ocroute serve did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,5 +1,5 @@
 /** The benchmark tenant: one conferencing bridge, an organizer and n voice routes (shared by core, pool, scale). */
-import { emptyTenant, type TenantData } from '../src/tenant/types';
+import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../src/tenant/types';
 import { addBridgeNumber } from '../src/tenant/bridge';
 import * as dp from '../src/tenant/dial-plans';
 import * as dir from '../src/tenant/directory';
@@ -80,4 +80,37 @@ export function addDialPlanCaller(t: TenantData, rules = 50): void {
   }
   dp.newNormalizationRule(t, { parent: 'Bench', name: 'national', pattern: '^(\\d{10})$', translation: '+1$1' });
   dp.grantTenantDialPlan(t, { identity: 'caller@bench.test' }, 'Bench');
+}
+
+/**
+ * The scale tenant (issue 18): buildTenant's routes, `numbers` Operator Connect numbers
+ * (+12000000000 up), the first `users` of them assigned to u<i>@bench.test, and a long history
+ * of `users` meeting invites. Valid by construction (the rules are tested elsewhere); built
+ * directly to keep set-up short.
+ */
+export function scaleTenant(numbers: number, users: number, routes: number): TenantData {
+  const t = buildTenant(routes).t;
+  for (let i = 0; i < numbers; i++) {
+    const number = `+1${2000000000 + i}`;
+    const pn: PhoneNumber = {
+      number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
+    };
+    t.numbers[number] = pn;
+  }
+  for (let i = 0; i < users; i++) {
+    const upn = `u${i}@bench.test`;
+    const u: User = { upn, licenses: ['PhoneSystem'], phoneNumber: `+1${2000000000 + i}` };
+    t.users[upn] = u;
+    t.numbers[u.phoneNumber!].assignedTo = upn;
+  }
+  // A long history: meeting invites (each admin command once cloned them all).
+  t.invites = {};
+  for (let i = 0; i < users; i++) {
+    const id = `inv${i}`;
+    t.invites[id] = {
+      id, organizer: 'org@bench.test', createdAt: 1_700_000_000_000 + i,
+      dialIn: { defaultNumber: '+14255550100', conferenceId: String(100000 + i) },
+    };
+  }
+  return t;
 }
