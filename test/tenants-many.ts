@@ -199,6 +199,18 @@ t.test('admin commands on one of many tenants update the tenant index by what th
     'other users unchanged',
   );
 
+  // The index keeps each number's record for the decision: it must be the live one through every change.
+  const inbound = () => engine.route({ kind: 'inbound', to: '+442071234599' } as never, { trace: false });
+  t.equal(inbound().rule, 'seed 004: Unassigned DID', 'uploaded, not assigned');
+  const script = 'Set-CsPhoneNumberAssignment -Identity ann@fabrikam.org -PhoneNumber +442071234599 ' +
+    '-PhoneNumberType OperatorConnect\nSet-CsPhoneNumberAssignment -Identity ghost@fabrikam.org -PhoneNumber ' +
+    '+442071234500 -PhoneNumberType OperatorConnect';
+  t.equal(errorOf(() => store.apply(FABRIKAM_ID, 'script.apply', { script }, admin)).code, 'E_UNKNOWN_USER');
+  t.equal(inbound().rule, 'seed 004: Unassigned DID', 'a command that failed half-way: the number as it was');
+  store.apply(FABRIKAM_ID, 'numbers.assign', { upn: 'ann@fabrikam.org', number: '+442071234599' }, admin);
+  t.match(inbound(), { rule: 'seed 000: assigned number rings its user', target: { id: 'ann@fabrikam.org' } },
+    'assigned: the decision sees it at once');
+  store.apply(FABRIKAM_ID, 'numbers.unassign', { upn: 'ann@fabrikam.org' }, admin);
   store.apply(FABRIKAM_ID, 'numbers.release', { number: '+442071234599' }, admin);
   t.equal(tenantOf({ kind: 'inbound', to: '+442071234599' }), null, 'a released number leaves the index');
 });

@@ -2,7 +2,7 @@
  * decide(snapshot, call) -> Decision. Pure: no I/O, no clock, no logging; the same snapshot and
  * call always give the same decision. Each branch names the seed rule it implements.
  */
-import { own, type UnassignedNumberTreatment, type VoiceRoute } from '../tenant/types';
+import { own, type PhoneNumber, type UnassignedNumberTreatment, type VoiceRoute } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
@@ -10,6 +10,7 @@ import { treatmentFor } from './unassigned';
 import { emergencyFor, emergencyRoute, type EmergencyMatch } from './emergency';
 import { translateForGateways, translateInbound } from './translation';
 import type { Snapshot } from './snapshot';
+import type { Known } from './tenant-set';
 import type { Call, Decision, GatewayAttempt } from './types';
 import { describeGrant, effectiveGrant } from '../tenant/groups';
 import {
@@ -20,7 +21,12 @@ import {
 export type { DecideOptions } from './decision-steps';
 export { refuseCall } from './decision-steps';
 
-export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): Decision {
+/**
+ * `known`: records the caller already found for this call (the tenant index keeps each number's
+ * and each user's): the called number's, used only when it is the number the call is for after
+ * any inbound translation; the calling user's, for a user call.
+ */
+export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}, known?: Known): Decision {
   const d = blank(original, opts.trace !== false, s.tenantId);
   // Inbound through a Direct Routing SBC: its inbound translation rules come first.
   const call =
@@ -29,7 +35,7 @@ export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): D
   if (em) return emergencyCall(s, call, d, em);
   if (call.kind === 'user') {
     // Stage 1 of an outbound call: the caller's effective dial plan (Test-CsEffectiveTenantDialPlan).
-    const n = normalizeDialed(s.dialPlans, s.data, call.from, call.to);
+    const n = normalizeDialed(s.dialPlans, s.data, call.from, call.to, known?.foundUser);
     d.dialed = n.dialed; d.dialPlan = n.plan; d.normalizationRule = n.rule?.name ?? null;
     if (d.trace) step(d, n.number === undefined ? 'no-match' : 'info', describeNormalized(n));
     if (n.number === undefined) return reject(d, `'${call.to}' is not a valid phone number`, 'E.164 numbers only');
@@ -47,7 +53,7 @@ export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}): D
       translateForGateways(s.translations, s.data, d);
       return d;
     }
-    case 'inbound': return inbound(s, call, d);
+    case 'inbound': return inbound(s, call, d, known?.found);
     default: return reject(d, `unknown call kind '${(call as Call).kind}'; use meeting, user or inbound`, 'call kind');
   }
 }
@@ -178,7 +184,7 @@ function userCall(s: Snapshot, call: Call, d: Decision): Decision {
 }
 
 /** Inbound to a DID, a bridge number or an OC Mobile number (seeds 000, 001, 002, 004). */
-function inbound(s: Snapshot, call: Call, d: Decision): Decision {
+function inbound(s: Snapshot, call: Call, d: Decision, known?: PhoneNumber): Decision {
   d.callerId = call.from ?? null;
   // Stage 1 of an inbound call: inbound call blocking (New-CsInboundBlockedNumberPattern).
   const v = checkCaller(s.blocking, call.from);
@@ -208,7 +214,7 @@ function inbound(s: Snapshot, call: Call, d: Decision): Decision {
   const moving = s.migrating?.get(d.to);
   if (moving) return reject(d, `${d.to} is out of service while it ` +
     `migrates (${moving.kind}, after step '${moving.state}')`, 'seed 000: numbers are out of service during migration');
-  const pn = own(s.data.numbers, d.to);
+  const pn = known !== undefined && known.number === d.to ? known : own(s.data.numbers, d.to);
   if (!pn) {
     const x = treatmentFor(s.treatments, d.to);
     if (x) return treated(d, x, 'microsoft');

@@ -8,7 +8,7 @@
 import RE2 from 're2';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { toE164 } from '../phone';
-import { own, type NormalizationRule, type TenantData } from '../tenant/types';
+import { own, type NormalizationRule, type TenantData, type User } from '../tenant/types';
 import { PatternMatcher } from './matcher';
 import { parseSimple } from './simple-pattern';
 import { effectiveGrant } from '../tenant/groups';
@@ -92,8 +92,10 @@ export function normalizeDialed(
   data: TenantData,
   upn: string | undefined,
   dialed: string,
+  /** The user record of `upn` when the caller already has it. */
+  known?: User,
 ): Normalized {
-  const user = upn ? (own(data.users, upn) ?? own(data.users, upn.toLowerCase())) : undefined;
+  const user = known ?? (upn ? (own(data.users, upn) ?? own(data.users, upn.toLowerCase())) : undefined);
   const country = user?.usageLocation ?? data.tenant.defaultRegion;
   const plan = plans.size
     ? plans.get((effectiveGrant(data, user, 'tenantDialPlan').name ?? 'Global').toLowerCase())

@@ -23,9 +23,16 @@ export function e164Key(s: string): number | undefined {
   return v > 0 ? v : undefined;
 }
 
-export class NumberIndex {
+export class NumberIndex<R = unknown> {
   /** [key, value] pairs; key 0 is empty, -1 removed (a real key is a positive integer). */
   private table = new Float64Array(2 * 1024);
+  /**
+   * Each entry's record (the tenant's PhoneNumber), by table position: the caller that found the
+   * tenant also has the number's record, and need not look it up again in the tenant's map.
+   */
+  private records: (R | undefined)[] = new Array(1024);
+  /** The record of the last get() that found its number (undefined otherwise). */
+  found: R | undefined;
   private mask = 1023;
   private shift = 22; // 32 - log2(capacity): Fibonacci hashing keeps the high bits
   private used = 0; // live + removed slots (what probing walks over)
@@ -33,19 +40,29 @@ export class NumberIndex {
 
   get(s: string): number | undefined {
     const k = e164Key(s);
-    return k === undefined ? undefined : this.getKey(k);
+    if (k === undefined) {
+      this.found = undefined;
+      return undefined;
+    }
+    return this.getKey(k);
   }
 
   getKey(k: number): number | undefined {
     const t = this.table;
     for (let i = this.slot(k); ; i = (i + 1) & this.mask) {
       const at = t[2 * i];
-      if (at === k) return t[2 * i + 1];
-      if (at === EMPTY) return undefined;
+      if (at === k) {
+        this.found = this.records[i];
+        return t[2 * i + 1];
+      }
+      if (at === EMPTY) {
+        this.found = undefined;
+        return undefined;
+      }
     }
   }
 
-  set(s: string, value: number): void {
+  set(s: string, value: number, record?: R): void {
     const k = e164Key(s);
     if (k === undefined) return;
     if ((this.used + 1) * 2 > this.mask + 1) this.grow();
@@ -53,13 +70,14 @@ export class NumberIndex {
     let reuse = -1;
     for (let i = this.slot(k); ; i = (i + 1) & this.mask) {
       const at = t[2 * i];
-      if (at === k) { t[2 * i + 1] = value; return; }
+      if (at === k) { t[2 * i + 1] = value; this.records[i] = record; return; }
       if (at === GONE && reuse < 0) reuse = i;
       if (at === EMPTY) {
         const j = reuse >= 0 ? reuse : i;
         if (j === i) this.used++;
         t[2 * j] = k;
         t[2 * j + 1] = value;
+        this.records[j] = record;
         this.size++;
         return;
       }
@@ -75,6 +93,7 @@ export class NumberIndex {
       if (at === EMPTY) return false;
       if (at === k) {
         t[2 * i] = GONE;
+        this.records[i] = undefined;
         this.size--;
         return true;
       }
@@ -90,24 +109,27 @@ export class NumberIndex {
 
   private grow(): void {
     const old = this.table;
+    const oldRecords = this.records;
     const cap = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(this.size, 1) * 4)));
     this.table = new Float64Array(2 * cap);
+    this.records = new Array(cap);
     this.mask = cap - 1;
     this.shift = 32 - Math.log2(cap);
     this.used = 0;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) {
       const k = old[i];
-      if (k > 0) this.insertKey(k, old[i + 1]);
+      if (k > 0) this.insertKey(k, old[i + 1], oldRecords[i / 2]);
     }
   }
 
-  private insertKey(k: number, value: number): void {
+  private insertKey(k: number, value: number, record: R | undefined): void {
     const t = this.table;
     for (let i = this.slot(k); ; i = (i + 1) & this.mask) {
       if (t[2 * i] === EMPTY) {
         t[2 * i] = k;
         t[2 * i + 1] = value;
+        this.records[i] = record;
         this.used++;
         this.size++;
         return;

@@ -13,7 +13,7 @@
 import { OcrouteError } from '../errors';
 import { toE164 } from '../phone';
 import { NumberIndex } from './number-index';
-import type { TenantData } from '../tenant/types';
+import type { PhoneNumber, TenantData, User } from '../tenant/types';
 import type { Snapshot } from './snapshot';
 import type { Call } from './types';
 
@@ -28,6 +28,12 @@ const domainOf = (upn: string | undefined): string | undefined => {
 
 /** What one tenant put in the index: its maps as indexed, and how many of its users have each domain. */
 interface Indexed { numbers: object; users: object; domains: Map<string, number>; domain?: string }
+
+/** A UPN's tenant slot and user record (kept for the decision, as the number index keeps numbers'). */
+interface UpnEntry { slot: number; user: User }
+
+/** What a caller already found for a call: the decision need not look it up again (decide.ts). */
+export interface Known { found?: PhoneNumber; foundUser?: User }
 
 /** What a change touched (store/draft.ts Changes): a set() given it updates the index for those records only. */
 export interface Touched {
@@ -63,8 +69,8 @@ export class TenantSet {
    * built only while there are two tenants or more.
    */
   private index?: {
-    numbers: NumberIndex;
-    upns: Map<string, number>;
+    numbers: NumberIndex<PhoneNumber>;
+    upns: Map<string, UpnEntry>;
     domains: Map<string, Snapshot | null>;
     owners: Map<string, Set<string>>;
     of: Map<string, Indexed>;
@@ -195,19 +201,35 @@ export class TenantSet {
         };
   }
 
+  /**
+   * The called number's record when the last snapshotFor() found the tenant by it: the index
+   * keeps each number's record (a tenant index update puts the new one), so the decision need not
+   * look the number up again in that tenant's map, one more cache miss per call.
+   */
+  found?: PhoneNumber;
+  /** The caller's user record when the last snapshotFor() found the tenant by the caller's UPN. */
+  foundUser?: User;
+
   /** The tenant's snapshot, or undefined (the hot path: no object made per call). */
   snapshotFor(call: Call): Snapshot | undefined {
+    this.found = undefined;
+    this.foundUser = undefined;
     if (call.tenant !== undefined) return this.byId.get(key(call.tenant));
     if (this.byId.size < 2) return this.default;
     const idx = this.index ?? this.ensureIndex();
     if (call.kind === 'inbound') {
       // The called number as sent first (E.164 from an SBC); normalized only on a miss.
       const slot = idx.numbers.get(call.to) ?? idx.numbers.get(this.e164(call.to) ?? '');
-      return slot === undefined ? this.default : this.slots[slot];
+      if (slot === undefined) return this.default;
+      this.found = idx.numbers.found;
+      return this.slots[slot];
     }
     const from = call.from ?? '';
-    const slot = idx.upns.get(from) ?? idx.upns.get(from.toLowerCase());
-    if (slot !== undefined) return this.slots[slot];
+    const e = idx.upns.get(from) ?? idx.upns.get(from.toLowerCase());
+    if (e !== undefined) {
+      this.foundUser = e.user;
+      return this.slots[e.slot];
+    }
     return idx.domains.get(domainOf(from) ?? '') ?? this.default;
   }
 
@@ -237,11 +259,11 @@ export class TenantSet {
   private indexTenant(id: string, data: TenantData): void {
     const idx = this.index!;
     const slot = this.slotOf.get(id)!;
-    for (const n of Object.keys(data.numbers)) idx.numbers.set(n, slot);
+    for (const [n, pn] of Object.entries(data.numbers)) idx.numbers.set(n, slot, pn);
     const mine: Indexed = { numbers: data.numbers, users: data.users, domains: new Map() };
     idx.of.set(id, mine);
     for (const u of Object.keys(data.users)) {
-      idx.upns.set(u, slot);
+      idx.upns.set(u, { slot, user: data.users[u] });
       this.countDomain(id, mine, domainOf(u), 1);
     }
     mine.domain = data.tenant.domain?.toLowerCase();
@@ -253,15 +275,15 @@ export class TenantSet {
     const idx = this.index!;
     const slot = this.slotOf.get(id)!;
     for (const n of touched.records.numbers) {
-      if (Object.hasOwn(data.numbers, n)) idx.numbers.set(n, slot);
+      if (Object.hasOwn(data.numbers, n)) idx.numbers.set(n, slot, data.numbers[n]);
       else if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
     }
     for (const u of touched.records.users) {
       const now = Object.hasOwn(data.users, u);
-      const had = idx.upns.get(u) === slot;
+      const had = idx.upns.get(u)?.slot === slot;
+      if (now) idx.upns.set(u, { slot, user: data.users[u] });
       if (now === had) continue;
-      if (now) idx.upns.set(u, slot);
-      else idx.upns.delete(u);
+      if (!now) idx.upns.delete(u);
       this.countDomain(id, mine, domainOf(u), now ? 1 : -1);
     }
   }
@@ -273,7 +295,7 @@ export class TenantSet {
     const slot = this.slotOf.get(id);
     // The maps as last indexed: changes since were applied one by one, so they hold what is indexed.
     for (const n of Object.keys(was.numbers)) if (idx.numbers.get(n) === slot) idx.numbers.delete(n);
-    for (const u of Object.keys(was.users)) if (idx.upns.get(u) === slot) idx.upns.delete(u);
+    for (const u of Object.keys(was.users)) if (idx.upns.get(u)?.slot === slot) idx.upns.delete(u);
     for (const d of was.domains.keys()) {
       idx.owners.get(d)?.delete(id);
       this.settleDomain(d);

@@ -149,7 +149,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Find the call's tenant and decide on its snapshot; no event (the batch path tallies its own). */
   decide(call: Call, opts?: DecideOptions): Decision {
     const s = this.set.snapshotFor(call);
-    if (s) return decide(s, call, opts);
+    if (s) return decide(s, call, opts, this.set);
     const r = this.set.resolve(call) as { reason: string; rule: string };
     return refuseCall(call, r.reason, r.rule, opts);
   }

@@ -72,9 +72,14 @@ function sameField(key: string, was: unknown, now: unknown): boolean {
   return JSON.stringify(was) === JSON.stringify(now);
 }
 
-function tracked(target: Rec, undo: Map<string, unknown>): Rec {
+/** A touched record as it was: the object itself (the command may change it in place) and a copy of its contents. */
+interface Saved { record: unknown; copy: unknown }
+
+function tracked(target: Rec, undo: Map<string, Saved | typeof ABSENT>): Rec {
   const save = (key: string) => {
-    if (!undo.has(key)) undo.set(key, Object.hasOwn(target, key) ? copyRecord(target[key]) : ABSENT);
+    if (!undo.has(key)) {
+      undo.set(key, Object.hasOwn(target, key) ? { record: target[key], copy: copyRecord(target[key]) } : ABSENT);
+    }
   };
   return new Proxy(target, {
     get(t, key, r) {
@@ -103,10 +108,8 @@ export interface Draft {
 }
 
 export function draftOf(live: TenantData): Draft {
-  const undo = Object.fromEntries(TRACKED.map((k) => [k, new Map<string, unknown>()])) as Record<
-    Tracked,
-    Map<string, unknown>
-  >;
+  type Undo = Map<string, Saved | typeof ABSENT>;
+  const undo = Object.fromEntries(TRACKED.map((k) => [k, new Map() as Undo])) as Record<Tracked, Undo>;
   const base: Rec = { ...live };
   for (const k of TRACKED) if (base[k]) base[k] = tracked(base[k] as Rec, undo[k]);
   /** Fields cloned or replaced on the draft, with the live value they started from. */
@@ -129,8 +132,20 @@ export function draftOf(live: TenantData): Draft {
       return Reflect.deleteProperty(t, key);
     },
   }) as unknown as TenantData;
-  const restore = (target: Rec, u: Map<string, unknown>) => {
-    for (const [k, v] of u) { if (v === ABSENT) delete target[k]; else target[k] = v; }
+  // Records are put back as the same objects, their contents restored: whatever holds a record
+  // (the tenant index keeps each number's) still holds the live one.
+  const restore = (target: Rec, u: Map<string, Saved | typeof ABSENT>) => {
+    for (const [k, v] of u) {
+      if (v === ABSENT) delete target[k];
+      else {
+        if (v.record && typeof v.record === 'object' && v.record !== v.copy) {
+          const r = v.record as Rec;
+          for (const key of Object.keys(r)) delete r[key];
+          Object.assign(r, v.copy);
+        }
+        target[k] = v.record;
+      }
+    }
     u.clear();
   };
   const raw = (k: Tracked) => live[k] as Rec | undefined;
