@@ -125,7 +125,7 @@ t.test('reload, calls and CDRs take the admin API\'s bearer tokens: 401 without,
     t.equal(
       (await req(method, p, 'other-token-0123456789', body)).status,
       403,
-      `${method} ${p} with another ` + `tenant's token`,
+      `${method} ${p} with another tenant's token`,
     );
   }
   t.equal((await req('POST', '/v1/config/reload', 'mine-token-0123456789')).status, 200);

@@ -267,7 +267,7 @@ export async function main(
       else
         io.out(
           changes.length
-            ? `${formatChanges(changes)}\n${changes.length} change(s) in ${tried} calls ` + `tried`
+            ? `${formatChanges(changes)}\n${changes.length} change(s) in ${tried} calls tried`
             : `no change in ${tried} calls tried`,
         );
       code = changes.length ? EXIT.CHANGED : EXIT.OK;
@@ -283,7 +283,7 @@ export async function main(
     .option('--tenant-name <name>', 'the tenant name to record')
     .action(async (format: string, source: string, o) => {
       if (format !== 'teams-json')
-        throw new OcrouteError('E_USAGE', `unknown import format '${format}'; use ` + `teams-json`, {
+        throw new OcrouteError('E_USAGE', `unknown import format '${format}'; use teams-json`, {
           field: 'format',
         });
       const { importTeamsJson } = await import('../config/import-teams-json');
@@ -299,7 +299,7 @@ export async function main(
           `into ${path.join(o.out, 'tenant.yaml')}`,
       );
       if (r.skipped.length)
-        io.err(`warning: skipped ${r.skipped.length} object(s) ocroute does ` + `not read: ${r.skipped.join(', ')}`);
+        io.err(`warning: skipped ${r.skipped.length} object(s) ocroute does not read: ${r.skipped.join(', ')}`);
     });
 
   addAdminCommands(program, io, (c) => {

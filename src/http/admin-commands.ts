@@ -164,13 +164,13 @@ export function registerCommandRoutes(
     run('numbers.unassign', (req) => {
       const holder = getNumber(current(req), req.params.number).assignedTo;
       if (!holder)
-        throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to ` + `anyone`, {
+        throw new OcrouteError('E_NOT_ASSIGNED', `${req.params.number} is not assigned to anyone`, {
           field: 'number',
         });
       if (holder === 'bridge')
         throw new OcrouteError(
           'E_ASSIGNED',
-          `${req.params.number} is on the conference bridge, ` + `not assigned to a user`,
+          `${req.params.number} is on the conference bridge, not assigned to a user`,
           { field: 'number' },
         );
       return { upn: holder };

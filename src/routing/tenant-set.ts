@@ -130,7 +130,7 @@ export class TenantSet {
     if (c) {
       throw new OcrouteError(
         'E_NUMBER_TENANT',
-        `${c.number} belongs to tenant ${c.owner}; a number belongs to one ` + `tenant only`,
+        `${c.number} belongs to tenant ${c.owner}; a number belongs to one tenant only`,
         {
           field: field ?? `numbers.${c.number}`,
         },
@@ -191,12 +191,12 @@ export class TenantSet {
     const s = this.snapshotFor(call);
     if (s) return { snapshot: s };
     if (call.tenant !== undefined)
-      return { reason: `tenant '${call.tenant}' is not served ` + `here`, rule: 'tenant: unknown' };
+      return { reason: `tenant '${call.tenant}' is not served here`, rule: 'tenant: unknown' };
     return call.kind === 'inbound'
       ? { reason: `no tenant here holds ${call.to}`, rule: 'inbound: unknown number' }
       : {
           reason:
-            `no tenant here has the caller's domain and there is no default tenant; name one ` + `(X-MS-TenantID)`,
+            `no tenant here has the caller's domain and there is no default tenant; name one (X-MS-TenantID)`,
           rule: 'tenant: unknown',
         };
   }

@@ -144,7 +144,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     await this.write(async (c) => {
       const id = t.tenant.id.toLowerCase();
       if (this.live.has(id))
-        throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already ` + `exists`, { field: 'tenant.id' });
+        throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
       this.opts.check?.(t);
       const seq = await this.putRow(c, t);
       return () => this.adopt(t, seq);
@@ -176,7 +176,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     return this.write(async (c) => {
       const current = this.live.get(id);
       if (!current)
-        throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in ` + `this store`, {
+        throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, {
           field: 'tenantId',
         });
       checkScope(command, actor);

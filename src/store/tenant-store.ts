@@ -136,7 +136,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   create(t: TenantData): void {
     const id = t.tenant.id.toLowerCase();
     if (this.live.has(id))
-      throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already ` + `exists`, { field: 'tenant.id' });
+      throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
     checkRoutingLimits(t);
     this.check?.(t);
     this.put(t);
@@ -168,7 +168,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     const id = tenantId.toLowerCase();
     const current = this.live.get(id);
     if (!current)
-      throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in ` + `this store`, { field: 'tenantId' });
+      throw new OcrouteError('E_UNKNOWN_TENANT', `tenant ${tenantId} is not in this store`, { field: 'tenantId' });
     checkScope(command, actor);
     const ctx: CommandContext = { now: this.clock(), syncDelayMs: this.syncDelayMs, operator: actor.operator };
     const { work, result, next } = runOnDraft(current, command, args, ctx, this.check);

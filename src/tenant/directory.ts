@@ -113,7 +113,7 @@ export function uploadNumber(t: TenantData, input: UploadNumberInput): PhoneNumb
     ) {
       fail(
         'E_SERVICE',
-        `operator '${op.name}' does not offer ${service}; it cannot ` + `upload ${capability} number ${number}`,
+        `operator '${op.name}' does not offer ${service}; it cannot upload ${capability} number ${number}`,
         'capability',
       );
     }
@@ -310,7 +310,7 @@ export function newMobilityPolicy(
     ['IPVideoMobileMode', more.ipVideoMobileMode],
   ] as const) {
     if (v !== undefined && v !== 'AllNetworks' && v !== 'WifiOnly')
-      fail('E_VALUE', `${k} must be AllNetworks or ` + `WifiOnly, not '${v}'`, k);
+      fail('E_VALUE', `${k} must be AllNetworks or WifiOnly, not '${v}'`, k);
   }
   const p: MobilityPolicy = { identity, mobileDialerPreference: pref };
   for (const [k, v] of Object.entries(more)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;

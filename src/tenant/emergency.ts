@@ -44,7 +44,7 @@ export function setEmergencyAddress(
     if (mode === 'operatorLocked')
       throw new OcrouteError(
         'E_EMERGENCY_LOCKED',
-        `${pn.number} must keep an emergency ` + `address while the operator locks it`,
+        `${pn.number} must keep an emergency address while the operator locks it`,
         { field },
       );
     delete pn.emergencyAddress;

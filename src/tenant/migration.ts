@@ -158,7 +158,7 @@ export function startMigration(
   const user = getUser(t, input.user, 'user');
   const number = normalizeNumber(t, input.number);
   if (!own(t.operators, input.operator))
-    fail('E_UNKNOWN_OPERATOR', `operator '${input.operator}' is not enabled in ` + `this tenant`, 'operator');
+    fail('E_UNKNOWN_OPERATOR', `operator '${input.operator}' is not enabled in this tenant`, 'operator');
   t.migrations ??= {};
   const busy = Object.values(t.migrations).find((m) => m.number === number && m.state !== 'done');
   if (busy) fail('E_MIGRATION', `${number} is already migrating (${busy.id}, ${busy.kind})`, 'number');
@@ -190,7 +190,7 @@ export function advanceMigration(
   if (steps[i].name !== stepName) {
     fail(
       'E_MIGRATION_ORDER',
-      `${m.kind}: next step is '${steps[i].name}', not '${stepName}' ` + `(steps: ${stepsOf(m.kind).join(' -> ')})`,
+      `${m.kind}: next step is '${steps[i].name}', not '${stepName}' (steps: ${stepsOf(m.kind).join(' -> ')})`,
     );
   }
   steps[i].run(t, m, now, syncDelayMs);

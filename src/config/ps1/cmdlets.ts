@@ -86,7 +86,7 @@ export const CMDLETS: CmdletSpec[] = [
     ],
     run: (t, a) => {
       if (a.Identity !== undefined && String(a.Identity).toLowerCase() !== 'global') {
-        throw new OcrouteError('E_VALUE', `the PSTN usage list has one identity, ` + `Global, not '${a.Identity}'`, {
+        throw new OcrouteError('E_VALUE', `the PSTN usage list has one identity, Global, not '${a.Identity}'`, {
           field: '-Identity',
         });
       }
