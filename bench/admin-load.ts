@@ -72,8 +72,7 @@ async function adminLoad(svc: Service, until: Promise<unknown>): Promise<{ ms: n
       : { identity: `r${(i * 89) % (ROUTES - 1)}`, description: `changed ${i}` };
     const t0 = process.hrtime.bigint();
     const r = await fetch(`http://127.0.0.1:${svc.http}/v1/tenants/${ID}/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({ command: 'routes.set', args }),
     });
     const body = await r.text();

@@ -20,9 +20,7 @@ async function pairsPerSecond(lim: CapacityLimiter): Promise<number> {
       const i = next++;
       const id = `b${i}`;
       const r = await lim.acquire(
-        id,
-        [{ number: `+1425555${String(i % 1000).padStart(4, '0')}`, capability: 'user' }],
-        60_000,
+        id, [{ number: `+1425555${String(i % 1000).padStart(4, '0')}`, capability: 'user' }], 60_000,
       );
       if (!r.ok) throw new Error(r.message);
       await lim.release(id);
@@ -40,8 +38,7 @@ async function main() {
     });
   });
   const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
   await new Promise((r) => setTimeout(r, 300));
@@ -54,8 +51,7 @@ async function main() {
   const rows = [
     { backend: 'memory', 'acquire+release/s': Math.round(median(m)), 'vs memory': '1.00x' },
     {
-      backend: 'redis (Lua, loopback)',
-      'acquire+release/s': Math.round(median(r)),
+      backend: 'redis (Lua, loopback)', 'acquire+release/s': Math.round(median(r)),
       'vs memory': `${(median(r) / median(m)).toFixed(3)}x`,
     },
   ];

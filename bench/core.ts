@@ -56,15 +56,9 @@ for (const size of SIZES) {
     const xm = median(x);
     const bm = median(b);
     rows.push({
-      routes: size,
-      numbers: dist,
-      'engine dec/s': Math.round(em),
-      'RE2-only dec/s': Math.round(xm),
-      'naive RegExp/s': Math.round(bm),
-      'vs naive': `${(em / bm).toFixed(1)}x`,
-      'vs RE2-only': `${(em / xm).toFixed(1)}x`,
-      'us/decision': (1e6 / em).toFixed(2),
-      'compile ms': compileMs,
+      routes: size, numbers: dist, 'engine dec/s': Math.round(em), 'RE2-only dec/s': Math.round(xm),
+      'naive RegExp/s': Math.round(bm), 'vs naive': `${(em / bm).toFixed(1)}x`,
+      'vs RE2-only': `${(em / xm).toFixed(1)}x`, 'us/decision': (1e6 / em).toFixed(2), 'compile ms': compileMs,
     });
   }
 }

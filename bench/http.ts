@@ -28,8 +28,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const post = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify(CALL) };
   const kinds = {
-    route: { url: `${base}/v1/route?trace=false`, ...post },
-    static: { url: `${base}/bench/static`, ...post },
+    route: { url: `${base}/v1/route?trace=false`, ...post }, static: { url: `${base}/bench/static`, ...post },
     hello: { url: `${base}/healthz` },
   };
   const runs: Record<keyof typeof kinds, { rps: number; p99: number }[]> = { route: [], static: [], hello: [] };
@@ -41,28 +40,17 @@ async function main() {
   const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
   const rows = [
     {
-      endpoint: 'POST /v1/route (decision, no trace)',
-      'body bytes': bytes,
-      'req/s': Math.round(rps('route')),
-      'p99 ms': p99('route'),
-      'vs static same size': pct(rps('route'), rps('static')),
+      endpoint: 'POST /v1/route (decision, no trace)', 'body bytes': bytes, 'req/s': Math.round(rps('route')),
+      'p99 ms': p99('route'), 'vs static same size': pct(rps('route'), rps('static')),
       'vs hello-world': pct(rps('route'), rps('hello')),
     },
     {
-      endpoint: 'POST static JSON, same size',
-      'body bytes': bytes,
-      'req/s': Math.round(rps('static')),
-      'p99 ms': p99('static'),
-      'vs static same size': '100%',
-      'vs hello-world': pct(rps('static'), rps('hello')),
+      endpoint: 'POST static JSON, same size', 'body bytes': bytes, 'req/s': Math.round(rps('static')),
+      'p99 ms': p99('static'), 'vs static same size': '100%', 'vs hello-world': pct(rps('static'), rps('hello')),
     },
     {
-      endpoint: 'GET /healthz (hello-world)',
-      'body bytes': 11,
-      'req/s': Math.round(rps('hello')),
-      'p99 ms': p99('hello'),
-      'vs static same size': '',
-      'vs hello-world': '100%',
+      endpoint: 'GET /healthz (hello-world)', 'body bytes': 11, 'req/s': Math.round(rps('hello')),
+      'p99 ms': p99('hello'), 'vs static same size': '', 'vs hello-world': '100%',
     },
   ];
   printTable(rows);

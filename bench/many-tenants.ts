@@ -111,16 +111,10 @@ export function manyTenants(quick: boolean): void {
     const m = JSON.parse(r.stdout);
     const rows = [
       {
-        tenants: m.tenants,
-        numbers: tenants * per,
-        users: tenants * users,
-        routes: tenants * 10,
-        'load ms': Math.round(m.loadMs),
-        'compile ms': Math.round(m.compileMs),
-        'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
-        'RSS MiB': Math.round(m.rssMiB),
-        'decisions/s many': Math.round(m.many),
-        'decisions/s one tenant': Math.round(m.one),
+        tenants: m.tenants, numbers: tenants * per, users: tenants * users, routes: tenants * 10,
+        'load ms': Math.round(m.loadMs), 'compile ms': Math.round(m.compileMs),
+        'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2), 'RSS MiB': Math.round(m.rssMiB),
+        'decisions/s many': Math.round(m.many), 'decisions/s one tenant': Math.round(m.one),
         'cost vs one tenant': `${Math.round((m.one / m.many - 1) * 100)}%`,
       },
     ];

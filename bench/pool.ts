@@ -57,9 +57,7 @@ async function main(): Promise<void> {
     const r = median(rates);
     if (threads === 1) one = r;
     rows.push({
-      workers: threads,
-      'calls/s': Math.round(r),
-      'speed-up vs 1 worker': `${(r / one).toFixed(2)}x`,
+      workers: threads, 'calls/s': Math.round(r), 'speed-up vs 1 worker': `${(r / one).toFixed(2)}x`,
       'vs in-process': `${(r / base).toFixed(2)}x`,
     });
   }

@@ -131,26 +131,17 @@ function main(): void {
       `load: ${r.stdout}`);
     const rows = [
       {
-        numbers: m.counts[0],
-        users: m.counts[1],
-        routes: m.counts[2],
-        'load ms': Math.round(m.loadMs),
-        'compile ms': Math.round(m.compileMs),
-        'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
-        'peak RSS MiB': Math.round(m.maxRssMiB),
-        'first admin command ms': Math.round(m.adminCommandMs),
-        'db MiB': Math.round(fs.statSync(file).size / 2 ** 20),
-        'first write s': (writeMs / 1000).toFixed(1),
+        numbers: m.counts[0], users: m.counts[1], routes: m.counts[2], 'load ms': Math.round(m.loadMs),
+        'compile ms': Math.round(m.compileMs), 'load+compile s': ((m.loadMs + m.compileMs) / 1000).toFixed(2),
+        'peak RSS MiB': Math.round(m.maxRssMiB), 'first admin command ms': Math.round(m.adminCommandMs),
+        'db MiB': Math.round(fs.statSync(file).size / 2 ** 20), 'first write s': (writeMs / 1000).toFixed(1),
       },
     ];
     const admin = [
       {
-        invites: m.invites,
-        'directory command p50 ms': m.admin.dirP50.toFixed(2),
-        'directory command p99 ms': m.admin.dirP99.toFixed(2),
-        'route change p50 ms': m.admin.routeP50.toFixed(1),
-        'route change p99 ms': m.admin.routeP99.toFixed(1),
-        'pattern change p50 ms': m.admin.patternP50.toFixed(1),
+        invites: m.invites, 'directory command p50 ms': m.admin.dirP50.toFixed(2),
+        'directory command p99 ms': m.admin.dirP99.toFixed(2), 'route change p50 ms': m.admin.routeP50.toFixed(1),
+        'route change p99 ms': m.admin.routeP99.toFixed(1), 'pattern change p50 ms': m.admin.patternP50.toFixed(1),
         'pattern change p99 ms': m.admin.patternP99.toFixed(1),
       },
     ];

@@ -36,10 +36,7 @@ export async function startService(
   const proc = spawn(
     process.execPath,
     [
-      ...(opts.nodeArgs ?? []),
-      path.join(root, 'bin', 'ocroute.js'),
-      'serve',
-      '--settings',
+      ...(opts.nodeArgs ?? []), path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings',
       path.join(dir, 'ocroute.yaml'),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

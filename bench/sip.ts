@@ -38,18 +38,8 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
     const p = spawn(
       'sipp',
       [
-        ...args,
-        '-nostdin',
-        '-trace_stat',
-        '-stf',
-        stats,
-        '-fd',
-        '1',
-        '-timeout',
-        '30s',
-        '-timeout_error',
-        '-recv_timeout',
-        '5000',
+        ...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', '30s', '-timeout_error',
+        '-recv_timeout', '5000',
       ],
       { stdio: 'ignore', cwd: dir },
     );
@@ -63,30 +53,8 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
 
 const edgeCall = (port: number, rate: number, n: number) =>
   sipp([
-    '-sf',
-    SCENARIO,
-    '-buff_size',
-    String(4 << 20),
-    '-key',
-    'to',
-    '+14255550100',
-    '-key',
-    'caller',
-    '+15551234567',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    '0',
-    '-t',
-    'u1',
-    '-r',
-    String(rate),
-    '-m',
-    String(n),
-    '-d',
-    '0',
-    '-l',
-    '2000',
+    '-sf', SCENARIO, '-buff_size', String(4 << 20), '-key', 'to', '+14255550100', '-key', 'caller', '+15551234567',
+    '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000',
     `127.0.0.1:${port}`,
   ]);
 
@@ -170,16 +138,8 @@ async function main() {
   const uas = spawn(
     'sipp',
     [
-      '-sf',
-      path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'),
-      ...BUFF,
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(pstnPort),
-      '-nostdin',
-      '-t',
-      'u1',
+      '-sf', path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'), ...BUFF, '-i', '127.0.0.1', '-p',
+      String(pstnPort), '-nostdin', '-t', 'u1',
     ],
     { stdio: 'ignore' },
   );

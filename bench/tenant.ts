@@ -10,10 +10,7 @@ import { rng } from './util';
 export function buildTenant(n: number): { t: TenantData; patterns: string[] } {
   const t = emptyTenant({ id: '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66', name: 'bench' });
   dir.enableOperator(t, {
-    name: 'Op',
-    countries: ['US'],
-    services: ['Calling', 'Conferencing'],
-    dataTransferNoticeAccepted: true,
+    name: 'Op', countries: ['US'], services: ['Calling', 'Conferencing'], dataTransferNoticeAccepted: true,
   });
   dir.uploadNumber(t, { number: '+14255550100', operator: 'Op', capability: 'service' });
   addBridgeNumber(t, '+14255550100');
@@ -37,10 +34,7 @@ export function buildTenant(n: number): { t: TenantData; patterns: string[] } {
   // Insert in order so Priority == index (plain push is O(n); newVoiceRoute's splice is fine once).
   patterns.forEach((p, i) =>
     vr.newVoiceRoute(t, {
-      identity: `r${i}`,
-      numberPattern: p,
-      onlinePstnUsages: ['U'],
-      bridgeSourcePhoneNumber: '+14255550100',
+      identity: `r${i}`, numberPattern: p, onlinePstnUsages: ['U'], bridgeSourcePhoneNumber: '+14255550100',
     }),
   );
   vr.newUsagePolicy(t, 'audioConferencingRoutingPolicies', { identity: 'P', onlinePstnUsages: ['U'] });
@@ -72,9 +66,7 @@ export function addDialPlanCaller(t: TenantData, rules = 50): void {
   dp.newTenantDialPlan(t, { identity: 'Bench' });
   for (let i = 0; i < rules - 1; i++) {
     dp.newNormalizationRule(t, {
-      parent: 'Bench',
-      name: `r${i}`,
-      pattern: i % 2 ? `^9${i}(\\d{4})$` : `^(${100 + i})$`,
+      parent: 'Bench', name: `r${i}`, pattern: i % 2 ? `^9${i}(\\d{4})$` : `^(${100 + i})$`,
       translation: i % 2 ? '+14255$1' : '+1425555$1',
     });
   }

@@ -24,10 +24,7 @@ export function writeResult(name: string, rows: unknown[], extra: Record<string,
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
   const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
+    date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length,
   };
   fs.writeFileSync(file, JSON.stringify({ ...meta, ...extra, rows }, null, 2) + '\n');
   return file;

@@ -52,12 +52,7 @@ export interface CallFlowOptions {
   gatewayOrder?: (list: GatewayAttempt[]) => GatewayAttempt[];
   /** Direct Routing in B2BUA mode: a leg to one of the decision's gateways (sip.gateways), tried in order. */
   gatewayLeg?: (
-    gateway: GatewayAttempt,
-    to: string,
-    caller: CallingParty,
-    correlationId: string,
-    sdp: string,
-    callId: string,
+    gateway: GatewayAttempt, to: string, caller: CallingParty, correlationId: string, sdp: string, callId: string,
   ) => PstnLeg | undefined;
   /** How long a hang-up waits for the other side's answer. */
   byeTimeoutMs?: number;

@@ -12,14 +12,8 @@ export interface CallTimes {
 }
 
 export function cdrPair(
-  d: Decision,
-  correlationId: string,
-  sipCallId: string,
-  t: CallTimes,
-  outcome: CdrOutcome,
-  sipCode: number,
-  reason: string,
-  attempts?: Attempt[],
+  d: Decision, correlationId: string, sipCallId: string, t: CallTimes, outcome: CdrOutcome, sipCode: number,
+  reason: string, attempts?: Attempt[],
 ): [Cdr, Cdr] {
   const iso = (ms: number) => new Date(ms).toISOString();
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
@@ -32,31 +26,17 @@ export function cdrPair(
         ? d.target.id
         : null;
   const base = {
-    correlationId,
-    tenant: d.tenant,
-    ...(user ? { user } : {}),
-    ...(d.gateway ? { gateway: d.gateway } : {}),
-    direction,
-    kind: d.kind,
-    sipCallId,
-    operator: d.operator,
-    callerId: d.callerId,
-    start: iso(t.start),
-    ...(t.ringing ? { ringing: iso(t.ringing) } : {}),
-    answer: t.answer ? iso(t.answer) : null,
-    end: iso(t.end),
+    correlationId, tenant: d.tenant, ...(user ? { user } : {}), ...(d.gateway ? { gateway: d.gateway } : {}),
+    direction, kind: d.kind, sipCallId, operator: d.operator, callerId: d.callerId, start: iso(t.start),
+    ...(t.ringing ? { ringing: iso(t.ringing) } : {}), answer: t.answer ? iso(t.answer) : null, end: iso(t.end),
     durationSec,
   } as const;
   const failsafe = d.target?.type === 'failsafe';
   // Outbound: Teams user/bridge -> operator (OC leg) -> dialed number (Phone leg).
   // Inbound: caller -> operator (Phone leg) -> Teams (OC leg); with failsafe the OC leg failed.
   const oc: Cdr = {
-    ...base,
-    technology: 'Operator Connect',
-    from: d.kind === 'inbound' ? d.from : d.callerId,
-    to: d.to,
-    outcome: failsafe ? 'failed' : outcome,
-    sipCode: failsafe ? 503 : sipCode,
+    ...base, technology: 'Operator Connect', from: d.kind === 'inbound' ? d.from : d.callerId, to: d.to,
+    outcome: failsafe ? 'failed' : outcome, sipCode: failsafe ? 503 : sipCode,
     reason: failsafe ? 'operator <-> Microsoft link down' : reason,
     ...(failsafe ? { answer: null, durationSec: 0 } : {}),
     ...(d.ring ? { target: d.ring.join('+') } : d.target && !failsafe ? { target: d.target.id } : {}),

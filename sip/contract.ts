@@ -69,10 +69,7 @@ export function callFromInvite(req: SipMessage, parseUri: (s: string) => SipUri,
     }
   }
   return {
-    kind,
-    from,
-    to,
-    ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true',
+    kind, from, to, ocLinkDown: header(req, 'x-oc-link-down')?.toLowerCase() === 'true',
     ...(tenant ? { tenant } : {}),
   };
 }
@@ -111,9 +108,7 @@ export const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 
 /** CallFlow names headers in lower case; on the wire they are written as RFC 3261 writes them. */
 const CANONICAL: Record<string, string> = {
-  'x-oc-correlation-id': 'X-OC-Correlation-ID',
-  reason: 'Reason',
-  'retry-after': 'Retry-After',
+  'x-oc-correlation-id': 'X-OC-Correlation-ID', reason: 'Reason', 'retry-after': 'Retry-After',
   'content-type': 'Content-Type',
 };
 export function sipHeaderNames(h: Record<string, string>): Record<string, string> {

@@ -7,9 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type {
-  InviteClientTransaction,
-  IncomingResponseMessage,
-  OutgoingRequestMessage,
+  InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage,
 } from 'sip.js/lib/core/index.js';
 import type { CallingParty } from './call-flow';
 import type { SipMessage } from './contract';
@@ -54,13 +52,8 @@ export class DownstreamLeg {
   private readonly from: string;
 
   constructor(
-    private readonly client: SipClient,
-    private readonly target: DownstreamTarget,
-    to: string,
-    caller: CallingParty,
-    private readonly correlationId: string,
-    sdp: string,
-    private readonly onBye: (callId: string) => void,
+    private readonly client: SipClient, private readonly target: DownstreamTarget, to: string, caller: CallingParty,
+    private readonly correlationId: string, sdp: string, private readonly onBye: (callId: string) => void,
     callId?: string,
   ) {
     // Failover attempts share one Call-ID (each has its own From tag): the call-flow knows one PSTN leg.
@@ -84,16 +77,12 @@ export class DownstreamLeg {
       cseq: 1,
       sdp,
       headers: [
-        `Contact: <sip:ocroute@${client.localHost}>`,
-        `X-OC-Correlation-ID: ${correlationId}`,
-        ...identity,
+        `Contact: <sip:ocroute@${client.localHost}>`, `X-OC-Correlation-ID: ${correlationId}`, ...identity,
         ...(anonymous ? ['Privacy: id'] : []),
       ],
     });
     this.flow = client.flowTo({
-      protocol: target.transport === 'tcp' ? 'TCP' : 'UDP',
-      address: target.host,
-      port: target.port,
+      protocol: target.transport === 'tcp' ? 'TCP' : 'UDP', address: target.host, port: target.port,
     });
   }
 
@@ -104,10 +93,7 @@ export class DownstreamLeg {
       this.sendCancel();
     }, this.target.timeoutMs);
     this.tx = this.client.send(
-      this.invite,
-      this.flow,
-      (rs) => this.onResponse(ev, rs),
-      () => fail(503, 'Downstream Unreachable'),
+      this.invite, this.flow, (rs) => this.onResponse(ev, rs), () => fail(503, 'Downstream Unreachable'),
     ) as InviteClientTransaction;
   }
 
@@ -124,8 +110,7 @@ export class DownstreamLeg {
     if (status < 300) {
       const contact = rs.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
       this.answered = {
-        toTag: rs.toTag,
-        target: contact?.uri?.toString() ?? this.to,
+        toTag: rs.toTag, target: contact?.uri?.toString() ?? this.to,
         routeSet: rs.getHeaders('record-route').reverse(),
       };
       this.tx?.ackResponse(this.request('ACK', 1));
@@ -141,16 +126,8 @@ export class DownstreamLeg {
   private request(method: string, cseq: number): OutgoingRequestMessage {
     const a = this.answered!;
     return this.client.message({
-      method,
-      ruri: a.target,
-      from: this.from,
-      to: this.to,
-      fromTag: this.fromTag,
-      toTag: a.toTag,
-      callId: this.callId,
-      cseq,
-      routeSet: a.routeSet,
-      headers: [`X-OC-Correlation-ID: ${this.correlationId}`],
+      method, ruri: a.target, from: this.from, to: this.to, fromTag: this.fromTag, toTag: a.toTag,
+      callId: this.callId, cseq, routeSet: a.routeSet, headers: [`X-OC-Correlation-ID: ${this.correlationId}`],
     });
   }
 
@@ -203,20 +180,10 @@ export class DownstreamLeg {
   private sendCancel(): void {
     if (!this.invite.branch) return;
     const c = this.client.message({
-      method: 'CANCEL',
-      ruri: `${this.to};transport=${this.target.transport}`,
-      from: this.from,
-      to: this.to,
-      fromTag: this.fromTag,
-      callId: this.callId,
-      cseq: 1,
+      method: 'CANCEL', ruri: `${this.to};transport=${this.target.transport}`, from: this.from, to: this.to,
+      fromTag: this.fromTag, callId: this.callId, cseq: 1,
     });
     c.branch = this.invite.branch;
-    this.client.send(
-      c,
-      this.flow,
-      () => undefined,
-      () => undefined,
-    );
+    this.client.send(c, this.flow, () => undefined, () => undefined);
   }
 }

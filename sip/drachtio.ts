@@ -27,11 +27,7 @@ export class DrachtioDriver extends EventEmitter<EdgeEvents> implements SipDrive
   readonly flow: CallFlow;
   private srf?: Srf;
 
-  constructor(
-    calls: CallManager,
-    cdrs: CdrSink,
-    readonly opts: DrachtioOptions,
-  ) {
+  constructor(calls: CallManager, cdrs: CdrSink, readonly opts: DrachtioOptions) {
     super();
     this.flow = new CallFlow(calls, cdrs, opts);
     this.flow.on('failure', (m) => this.emit('stackError', m));

@@ -75,23 +75,14 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   readonly gatewayUp?: () => Map<string, boolean>;
   private draining = false;
 
-  constructor(
-    calls: CallManager,
-    cdrs: CdrSink,
-    readonly opts: SipEdgeOptions,
-  ) {
+  constructor(calls: CallManager, cdrs: CdrSink, readonly opts: SipEdgeOptions) {
     super();
     const { allowedSources, gateways, gatewayHealth, ...flowOpts } = opts;
     // Gateway names are DNS names: matched without case.
     const byFqdn = new Map(Object.entries(gateways ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.transport = new SipTransport({
-      host: opts.host,
-      port: opts.port,
-      udp: opts.udp,
-      tcp: opts.tcp,
-      allowedSources,
-      maxBytesHeaders: opts.maxBytesHeaders ?? 16 * 1024,
-      maxContentLength: opts.maxContentLength ?? 64 * 1024,
+      host: opts.host, port: opts.port, udp: opts.udp, tcp: opts.tcp, allowedSources,
+      maxBytesHeaders: opts.maxBytesHeaders ?? 16 * 1024, maxContentLength: opts.maxContentLength ?? 64 * 1024,
       maxConnections: opts.maxConnections,
     });
     this.server = new SipServer(this.transport, { product: PRODUCT, inviteBackstopMs: opts.inviteBackstopMs });
@@ -135,10 +126,8 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   }
 
   readonly stats = (): EdgeStats => ({
-    transactions: this.server.pendingTransactions,
-    pendingInvites: this.server.pendingInvites,
-    dialogs: this.server.dialogs.size,
-    connections: this.transport.connections,
+    transactions: this.server.pendingTransactions, pendingInvites: this.server.pendingInvites,
+    dialogs: this.server.dialogs.size, connections: this.transport.connections,
   });
 
   private wire(): void {
@@ -179,10 +168,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   private leg(ctx: InviteContext): CallerLeg {
     const rq = ctx.request;
     const invite: SipMessage = {
-      method: 'INVITE',
-      uri: rq.ruri?.toString(),
-      headers: contractHeaders(rq),
-      content: rq.body,
+      method: 'INVITE', uri: rq.ruri?.toString(), headers: contractHeaders(rq), content: rq.body,
     };
     return {
       invite,
@@ -233,9 +219,7 @@ function contractHeaders(rq: InviteContext['request']): Record<string, unknown> 
 
 /** The gateway an inbound call came from: its address and port, else the one gateway at that address. */
 function gatewayAt(
-  map: ReadonlyMap<string, Omit<DownstreamTarget, 'timeoutMs'>>,
-  address: string,
-  port: number,
+  map: ReadonlyMap<string, Omit<DownstreamTarget, 'timeoutMs'>>, address: string, port: number,
 ): string | undefined {
   const entries = [...map];
   const exact = entries.find(([, a]) => a.host === address && a.port === port);

@@ -29,9 +29,7 @@ export class FailoverLeg implements PstnLeg {
   private stopped = false;
 
   constructor(
-    readonly callId: string,
-    private readonly gateways: GatewayAttempt[],
-    private readonly make: GatewayLegFactory,
+    readonly callId: string, private readonly gateways: GatewayAttempt[], private readonly make: GatewayLegFactory,
   ) {}
 
   start(ev: LegEvents): void {
@@ -43,9 +41,7 @@ export class FailoverLeg implements PstnLeg {
     const leg = this.make(gw, this.callId);
     if (!leg) {
       this.attempts.push({
-        gateway: gw.fqdn,
-        sipCode: UNREACHABLE,
-        reason: 'no address for this gateway in sip.gateways',
+        gateway: gw.fqdn, sipCode: UNREACHABLE, reason: 'no address for this gateway in sip.gateways',
       });
       if (i + 1 < this.gateways.length) return this.attempt(i + 1, ev);
       return ev.final({ status: UNREACHABLE, reason: 'No Gateway Address', headers: {} });

@@ -15,12 +15,7 @@ export interface FarEndOptions {
 }
 
 export const DEFAULT_FAR_END: FarEndOptions = {
-  answerDelayMs: 0,
-  busyRatio: 0,
-  noAnswerRatio: 0,
-  failureRatio: 0,
-  noAnswerTimeoutMs: 30_000,
-  hangUpAfterMs: 0,
+  answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30_000, hangUpAfterMs: 0,
   seed: 1,
 };
 
@@ -45,11 +40,7 @@ export class FarEnd {
     if (r < o.busyRatio) return { kind: 'busy', afterMs: o.answerDelayMs, status: 486, reason: 'Busy Here', q850: 17 };
     if (r < o.busyRatio + o.noAnswerRatio)
       return {
-        kind: 'noAnswer',
-        afterMs: o.noAnswerTimeoutMs,
-        status: 480,
-        reason: 'Temporarily Unavailable',
-        q850: 19,
+        kind: 'noAnswer', afterMs: o.noAnswerTimeoutMs, status: 480, reason: 'Temporarily Unavailable', q850: 19,
       };
     if (r < o.busyRatio + o.noAnswerRatio + o.failureRatio)
       return { kind: 'failure', afterMs: o.answerDelayMs, status: 503, reason: 'Service Unavailable', q850: 38 };

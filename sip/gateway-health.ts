@@ -62,11 +62,8 @@ export class GatewayHealth {
     const msg = this.client.message({
       method: 'OPTIONS',
       ruri: `sip:${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port};transport=${a.transport}`,
-      from: `sip:ocroute@${host}`,
-      to: `sip:${fqdn}`,
-      fromTag: randomBytes(4).toString('hex'),
-      callId: `${randomBytes(8).toString('hex')}@ocroute`,
-      cseq: 1,
+      from: `sip:ocroute@${host}`, to: `sip:${fqdn}`, fromTag: randomBytes(4).toString('hex'),
+      callId: `${randomBytes(8).toString('hex')}@ocroute`, cseq: 1,
     });
     const flow = this.client.flowTo({ protocol: a.transport === 'tcp' ? 'TCP' : 'UDP', address: a.host, port: a.port });
     return new Promise((resolve) => {

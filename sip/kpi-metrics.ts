@@ -24,14 +24,11 @@ export function registerKpiMetrics(register: client.Registry, cdrs: CdrSink): vo
   const pdd = new client.Histogram({
     name: 'ocroute_sip_pdd_seconds',
     help: 'Post-dial delay: INVITE received to the first 180/183 (or the final answer when none)',
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
-    registers: [register],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10], registers: [register],
   });
   const answer = new client.Histogram({
-    name: 'ocroute_sip_answer_seconds',
-    help: 'Answer time of answered calls: INVITE received to the 200 OK',
-    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60],
-    registers: [register],
+    name: 'ocroute_sip_answer_seconds', help: 'Answer time of answered calls: INVITE received to the 200 OK',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60], registers: [register],
   });
   const attempts = new client.Counter({
     name: 'ocroute_call_attempts_total',

@@ -8,16 +8,12 @@ const METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS']);
 
 export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, cdrs: CdrSink): void {
   const requests = new client.Counter({
-    name: 'ocroute_sip_requests_total',
-    help: 'SIP requests received by method',
-    labelNames: ['method'] as const,
+    name: 'ocroute_sip_requests_total', help: 'SIP requests received by method', labelNames: ['method'] as const,
     registers: [register],
   });
   const responses = new client.Counter({
-    name: 'ocroute_sip_responses_total',
-    help: 'SIP responses sent by the method they answer and status code',
-    labelNames: ['method', 'code'] as const,
-    registers: [register],
+    name: 'ocroute_sip_responses_total', help: 'SIP responses sent by the method they answer and status code',
+    labelNames: ['method', 'code'] as const, registers: [register],
   });
   new client.Gauge({
     name: 'ocroute_sip_active_calls',
@@ -28,9 +24,7 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
     },
   });
   const written = new client.Counter({
-    name: 'ocroute_cdrs_written_total',
-    help: 'Call detail records written (two per call)',
-    registers: [register],
+    name: 'ocroute_cdrs_written_total', help: 'Call detail records written (two per call)', registers: [register],
   });
   cdrs.on('write', () => written.inc());
   registerKpiMetrics(register, cdrs);
@@ -39,8 +33,7 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   edge.on('response', (c, m) => responses.inc({ method: METHODS.has(m) ? m : 'other', code: String(c) }));
   const stackErrors = new client.Counter({
     name: 'ocroute_sip_stack_errors_total',
-    help: 'Messages the SIP stack failed to handle (exceptions while processing)',
-    registers: [register],
+    help: 'Messages the SIP stack failed to handle (exceptions while processing)', registers: [register],
   });
   edge.on('stackError', () => stackErrors.inc());
   // Refused before or while parsing: source, size, connections, garbage, malformed (bounded: the reason text is not a
@@ -48,8 +41,7 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   const refused = new client.Counter({
     name: 'ocroute_sip_refused_total',
     help: 'Datagrams, connections and octets refused before a request was handled, by what',
-    labelNames: ['what'] as const,
-    registers: [register],
+    labelNames: ['what'] as const, registers: [register],
   });
   edge.on('refused', (w) => refused.inc({ what: w.startsWith('malformed') ? 'malformed' : w }));
   const stats = edge.stats;

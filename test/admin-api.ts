@@ -7,22 +7,18 @@ t.test('worked example: enable operator -> upload -> assign -> call routes -> re
   const { call, store } = await start(t);
   const tenant = `/v1/tenants/${CONTOSO}`;
   const noNotice = await call('POST', `${tenant}/operators`, ADMIN, {
-    name: 'Lumen',
-    countries: ['US'],
+    name: 'Lumen', countries: ['US'],
     contact: { fullName: 'Avery', email: 'avery@contoso.com', companySize: '1000-4999' },
   });
   t.equal(noNotice.status, 422);
   t.same(noNotice.body, { error: 'E_NOTICE', message: "operator 'Lumen' cannot be added until the data transfer " +
     "notice is accepted", field: 'dataTransferNoticeAccepted' });
   t.equal(
-    (await call('POST', `${tenant}/numbers`, LUMEN, { number: '+14255550188' })).status,
-    403,
+    (await call('POST', `${tenant}/numbers`, LUMEN, { number: '+14255550188' })).status, 403,
     'Lumen is not enabled by Contoso yet: its token cannot touch Contoso',
   );
   const enabled = await call('POST', `${tenant}/operators`, ADMIN, {
-    name: 'Lumen',
-    countries: ['US'],
-    dataTransferNoticeAccepted: true,
+    name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true,
     contact: { fullName: 'Avery', email: 'avery@contoso.com', companySize: '1000-4999' },
   });
   t.equal(enabled.status, 200);
@@ -37,13 +33,10 @@ t.test('worked example: enable operator -> upload -> assign -> call routes -> re
     200,
   );
   const routed = await call('POST', '/v1/route', undefined, {
-    kind: 'inbound',
-    from: '+15551234567',
-    to: '+14255550188',
+    kind: 'inbound', from: '+15551234567', to: '+14255550188',
   });
   t.match(
-    routed.body,
-    { outcome: 'operator', operator: 'Lumen', target: { type: 'user', id: 'john@contoso.com' } },
+    routed.body, { outcome: 'operator', operator: 'Lumen', target: { type: 'user', id: 'john@contoso.com' } },
     'the change reached the routing snapshot',
   );
   const early = await call('DELETE', `${tenant}/numbers/+14255550188`, ADMIN);
@@ -100,10 +93,7 @@ t.test('operator portal over HTTP: registration, service address, DIDs with stat
   const tenant = `/v1/tenants/${CONTOSO}`;
   const IB = 'infobip-operator-secret-01';
   const early = await call('POST', `${tenant}/portal/dids`, IB, {
-    number: '+12065550150',
-    userType: 'standardUser',
-    billingPlan: 'unlimited',
-    serviceAddress: 'HQ',
+    number: '+12065550150', userType: 'standardUser', billingPlan: 'unlimited', serviceAddress: 'HQ',
     location: 'Redmond HQ',
   });
   t.same(early.body, { error: 'E_TENANT_ID', message: "register the Microsoft tenant ID with " +
@@ -114,31 +104,21 @@ t.test('operator portal over HTTP: registration, service address, DIDs with stat
   );
   t.equal((await call('PUT', `${tenant}/portal/registration`, IB, { tenantId: CONTOSO })).status, 200);
   const noAddr = await call('POST', `${tenant}/portal/dids`, IB, {
-    number: '+12065550150',
-    userType: 'standardUser',
-    billingPlan: 'unlimited',
-    serviceAddress: 'HQ',
+    number: '+12065550150', userType: 'standardUser', billingPlan: 'unlimited', serviceAddress: 'HQ',
     location: 'Redmond HQ',
   });
   t.equal(noAddr.body.message, 'add a service address before adding users: every DID must be associated with one');
   t.equal((await call('POST', `${tenant}/portal/service-addresses`, IB, { address: 'HQ' })).status, 200);
   t.equal((await call('POST', `${tenant}/locations`, ADMIN, { location: 'Redmond HQ' })).status, 200);
   const aa = await call('POST', `${tenant}/portal/dids`, IB, {
-    number: '+12065550160',
-    userType: 'autoAttendant',
-    billingPlan: 'unlimited',
-    serviceAddress: 'HQ',
+    number: '+12065550160', userType: 'autoAttendant', billingPlan: 'unlimited', serviceAddress: 'HQ',
   });
   t.equal(aa.body.message, 'DID +12065550160: the auto-attendant user type can only use the metered plan');
   t.equal(
     (
       await call('POST', `${tenant}/portal/dids`, IB, {
-        number: '+12065550150',
-        userType: 'standardUser',
-        billingPlan: 'unlimited',
-        serviceAddress: 'HQ',
-        location: 'Redmond HQ',
-        failsafeNumber: '+12065550123',
+        number: '+12065550150', userType: 'standardUser', billingPlan: 'unlimited', serviceAddress: 'HQ',
+        location: 'Redmond HQ', failsafeNumber: '+12065550123',
       })
     ).status,
     200,
@@ -165,9 +145,7 @@ t.test('emergency address over HTTP: the command follows the token; unassigning 
   t.equal(
     (
       await call('POST', `${tenant}/numbers`, IB, {
-        number: '+12065550181',
-        emergencyAddress: '1 Main St',
-        emergencyAddressMode: 'operatorLocked',
+        number: '+12065550181', emergencyAddress: '1 Main St', emergencyAddressMode: 'operatorLocked',
       })
     ).status,
     200,
@@ -177,16 +155,12 @@ t.test('emergency address over HTTP: the command follows the token; unassigning 
     "locked by operator 'Infobip'; contact your operator to change it", field: 'address' });
   const op = await call('PUT', `${tenant}/numbers/+12065550181/emergency-address`, IB, { address: '2 Side St' });
   t.match(op.body, {
-    ok: true,
-    command: 'numbers.setOperatorEmergencyAddress',
-    result: { emergencyAddress: '2 Side St' },
+    ok: true, command: 'numbers.setOperatorEmergencyAddress', result: { emergencyAddress: '2 Side St' },
   });
   const free = await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, ADMIN);
   t.same(free.body, { error: 'E_NOT_ASSIGNED', message: '+12065550181 is not assigned to anyone', field: 'number' });
   t.equal(
-    (await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, IB)).status,
-    403,
-    "unassigning is the admin's",
+    (await call('DELETE', `${tenant}/numbers/+12065550181/assignment`, IB)).status, 403, "unassigning is the admin's",
   );
 });
 
@@ -199,9 +173,7 @@ t.test('Set-CsPhoneNumberAssignment replaces a user\'s number without asking: th
     401,
   );
   await call('POST', `${tenant}/operators`, ADMIN, {
-    name: 'Lumen',
-    countries: ['US'],
-    dataTransferNoticeAccepted: true,
+    name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true,
     contact: { fullName: 'A', email: 'a@contoso.com', companySize: '1-99' },
   });
   await call('POST', `${tenant}/numbers`, LUMEN, { number: '+14255550188', capability: 'user' });

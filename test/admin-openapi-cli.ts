@@ -31,8 +31,7 @@ t.test('auth comes before the body is read; a bad body names the field; nothing 
   const { call, store } = await start(t);
   const seq = store.journal(CONTOSO, 1)[0]?.seq ?? 0;
   t.equal(
-    (await call('PUT', `${tenant}/operators/Infobip/countries`, undefined, { countries: 'US' })).status,
-    401,
+    (await call('PUT', `${tenant}/operators/Infobip/countries`, undefined, { countries: 'US' })).status, 401,
     'no token: 401 even with a bad body',
   );
   const bad = await call('PUT', `${tenant}/operators/Infobip/countries`, ADMIN, { countries: 'US' });
@@ -67,24 +66,15 @@ t.test('export, invites and minutes over HTTP', async (t) => {
   await call('PUT', `${tenant}/portal/registration`, INFOBIP, { tenantId: CONTOSO });
   await call('POST', `${tenant}/portal/service-addresses`, INFOBIP, { address: '1 Microsoft Way' });
   const did = await call('POST', `${tenant}/portal/dids`, INFOBIP, {
-    number: '+12065550160',
-    userType: 'standardUser',
-    location: 'HQ',
-    billingPlan: 'unlimited',
+    number: '+12065550160', userType: 'standardUser', location: 'HQ', billingPlan: 'unlimited',
     serviceAddress: '1 Microsoft Way',
   });
   t.equal(did.status, 200);
   const rep = await call('GET', `${tenant}/minutes`, INFOBIP);
   t.same(rep.body.rows, [
     {
-      number: '+12065550160',
-      user: null,
-      operator: 'Infobip',
-      billingPlan: 'unlimited',
-      outboundMinutes: 0,
-      usOutboundMinutes: 0,
-      allowance: 4000,
-      remaining: 4000,
+      number: '+12065550160', user: null, operator: 'Infobip', billingPlan: 'unlimited', outboundMinutes: 0,
+      usOutboundMinutes: 0, allowance: 4000, remaining: 4000,
     },
   ]);
 });
@@ -101,9 +91,7 @@ t.test('the CLI mirrors the API: ocroute numbers assign ... runs numbers.assign'
   const ok = await run('numbers', 'assign', ...conn, '--number', '+14255550177', '--upn', 'dave@contoso.com');
   t.equal(ok.code, 0, ok.err);
   t.match(JSON.parse(ok.out), {
-    ok: true,
-    command: 'numbers.assign',
-    result: { number: '+14255550177', assignedTo: 'dave@contoso.com' },
+    ok: true, command: 'numbers.assign', result: { number: '+14255550177', assignedTo: 'dave@contoso.com' },
   });
   t.equal(store.get(CONTOSO)!.users['dave@contoso.com'].phoneNumber, '+14255550177');
   const refused = await run('numbers', 'release', ...conn, '--number', '+14255550177');
@@ -114,13 +102,7 @@ t.test('the CLI mirrors the API: ocroute numbers assign ... runs numbers.assign'
   t.equal(countries.code, 0, countries.err);
   t.same(store.get(CONTOSO)!.operators.Infobip.countries, ['US', 'GB'], 'array flags take several values');
   const cleared = await run(
-    'numbers',
-    'set-emergency-address',
-    ...conn,
-    '--number',
-    '+14255550177',
-    '--address',
-    '$null',
+    'numbers', 'set-emergency-address', ...conn, '--number', '+14255550177', '--address', '$null',
   );
   t.equal(cleared.code, 0, cleared.err);
   const bridge = await run('get', 'bridge', ...conn);
@@ -132,17 +114,8 @@ t.test('the CLI mirrors the API: ocroute numbers assign ... runs numbers.assign'
     ],
   });
   const wrongOp = await run(
-    'portal',
-    'add-did',
-    ...conn,
-    '--number',
-    '+12065550170',
-    '--user-type',
-    'robot',
-    '--billing-plan',
-    'metered',
-    '--service-address',
-    'x',
+    'portal', 'add-did', ...conn, '--number', '+12065550170', '--user-type', 'robot', '--billing-plan', 'metered',
+    '--service-address', 'x',
   );
   t.equal(wrongOp.code, 2, 'a bad enum value is a usage error before any request');
   t.match(wrongOp.err, /--user-type is one of standardUser, sharedLine, autoAttendant/);
@@ -159,10 +132,7 @@ t.test('voice routing as resources: usages, routes, policies, grants (seed 002 e
   const j = async (method: string, p: string, body?: unknown) => call(method, `${tenant}${p}`, ADMIN, body);
   t.equal((await j('PUT', '/pstn-usages', { usages: { add: ['Premium'] } })).status, 200);
   const route = await j('POST', '/voice-routes', {
-    identity: 'Premium',
-    numberPattern: '^\\+1(425|206)(\\d{7})$',
-    onlinePstnUsages: ['Premium'],
-    priority: 0,
+    identity: 'Premium', numberPattern: '^\\+1(425|206)(\\d{7})$', onlinePstnUsages: ['Premium'], priority: 0,
     bridgeSourcePhoneNumber: '+12065550100',
   });
   t.equal(route.status, 200, JSON.stringify(route.body));
@@ -180,15 +150,10 @@ t.test('voice routing as resources: usages, routes, policies, grants (seed 002 e
     200,
   );
   const routed = await call('POST', '/v1/route', undefined, {
-    kind: 'meeting',
-    from: 'olga@contoso.com',
-    to: '+14255551234',
+    kind: 'meeting', from: 'olga@contoso.com', to: '+14255551234',
   });
   t.match(routed.body, {
-    route: 'Premium',
-    usage: 'Premium',
-    policy: 'Premium Policy',
-    pattern: '^\\+1(425|206)(\\d{7})$',
+    route: 'Premium', usage: 'Premium', policy: 'Premium Policy', pattern: '^\\+1(425|206)(\\d{7})$',
     callerId: '+12065550100',
   });
   const vr = await j('GET', '/voice-routing');
@@ -201,8 +166,7 @@ t.test('voice routing as resources: usages, routes, policies, grants (seed 002 e
   t.equal(bad.status, 422);
   t.equal(bad.body.field, 'numberPattern');
   t.equal(
-    (await j('DELETE', '/audio-conferencing-routing-policies/Premium%20Policy')).status,
-    422,
+    (await j('DELETE', '/audio-conferencing-routing-policies/Premium%20Policy')).status, 422,
     'refused while granted to olga',
   );
   t.equal((await j('PUT', '/users/olga@contoso.com/audio-conferencing-routing-policy', { policy: null })).status, 200);

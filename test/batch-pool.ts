@@ -61,8 +61,7 @@ t.test('rendered bytes are UTF-8 JSON, whatever the text and however long a deci
   const calls: Call[] = [
     { kind: 'meeting', from: 'zoë@contoso.com', to: '+442071234567' },
     { kind: 'meeting', from: '会議@contoso.com', to: '+442071234567' },
-    { kind: 'meeting', from: `${'🎧'.repeat(3000)}@contoso.com`, to: '+442071234567' },
-    ...CALLS,
+    { kind: 'meeting', from: `${'🎧'.repeat(3000)}@contoso.com`, to: '+442071234567' }, ...CALLS,
   ];
   const { bytes, count } = renderChunk(engine.snapshot, calls, '\n');
   t.equal(count, calls.length);

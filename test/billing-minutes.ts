@@ -29,11 +29,7 @@ function tenantWithDids() {
     ['+12065550161', 'metered@contoso.com', 'metered'],
   ]) {
     op('portal.addDid', {
-      number,
-      userType: 'standardUser',
-      location: 'HQ',
-      billingPlan,
-      serviceAddress: '1 Microsoft Way',
+      number, userType: 'standardUser', location: 'HQ', billingPlan, serviceAddress: '1 Microsoft Way',
     });
     admin('users.add', { upn, licenses: ['PhoneSystem'] });
     admin('numbers.assign', { number, upn });
@@ -42,23 +38,10 @@ function tenantWithDids() {
 }
 
 const cdr = (o: Partial<Cdr>): Cdr => ({
-  correlationId: 'c',
-  technology: 'Phone',
-  direction: 'outbound',
-  kind: 'user',
-  sipCallId: 's',
-  from: '+12065550160',
-  to: '+12125551234',
-  operator: 'Infobip',
-  callerId: '+12065550160',
-  start: new Date(NOW).toISOString(),
-  answer: new Date(NOW).toISOString(),
-  end: new Date(NOW).toISOString(),
-  durationSec: 61,
-  outcome: 'answered',
-  sipCode: 200,
-  reason: 'normal',
-  ...o,
+  correlationId: 'c', technology: 'Phone', direction: 'outbound', kind: 'user', sipCallId: 's', from: '+12065550160',
+  to: '+12125551234', operator: 'Infobip', callerId: '+12065550160', start: new Date(NOW).toISOString(),
+  answer: new Date(NOW).toISOString(), end: new Date(NOW).toISOString(), durationSec: 61, outcome: 'answered',
+  sipCode: 200, reason: 'normal', ...o,
 });
 
 t.test('minutes come from the PSTN leg of answered outbound user calls, rounded up per call', async (t) => {

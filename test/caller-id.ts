@@ -58,8 +58,7 @@ Grant-CsCallingLineIdentity -Identity john@contoso.com -PolicyName BlockIncoming
     t.equal(d.callerId, 'anonymous');
     t.equal(d.assertedIdentity, '+15551234567');
     t.equal(
-      route(ten, 'user', 'john@contoso.com', '+14255551234').callerId,
-      '+14255550101',
+      route(ten, 'user', 'john@contoso.com', '+14255551234').callerId, '+14255550101',
       'his own calls still show his number',
     );
   },
@@ -170,9 +169,7 @@ Grant-CsCallingLineIdentity -Identity dave@contoso.com -PolicyName Anonymous`,
     sendUserInvite(caller, port, { from: 'dave@contoso.com', to: '+12065551234', callId: `pai-${forward}` });
     await sbc.waitFor(1);
     t.match(
-      sbc.texts[0],
-      /^From: "Anonymous" <sip:anonymous@anonymous\.invalid>/m,
-      `ForwardPai ${forward}: anonymous From`,
+      sbc.texts[0], /^From: "Anonymous" <sip:anonymous@anonymous\.invalid>/m, `ForwardPai ${forward}: anonymous From`,
     );
     if (forward)
       t.match(sbc.texts[0], /^P-Asserted-Identity: <sip:\+14255550102@/m, 'ForwardPai $true: the real number in PAI');

@@ -11,11 +11,7 @@ t.test('seed 000: a user number takes a few calls, a service number hundreds', a
   for (let i = 0; i < DEFAULT_LIMITS.user; i++) t.ok((await lim.acquire(`u${i}`, [user('+14255550101')])).ok);
   const r = await lim.acquire('u-extra', [user('+14255550101')]);
   t.same(r, {
-    ok: false,
-    reason: 'busy',
-    number: '+14255550101',
-    capability: 'user',
-    limit: 3,
+    ok: false, reason: 'busy', number: '+14255550101', capability: 'user', limit: 3,
     message: 'user number +14255550101 is at its limit of 3 concurrent calls',
   });
   for (let i = 0; i < 500; i++)

@@ -68,8 +68,7 @@ t.test('a killed node\'s slots come back when its leases expire', { skip: hasRed
   t.teardown(() => lim.close());
   await lim.ready();
   t.match(
-    await lim.acquire('after-kill', [user('+14255550888')]),
-    { ok: false, reason: 'busy' },
+    await lim.acquire('after-kill', [user('+14255550888')]), { ok: false, reason: 'busy' },
     'still held right after the kill',
   );
   await new Promise((r) => setTimeout(r, 900));
@@ -80,9 +79,7 @@ t.test('Redis stopped mid-run: fail-closed refuses with 503 semantics, local fal
   'both recover', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
   const srv = await startRedis(t);
   const closed = new RedisLimiter({
-    url: srv.url,
-    onUnavailable: 'fail-closed',
-    limits: { user: 1, mobile: 1, service: 1 },
+    url: srv.url, onUnavailable: 'fail-closed', limits: { user: 1, mobile: 1, service: 1 },
   });
   const local = new RedisLimiter({ url: srv.url, onUnavailable: 'local', limits: { user: 1, mobile: 1, service: 1 } });
   t.teardown(async () => { await closed.close(); await local.close(); });

@@ -32,53 +32,30 @@ t.test('Teams PSTN usage report CSV and Graph call log rows from ' +
   const rows = csv.slice(1, -1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [PSTN_CSV_COLUMNS[i], v])));
   t.equal(rows.length, 3, 'Operator Connect calls only; the Direct Routing call is in its own report');
   t.match(rows[0], {
-    UPN: 'john@contoso.com',
-    'User Display Name': 'John',
-    'Caller ID': '+14255550101',
-    'Call Type': 'user_out',
-    'Number Type': 'user',
-    'Domestic/International': 'Domestic',
-    'Destination Dialed': 'United States',
-    'Destination Number': '+14255551234',
-    'User Location': 'US',
-    Capability: 'MCOEV',
-    'AAD ObjectId': /^[0-9a-f-]{36}$/,
-    'Duration Seconds': /^\d+$/,
+    UPN: 'john@contoso.com', 'User Display Name': 'John', 'Caller ID': '+14255550101', 'Call Type': 'user_out',
+    'Number Type': 'user', 'Domestic/International': 'Domestic', 'Destination Dialed': 'United States',
+    'Destination Number': '+14255551234', 'User Location': 'US', Capability: 'MCOEV',
+    'AAD ObjectId': /^[0-9a-f-]{36}$/, 'Duration Seconds': /^\d+$/,
   });
   t.match(rows[1], {
-    UPN: 'mary@contoso.com',
-    'Call Type': 'conf_out',
-    'Domestic/International': 'International',
-    'Destination Dialed': 'United Kingdom',
-    Capability: 'MCOMEETADD',
+    UPN: 'mary@contoso.com', 'Call Type': 'conf_out', 'Domestic/International': 'International',
+    'Destination Dialed': 'United Kingdom', Capability: 'MCOMEETADD',
   });
   t.match(rows[2], { 'Call Type': 'user_in', 'Caller ID': '+15551234567', 'Destination Number': '+15551234567' });
 
   const pstn = JSON.parse(exportCdrs('graph-pstn', all, lookup));
   t.match(pstn[0], {
-    '@odata.type': '#microsoft.graph.callRecords.pstnCallLogRow',
-    userPrincipalName: 'john@contoso.com',
-    callType: 'user_out',
-    callerNumber: '+14255550101',
-    calleeNumber: '+14255551234',
-    operator: 'Contoso Telecom',
-    callDurationSource: 'operator',
-    destinationContext: 'Domestic',
-    usageCountryCode: 'US',
-    licenseCapability: 'MCOEV',
-    charge: 0,
+    '@odata.type': '#microsoft.graph.callRecords.pstnCallLogRow', userPrincipalName: 'john@contoso.com',
+    callType: 'user_out', callerNumber: '+14255550101', calleeNumber: '+14255551234', operator: 'Contoso Telecom',
+    callDurationSource: 'operator', destinationContext: 'Domestic', usageCountryCode: 'US',
+    licenseCapability: 'MCOEV', charge: 0,
   });
   const dr = JSON.parse(exportCdrs('graph-direct-routing', all, lookup));
   t.equal(dr.length, 1);
   t.match(dr[0], {
-    '@odata.type': '#microsoft.graph.callRecords.directRoutingLogRow',
-    userPrincipalName: 'dave@contoso.com',
-    callType: 'dr_out',
-    calleeNumber: '+12065550123',
-    successfulCall: true,
-    finalSipCode: 200,
-    trunkFullyQualifiedDomainName: /\./,
-    failureDateTime: null,
+    '@odata.type': '#microsoft.graph.callRecords.directRoutingLogRow', userPrincipalName: 'dave@contoso.com',
+    callType: 'dr_out', calleeNumber: '+12065550123', successfulCall: true, finalSipCode: 200,
+    trunkFullyQualifiedDomainName: /\./, failureDateTime: null,
   });
 
   // The same from the HTTP API (open on loopback here), and a bad format is a 400 naming the field.
@@ -95,32 +72,15 @@ t.test('Teams PSTN usage report CSV and Graph call log rows from ' +
 
 t.test('a failed Direct Routing call is an attempt: failureDateTime, the final SIP code and phrase', async (t) => {
   const cdr = {
-    correlationId: 'c1',
-    tenant: null,
-    technology: 'Phone' as const,
-    direction: 'outbound' as const,
-    kind: 'user',
-    sipCallId: 's1',
-    from: '+14255550300',
-    to: '+12065550123',
-    operator: null,
-    callerId: '+14255550300',
-    start: '2026-11-24T10:00:00.000Z',
-    answer: null,
-    end: '2026-11-24T10:00:02.000Z',
-    durationSec: 0,
-    outcome: 'failed' as const,
-    sipCode: 503,
-    reason: 'Service Unavailable',
-    user: 'dave@contoso.com',
+    correlationId: 'c1', tenant: null, technology: 'Phone' as const, direction: 'outbound' as const, kind: 'user',
+    sipCallId: 's1', from: '+14255550300', to: '+12065550123', operator: null, callerId: '+14255550300',
+    start: '2026-11-24T10:00:00.000Z', answer: null, end: '2026-11-24T10:00:02.000Z', durationSec: 0,
+    outcome: 'failed' as const, sipCode: 503, reason: 'Service Unavailable', user: 'dave@contoso.com',
     gateway: 'sbc1.contoso.com',
   };
   const [row] = JSON.parse(exportCdrs('graph-direct-routing', [cdr], () => ({})));
   t.match(row, {
-    successfulCall: false,
-    failureDateTime: '2026-11-24T10:00:02.000Z',
-    endDateTime: null,
-    finalSipCode: 503,
+    successfulCall: false, failureDateTime: '2026-11-24T10:00:02.000Z', endDateTime: null, finalSipCode: 503,
     finalSipCodePhrase: 'Service Unavailable',
   });
   const csv = exportCdrs('teams-pstn-csv', [{ ...cdr, gateway: undefined, reason: 'a, "quoted" reason' }], () => ({

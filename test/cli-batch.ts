@@ -8,8 +8,7 @@ t.test('ocroute batch routes a JSONL file on the worker pool and writes decision
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cli-batch-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const calls = [
-    { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' },
-    { kind: 'inbound', to: '+14255550177' },
+    { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' }, { kind: 'inbound', to: '+14255550177' },
     { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' },
   ];
   fs.writeFileSync(
@@ -19,13 +18,7 @@ t.test('ocroute batch routes a JSONL file on the worker pool and writes decision
   const out: string[] = [];
   const code = await main(
     [
-      'batch',
-      '--file',
-      path.join(dir, 'calls.jsonl'),
-      '--out',
-      path.join(dir, 'd.jsonl'),
-      '--threads',
-      '2',
+      'batch', '--file', path.join(dir, 'calls.jsonl'), '--out', path.join(dir, 'd.jsonl'), '--threads', '2',
       '--no-progress',
     ],
     { out: (s) => out.push(s), err: () => {} },
@@ -66,12 +59,7 @@ t.test('CLI mistakes are one line naming the flag: --file missing, --out folder 
   t.equal(missing.code, EXIT.USAGE);
   t.match(missing.err, /^error: .*nope\.jsonl: --file: cannot read the calls file: ENOENT$/);
   const out = await run([
-    'batch',
-    '--file',
-    path.join(dir, 'c.jsonl'),
-    '--out',
-    path.join(dir, 'no', 'd.jsonl'),
-    '--no-progress',
+    'batch', '--file', path.join(dir, 'c.jsonl'), '--out', path.join(dir, 'no', 'd.jsonl'), '--no-progress',
   ]);
   t.equal(out.code, EXIT.USAGE);
   t.match(out.err, /^error: the folder of --out .* does not exist$/);

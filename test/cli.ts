@@ -24,15 +24,11 @@ t.test('the real binary routes the seed call and exits 0 (built by pretest)', as
   t.equal(r.status, 0, r.stderr);
   const d = JSON.parse(r.stdout);
   t.match(d, {
-    outcome: 'operator',
-    operator: 'Infobip',
-    callerId: '+12065550100',
-    route: 'International',
+    outcome: 'operator', operator: 'Infobip', callerId: '+12065550100', route: 'International',
     policy: 'International Policy',
   });
   const rej = spawnSync(
-    process.execPath,
-    [BIN, 'route', '--kind', 'meeting', '--from', 'olga@contoso.com', '--to', '+442071234567'],
+    process.execPath, [BIN, 'route', '--kind', 'meeting', '--from', 'olga@contoso.com', '--to', '+442071234567'],
     { encoding: 'utf8' },
   );
   t.equal(rej.status, EXIT.REJECTED);
@@ -86,8 +82,7 @@ t.test('validate lists every error of a script at once (file:line each), and --j
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'a.ps1'), [
     'Set-CsOnlinePstnUsage -Identity Global -Usage @{Add="A"}',
-    'New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages Nope',
-    'New-CsOnlineVoiceRoute -Identity Y -Priority high',
+    'New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages Nope', 'New-CsOnlineVoiceRoute -Identity Y -Priority high',
     'New-CsOnlineVoiceRoute -Identity Z -OnlinePstnUsages A',
     'Grant-CsOnlineVoiceRoutingPolicy -Identity ghost@contoso.com -PolicyName Global',
   ].join('\n') + '\n');
@@ -109,24 +104,11 @@ t.test('cdr --format teams-pstn-csv: the Teams PSTN usage report columns, user c
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-cdrfmt-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const leg = (technology: string) => ({
-    correlationId: '6f1e0c1a-0000-4000-8000-000000000001',
-    tenant: '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66',
-    technology,
-    direction: 'outbound',
-    kind: 'user',
-    sipCallId: 'abc@x',
-    from: '+14255550101',
-    to: '+14255551234',
-    operator: 'Contoso Telecom',
-    callerId: '+14255550101',
-    start: '2026-11-24T10:00:00.000Z',
-    answer: '2026-11-24T10:00:01.000Z',
-    end: '2026-11-24T10:01:01.000Z',
-    durationSec: 60,
-    outcome: 'answered',
-    sipCode: 200,
-    reason: 'OK',
-    user: 'john@contoso.com',
+    correlationId: '6f1e0c1a-0000-4000-8000-000000000001', tenant: '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66', technology,
+    direction: 'outbound', kind: 'user', sipCallId: 'abc@x', from: '+14255550101', to: '+14255551234',
+    operator: 'Contoso Telecom', callerId: '+14255550101', start: '2026-11-24T10:00:00.000Z',
+    answer: '2026-11-24T10:00:01.000Z', end: '2026-11-24T10:01:01.000Z', durationSec: 60, outcome: 'answered',
+    sipCode: 200, reason: 'OK', user: 'john@contoso.com',
   });
   const file = path.join(dir, 'cdrs.jsonl');
   fs.writeFileSync(file, [leg('Operator Connect'), leg('Phone')].map((c) => JSON.stringify(c)).join('\n') + '\n');

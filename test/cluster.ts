@@ -70,11 +70,7 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ' +
   const proxy = await startDispatcher(t, [a.sipPort, b.sipPort]);
   const keys = { to: '+14255550100', caller: '+15551234567' };
   const first = await runSipp('uac-proxy.xml', proxy.port, keys, {
-    calls: 20,
-    rate: 20,
-    transport: 'u1',
-    maxConcurrent: 10,
-    timeoutS: 60,
+    calls: 20, rate: 20, transport: 'u1', maxConcurrent: 10, timeoutS: 60,
   });
   t.equal(first.successful, 20, first.successful === 20 ? '20 calls through the dispatcher' : first.output);
   const [ca, cb] = [await a.metric('ocroute_cdrs_written_total'), await b.metric('ocroute_cdrs_written_total')];
@@ -103,11 +99,7 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ' +
   b.proc.kill('SIGKILL');
   const killedAt = Date.now();
   const second = await runSipp('uac-proxy.xml', proxy.port, keys, {
-    calls: 20,
-    rate: 10,
-    transport: 'u1',
-    maxConcurrent: 10,
-    timeoutS: 90,
+    calls: 20, rate: 10, transport: 'u1', maxConcurrent: 10, timeoutS: 90,
   });
   t.equal(second.successful, 20, second.successful === 20 ? 'B down: all 20 calls completed through A' : second.output);
   await until("B's slot returns", async () => {
@@ -121,8 +113,7 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ' +
   const bCall = JSON.parse(fs.readFileSync(path.join(b.dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;
   const cdrs = (await (await req(a, 'GET', `/v1/cdrs?correlationId=${bCall}`)).json()).cdrs;
   t.same(
-    cdrs.map((x: { technology: string }) => x.technology).sort(),
-    ['Operator Connect', 'Phone'],
+    cdrs.map((x: { technology: string }) => x.technology).sort(), ['Operator Connect', 'Phone'],
     "A answers with B's two CDRs of a call",
   );
 
@@ -139,8 +130,7 @@ t.test('cluster: PostgreSQL + Redis + Kamailio dispatcher + two ' +
   }, 15000);
   const c = await node('c');
   t.equal(
-    (await route(c, { kind: 'inbound', to: '+14255550177' })).target?.id,
-    'mary@contoso.com',
+    (await route(c, { kind: 'inbound', to: '+14255550177' })).target?.id, 'mary@contoso.com',
     'a node started after the restart has the change before it',
   );
   t.equal((await req(c, 'GET', `/v1/tenants/${CONTOSO}/users/zoe@contoso.com`)).status, 200, 'and the one after it');

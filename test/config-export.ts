@@ -29,8 +29,7 @@ t.test('the default configuration (YAML + three .ps1 scripts) exports to one YAM
   const back = reload(t, yaml);
   t.same(back, original);
   t.same(
-    back.voiceRoutes.map((r) => r.identity),
-    original.voiceRoutes.map((r) => r.identity),
+    back.voiceRoutes.map((r) => r.identity), original.voiceRoutes.map((r) => r.identity),
     'routes keep their priority order',
   );
   t.equal(exportTenantYaml(back), yaml, 'exporting again gives the same text');
@@ -48,16 +47,11 @@ t.test('a tenant changed by admin and operator commands round-trips (config part
   op('Infobip', 'portal.registerTenantId', { tenantId: tenant.tenant.id });
   op('Infobip', 'portal.addServiceAddress', { address: '1 Microsoft Way, Redmond' });
   op('Infobip', 'portal.addDid', {
-    number: '+12065550160',
-    userType: 'standardUser',
-    location: 'HQ Redmond',
-    billingPlan: 'unlimited',
+    number: '+12065550160', userType: 'standardUser', location: 'HQ Redmond', billingPlan: 'unlimited',
     serviceAddress: '1 Microsoft Way, Redmond',
   });
   op('Contoso Telecom', 'numbers.upload', {
-    number: '+14255550161',
-    emergencyAddress: '1 Main St',
-    emergencyAddressMode: 'operatorLocked',
+    number: '+14255550161', emergencyAddress: '1 Main St', emergencyAddressMode: 'operatorLocked',
   });
   admin('users.add', { upn: 'newhire@contoso.com', displayName: 'New Hire', licenses: ['PhoneSystem'] });
   admin('numbers.assign', { number: '+12065550160', upn: 'newhire@contoso.com' });

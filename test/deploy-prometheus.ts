@@ -35,14 +35,7 @@ t.test('docker-compose config: the compose file (and its drachtio profile) is va
 t.test('docker-compose.yml: the cluster\'s services, their files, and the settings they load', async (t) => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
   t.same(Object.keys(compose.services).sort(), [
-    'drachtio',
-    'grafana',
-    'kamailio',
-    'ocroute-a',
-    'ocroute-b',
-    'ocroute-drachtio',
-    'postgres',
-    'prometheus',
+    'drachtio', 'grafana', 'kamailio', 'ocroute-a', 'ocroute-b', 'ocroute-drachtio', 'postgres', 'prometheus',
     'redis',
   ]);
   t.same(compose.services.drachtio.profiles, ['drachtio'], 'drachtio only with --profile drachtio');
@@ -78,8 +71,7 @@ t.test('docker-compose.yml: the cluster\'s services, their files, and the settin
   );
   const list = fs.readFileSync(path.join(ROOT, 'deploy', 'kamailio', 'dispatcher.compose.list'), 'utf8');
   t.same(
-    list.split('\n').filter((l) => /^\d/.test(l)),
-    ['1 sip:ocroute-a:5060', '1 sip:ocroute-b:5060'],
+    list.split('\n').filter((l) => /^\d/.test(l)), ['1 sip:ocroute-a:5060', '1 sip:ocroute-b:5060'],
     'the dispatcher knows both nodes',
   );
   t.same(s.capacity, {
@@ -92,8 +84,7 @@ t.test('docker-compose.yml: the cluster\'s services, their files, and the settin
   });
   const d = loadSettings(path.join(ROOT, compose.services['ocroute-drachtio'].command.at(-1)));
   t.same(
-    [d.sip.driver, d.sip.drachtio],
-    ['drachtio', { host: 'drachtio', port: 9022, secret: 'cymru' }],
+    [d.sip.driver, d.sip.drachtio], ['drachtio', { host: 'drachtio', port: 9022, secret: 'cymru' }],
     'the drachtio profile uses the drachtio-srf driver',
   );
   t.same(d.capacity.url, s.capacity.url, 'and shares capacity through the same Redis');
@@ -129,14 +120,11 @@ async function until(fn: () => Promise<boolean>, ms: number): Promise<void> {
 t.test('the Grafana dashboard queries only metrics the service really exports', async (t) => {
   const { base } = await startService(t);
   await fetch(`${base}/v1/route`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json' },
     body: '{"kind":"user","from":"john@contoso.com","to":"+14255551234"}',
   });
   await fetch(`${base}/v1/calls`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"kind":"inbound","to":"+14255550101"}',
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"inbound","to":"+14255550101"}',
   });
   const exposition = await (await fetch(`${base}/metrics`)).text();
   const exported = new Set(
@@ -159,8 +147,7 @@ t.test('a real Prometheus scrapes /metrics and can query ' +
   const { base, httpPort } = await startService(t);
   for (let i = 0; i < 7; i++) {
     await fetch(`${base}/v1/route`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json' },
       body: '{"kind":"meeting","from":"mary@contoso.com","to":"+442071234567"}',
     });
   }
@@ -171,8 +158,7 @@ t.test('a real Prometheus scrapes /metrics and can query ' +
   const prom: ChildProcess = spawn(
     'prometheus',
     [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
     ],
     { stdio: 'ignore' },
@@ -197,8 +183,7 @@ t.test('deploy/grafana/make-dashboard.py writes the committed dashboard: every p
   });
   t.equal(r.status, 0, r.stderr);
   t.equal(
-    r.stdout,
-    fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', 'ocroute.json'), 'utf8'),
+    r.stdout, fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', 'ocroute.json'), 'utf8'),
     'regenerated = committed',
   );
   const dash = JSON.parse(r.stdout);
@@ -220,8 +205,7 @@ t.test('every Grafana panel query returns data from a real Prometheus scraping a
     const { base, httpPort, sipPort } = await startService(t);
     const post = (p: string, body?: object) =>
       fetch(base + p, {
-        method: 'POST',
-        headers: body ? { 'content-type': 'application/json' } : {},
+        method: 'POST', headers: body ? { 'content-type': 'application/json' } : {},
         body: body && JSON.stringify(body),
       });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-promdash-'));
@@ -231,8 +215,7 @@ t.test('every Grafana panel query returns data from a real Prometheus scraping a
     const prom: ChildProcess = spawn(
       'prometheus',
       [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${promPort}`,
       ],
       { stdio: 'ignore' },
@@ -246,17 +229,12 @@ t.test('every Grafana panel query returns data from a real Prometheus scraping a
     // a scrape apart: a counter first seen at its final value has no rate yet.
     const load = async () => {
       const meeting = await runSipp(
-        'uac-meeting.xml',
-        sipPort,
-        { to: '+442071234567', organizer: 'mary@contoso.com' },
-        { calls: 5, rate: 20 },
+        'uac-meeting.xml', sipPort, { to: '+442071234567', organizer: 'mary@contoso.com' }, { calls: 5, rate: 20 },
       );
       t.equal(meeting.successful, 5, 'sipp: 5 meeting dial-outs');
       await runSipp('uac-inbound.xml', sipPort, { to: '+14255550150', caller: '+15551234567' }, { calls: 2, rate: 20 });
       await runSipp(
-        'uac-refused.xml',
-        sipPort,
-        { to: '+14255550177', caller: '+15551234567', kind: 'inbound' },
+        'uac-refused.xml', sipPort, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' },
         { calls: 2, rate: 20 },
       );
       for (let i = 0; i < 4; i++)

@@ -65,8 +65,7 @@ t.test('effective dial plan: rules top to bottom, the first match wins; -Priorit
   );
   t.equal(route(ten, 'user', 'john@contoso.com', '0100').to, '+14255550100', 'the rule at priority 0 is tried first');
   t.equal(
-    route(ten, 'user', 'john@contoso.com', '1100').to,
-    '+12065551100',
+    route(ten, 'user', 'john@contoso.com', '1100').to, '+12065551100',
     'the next rule still catches what the first does not',
   );
 });
@@ -82,8 +81,7 @@ Set-CsOnlineVoiceUser -Identity mary@contoso.com -TelephoneNumber +14255550102
 `);
     t.equal(route(ten, 'user', 'mary@contoso.com', '00442071234567').to, '+442071234567', 'no grant: the Global plan');
     t.equal(
-      route(ten, 'user', 'john@contoso.com', '00442071234567').outcome,
-      'rejected',
+      route(ten, 'user', 'john@contoso.com', '00442071234567').outcome, 'rejected',
       "john's plan has no 00 rule and Global's is not tried",
     );
     runCommand(ten, 'dialPlans.grant', { global: true, policy: 'Everyone' }, { now: 0, syncDelayMs: 0 });
@@ -93,8 +91,7 @@ Set-CsOnlineVoiceUser -Identity mary@contoso.com -TelephoneNumber +14255550102
     t.equal(route(ten, 'user', 'john@contoso.com', '0100').dialPlan, 'SeattleUser', 'a direct grant still wins');
     run(ten, 'Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName $Null', 'more.ps1');
     t.equal(
-      route(ten, 'user', 'john@contoso.com', '50100').dialPlan,
-      'Everyone',
+      route(ten, 'user', 'john@contoso.com', '50100').dialPlan, 'Everyone',
       'Grant $Null: back to the tenant-wide plan',
     );
   },
@@ -186,8 +183,7 @@ t.test(
     );
     t.match(
       errorOf(() => tenant('New-CsTenantDialPlan -Identity DP\nNew-CsTenantDialPlan -Identity dp')).message,
-      /'dp' already exists/,
-      'identities are case-insensitive',
+      /'dp' already exists/, 'identities are case-insensitive',
     );
     t.match(
       errorOf(() => tenant(`${SEATTLE}Remove-CsTenantDialPlan -Identity SeattleUser`)).message,
@@ -272,8 +268,7 @@ t.test(
     const ten = tenant(JOHN);
     const ctx = { now: 0, syncDelayMs: 0 };
     runCommand(
-      ten,
-      'dialPlans.new',
+      ten, 'dialPlans.new',
       { identity: 'DP', normalizationRules: [{ name: 'Four', pattern: '^(\\d{4})$', translation: '+1425555$1' }] },
       ctx,
     );
@@ -288,10 +283,8 @@ t.test(
     t.match(
       errorOf(() =>
         runCommand(
-          ten,
-          'dialPlans.new',
-          { identity: 'DP2', normalizationRules: Array.from({ length: 51 }, (_, i) => ({ name: `R${i}` })) },
-          ctx,
+          ten, 'dialPlans.new',
+          { identity: 'DP2', normalizationRules: Array.from({ length: 51 }, (_, i) => ({ name: `R${i}` })) }, ctx,
         ),
       ).message,
       /at most 50 normalization rules/,
@@ -303,13 +296,7 @@ t.test(
 t.test('.NET Regex.Replace semantics: the JavaScript fast path and RE2 translate every dialed ' +
   'string alike', async (t) => {
   const patterns = [
-    '^(\\d{4})$',
-    '^0(\\d{10})$',
-    '^9(1|2)(\\d+)$',
-    '^\\+?1?(\\d{10})$',
-    '\\d+',
-    '^011(\\d*)$',
-    '^(\\d{3})(\\d{4})$',
+    '^(\\d{4})$', '^0(\\d{10})$', '^9(1|2)(\\d+)$', '^\\+?1?(\\d{10})$', '\\d+', '^011(\\d*)$', '^(\\d{3})(\\d{4})$',
   ];
   const translations = ['+1425555$1', '+$1', '+$0', '+1$2', '$1$1', '+44$1$2', 'x'];
   let state = 3;

@@ -102,12 +102,7 @@ t.test('ocroute diff: exit 6 with changes, 0 without; --calls adds calls; --json
   t.equal(same.code, EXIT.OK);
   t.match(same.out, /^no change in \d+ calls tried$/);
   const changed = await run([
-    '--config',
-    path.join(dir, 'old'),
-    '--config',
-    path.join(dir, 'new'),
-    '--calls',
-    path.join(dir, 'calls.jsonl'),
+    '--config', path.join(dir, 'old'), '--config', path.join(dir, 'new'), '--calls', path.join(dir, 'calls.jsonl'),
   ]);
   t.equal(changed.code, EXIT.CHANGED);
   t.match(

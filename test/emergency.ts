@@ -56,8 +56,7 @@ t.test(
     t.equal(none.operator, 'Contoso Telecom');
     t.equal(none.policy, null);
     t.equal(
-      route(tenant(JOHN), 'user', 'john@contoso.com', '112').outcome,
-      'rejected',
+      route(tenant(JOHN), 'user', 'john@contoso.com', '112').outcome, 'rejected',
       '112 is no US number without a policy mask',
     );
   },
@@ -93,10 +92,8 @@ t.test('bad input: unique strings and masks per policy, existing usages, digits 
   t.match(
     errorOf(() =>
       runCommand(
-        ten,
-        'emergency.set',
-        { identity: 'Test', emergencyNumbers: [{ emergencyDialString: '911', onlinePstnUsage: 'Nope' }] },
-        ctx,
+        ten, 'emergency.set',
+        { identity: 'Test', emergencyNumbers: [{ emergencyDialString: '911', onlinePstnUsage: 'Nope' }] }, ctx,
       ),
     ).message,
     /PSTN usage 'Nope' is not defined/,
@@ -129,10 +126,8 @@ t.test('lint: an emergency number with no usage, or whose usage has no route for
   const ten = withNumbers();
   runCommand(ten, 'emergency.new', { identity: 'NoUsage', emergencyNumbers: [{ emergencyDialString: '999' }] }, ctx);
   runCommand(
-    ten,
-    'emergency.new',
-    { identity: 'NoRoute', emergencyNumbers: [{ emergencyDialString: '112', onlinePstnUsage: 'USE911' }] },
-    ctx,
+    ten, 'emergency.new',
+    { identity: 'NoRoute', emergencyNumbers: [{ emergencyDialString: '112', onlinePstnUsage: 'USE911' }] }, ctx,
   );
   const codes = lintTenant(ten).map((f) => `${f.code}: ${f.message}`);
   t.ok(codes.some((c) => c.startsWith("EMERGENCY_NO_USAGE: emergency number 999 of policy 'NoUsage'")));

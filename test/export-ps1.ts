@@ -71,18 +71,14 @@ t.test('export -> ps1 -> load -> export is identical: the shipped tenant and one
   }
   const ps1 = exportTenantPs1(everyStage());
   t.match(
-    ps1,
-    /^New-CsOnlineVoiceRoute -Identity 'E911' .*-Priority 0/m,
-    'routes in priority order, each at its priority',
+    ps1, /^New-CsOnlineVoiceRoute -Identity 'E911' .*-Priority 0/m, 'routes in priority order, each at its priority',
   );
   t.match(ps1, /^Set-CsTenantDialPlan -Identity 'Global'/m, 'the Global plan is set, not created');
   t.match(ps1, /^\$en1 = New-CsTeamsEmergencyNumber .*\nNew-CsTeamsEmergencyCallRoutingPolicy .*@\{Add=\$en1\}/m);
   t.match(ps1, /-Usage @\{Add='US','USE911','It''s'\}/, 'quotes doubled as PowerShell reads them');
   t.match(ps1, /^Grant-CsCallingLineIdentity -Group '0b6d1f7e-[^']+' -PolicyName 'Anonymous' -Rank 1$/m);
   t.notMatch(
-    directoryYaml(everyStage()),
-    /onlineVoiceRoutingPolicy|phoneNumber:|reverseNumberLookup/,
-    'set by the script',
+    directoryYaml(everyStage()), /onlineVoiceRoutingPolicy|phoneNumber:|reverseNumberLookup/, 'set by the script',
   );
 });
 

@@ -39,9 +39,7 @@ t.test('SIP flood: beyond the rate and the capacity refused fast; calls within c
   const completed: number[] = [];
   for (let i = 0; i < 20; i++) {
     const r = await invite(client.stack, svc.sipPort, {
-      to: '+14255550100',
-      from: '+15557770000@127.0.0.1',
-      uacPort: client.port,
+      to: '+14255550100', from: '+15557770000@127.0.0.1', uacPort: client.port,
     });
     if (r.final.status !== 200) { completed.push(r.final.status!); continue; }
     ack(client.stack, r.request, r.final);
@@ -80,9 +78,7 @@ function request(url: string, localAddress: string, agent: http.Agent, body?: ob
     const rq = http.request(
       url,
       {
-        method: body ? 'POST' : 'GET',
-        localAddress,
-        agent,
+        method: body ? 'POST' : 'GET', localAddress, agent,
         headers: body ? { 'content-type': 'application/json' } : {},
       },
       (rs) => {

@@ -20,14 +20,8 @@ Grant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName "DR"
 t.test('New-CsOnlinePSTNGateway examples 1 and 2: documented defaults; a new gateway is disabled', async (t) => {
   const ten = tenant(DR);
   t.same(ten.gateways!['sbc1.contoso.com'], {
-    identity: 'sbc1.contoso.com',
-    sipSignalingPort: 5061,
-    enabled: false,
-    failoverTimeSeconds: 10,
-    failoverResponseCodes: '408,503,504',
-    sendSipOptions: true,
-    forwardPai: false,
-    forwardCallHistory: false,
+    identity: 'sbc1.contoso.com', sipSignalingPort: 5061, enabled: false, failoverTimeSeconds: 10,
+    failoverResponseCodes: '408,503,504', sendSipOptions: true, forwardPai: false, forwardCallHistory: false,
   });
   t.equal(ten.gateways!['sbc2.contoso.com'].forwardPai, true);
   t.equal(ten.gateways!['sbc2.contoso.com'].enabled, true);
@@ -46,8 +40,7 @@ t.test('a route skips its disabled gateways; with every gateway disabled the rou
   );
   const on = tenant(`${DR}Set-CsOnlinePSTNGateway -Identity sbc1.contoso.com -Enabled $true\n`);
   t.equal(
-    route(on, 'user', 'dave@contoso.com', '+12065551234').gateway,
-    'sbc1.contoso.com',
+    route(on, 'user', 'dave@contoso.com', '+12065551234').gateway, 'sbc1.contoso.com',
     'list order once both are enabled',
   );
 });

@@ -51,26 +51,18 @@ t.test('rank decides between groups; a direct grant beats any group (group polic
   const both = load(`Grant-CsOnlineVoiceRoutingPolicy -Group sales@contoso.com -PolicyName Sales -Rank 2
 Grant-CsOnlineVoiceRoutingPolicy -Group Support -PolicyName Support -Rank 1`).ten;
   t.equal(
-    route(both, 'user', 'dave@contoso.com', '+12065551234').gateway,
-    'support-sbc.contoso.com',
-    'Support ranks 1',
+    route(both, 'user', 'dave@contoso.com', '+12065551234').gateway, 'support-sbc.contoso.com', 'Support ranks 1',
   );
   t.equal(
-    route(both, 'user', 'erin@contoso.com', '+12065551234').gateway,
-    'sales-sbc.contoso.com',
-    'erin is only in Sales',
+    route(both, 'user', 'erin@contoso.com', '+12065551234').gateway, 'sales-sbc.contoso.com', 'erin is only in Sales',
   );
   runScript(both, 'Grant-CsOnlineVoiceRoutingPolicy -Identity dave@contoso.com -PolicyName Sales');
   t.equal(
-    route(both, 'user', 'dave@contoso.com', '+12065551234').gateway,
-    'sales-sbc.contoso.com',
-    'direct grant wins',
+    route(both, 'user', 'dave@contoso.com', '+12065551234').gateway, 'sales-sbc.contoso.com', 'direct grant wins',
   );
   runScript(both, `Grant-CsOnlineVoiceRoutingPolicy -Group ${SUPPORT} -PolicyName $null`);
   t.same(
-    both.groupPolicyAssignments?.map((a) => [a.policyName, a.rank]),
-    [['Sales', 1]],
-    '$null removes; ranks close up',
+    both.groupPolicyAssignments?.map((a) => [a.policyName, a.rank]), [['Sales', 1]], '$null removes; ranks close up',
   );
 });
 

@@ -13,9 +13,7 @@ t.test('POST /v1/calls takes slots: a user number takes 3 calls, the 4th gets 42
   t.teardown(async () => { await app.close(); await calls.close(); });
   const post = (body: unknown) =>
     fetch(base + '/v1/calls', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
   const john = { kind: 'user', from: 'john@contoso.com', to: '+14255551234' };
   const ids: string[] = [];
@@ -96,9 +94,7 @@ t.test('reload, calls and CDRs take the admin API\'s bearer tokens: 401 without,
   const guard = new TokenRegistry([
     { name: 'mine', role: 'tenantAdmin', tenant: id, sha256: sha256('mine-token-0123456789') },
     {
-      name: 'other',
-      role: 'tenantAdmin',
-      tenant: '00000000-0000-0000-0000-0000000000ff',
+      name: 'other', role: 'tenantAdmin', tenant: '00000000-0000-0000-0000-0000000000ff',
       sha256: sha256('other-token-0123456789'),
     },
   ]);
@@ -116,15 +112,12 @@ t.test('reload, calls and CDRs take the admin API\'s bearer tokens: 401 without,
       },
     });
   for (const [method, p, body] of [
-    ['POST', '/v1/config/reload', undefined],
-    ['POST', '/v1/calls', call],
-    ['DELETE', '/v1/calls/x', undefined],
+    ['POST', '/v1/config/reload', undefined], ['POST', '/v1/calls', call], ['DELETE', '/v1/calls/x', undefined],
     ['GET', '/v1/cdrs?correlationId=x', undefined],
   ] as const) {
     t.equal((await req(method, p, undefined, body)).status, 401, `${method} ${p} without a token`);
     t.equal(
-      (await req(method, p, 'other-token-0123456789', body)).status,
-      403,
+      (await req(method, p, 'other-token-0123456789', body)).status, 403,
       `${method} ${p} with another tenant's token`,
     );
   }

@@ -25,11 +25,7 @@ t.test('POST /v1/route over real HTTP on loopback; /metrics counts it', async (t
   const r = await post('/v1/route', { kind: 'meeting', from: 'mary@contoso.com', to: '+442071234567' });
   t.equal(r.status, 200);
   t.match(await r.json(), {
-    outcome: 'operator',
-    operator: 'Infobip',
-    callerId: '+12065550100',
-    route: 'International',
-    trace: Array,
+    outcome: 'operator', operator: 'Infobip', callerId: '+12065550100', route: 'International', trace: Array,
   });
   const noTrace = await (
     await post('/v1/route?trace=false', { kind: 'user', from: 'john@contoso.com', to: '+14255551234' })
@@ -72,8 +68,7 @@ t.test('POST /v1/route/batch through the worker pool: pre-rendered JSON, same de
   const body = await r.json();
   const m = await (await fetch(base + '/metrics')).text();
   t.match(
-    m,
-    /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom",route="none"\} 5$/m,
+    m, /^ocroute_decisions_total\{outcome="rejected",kind="inbound",operator="Contoso Telecom",route="none"\} 5$/m,
     'pool decisions counted',
   );
   t.match(m, /^ocroute_batch_chunk_duration_seconds_count 2$/m, 'two chunks, one per worker');
@@ -106,8 +101,7 @@ t.test('reload: a good config swaps atomically, a bad one is refused and the old
   t.ok(engine.snapshot.version > v1);
   t.equal(
     (await (await post('/v1/route', { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' })).json()).outcome,
-    'operator',
-    'pitfall fixed by the reload',
+    'operator', 'pitfall fixed by the reload',
   );
   t.equal(before.data.users['dave@contoso.com'].onlineVoiceRoutingPolicy, 'Legacy DR', 'the old snapshot was ' +
     'never mutated');
@@ -117,10 +111,7 @@ t.test('reload: a good config swaps atomically, a bad one is refused and the old
   const bad = await post('/v1/config/reload', {});
   t.equal(bad.status, 422);
   t.match(await bad.json(), {
-    error: 'E_PATTERN',
-    file: path.join(dir, '40-bad.ps1'),
-    line: 1,
-    field: '-NumberPattern',
+    error: 'E_PATTERN', file: path.join(dir, '40-bad.ps1'), line: 1, field: '-NumberPattern',
   });
   t.equal(engine.snapshot, good, 'old snapshot kept');
   const m = await (await fetch(base + '/metrics')).text();
@@ -134,9 +125,7 @@ t.test('POST /v1/dial-plan/test (Test-CsEffectiveTenantDialPlan) and ' +
   const r = await post('/v1/dial-plan/test', { identity: 'dave@contoso.com', dialedNumber: '92065551234' });
   t.equal(r.status, 200);
   t.match(await r.json(), {
-    effectiveTenantDialPlan: 'Redmond',
-    translatedNumber: '+12065551234',
-    matchingRule: { name: 'NineOutside' },
+    effectiveTenantDialPlan: 'Redmond', translatedNumber: '+12065551234', matchingRule: { name: 'NineOutside' },
     e164: '+12065551234',
   });
   const unknown = await post('/v1/dial-plan/test', { identity: 'nobody@contoso.com', dialedNumber: '0100' });

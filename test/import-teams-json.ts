@@ -26,18 +26,12 @@ t.test("a BackupRestoreTeamsEV folder imports with the objects' own property nam
   const r = importTeamsJson(FIXTURES, { name: 'Contoso' });
   const ten = r.tenant;
   t.same(ten.pstnUsages, ['US and Canada', 'International'], 'UTF-16LE with BOM read');
-  t.same(
-    ten.voiceRoutes.map((x) => x.identity),
-    ['Redmond 1', 'US no premium', 'International'],
-    'by Priority',
-  );
+  t.same(ten.voiceRoutes.map((x) => x.identity), ['Redmond 1', 'US no premium', 'International'], 'by Priority');
   t.same(ten.voiceRoutes[0].onlinePstnUsages, ['US and Canada'], 'a one-item list written as the item');
   t.same(ten.gateways?.['sbc1.contoso.com'].outboundPstnNumberTranslationRules, ['StripPlus1']);
   t.equal(ten.gateways?.['sbc1.contoso.com'].forwardPai, true);
   t.same(
-    Object.keys(ten.onlineVoiceRoutingPolicies).sort(),
-    ['Global', 'US Only', 'US and International'],
-    'Tag: dropped',
+    Object.keys(ten.onlineVoiceRoutingPolicies).sort(), ['Global', 'US Only', 'US and International'], 'Tag: dropped',
   );
   t.same(
     ten.dialPlans?.Redmond.normalizationRules.map((x) => [x.name, x.isInternalExtension]),
@@ -65,8 +59,7 @@ t.test('ocroute import teams-json ZIP --out DIR: a folder that validates and rou
   const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
   const tenantDir = path.join(dir, 'tenant');
   t.equal(
-    await main(['import', 'teams-json', zip, '--out', tenantDir, '--tenant-name', 'Contoso'], io),
-    EXIT.OK,
+    await main(['import', 'teams-json', zip, '--out', tenantDir, '--tenant-name', 'Contoso'], io), EXIT.OK,
     err.join('\n'),
   );
   t.match(
@@ -89,8 +82,7 @@ t.test('ocroute import teams-json ZIP --out DIR: a folder that validates and rou
   t.equal(d.gateway, 'sbc1.contoso.com');
   t.equal(d.gateways?.[0].to, '2065551234', "the gateway's outbound translation rule applies");
   t.not(
-    route(ten, 'user', 'dave@contoso.com', '+19005551234').gateway,
-    'sbc1.contoso.com',
+    route(ten, 'user', 'dave@contoso.com', '+19005551234').gateway, 'sbc1.contoso.com',
     'the .NET lookahead excludes 900',
   );
   t.equal(await main(['import', 'teams-json', zip, '--out', tenantDir], io), EXIT.USAGE, 'never overwrites');
@@ -113,8 +105,7 @@ t.test('bad exports: located errors naming the file and the object', async (t) =
   t.match(errorOf(() => importTeamsJson(dir)).describe(), /VoiceRoutes\.txt: not JSON \(ConvertTo-Json output\)/);
   write('VoiceRoutes.txt', '[{"Something": 1}]');
   t.same(
-    importTeamsJson(dir).skipped,
-    [`${path.join(dir, 'VoiceRoutes.txt')} [0]`],
+    importTeamsJson(dir).skipped, [`${path.join(dir, 'VoiceRoutes.txt')} [0]`],
     'unknown objects are reported, not guessed',
   );
   t.match(errorOf(() => importTeamsJson(path.join(dir, 'missing.zip'))).message, /does not exist/);

@@ -38,8 +38,7 @@ New-CsInboundExemptNumberPattern -Identity "AllowContoso1" -Pattern "^\\+1123456
   const d = route(ten, 'inbound', '+11234567890', '+14255550101');
   t.match(d.trace![0].why, /matches blocked pattern 'BlockRange1' but exempt pattern 'AllowContoso1' lets it in/);
   t.equal(
-    route(ten, 'inbound', '+11234567899', '+14255550101').outcome,
-    'rejected',
+    route(ten, 'inbound', '+11234567899', '+14255550101').outcome, 'rejected',
     'outside the exempt range: still blocked',
   );
 });
@@ -82,9 +81,7 @@ t.test('bad input: located errors, nothing half-applied', async (t) => {
   const before = JSON.stringify(ten.inboundBlockedNumberPatterns);
   t.throws(() =>
     runCommand(
-      ten,
-      'inboundBlocking.setBlocked',
-      { identity: 'BlockRange1', pattern: '^(\\d+)+\\1$' },
+      ten, 'inboundBlocking.setBlocked', { identity: 'BlockRange1', pattern: '^(\\d+)+\\1$' },
       { now: 0, syncDelayMs: 0 },
     ),
   );
@@ -148,21 +145,12 @@ t.test('Test-CsInboundBlockedNumberPattern -PhoneNumber: blocked, exempt, or not
     ),
   );
   t.same(testBlockedNumber(s.blocking, '+11234567890'), {
-    phoneNumber: '+11234567890',
-    blocked: true,
-    pattern: 'BlockRange1',
-    redirectTo: null,
+    phoneNumber: '+11234567890', blocked: true, pattern: 'BlockRange1', redirectTo: null,
   });
   t.same(testBlockedNumber(s.blocking, '+11234567891'), {
-    phoneNumber: '+11234567891',
-    blocked: false,
-    pattern: 'All1123',
-    exemptBy: 'Ok',
+    phoneNumber: '+11234567891', blocked: false, pattern: 'All1123', exemptBy: 'Ok',
   });
   t.same(testBlockedNumber(s.blocking, '+15551234567'), {
-    phoneNumber: '+15551234567',
-    blocked: false,
-    pattern: null,
-    exemptBy: null,
+    phoneNumber: '+15551234567', blocked: false, pattern: null, exemptBy: null,
   });
 });

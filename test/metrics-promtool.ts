@@ -22,8 +22,7 @@ t.test('promtool check metrics: no problem, standard process metric names', { sk
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => { await app.close(); await calls.close(); });
   await fetch(base + '/v1/route', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ kind: 'inbound', to: '+14255550177' }),
   });
   const text = await (await fetch(base + '/metrics')).text();
@@ -38,8 +37,7 @@ t.test('promtool: the alert and recording rules load, and their unit tests pass 
   'MaxConcurrentSessions, gateway down, NER)', { skip }, async (t) => {
   const deploy = path.join(__dirname, '..', 'deploy');
   for (const args of [
-    ['check', 'rules', 'prometheus-rules.yml'],
-    ['test', 'rules', 'prometheus-rules.test.yml'],
+    ['check', 'rules', 'prometheus-rules.yml'], ['test', 'rules', 'prometheus-rules.test.yml'],
     ['check', 'config', 'prometheus.yml'],
   ]) {
     const r = spawnSync('promtool', args, { cwd: deploy, encoding: 'utf8' });

@@ -38,8 +38,7 @@ t.test(
     t.not(out.target?.type, 'user', 'routed as a PSTN call, not to john');
     t.match(JSON.stringify(out.trace), /skips reverse number lookup \(SkipInternalVoip\)/);
     t.equal(
-      loadTenantYaml(exportTenantYaml(ten)).numbers['+14255550101'].reverseNumberLookup,
-      'SkipInternalVoip',
+      loadTenantYaml(exportTenantYaml(ten)).numbers['+14255550101'].reverseNumberLookup, 'SkipInternalVoip',
       'exported',
     );
     runScript(ten, "Set-CsPhoneNumberAssignment -PhoneNumber +14255550101 -ReverseNumberLookup ''");
@@ -109,9 +108,7 @@ Set-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550177
   const d = route(ten, 'inbound', '+12065550123', '+14255550177');
   t.same(d.target, { type: 'user', id: 'john@contoso.com' }, 'an alternate line rings its user');
   t.equal(
-    route(ten, 'user', 'john@contoso.com', '+442071234567').callerId,
-    '+14255550101',
-    'outbound shows the primary',
+    route(ten, 'user', 'john@contoso.com', '+442071234567').callerId, '+14255550101', 'outbound shows the primary',
   );
   t.equal(loadTenantYaml(exportTenantYaml(ten)).users['john@contoso.com'].alternateLines?.length, 2, 'exported');
   runScript(ten, 'Remove-CsPhoneNumberAssignment -Identity john@contoso.com -PhoneNumber +14255550102 ' +

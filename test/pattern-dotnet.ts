@@ -71,20 +71,8 @@ t.test(
     const lit = () => pick(['1', '4', '44', '\\+', '\\+1', '\\+44', '0', '12', '9']);
     const atom = () =>
       pick([
-        '\\d',
-        '\\d+',
-        '\\d*',
-        '\\d?',
-        '\\d{2}',
-        '\\d{1,3}',
-        '(\\d{3})',
-        '(?:\\d+)',
-        '[0-9]',
-        '(\\d)+',
-        '(1+|2)',
-        '(?:12|4)?',
-        '(\\+1|2)',
-        '\\d+?',
+        '\\d', '\\d+', '\\d*', '\\d?', '\\d{2}', '\\d{1,3}', '(\\d{3})', '(?:\\d+)', '[0-9]', '(\\d)+', '(1+|2)',
+        '(?:12|4)?', '(\\+1|2)', '\\d+?',
       ]);
     const look = () => pick(['(?!(900|976))', '(?=\\d{3})', '(?!0)', '(?<=\\+1)', '(?!\\+44)']);
     const patterns: string[] = [];
@@ -104,8 +92,7 @@ t.test(
     }
     const naive = patterns.map((p) => new RegExp(p));
     const modes: [string, PatternMatcher][] = [
-      ['default', new PatternMatcher(patterns)],
-      ['prefix trie', new PatternMatcher(patterns, { singleSetMax: 0 })],
+      ['default', new PatternMatcher(patterns)], ['prefix trie', new PatternMatcher(patterns, { singleSetMax: 0 })],
       ['RE2 only', new PatternMatcher(patterns, { re2Only: true })],
       ['RE2 only, prefix trie', new PatternMatcher(patterns, { re2Only: true, singleSetMax: 0 })],
     ];

@@ -53,6 +53,11 @@ t.test('prefix trie above 512 RE2 patterns: ^\\+(1+|2)5 still matches +155512345
   t.equal(m.first('+35551234567'), -1);
 });
 
+/** +<country 1..cc><area 200..200+areas><digits>, `digits` long (`pad`: digits drawn). */
+const randomNumber = (r: () => number, cc: number, areas: number, pad: number, digits: number) =>
+  '+' + (1 + Math.floor(r() * cc)) + (200 + Math.floor(r() * areas)) +
+  String(Math.floor(r() * 1e8)).padStart(pad, '0').slice(0, digits);
+
 /** Deterministic PRNG so failures reproduce. */
 function rng(seed: number) { return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff); }
 
@@ -76,13 +81,7 @@ t.test('matcher = naive first-match RegExp loop, single set and prefix trie (see
     'anywhere) goes to RE2');
   let mismatches = 0;
   for (let i = 0; i < 20000; i++) {
-    const num =
-      '+' +
-      (1 + Math.floor(r() * 60)) +
-      (200 + Math.floor(r() * 800)) +
-      String(Math.floor(r() * 1e8))
-        .padStart(7, '0')
-        .slice(0, 6 + (i % 3));
+    const num = randomNumber(r, 60, 800, 7, 6 + (i % 3));
     const want = naive.findIndex((re) => re.test(num));
     const want400 = naive.slice(0, 400).findIndex((re) => re.test(num));
     if (
@@ -132,13 +131,7 @@ t.test('a matcher derived from the one it replaces (a few NumberPatterns changed
     const fresh = new PatternMatcher(patterns, { singleSetMax: 100 });
     t.equal(derived.simpleCount, fresh.simpleCount);
     for (let i = 0; i < 300; i++) {
-      const num =
-        '+' +
-        (1 + Math.floor(r() * 9)) +
-        (200 + Math.floor(r() * 52)) +
-        String(Math.floor(r() * 1e8))
-          .padStart(8, '0')
-          .slice(0, 6 + (i % 3));
+      const num = randomNumber(r, 9, 52, 8, 6 + (i % 3));
       if (derived.first(num) !== fresh.first(num) || derived.matches(num).join() !== fresh.matches(num).join())
         mismatches++;
     }

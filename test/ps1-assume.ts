@@ -88,9 +88,7 @@ Grant-CsCallingLineIdentity -Identity john@contoso.com -PolicyName DKCQ`);
     /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
   );
   t.equal(
-    route(r.ten, 'user', 'john@contoso.com', '+442071234567').callerId,
-    '+12065550199',
-    'shows the resource number',
+    route(r.ten, 'user', 'john@contoso.com', '+442071234567').callerId, '+12065550199', 'shows the resource number',
   );
 });
 

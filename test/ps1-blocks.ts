@@ -63,8 +63,7 @@ Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber +1425555
       /^b\.ps1:1: an error in the Try block went to its Catch block: b\.ps1:1: .*user 'ghost@contoso\.com' was not found/,
     );
     t.match(
-      errorOf(() => load('Try { Write-Host $nope } Catch { }')).message,
-      /variable \$nope is not set/,
+      errorOf(() => load('Try { Write-Host $nope } Catch { }')).message, /variable \$nope is not set/,
       'script errors are not caught',
     );
   },
@@ -100,11 +99,7 @@ New-CsOnlineVoiceRoutingPolicy -Identity C -OnlinePstnUsages Local
   );
   t.same(
     Object.values(r.ten.onlineVoiceRoutingPolicies).map((p) => [p.identity, p.onlinePstnUsages]),
-    [
-      ['A', ['Long Distance']],
-      ['B', ['Long Distance']],
-      ['C', []],
-    ],
+    [['A', ['Long Distance']], ['B', ['Long Distance']], ['C', []]],
   );
   // Example 3 as the page writes it: Set- writes nothing, so nothing reaches the rest of the pipeline.
   const asWritten = load(
@@ -118,9 +113,7 @@ New-CsOnlineVoiceRoutingPolicy -Identity C -OnlinePstnUsages Local
       `john@contoso.com -PolicyName $_.Identity }`,
   );
   t.equal(
-    each.ten.users['john@contoso.com'].onlineVoiceRoutingPolicy,
-    'A',
-    "$_.Identity is 'Tag:A', as Teams shows it",
+    each.ten.users['john@contoso.com'].onlineVoiceRoutingPolicy, 'A', "$_.Identity is 'Tag:A', as Teams shows it",
   );
 });
 
@@ -153,8 +146,7 @@ t.test('Set-CsUser example 2: Get-CsUser -LdapFilter "Department=Finance" | Set-
   const r = load('Get-CsUser -LdapFilter "Department=Finance" | Set-CsUser -OnPremLineURI $null', yaml);
   t.equal(r.ten.users['dave@contoso.com'].onPremLineUri, undefined, 'only Finance changed');
   t.same(
-    load('Get-CsUser -LdapFilter "Department=Finance" | Set-CsUser -EnterpriseVoiceEnabled $True').warnings,
-    [],
+    load('Get-CsUser -LdapFilter "Department=Finance" | Set-CsUser -EnterpriseVoiceEnabled $True').warnings, [],
     'no user in Finance: nothing to do',
   );
 });

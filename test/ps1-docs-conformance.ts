@@ -22,8 +22,7 @@ const skip = !fs.existsSync(RUNNER)
 if (skip) console.error(`# ${skip}`);
 
 const REFUSED: Record<string, RegExp> = {
-  'Set-CsTenantDialPlan.ex02.ps1': /:7: unexpected '\)'/,
-  'Set-CsTenantDialPlan.ex03.ps1': /:7: unexpected '\)'/,
+  'Set-CsTenantDialPlan.ex02.ps1': /:7: unexpected '\)'/, 'Set-CsTenantDialPlan.ex03.ps1': /:7: unexpected '\)'/,
   'learn-direct-routing-voice-routing.b05.ps1': /:7: expected a cmdlet name, found -OnlinePstnGatewayList/,
   'learn-direct-routing-voice-routing.b07.ps1': /:6: '\{' is never closed/,
   'Set-CsPhoneNumberAssignment.ex14.ps1': /:6: .*'\+1555555555' is not a valid phone number/,

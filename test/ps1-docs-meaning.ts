@@ -42,9 +42,7 @@ t.test('usages: Set-CsOnlinePstnUsage examples 1-4 add, remove and replace in th
 t.test('routes: New-CsOnlineVoiceRoute examples 1-3, Set- and Remove- examples', { skip }, async (t) => {
   const r1 = docs(t, 'New-CsOnlineVoiceRoute.ex01').voiceRoutes[0];
   t.match(
-    r1,
-    { identity: 'Route1', numberPattern: '[0-9]{10}', onlinePstnUsages: [] },
-    'ex 1: the documented defaults',
+    r1, { identity: 'Route1', numberPattern: '[0-9]{10}', onlinePstnUsages: [] }, 'ex 1: the documented defaults',
   );
   t.match(
     docs(t, 'New-CsOnlineVoiceRoute.ex02').voiceRoutes[0],
@@ -57,9 +55,7 @@ t.test('routes: New-CsOnlineVoiceRoute examples 1-3, Set- and Remove- examples',
   const all = docs(t, 'New-CsOnlineVoiceRoute.ex03');
   t.same(all.voiceRoutes[0].onlinePstnUsages, all.pstnUsages, 'ex 3: every usage, from (Get-CsOnlinePstnUsage).Usage');
   t.equal(
-    docs(t, 'New-CsOnlineVoiceRoute.ex01', 'Remove-CsOnlineVoiceRoute.ex01').voiceRoutes.length,
-    0,
-    'Remove- ex 1',
+    docs(t, 'New-CsOnlineVoiceRoute.ex01', 'Remove-CsOnlineVoiceRoute.ex01').voiceRoutes.length, 0, 'Remove- ex 1',
   );
 });
 
@@ -67,15 +63,12 @@ t.test('policies: New-/Set-CsOnlineVoiceRoutingPolicy, Grant- examples route the
   const p = docs(t, 'New-CsOnlineVoiceRoutingPolicy.ex02', 'Set-CsOnlineVoiceRoutingPolicy.ex02');
   t.same(
     findPolicy(p, 'onlineVoiceRoutingPolicies', 'RedmondOnlineVoiceRoutingPolicy')?.onlinePstnUsages,
-    ['Long Distance', 'Internal'],
-    'Set- ex 2 removes Local from the three of New- ex 2',
+    ['Long Distance', 'Internal'], 'Set- ex 2 removes Local from the three of New- ex 2',
   );
   const g = docs(t, 'New-CsOnlineVoiceRoutingPolicy.ex01', 'Grant-CsOnlineVoiceRoutingPolicy.ex01');
   t.equal(g.users['ken.myer@contoso.com'].onlineVoiceRoutingPolicy, 'RedmondOnlineVoiceRoutingPolicy', 'Grant- ex 1');
   const none = docs(
-    t,
-    'New-CsOnlineVoiceRoutingPolicy.ex01',
-    'Grant-CsOnlineVoiceRoutingPolicy.ex01',
+    t, 'New-CsOnlineVoiceRoutingPolicy.ex01', 'Grant-CsOnlineVoiceRoutingPolicy.ex01',
     'Grant-CsOnlineVoiceRoutingPolicy.ex02',
   );
   t.equal(none.users['ken.myer@contoso.com'].onlineVoiceRoutingPolicy, undefined, 'Grant- ex 2: $Null unassigns');
@@ -90,25 +83,18 @@ t.test('conferencing: New-/Set-/Grant-CsOnlineAudioConferencingRoutingPolicy exa
     'Set- ex 1',
   );
   const u = docs(
-    t,
-    'New-CsOnlineAudioConferencingRoutingPolicy.ex01',
-    'Grant-CsOnlineAudioConferencingRoutingPolicy.ex01',
+    t, 'New-CsOnlineAudioConferencingRoutingPolicy.ex01', 'Grant-CsOnlineAudioConferencingRoutingPolicy.ex01',
   );
   t.equal(u.users['testuser@test.onmicrosoft.com'].audioConferencingRoutingPolicy, 'Test', 'Grant- ex 1');
   const g = docs(
-    t,
-    'New-CsOnlineAudioConferencingRoutingPolicy.ex01',
-    'Grant-CsOnlineAudioConferencingRoutingPolicy.ex02',
+    t, 'New-CsOnlineAudioConferencingRoutingPolicy.ex01', 'Grant-CsOnlineAudioConferencingRoutingPolicy.ex02',
   );
   t.equal(g.globalGrants.audioConferencingRoutingPolicy, 'Test', 'Grant- ex 2: -Identity Global is tenant-wide');
   const grp = docs(
-    t,
-    'New-CsOnlineAudioConferencingRoutingPolicy.ex01',
-    'Grant-CsOnlineAudioConferencingRoutingPolicy.ex03',
+    t, 'New-CsOnlineAudioConferencingRoutingPolicy.ex01', 'Grant-CsOnlineAudioConferencingRoutingPolicy.ex03',
   );
   t.match(
-    grp.groupPolicyAssignments,
-    [{ group: 'f13d6c9d-ce76-422c-af78-b6018b4d9c80', policyName: 'Test', rank: 1 }],
+    grp.groupPolicyAssignments, [{ group: 'f13d6c9d-ce76-422c-af78-b6018b4d9c80', policyName: 'Test', rank: 1 }],
     'Grant- ex 3: a group',
   );
 });
@@ -116,25 +102,21 @@ t.test('conferencing: New-/Set-/Grant-CsOnlineAudioConferencingRoutingPolicy exa
 t.test('mobility, gateways and numbers: their examples', { skip }, async (t) => {
   t.equal(docs(t, 'New-CsTeamsMobilityPolicy.ex01').mobilityPolicies.SalesMobilityPolicy.ipAudioMobileMode, 'WifiOnly');
   t.equal(
-    docs(t, 'Grant-CsTeamsMobilityPolicy.ex01').users['ken.myer@contoso.com'].mobilityPolicy,
-    'SalesPolicy',
+    docs(t, 'Grant-CsTeamsMobilityPolicy.ex01').users['ken.myer@contoso.com'].mobilityPolicy, 'SalesPolicy',
     'by display name',
   );
   t.match(
-    docs(t, 'New-CsOnlinePSTNGateway.ex01').gateways?.['sbc.contoso.com'],
-    { sipSignalingPort: 5061, enabled: false },
+    docs(t, 'New-CsOnlinePSTNGateway.ex01').gateways?.['sbc.contoso.com'], { sipSignalingPort: 5061, enabled: false },
     'New- ex 1: disabled until enabled',
   );
   t.match(
     docs(t, 'New-CsOnlinePSTNGateway.ex01', 'Set-CsOnlinePSTNGateway.ex02').gateways?.['sbc.contoso.com'],
-    { sipSignalingPort: 5064, forwardPai: true, enabled: true },
-    'Set- ex 2',
+    { sipSignalingPort: 5064, forwardPai: true, enabled: true }, 'Set- ex 2',
   );
   const removed = docs(t, 'Set-CsPhoneNumberAssignment.ex01', 'Remove-CsPhoneNumberAssignment.ex01');
   t.equal(removed.users['user1@contoso.com'].phoneNumber, undefined, 'Remove- ex 1 unassigns');
   t.equal(
-    docs(t, 'Remove-CsPhoneNumberAssignment.ex02').users['user2@contoso.com'].phoneNumber,
-    undefined,
+    docs(t, 'Remove-CsPhoneNumberAssignment.ex02').users['user2@contoso.com'].phoneNumber, undefined,
     'ex 2: -RemoveAll',
   );
   t.equal(
@@ -152,11 +134,7 @@ t.test(
     const ten = docs(t, `${L}01`, `${L}03`, `${L}04`, `${L}08`, `${L}09`, `${L}12`, `${L}13`, `${L}14`, `${L}16`);
     t.same(
       ten.voiceRoutes.map((r) => [r.identity, r.priority]),
-      [
-        ['Redmond 1', 1],
-        ['Redmond 2', 2],
-        ['International', 3],
-      ],
+      [['Redmond 1', 1], ['Redmond 2', 2], ['International', 3]],
     );
     t.equal(ten.users['spencer.low@contoso.com'].onlineVoiceRoutingPolicy, 'US Only');
     t.equal(ten.users['john.woods@contoso.com'].onlineVoiceRoutingPolicy, 'No Restrictions');

@@ -95,12 +95,7 @@ Remove-CsOnlineVoiceRoute -Identity Legacy
 New-CsOnlineVoiceRoute -Identity "International" -NumberPattern ".*" -OnlinePstnUsages "US and Canada"`);
   t.same(
     learn.voiceRoutes.map((r) => [r.identity, r.priority]),
-    [
-      ['Redmond 1', 1],
-      ['Redmond 2', 2],
-      ['Other +1', 4],
-      ['International', 5],
-    ],
+    [['Redmond 1', 1], ['Redmond 2', 2], ['Other +1', 4], ['International', 5]],
   );
   t.equal(ten.voiceRoutes[0].numberPattern, '[0-9]{10}', 'New-CsOnlineVoiceRoute: -NumberPattern defaults ' +
     'to [0-9]{10}');

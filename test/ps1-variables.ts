@@ -21,10 +21,7 @@ Grant-CsTenantDialPlan -Identity john@contoso.com -PolicyName DP1
 `);
     t.same(ten.dialPlans!.DP1.normalizationRules, [
       {
-        name: 'nr1',
-        pattern: '^(\\d{4})$',
-        translation: '+1206555$1',
-        isInternalExtension: false,
+        name: 'nr1', pattern: '^(\\d{4})$', translation: '+1206555$1', isInternalExtension: false,
         description: 'Dialing with internal four-digit extension',
       },
     ]);
@@ -74,8 +71,7 @@ Grant-CsTeamsEmergencyCallRoutingPolicy -Identity john@contoso.com -PolicyName T
     ]);
     t.same(
       ten.emergencyCallRoutingPolicies!.testecrp.emergencyNumbers,
-      ten.emergencyCallRoutingPolicies!.Test.emergencyNumbers,
-      'one object or @{add=}: the same',
+      ten.emergencyCallRoutingPolicies!.Test.emergencyNumbers, 'one object or @{add=}: the same',
     );
     t.equal(ten.emergencyCallRoutingPolicies!.Test.allowEnhancedEmergencyServices, true);
     t.equal(route(ten, 'user', 'john@contoso.com', '933').emergency, '911', 'the mask dials the emergency number');
@@ -135,18 +131,15 @@ Grant-CsOnlineVoiceRoutingPolicy -PolicyName "No Restrictions" -Identity Global
     );
     t.equal(ten.users['sam@contoso.com'].mobilityPolicy, 'Native', 'a display name finds the user');
     t.equal(
-      ten.onlineVoiceRoutingPolicies['No Restrictions'].description,
-      'glued',
+      ten.onlineVoiceRoutingPolicies['No Restrictions'].description, 'glued',
       'tag:"no Restrictions" is one argument, case aside',
     );
     t.same(
-      ten.onlineVoiceRoutingPolicies['No Restrictions'].onlinePstnUsages,
-      ['International'],
+      ten.onlineVoiceRoutingPolicies['No Restrictions'].onlinePstnUsages, ['International'],
       '@{Add=} on a New- cmdlet',
     );
     t.equal(
-      ten.users['john@contoso.com'].onlineVoiceRoutingPolicy,
-      'No Restrictions',
+      ten.users['john@contoso.com'].onlineVoiceRoutingPolicy, 'No Restrictions',
       "sip: identity; the policy's own spelling is stored",
     );
     t.equal(ten.globalGrants.onlineVoiceRoutingPolicy, 'No Restrictions', '-Identity Global grants tenant-wide');
@@ -217,8 +210,7 @@ New-CsOnlineVoiceRoute -Identity Seattle -OnlinePstnUsages U -OnlinePstnGatewayL
       /-Filter takes a value, not a script block/,
     );
     t.same(
-      tenant(`${routes}Get-CsOnlineVoiceRoute | select Identity\n`).voiceRoutes.length,
-      3,
+      tenant(`${routes}Get-CsOnlineVoiceRoute | select Identity\n`).voiceRoutes.length, 3,
       'read-only pipelines still change nothing',
     );
   },
@@ -229,9 +221,7 @@ t.test('New-CsTeamsMobilityPolicy example 1: -IPAudioMobileMode "WifiOnly" is ke
   const { loadTenantYaml } = await import('../src/config/yaml');
   const ten = tenant('New-CsTeamsMobilityPolicy -Identity SalesMobilityPolicy -IPAudioMobileMode "WifiOnly"');
   t.same(ten.mobilityPolicies.SalesMobilityPolicy, {
-    identity: 'SalesMobilityPolicy',
-    mobileDialerPreference: 'Teams',
-    ipAudioMobileMode: 'WifiOnly',
+    identity: 'SalesMobilityPolicy', mobileDialerPreference: 'Teams', ipAudioMobileMode: 'WifiOnly',
   });
   t.same(
     loadTenantYaml(exportTenantYaml(ten), 'x.yaml').mobilityPolicies.SalesMobilityPolicy,
@@ -257,8 +247,7 @@ Set-CsPhoneNumberAssignment -Identity john@contoso.com -TelephoneNumber '+142555
     t.same(route(ten, 'inbound', '+15551234567', '+14255550177').target, { type: 'user', id: 'john@contoso.com' });
     t.equal(route(ten, 'user', 'john@contoso.com', '+14255551234').callerId, '+14255550101');
     t.equal(
-      loadTenantYaml(exportTenantYaml(ten), 'x.yaml').users['john@contoso.com'].privateLine,
-      '+14255550177',
+      loadTenantYaml(exportTenantYaml(ten), 'x.yaml').users['john@contoso.com'].privateLine, '+14255550177',
       'exported and loaded back',
     );
     const removed =
@@ -299,9 +288,7 @@ $nr = Get-CsVoiceNormalizationRule -Identity "DP/Four"
 Set-CsTenantDialPlan -Identity DP2 -NormalizationRules @{Add=$nr}
 `);
     t.same(
-      rules.dialPlans!.DP2.normalizationRules.map((r) => r.name),
-      ['Four'],
-      'a rule read from one plan joins another',
+      rules.dialPlans!.DP2.normalizationRules.map((r) => r.name), ['Four'], 'a rule read from one plan joins another',
     );
     t.match(
       errorOf(() =>

@@ -24,9 +24,7 @@ interface Block { file: string; line: number; text: string }
 function blocks(file: string): Block[] {
   const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
   return [...src.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => ({
-    file,
-    line: src.slice(0, m.index).split('\n').length,
-    text: m[1],
+    file, line: src.slice(0, m.index).split('\n').length, text: m[1],
   }));
 }
 
@@ -53,10 +51,7 @@ t.test('every README command block works as written ' +
   };
   // `npm start`, as the README says; its own process group, so teardown stops npm and node.
   const svc = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   svc.stdout!.on('data', (b) => { log += b; });
@@ -84,10 +79,7 @@ t.test('every README command block works as written ' +
       .replaceAll('127.0.0.1:8080', `127.0.0.1:${http}`)
       .replaceAll('127.0.0.1:5060', `127.0.0.1:${sip}`);
     const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
+      cwd: ROOT, env, encoding: 'utf8', timeout: 120_000,
     });
     t.equal(r.status, 0, `${where}: exits 0${r.status === 0 ? '' : `\n${r.stdout}\n${r.stderr}`}`);
     for (const pair of documented(b.text)) t.ok(r.stdout.includes(pair), `${where}: prints ${pair}`);
@@ -102,9 +94,7 @@ t.test('documented(): the "key":value pairs of a block\'s # {...} comments', asy
 t.test('the README and docs/ stand alone: no path outside the repository, every cited seed explained in ' +
   'docs/sources.md', async (t) => {
   const files = [
-    'README.md',
-    'sip/scenarios/README.md',
-    ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`),
+    'README.md', 'sip/scenarios/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`),
   ];
   const sources = fs.readFileSync(path.join(ROOT, 'docs', 'sources.md'), 'utf8');
   for (const f of files) {

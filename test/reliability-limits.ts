@@ -93,8 +93,7 @@ t.test('HTTP per-source rate limit: 429 with Retry-After; /metrics stays answera
   const codes: number[] = [];
   for (let i = 0; i < 8; i++) {
     const r = await fetch(`${base}/v1/route`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' }),
     });
     codes.push(r.status);

@@ -20,11 +20,7 @@ function bigTenant(n: number, lists: string[][], pattern = (i: number) => `^\\+1
   t.pstnUsages = ['U', ...new Set(lists.flat().filter((u) => u !== 'U'))];
   for (let i = 0; i < n; i++)
     t.voiceRoutes.push({
-      identity: `r${i}`,
-      numberPattern: pattern(i),
-      onlinePstnUsages: ['U'],
-      priority: i,
-      onlinePstnGatewayList: [],
+      identity: `r${i}`, numberPattern: pattern(i), onlinePstnUsages: ['U'], priority: i, onlinePstnGatewayList: [],
     });
   lists.forEach((l, k) => { t.onlineVoiceRoutingPolicies[`P${k}`] = { identity: `P${k}`, onlinePstnUsages: l }; });
   return t;
@@ -70,8 +66,7 @@ t.test('policies with their own usage lists: the one crossing 50,000 entries is 
     "to 60,000 (usage, voice route) entries; the limit is 50,000 (each policy with its own list of usages compiles " +
       "its routes again; share usage lists or routes)");
   t.throws(
-    () => compileSnapshot(bigTenant(10_000, [...lists, ['U', 'F']])),
-    { code: 'E_LIMIT' },
+    () => compileSnapshot(bigTenant(10_000, [...lists, ['U', 'F']])), { code: 'E_LIMIT' },
     'the engine refuses it too',
   );
 });
@@ -100,10 +95,7 @@ t.test('admin API path: a command crossing a cap is refused before the journal; 
   t.throws(
     () =>
       store.apply(
-        ID,
-        'routes.new',
-        { identity: 'one-too-many', numberPattern: '\\d+', onlinePstnUsages: ['U'] },
-        admin,
+        ID, 'routes.new', { identity: 'one-too-many', numberPattern: '\\d+', onlinePstnUsages: ['U'] }, admin,
       ),
     { code: 'E_LIMIT', message: /at most 10,000 voice routes/ },
   );

@@ -101,8 +101,7 @@ t.test('seed 000: a suspended operator carries no calls; the next matching route
   t.equal(d.route, 'Rest');
   t.equal(d.operator, 'Infobip');
   t.match(d.trace, [
-    { result: 'info' },
-    { result: 'skipped', route: 'Redmond Seattle', why: /suspended/ },
+    { result: 'info' }, { result: 'skipped', route: 'Redmond Seattle', why: /suspended/ },
     { result: 'matched', route: 'Rest' },
   ]);
 });

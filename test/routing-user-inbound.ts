@@ -117,8 +117,7 @@ t.test('names that exist on Object.prototype are not users, numbers or policies'
   const p = tenant('Set-CsOnlinePstnUsage Global -Usage @{Add="U"}\nNew-CsOnlineVoiceRoutingPolicy constructor ' +
     '-OnlinePstnUsages U');
   t.same(
-    p.onlineVoiceRoutingPolicies.constructor,
-    { identity: 'constructor', onlinePstnUsages: ['U'] },
+    p.onlineVoiceRoutingPolicies.constructor, { identity: 'constructor', onlinePstnUsages: ['U'] },
     'a policy may be called constructor',
   );
 });

@@ -15,11 +15,8 @@ import { sha256 } from '../src/http/auth';
 
 const TENANT = '3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66';
 const SECRETS = {
-  token: 'tok-3b9f0c1e7a2d4f6e8c5b1a9d',
-  wrongToken: 'tok-near-miss-3b9f0c1e7a2d4f6e',
-  redisPassword: 'redis-pw-Zq8xK2mV7pLw',
-  basic: 'basic-pw-Ht5rN3cY',
-  sipDigest: 'sip-digest-R9vB2nQ6',
+  token: 'tok-3b9f0c1e7a2d4f6e8c5b1a9d', wrongToken: 'tok-near-miss-3b9f0c1e7a2d4f6e',
+  redisPassword: 'redis-pw-Zq8xK2mV7pLw', basic: 'basic-pw-Ht5rN3cY', sipDigest: 'sip-digest-R9vB2nQ6',
 };
 
 t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false : NO_REDIS }, async (t) => {
@@ -34,8 +31,7 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
   });
   const admin = (token: string, method = 'GET', url = `/v1/tenants/${TENANT}`, body?: object) =>
     fetch(`${svc.base}${url}`, {
-      method,
-      headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
+      method, headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body && JSON.stringify(body),
     });
 
@@ -43,9 +39,9 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
   t.equal((await admin(`Bearer ${SECRETS.wrongToken}`)).status, 401, 'a near miss does not');
   t.equal((await admin(`Basic ${Buffer.from(`admin:${SECRETS.basic}`).toString('base64')}`)).status, 401);
   t.equal(
+    
     (await admin(`Bearer ${SECRETS.token}`, 'PUT', `/v1/tenants/${TENANT}/numbers/+14255550177/assignment`, {})).status,
-    400,
-    'a bad body with a good token',
+    400, 'a bad body with a good token',
   );
 
   const uac = await startUac(t, (rq, stack) => {
@@ -69,13 +65,7 @@ t.test('no secret reaches the logs or the CLI output', { skip: hasRedis ? false 
   const cli = spawnSync(
     process.execPath,
     [
-      path.join(__dirname, '..', 'bin', 'ocroute.js'),
-      'get',
-      '--tenant',
-      TENANT,
-      '--url',
-      svc.base,
-      '--token',
+      path.join(__dirname, '..', 'bin', 'ocroute.js'), 'get', '--tenant', TENANT, '--url', svc.base, '--token',
       SECRETS.wrongToken,
     ],
     { encoding: 'utf8' },

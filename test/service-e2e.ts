@@ -31,10 +31,7 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
     await new Promise((r) => setTimeout(r, 100));
   }
   const r = await runSipp(
-    'uac-meeting.xml',
-    sipPort,
-    { to: '+442071234567', organizer: 'mary@contoso.com' },
-    { calls: 10, rate: 50 },
+    'uac-meeting.xml', sipPort, { to: '+442071234567', organizer: 'mary@contoso.com' }, { calls: 10, rate: 50 },
   );
   t.equal(r.successful, 10, r.output);
   const m = await (await fetch(`${base}/metrics`)).text();
@@ -42,8 +39,7 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
   t.match(m, /^ocroute_sip_responses_total\{method="INVITE",code="200"\} 10$/m, '200 to each INVITE');
   t.match(m, /^ocroute_sip_responses_total\{method="BYE",code="200"\} 10$/m, 'and to each BYE');
   t.match(
-    m,
-    /^ocroute_call_attempts_total\{operator="Infobip",gateway="none",result="answered"\} 10$/m,
+    m, /^ocroute_call_attempts_total\{operator="Infobip",gateway="none",result="answered"\} 10$/m,
     'NER inputs: 10 answered attempts',
   );
   t.match(m, /^ocroute_sip_pdd_seconds_count 10$/m, 'a post-dial delay per call');

@@ -18,8 +18,7 @@ t.test('SIGHUP reloads the tenant in the running service; a bad config is refuse
   fs.writeFileSync(path.join(dir, 'ocroute.yaml'), `tenant: tenant\nhttp: { port: ${port} }\nlog: { level: info ` +
     `}\nsip: { enabled: false }\n`);
   const proc = spawn(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')],
+    process.execPath, [path.join(ROOT, 'bin', 'ocroute.js'), 'serve', '--settings', path.join(dir, 'ocroute.yaml')],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -31,8 +30,7 @@ t.test('SIGHUP reloads the tenant in the running service; a bad config is refuse
     (
       await (
         await fetch(`${base}/v1/route`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          method: 'POST', headers: { 'content-type': 'application/json' },
           body: '{"kind":"user","from":"dave@contoso.com","to":"+12065550123"}',
         })
       ).json()

@@ -37,12 +37,7 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
       inviteBackstopMs: 180000,
       maxConnections: 1024,
       farEnd: {
-        answerDelayMs: 0,
-        busyRatio: 0,
-        noAnswerRatio: 0,
-        failureRatio: 0,
-        noAnswerTimeoutMs: 30000,
-        hangUpAfterMs: 0,
+        answerDelayMs: 0, busyRatio: 0, noAnswerRatio: 0, failureRatio: 0, noAnswerTimeoutMs: 30000, hangUpAfterMs: 0,
         seed: 1,
       },
       driver: 'embedded',
@@ -50,11 +45,7 @@ t.test('defaults fill every field; the shipped ocroute.yaml loads', async (t) =>
     },
     cdr: { file: '' },
     store: {
-      backend: 'sqlite',
-      file: 'data/ocroute.db',
-      onPremSyncDelaySeconds: 300,
-      checkpointEvery: 1000,
-      reseed: false,
+      backend: 'sqlite', file: 'data/ocroute.db', onPremSyncDelaySeconds: 300, checkpointEvery: 1000, reseed: false,
     },
     auth: { tokens: [] },
   });
@@ -132,8 +123,7 @@ t.test('relative paths in a settings file are relative to its folder; a copy els
   fs.mkdirSync(path.join(dir, 'routes'));
   const s = loadSettings(path.join(dir, 'ocroute.yaml'));
   t.same(
-    [s.tenant, s.store.file],
-    [path.join(dir, 'routes'), path.join(dir, 'data', 'x.db')],
+    [s.tenant, s.store.file], [path.join(dir, 'routes'), path.join(dir, 'data', 'x.db')],
     "both against the file's folder",
   );
 });

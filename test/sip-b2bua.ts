@@ -14,18 +14,7 @@ t.test('B2BUA: the PSTN leg goes to a real downstream UAS (sipp -sn uas); both s
   const uas = spawn(
     'sipp',
     [
-      '-sn',
-      'uas',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(uasPort),
-      '-m',
-      String(n),
-      '-nostdin',
-      '-timeout',
-      '60s',
-      '-t',
+      '-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-m', String(n), '-nostdin', '-timeout', '60s', '-t',
       'u1',
     ],
     { stdio: 'ignore' },
@@ -37,9 +26,7 @@ t.test('B2BUA: the PSTN leg goes to a real downstream UAS (sipp -sn uas); both s
     downstream: { host: '127.0.0.1', port: uasPort, transport: 'udp', timeoutMs: 3000 },
   });
   const r = await runSipp(
-    'uac-user.xml',
-    port,
-    { to: '+14255551234', from: 'john@contoso.com' },
+    'uac-user.xml', port, { to: '+14255551234', from: 'john@contoso.com' },
     { calls: n, rate: 20, maxConcurrent: 3, holdMs: 20 },
   );
   t.equal(r.successful, n, r.output);
@@ -89,9 +76,7 @@ t.test('B2BUA: the PSTN side hangs up; the caller gets a BYE and the CDRs say so
             method: 'BYE',
             uri: rq.headers.contact[0].uri,
             headers: {
-              to: rq.headers.from,
-              from: ok.headers.to,
-              'call-id': rq.headers['call-id'],
+              to: rq.headers.from, from: ok.headers.to, 'call-id': rq.headers['call-id'],
               cseq: { method: 'BYE', seq: 1 },
             },
           },

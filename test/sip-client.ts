@@ -9,9 +9,7 @@ t.test('second harness (sip package UAC): answered call, correlation ID, BYE, tw
   const { port, cdrs } = await startEdge(t);
   const uac = await startUac(t);
   const { final, provisional, request } = await invite(uac.stack, port, {
-    to: '+14255551234',
-    from: 'john@contoso.com',
-    uacPort: uac.port,
+    to: '+14255551234', from: 'john@contoso.com', uacPort: uac.port,
   });
   t.equal(final.status, 200);
   t.same(provisional.map((p) => p.status), [180], 'no 100 Trying: the 180 goes out at once (RFC 3261 17.2.1)');
@@ -26,13 +24,8 @@ t.test('second harness (sip package UAC): answered call, correlation ID, BYE, tw
   const pair = cdrs.byCorrelationId(corr);
   t.same(pair.map((c) => c.technology), ['Operator Connect', 'Phone']);
   t.match(pair[1], {
-    from: '+14255550101',
-    to: '+14255551234',
-    operator: 'Contoso Telecom',
-    outcome: 'answered',
-    sipCode: 200,
-    direction: 'outbound',
-    sipCallId: request.headers['call-id'],
+    from: '+14255550101', to: '+14255551234', operator: 'Contoso Telecom', outcome: 'answered', sipCode: 200,
+    direction: 'outbound', sipCallId: request.headers['call-id'],
   });
 });
 
@@ -40,19 +33,14 @@ t.test('rejections carry a Reason header with the decision reason', async (t) =>
   const { port } = await startEdge(t);
   const uac = await startUac(t);
   const occ = await invite(uac.stack, port, {
-    to: '+442071234567',
-    from: 'conference@127.0.0.1',
-    headers: { 'x-oc-kind': 'meeting', 'x-oc-organizer': 'olga@contoso.com' },
-    uacPort: uac.port,
+    to: '+442071234567', from: 'conference@127.0.0.1',
+    headers: { 'x-oc-kind': 'meeting', 'x-oc-organizer': 'olga@contoso.com' }, uacPort: uac.port,
   });
   t.equal(occ.final.status, 403);
   t.equal(occ.final.headers.reason, 'Q.850;cause=21;text="no voice route for +442071234567; with an Operator Connect ' +
     'Conferencing license outbound meeting calls can only go through the operator"');
   const bad = await invite(uac.stack, port, {
-    to: '+14255551234',
-    from: 'john@contoso.com',
-    headers: { 'x-oc-kind': 'conference' },
-    uacPort: uac.port,
+    to: '+14255551234', from: 'john@contoso.com', headers: { 'x-oc-kind': 'conference' }, uacPort: uac.port,
   });
   t.equal(bad.final.status, 400);
   t.match(bad.final.headers.reason, /X-OC-Kind must be meeting, user or inbound, not 'conference'/);
@@ -62,10 +50,7 @@ t.test('seed 004 failsafe: link down forwards to the failsafe number; CDRs show 
   const { port, cdrs } = await startEdge(t);
   const uac = await startUac(t);
   const r = await invite(uac.stack, port, {
-    to: '+12065550199',
-    from: '+15551234567@127.0.0.1',
-    headers: { 'x-oc-link-down': 'true' },
-    uacPort: uac.port,
+    to: '+12065550199', from: '+15551234567@127.0.0.1', headers: { 'x-oc-link-down': 'true' }, uacPort: uac.port,
   });
   t.equal(r.final.status, 200);
   ack(uac.stack, r.request, r.final);
@@ -111,10 +96,8 @@ t.test('OPTIONS 200, unknown method 405, BYE outside a dialog 481', async (t) =>
           method,
           uri: `sip:ocroute@127.0.0.1:${port}`,
           headers: {
-            to: { uri: `sip:ocroute@127.0.0.1:${port}` },
-            from: { uri: 'sip:probe@127.0.0.1', params: { tag: 'x' } },
-            'call-id': `${method}-1`,
-            cseq: { method, seq: 1 },
+            to: { uri: `sip:ocroute@127.0.0.1:${port}` }, from: { uri: 'sip:probe@127.0.0.1', params: { tag: 'x' } },
+            'call-id': `${method}-1`, cseq: { method, seq: 1 },
           },
         },
         (rs: { status: number; headers: Record<string, unknown> }) => {
@@ -139,8 +122,7 @@ t.test('malformed input: garbage and headerless datagrams, truncated TCP; the ed
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   for (let i = 0; i < 300; i++)
     junk.send(
-      Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 400) }, () => Math.floor(rnd() * 256))),
-      port,
+      Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 400) }, () => Math.floor(rnd() * 256))), port,
       '127.0.0.1',
     );
   await new Promise((r) => setTimeout(r, 100));

@@ -9,23 +9,16 @@ const rejected = (rule: string, kind: Decision['kind'] = 'inbound') =>
 
 t.test('RFC 3398 8.2.1: Q.850 cause to SIP status for routing rejections', async (t) => {
   t.same(answerForRejection(rejected('inbound: unknown number')), {
-    status: 404,
-    reason: 'Not Found',
-    q850: 1,
-    text: 'because inbound: unknown number',
+    status: 404, reason: 'Not Found', q850: 1, text: 'because inbound: unknown number',
   });
   t.same(answerForRejection(rejected('E.164 numbers only', 'user')), {
-    status: 484,
-    reason: 'Address Incomplete',
-    q850: 28,
-    text: 'because E.164 numbers only',
+    status: 484, reason: 'Address Incomplete', q850: 28, text: 'because E.164 numbers only',
   });
   t.equal(answerForRejection(rejected('caller', 'user')).status, 403, 'any other rejection: 403, cause 21');
   t.equal(answerForRejection(rejected('caller', 'user')).q850, 21);
   for (const rule of ['inbound: unknown number', 'E.164 numbers only', 'caller']) {
     t.same(
-      answerForRejection(rejected(rule), true),
-      { status: 404, reason: 'Not Found', q850: 1, text: 'not found' },
+      answerForRejection(rejected(rule), true), { status: 404, reason: 'Not Found', q850: 1, text: 'not found' },
       `private: ${rule} looks like any other`,
     );
   }
@@ -33,16 +26,12 @@ t.test('RFC 3398 8.2.1: Q.850 cause to SIP status for routing rejections', async
 
 t.test('harness contract: From that is no tenant user and no number is a PSTN caller (stock sipp)', async (t) => {
   const invite = (from: string, headers: Record<string, unknown> = {}) => ({
-    method: 'INVITE',
-    uri: 'sip:+14255550100@127.0.0.1',
-    headers: { from: { uri: from }, ...headers },
+    method: 'INVITE', uri: 'sip:+14255550100@127.0.0.1', headers: { from: { uri: from }, ...headers },
   });
   const users = new Set(['john@contoso.com']);
   const isUser = (upn: string) => users.has(upn);
   t.match(callFromInvite(invite('sip:sipp@127.0.0.1:5061'), parseSipUri, isUser), {
-    kind: 'inbound',
-    from: 'sipp',
-    to: '+14255550100',
+    kind: 'inbound', from: 'sipp', to: '+14255550100',
   });
   t.match(callFromInvite(invite('sip:john@contoso.com'), parseSipUri, isUser), {
     kind: 'user',

@@ -20,11 +20,7 @@ t.test(
     const b = await startEdge(t);
     const proxy = await startDispatcher(t, [a.port, b.port]);
     const first = await runSipp('uac-proxy.xml', proxy.port, keys, {
-      calls: 40,
-      rate: 40,
-      transport: 'u1',
-      maxConcurrent: 10,
-      timeoutS: 60,
+      calls: 40, rate: 40, transport: 'u1', maxConcurrent: 10, timeoutS: 60,
     });
     t.equal(first.successful, 40, first.output);
     t.ok(
@@ -35,11 +31,7 @@ t.test(
     const aBefore = a.cdrs.written;
     await a.edge.stop(200);
     const second = await runSipp('uac-proxy.xml', proxy.port, keys, {
-      calls: 40,
-      rate: 20,
-      transport: 'u1',
-      maxConcurrent: 10,
-      timeoutS: 90,
+      calls: 40, rate: 20, transport: 'u1', maxConcurrent: 10, timeoutS: 90,
     });
     t.equal(second.successful, 40, second.output);
     t.equal(second.failed, 0);

@@ -21,10 +21,7 @@ async function setup(t: Tap.Test, opts: Partial<DrachtioOptions> = {}, secret = 
   const calls = new CallManager(new Engine(path.join(__dirname, '..', 'routes')), new MemoryLimiter());
   const cdrs = new CdrSink();
   const driver = new DrachtioDriver(calls, cdrs, {
-    host: '127.0.0.1',
-    drachtio: { host: '127.0.0.1', port: server.port, secret },
-    connectTimeoutMs: 2000,
-    ...opts,
+    host: '127.0.0.1', drachtio: { host: '127.0.0.1', port: server.port, secret }, connectTimeoutMs: 2000, ...opts,
   });
   const responses: number[] = [];
   driver.on('response', (s) => responses.push(s));
@@ -59,11 +56,7 @@ t.test('a user call through drachtio: 180, 200 with SDP and correlation ID, ACK,
     [oc, phone],
     [
       {
-        technology: 'Operator Connect',
-        correlationId,
-        outcome: 'answered',
-        sipCode: 200,
-        operator: 'Contoso Telecom',
+        technology: 'Operator Connect', correlationId, outcome: 'answered', sipCode: 200, operator: 'Contoso Telecom',
         sipCallId: callId,
       },
       { technology: 'Phone', correlationId, outcome: 'answered', to: '+14255551234' },

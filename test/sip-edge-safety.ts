@@ -18,11 +18,7 @@ t.test('RFC 3261 18.3: Content-Length "five" then a flood of body: 400, connecti
   const c = await wireTcp(t, port);
   c.send(
     req({
-      method: 'OPTIONS',
-      ruri: 'sip:ocroute@127.0.0.1',
-      callId: 'nan',
-      branch: 'z9hG4bKnan',
-      viaPort: c.port,
+      method: 'OPTIONS', ruri: 'sip:ocroute@127.0.0.1', callId: 'nan', branch: 'z9hG4bKnan', viaPort: c.port,
       extra: ['Content-Length: five'],
     }),
   );
@@ -33,11 +29,7 @@ t.test('RFC 3261 18.3: Content-Length "five" then a flood of body: 400, connecti
   const probe = await wireUdp(t);
   probe.send(
     req({
-      method: 'OPTIONS',
-      ruri: 'sip:ocroute@127.0.0.1',
-      callId: 'after',
-      branch: 'z9hG4bKafter',
-      viaPort: probe.port,
+      method: 'OPTIONS', ruri: 'sip:ocroute@127.0.0.1', callId: 'after', branch: 'z9hG4bKafter', viaPort: probe.port,
       transport: 'UDP',
     }),
     port,
@@ -55,13 +47,8 @@ t.test('20,000 INVITEs with a bad %-escape: each answered 400, no state kept, he
     for (let i = from; i < from + n; i++) {
       c.send(
         req({
-          method: 'INVITE',
-          ruri: `sip:%ZZ${i}@127.0.0.1`,
-          callId: `esc-${i}`,
-          branch: `z9hG4bKesc${i}`,
-          viaPort: c.port,
-          extra: ['Content-Type: application/sdp'],
-          body: SDP,
+          method: 'INVITE', ruri: `sip:%ZZ${i}@127.0.0.1`, callId: `esc-${i}`, branch: `z9hG4bKesc${i}`,
+          viaPort: c.port, extra: ['Content-Type: application/sdp'], body: SDP,
         }),
       );
     }
@@ -86,14 +73,8 @@ async function answeredCall(t: Parameters<Parameters<typeof t.test>[1]>[0], port
   const caller = await wireUdp(t);
   caller.send(
     req({
-      method: 'INVITE',
-      ruri: JOHN,
-      callId,
-      branch: `z9hG4bK${callId}`,
-      viaPort: caller.port,
-      transport: 'UDP',
-      extra: ['Content-Type: application/sdp'],
-      body: SDP,
+      method: 'INVITE', ruri: JOHN, callId, branch: `z9hG4bK${callId}`, viaPort: caller.port, transport: 'UDP',
+      extra: ['Content-Type: application/sdp'], body: SDP,
     }),
     port,
   );
@@ -102,13 +83,7 @@ async function answeredCall(t: Parameters<Parameters<typeof t.test>[1]>[0], port
   const toTag = toTagOf(ok)!;
   caller.send(
     req({
-      method: 'ACK',
-      ruri: JOHN,
-      callId,
-      branch: `z9hG4bK${callId}ack`,
-      viaPort: caller.port,
-      transport: 'UDP',
-      toTag,
+      method: 'ACK', ruri: JOHN, callId, branch: `z9hG4bK${callId}ack`, viaPort: caller.port, transport: 'UDP', toTag,
     }),
     port,
   );
@@ -126,12 +101,7 @@ t.test('RFC 3261 12.2.2: in-dialog requests need Call-ID, both tags and the dial
   other.send(req({ ...base, method: 'CANCEL', branch: 'z9hG4bKhijack' }), port);
   other.send(
     req({
-      ...base,
-      method: 'INVITE',
-      branch: 'z9hG4bKh3',
-      toTag,
-      cseq: 3,
-      extra: ['Content-Type: application/sdp'],
+      ...base, method: 'INVITE', branch: 'z9hG4bKh3', toTag, cseq: 3, extra: ['Content-Type: application/sdp'],
       body: SDP,
     }),
     port,
@@ -143,14 +113,8 @@ t.test('RFC 3261 12.2.2: in-dialog requests need Call-ID, both tags and the dial
   t.same([...cdrs.groups()].flat(), [], 'no CDR written');
   caller.send(
     req({
-      method: 'BYE',
-      ruri: JOHN,
-      callId: 'hijack',
-      branch: 'z9hG4bKbye',
-      viaPort: caller.port,
-      transport: 'UDP',
-      toTag,
-      cseq: 2,
+      method: 'BYE', ruri: JOHN, callId: 'hijack', branch: 'z9hG4bKbye', viaPort: caller.port, transport: 'UDP',
+      toTag, cseq: 2,
     }),
     port,
   );
@@ -165,14 +129,8 @@ t.test('RFC 3261 8.2.2.2: a second INVITE with the Call-ID of a ringing call is 
   const invite = (branch: string, from: typeof a) =>
     from.send(
       req({
-        method: 'INVITE',
-        ruri: JOHN,
-        callId: 'dup',
-        branch,
-        viaPort: from.port,
-        transport: 'UDP',
-        extra: ['Content-Type: application/sdp'],
-        body: SDP,
+        method: 'INVITE', ruri: JOHN, callId: 'dup', branch, viaPort: from.port, transport: 'UDP',
+        extra: ['Content-Type: application/sdp'], body: SDP,
       }),
       port,
     );
@@ -211,14 +169,8 @@ t.test('RFC 3261 9.2: CANCEL while capacity is still awaited: 200 to CANCEL, 487
   const c = await wireUdp(t);
   c.send(
     req({
-      method: 'INVITE',
-      ruri: SERVICE,
-      callId: 'slow',
-      branch: 'z9hG4bKslow',
-      viaPort: c.port,
-      transport: 'UDP',
-      extra: ['Content-Type: application/sdp'],
-      body: SDP,
+      method: 'INVITE', ruri: SERVICE, callId: 'slow', branch: 'z9hG4bKslow', viaPort: c.port, transport: 'UDP',
+      extra: ['Content-Type: application/sdp'], body: SDP,
     }),
     port,
   );
@@ -256,13 +208,8 @@ t.test('RFC 3261 18.3 on TCP: garbage before a request, pipelining, a negative l
   g.send(junk);
   g.send(
     req({
-      method: 'INVITE',
-      ruri: SERVICE,
-      callId: 'after-junk',
-      branch: 'z9hG4bKaj',
-      viaPort: g.port,
-      extra: ['Content-Type: application/sdp'],
-      body: SDP,
+      method: 'INVITE', ruri: SERVICE, callId: 'after-junk', branch: 'z9hG4bKaj', viaPort: g.port,
+      extra: ['Content-Type: application/sdp'], body: SDP,
     }),
   );
   for (let i = 0; i < 6; i++) g.send(opt(`seq${i}`, g.port));
@@ -270,8 +217,7 @@ t.test('RFC 3261 18.3 on TCP: garbage before a request, pipelining, a negative l
   t.match(g.byCallId.get('after-junk'), ['SIP/2.0 180 Ringing', 'SIP/2.0 200 OK'], 'the INVITE after 3 KB of garbage ' +
     'is answered');
   t.same(
-    [0, 1, 2, 3, 4, 5].map((i) => g.byCallId.get(`seq${i}`)),
-    Array(6).fill(['SIP/2.0 200 OK']),
+    [0, 1, 2, 3, 4, 5].map((i) => g.byCallId.get(`seq${i}`)), Array(6).fill(['SIP/2.0 200 OK']),
     'and every request after it',
   );
 
@@ -299,11 +245,7 @@ t.test('RFC 3261 8.2: version, method, scheme, extension, media checks answered 
   const cases: Array<[string, string, string]> = [
     [
       req({
-        ...base,
-        method: 'INVITE',
-        callId: 'v',
-        branch: 'z9hG4bKv',
-        extra: ['Content-Type: application/sdp'],
+        ...base, method: 'INVITE', callId: 'v', branch: 'z9hG4bKv', extra: ['Content-Type: application/sdp'],
         body: SDP,
       }).replace(' SIP/2.0\r\n', ' SIP/7.0\r\n'),
       'v',
@@ -312,43 +254,32 @@ t.test('RFC 3261 8.2: version, method, scheme, extension, media checks answered 
     [req({ ...base, method: 'FOO', callId: 'm', branch: 'z9hG4bKm' }), 'm', 'SIP/2.0 501 Not Implemented'],
     [req({ ...base, method: 'REGISTER', callId: 'r', branch: 'z9hG4bKr' }), 'r', 'SIP/2.0 405 Method Not Allowed'],
     [
-      req({ ...base, method: 'OPTIONS', callId: 'q', branch: 'z9hG4bKq', extra: ['Require: foo'] }),
-      'q',
+      req({ ...base, method: 'OPTIONS', callId: 'q', branch: 'z9hG4bKq', extra: ['Require: foo'] }), 'q',
       'SIP/2.0 420 Bad Extension',
     ],
     [
-      req({ ...base, method: 'OPTIONS', callId: 's', branch: 'z9hG4bKs', ruri: 'tel:+14255550101', to: JOHN }),
-      's',
+      req({ ...base, method: 'OPTIONS', callId: 's', branch: 'z9hG4bKs', ruri: 'tel:+14255550101', to: JOHN }), 's',
       'SIP/2.0 416 Unsupported URI Scheme',
     ],
     [
       req({
-        ...base,
-        method: 'INVITE',
-        callId: 'c',
-        branch: 'z9hG4bKc',
-        extra: ['Content-Type: text/plain'],
-        body: 'hi',
+        ...base, method: 'INVITE', callId: 'c', branch: 'z9hG4bKc', extra: ['Content-Type: text/plain'], body: 'hi',
       }),
       'c',
       'SIP/2.0 415 Unsupported Media Type',
     ],
     [
       req({
-        ...base,
-        method: 'INVITE',
-        callId: 'a',
-        branch: 'z9hG4bKa',
-        extra: ['Accept: text/html', 'Content-Type: application/sdp'],
-        body: SDP,
+        ...base, method: 'INVITE', callId: 'a', branch: 'z9hG4bKa',
+        extra: ['Accept: text/html', 'Content-Type: application/sdp'], body: SDP,
       }),
       'a',
       'SIP/2.0 406 Not Acceptable',
     ],
     [
+      
       req({ ...base, method: 'OPTIONS', callId: 'x', branch: 'z9hG4bKx' }).replace('CSeq: 1 OPTIONS', 'CSeq: 1 INVITE'),
-      'x',
-      'SIP/2.0 400 CSeq method does not match the request',
+      'x', 'SIP/2.0 400 CSeq method does not match the request',
     ],
     [
       req({ ...base, method: 'OPTIONS', callId: 'd', branch: 'z9hG4bKd', extra: ['Content-Length: 0'] }).replace(
@@ -363,9 +294,7 @@ t.test('RFC 3261 8.2: version, method, scheme, extension, media checks answered 
   await u.waitFor(cases.length);
   for (const [, id, want] of cases) t.same(u.byCallId.get(id), [want], want);
   t.match(
-    u.texts.find((x) => x.includes('501 Not')),
-    /^Allow: INVITE, ACK, BYE, CANCEL, OPTIONS/m,
-    '501 carries Allow',
+    u.texts.find((x) => x.includes('501 Not')), /^Allow: INVITE, ACK, BYE, CANCEL, OPTIONS/m, '501 carries Allow',
   );
   t.match(u.texts.find((x) => x.includes('420 Bad')), /^Unsupported: foo/m, '420 carries Unsupported');
   t.ok(u.texts.every((x) => /^Server: ocroute\/\d/m.test(x)), 'every answer names the product (Server header)');

@@ -16,15 +16,8 @@ t.test('inventory privacy: an untrusted source cannot tell an unknown number fro
   const invite = (u: Awaited<ReturnType<typeof wireUdp>>, port: number, to: string, id: string, extra: string[] = []) =>
     u.send(
       req({
-        method: 'INVITE',
-        ruri: `sip:${to}@127.0.0.1`,
-        callId: id,
-        branch: `z9hG4bK${id}`,
-        viaPort: u.port,
-        transport: 'UDP',
-        extra: [...extra, 'Content-Type: application/sdp'],
-        body: SDP,
-        from: 'olga@contoso.com',
+        method: 'INVITE', ruri: `sip:${to}@127.0.0.1`, callId: id, branch: `z9hG4bK${id}`, viaPort: u.port,
+        transport: 'UDP', extra: [...extra, 'Content-Type: application/sdp'], body: SDP, from: 'olga@contoso.com',
       }),
       port,
     );
@@ -44,8 +37,7 @@ t.test('inventory privacy: an untrusted source cannot tell an unknown number fro
   invite(v, open.port, '+442071234567', 'trusted', meeting);
   await v.waitFor(1);
   t.match(
-    v.texts[0],
-    /^SIP\/2\.0 403 Forbidden[\s\S]*text="no voice route for \+442071234567/,
+    v.texts[0], /^SIP\/2\.0 403 Forbidden[\s\S]*text="no voice route for \+442071234567/,
     'a trusted source keeps the detailed Reason',
   );
   t.equal(inventoryPrivacy(parseSettings('{}').sip), false, 'auto: off on the loopback default');
@@ -63,8 +55,7 @@ t.test('startup: a SIP port in use is one line naming sip.port, before any "ocro
   fs.writeFileSync(settings, `tenant: ${path.join(__dirname, '..', 'routes')}\nhttp: { ` +
     `port: ${await freePort()} }\nsip: { port: ${sipPort} }\nstore: { file: "" }\nlog: { level: warn }\n`);
   const p = spawn(
-    process.execPath,
-    [path.join(__dirname, '..', 'bin', 'ocroute.js'), 'serve', '--settings', settings],
+    process.execPath, [path.join(__dirname, '..', 'bin', 'ocroute.js'), 'serve', '--settings', settings],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

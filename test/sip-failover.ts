@@ -103,10 +103,7 @@ t.test(
     const sbc2 = await gateway(t);
     const { port, cdrs, edge } = await edgeFor(t, sbc1.port, sbc2.port);
     const r = await runSipp(
-      'uac-user.xml',
-      port,
-      { to: '+12065551234', from: 'dave@contoso.com' },
-      { calls: 1, holdMs: 20 },
+      'uac-user.xml', port, { to: '+12065551234', from: 'dave@contoso.com' }, { calls: 1, holdMs: 20 },
     );
     t.equal(r.successful, 1, r.output);
     t.equal(await sbc1.exit, 0, 'sbc1 saw its INVITE, answered 503 and got the ACK');
@@ -157,10 +154,7 @@ t.test(
     const { port, cdrs } = await edgeFor(t, silent.address().port, sbc2.port, 1);
     const start = Date.now();
     const r = await runSipp(
-      'uac-user.xml',
-      port,
-      { to: '+12065551234', from: 'dave@contoso.com' },
-      { calls: 1, holdMs: 20 },
+      'uac-user.xml', port, { to: '+12065551234', from: 'dave@contoso.com' }, { calls: 1, holdMs: 20 },
     );
     t.equal(r.successful, 1, r.output);
     t.ok(Date.now() - start >= 1000, "not before sbc1's one-second failover time");

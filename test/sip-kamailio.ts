@@ -28,17 +28,11 @@ for (const transport of ['u1', 't1'] as const) {
       const proxy = await startKamailio(t, port);
       const n = 200;
       const r = await runSipp('uac-proxy.xml', proxy.port, keys, {
-        calls: n,
-        rate: 200,
-        transport,
-        maxConcurrent: 20,
-        timeoutS: 60,
+        calls: n, rate: 200, transport, maxConcurrent: 20, timeoutS: 60,
       });
       t.equal(r.status, 0, r.output);
       t.equal(
-        r.successful,
-        n,
-        'every call completed through the proxy (kamailio answers 404 to a BYE without its Route)',
+        r.successful, n, 'every call completed through the proxy (kamailio answers 404 to a BYE without its Route)',
       );
       t.equal(r.failed, 0);
       t.equal(edge.activeCalls, 0, 'no call left behind');
@@ -59,12 +53,7 @@ for (const transport of ['u1', 't1'] as const) {
       const proxy = await startKamailio(t, port);
       const n = 200;
       const r = await runSipp('uac-proxy-far-hangup.xml', proxy.port, keys, {
-        calls: n,
-        rate: 200,
-        transport,
-        maxConcurrent: 20,
-        timeoutS: 60,
-        traceMsg: true,
+        calls: n, rate: 200, transport, maxConcurrent: 20, timeoutS: 60, traceMsg: true,
       });
       t.equal(r.status, 0, r.output);
       t.equal(r.successful, n, "every call got the far end's BYE and answered it");

@@ -7,33 +7,10 @@ import { fastField, grammar, parse, templatedGrammar } from '../sip/core/message
 
 const RULES = ['Content_Length', 'Max_Forwards', 'CSeq', 'Call_ID'];
 const SAMPLES = [
-  '0',
-  '70',
-  '129',
-  '007',
-  '999999999',
-  '1234567890',
-  '-1',
-  '1.5',
-  ' 70',
-  '70 ',
-  '',
-  'five',
-  '1 INVITE',
-  '314159 INVITE',
-  '1  ACK',
-  '2\tBYE',
-  '1 invite',
-  '1 INVITE x',
-  'a84b4c76e66710@pc33.atlanta.com',
-  '1-13062@127.0.0.1',
-  'abc@',
-  '@abc',
-  'a@b@c',
-  'f81d4fae-7dec-11d0-a765-00a0c91e6bf6@foo.bar.com',
-  "x!%*_+`'~.-@y",
-  'with space@host',
-  'ümlaut@host',
+  '0', '70', '129', '007', '999999999', '1234567890', '-1', '1.5', ' 70', '70 ', '', 'five', '1 INVITE',
+  '314159 INVITE', '1  ACK', '2\tBYE', '1 invite', '1 INVITE x', 'a84b4c76e66710@pc33.atlanta.com',
+  '1-13062@127.0.0.1', 'abc@', '@abc', 'a@b@c', 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6@foo.bar.com', "x!%*_+`'~.-@y",
+  'with space@host', 'ümlaut@host',
 ];
 
 /** Seeded values built from the fields' pieces (digits, separators, methods, words), some broken. */
@@ -124,24 +101,15 @@ t.test(
   async (t) => {
     const msg = (start: string, method: string) =>
       [
-        start,
-        'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1',
-        'From: <sip:a@x>;tag=1',
-        'To: <sip:b@y>',
-        'Call-ID: c1',
-        `CSeq: 1 ${method}`,
-        'Contact: <sip:a@127.0.0.1:5070>',
-        'Record-Route: <sip:p1;lr>, <sip:p2;lr>',
-        'Content-Length: 0',
-        '',
-        '',
+        start, 'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1', 'From: <sip:a@x>;tag=1', 'To: <sip:b@y>',
+        'Call-ID: c1', `CSeq: 1 ${method}`, 'Contact: <sip:a@127.0.0.1:5070>',
+        'Record-Route: <sip:p1;lr>, <sip:p2;lr>', 'Content-Length: 0', '', '',
       ].join('\r\n');
     const invite = parse(msg('INVITE sip:b@y SIP/2.0', 'INVITE'));
     const bye = parse(msg('BYE sip:b@y SIP/2.0', 'BYE'));
     if (!('message' in invite) || !('message' in bye)) throw new Error('parse failed');
     t.same(
-      invite.message.getHeaders('record-route'),
-      ['<sip:p1;lr>', '<sip:p2;lr>'],
+      invite.message.getHeaders('record-route'), ['<sip:p1;lr>', '<sip:p2;lr>'],
       'INVITE: Record-Route split into its values',
     );
     t.ok(invite.message.headers.Contact[0].parsed, 'INVITE: Contact parsed on arrival');

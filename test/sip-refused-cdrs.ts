@@ -11,15 +11,9 @@ t.test('an inbound call to a number nobody holds: 404 on the wire, two CDRs with
   const caller = await wireUdp(t);
   caller.send(
     req({
-      method: 'INVITE',
-      ruri: 'sip:+14255550177@127.0.0.1',
-      callId: 'refused-1',
-      branch: 'z9hG4bKrefused1',
-      viaPort: caller.port,
-      transport: 'UDP',
-      from: '+15551230000@127.0.0.1',
-      extra: ['Content-Type: application/sdp'],
-      body: 'v=0\r\n',
+      method: 'INVITE', ruri: 'sip:+14255550177@127.0.0.1', callId: 'refused-1', branch: 'z9hG4bKrefused1',
+      viaPort: caller.port, transport: 'UDP', from: '+15551230000@127.0.0.1',
+      extra: ['Content-Type: application/sdp'], body: 'v=0\r\n',
     }),
     port,
   );

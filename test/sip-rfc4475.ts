@@ -30,17 +30,8 @@ t.test('RFC 4475 section 3: every torture message over UDP and TCP; at least Kam
   const run = spawn(
     'python3',
     [
-      RUNNER,
-      '127.0.0.1',
-      String(svc.sipPort),
-      '--gap',
-      '1',
-      '--timeout',
-      '1.5',
-      '--pid',
-      String(svc.proc.pid),
-      '--json',
-      json,
+      RUNNER, '127.0.0.1', String(svc.sipPort), '--gap', '1', '--timeout', '1.5', '--pid', String(svc.proc.pid),
+      '--json', json,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -61,12 +52,7 @@ t.test('RFC 4475 section 3: every torture message over UDP and TCP; at least Kam
   const status = (name: string) => rows.find((r) => r.name === name)?.udp?.status;
   t.same(
     [
-      status('badvers'),
-      status('intmeth'),
-      status('bext01'),
-      status('unkscm'),
-      status('invut'),
-      status('sdp01'),
+      status('badvers'), status('intmeth'), status('bext01'), status('unkscm'), status('invut'), status('sdp01'),
       status('mismatch01'),
     ],
     [505, 501, 420, 416, 415, 406, 400],

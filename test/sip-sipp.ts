@@ -7,25 +7,16 @@ const skip = hasSipp ? false : NO_SIPP;
 
 const cases = [
   {
-    name: 'user outbound on an Operator Connect number (seed 000)',
-    scenario: 'uac-user.xml',
-    keys: { to: '+14255551234', from: 'john@contoso.com' },
-    operator: 'Contoso Telecom',
-    callerId: '+14255550101',
+    name: 'user outbound on an Operator Connect number (seed 000)', scenario: 'uac-user.xml',
+    keys: { to: '+14255551234', from: 'john@contoso.com' }, operator: 'Contoso Telecom', callerId: '+14255550101',
   },
   {
-    name: 'meeting dial-out through the BridgeSourcePhoneNumber operator (seed 002)',
-    scenario: 'uac-meeting.xml',
-    keys: { to: '+442071234567', organizer: 'mary@contoso.com' },
-    operator: 'Infobip',
-    callerId: '+12065550100',
+    name: 'meeting dial-out through the BridgeSourcePhoneNumber operator (seed 002)', scenario: 'uac-meeting.xml',
+    keys: { to: '+442071234567', organizer: 'mary@contoso.com' }, operator: 'Infobip', callerId: '+12065550100',
   },
   {
-    name: 'inbound to an OC Mobile number (seed 001)',
-    scenario: 'uac-inbound.xml',
-    keys: { to: '+14255550150', caller: '+15551234567' },
-    operator: 'Fabrikam Mobile',
-    callerId: '+15551234567',
+    name: 'inbound to an OC Mobile number (seed 001)', scenario: 'uac-inbound.xml',
+    keys: { to: '+14255550150', caller: '+15551234567' }, operator: 'Fabrikam Mobile', callerId: '+15551234567',
   },
 ];
 
@@ -74,10 +65,7 @@ t.test('sip.farEnd.hangUpAfterMs: the far end hangs up; the edge sends BYE (RFC 
   const { port, cdrs, edge } = await startEdge(t, { farEnd: { hangUpAfterMs: 30 } });
   const n = 10;
   const r = await runSipp(
-    'uac-proxy-far-hangup.xml',
-    port,
-    { to: '+14255550100', caller: '+15551234567' },
-    { calls: n, rate: 50 },
+    'uac-proxy-far-hangup.xml', port, { to: '+14255550100', caller: '+15551234567' }, { calls: n, rate: 50 },
   );
   t.equal(r.status, 0, r.output);
   t.equal(r.successful, n, 'every call received the BYE and answered it 200');
@@ -94,9 +82,7 @@ t.test('IPv6 loopback: sip.host ::1, sipp over UDP and TCP (RFC 3261 19.1.1 IPv6
     const { port, cdrs, edge } = await startEdge(t, { host: '::1', farEnd: { hangUpAfterMs: 20 } });
     const n = 10;
     const r = await runSipp(
-      'uac-proxy-far-hangup.xml',
-      port,
-      { to: '+14255550100', caller: '+15551234567' },
+      'uac-proxy-far-hangup.xml', port, { to: '+14255550100', caller: '+15551234567' },
       { calls: n, rate: 50, transport, host: '::1' },
     );
     t.equal(r.status, 0, r.output);
@@ -109,10 +95,7 @@ t.test('IPv6 loopback: sip.host ::1, sipp over UDP and TCP (RFC 3261 19.1.1 IPv6
 t.test('sipp: refused calls get 404 (unassigned DID) and 486 (number at its limit)', { skip }, async (t) => {
   const { port, calls, responses } = await startEdge(t);
   const un = await runSipp(
-    'uac-refused.xml',
-    port,
-    { to: '+14255550177', caller: '+15551234567', kind: 'inbound' },
-    { calls: 5, rate: 50 },
+    'uac-refused.xml', port, { to: '+14255550177', caller: '+15551234567', kind: 'inbound' }, { calls: 5, rate: 50 },
   );
   t.equal(un.status, 0, un.output);
   t.equal(un.successful, 5);
@@ -121,10 +104,7 @@ t.test('sipp: refused calls get 404 (unassigned DID) and 486 (number at its limi
   for (let i = 0; i < 3; i++)
     t.ok((await calls.start({ kind: 'user', from: 'john@contoso.com', to: '+14255551234' }, `john-${i}`)).ok);
   const busy = await runSipp(
-    'uac-refused.xml',
-    port,
-    { to: '+14255550101', caller: '+15551234567', kind: 'inbound' },
-    { calls: 3, rate: 50 },
+    'uac-refused.xml', port, { to: '+14255550101', caller: '+15551234567', kind: 'inbound' }, { calls: 3, rate: 50 },
   );
   t.equal(busy.status, 0, busy.output);
   t.equal(responses.get(486), 3, '486 Busy Here once the user number holds 3 calls');

@@ -30,8 +30,7 @@ async function svwar(
   const dict = path.join(dir, 'numbers.txt');
   fs.writeFileSync(dict, [ANSWERS, ...REFUSED].join('\n') + '\n');
   const p = spawn(
-    'svwar',
-    ['-m', 'INVITE', '-d', dict, '-p', String(port), '-b', '127.0.0.1', '--maximumtime', '3', '127.0.0.1'],
+    'svwar', ['-m', 'INVITE', '-d', dict, '-p', String(port), '-b', '127.0.0.1', '--maximumtime', '3', '127.0.0.1'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

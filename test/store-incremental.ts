@@ -21,8 +21,7 @@ t.test('a number or user change reuses the compiled policies; routing, usage and
     const fresh = compileSnapshot(engine.snapshot.data);
     t.same(
       CALLS.map((c) => decide(engine.snapshot, c, { trace: false })),
-      CALLS.map((c) => decide(fresh, c, { trace: false })),
-      `${what}: same decisions as a full compile`,
+      CALLS.map((c) => decide(fresh, c, { trace: false })), `${what}: same decisions as a full compile`,
     );
   };
   let before = engine.snapshot;
@@ -31,8 +30,7 @@ t.test('a number or user change reuses the compiled policies; routing, usage and
     const now = engine.snapshot;
     t.not(now, before, `${what}: a new snapshot`);
     t.equal(
-      now.ovr === before.ovr && now.acr === before.acr,
-      reused,
+      now.ovr === before.ovr && now.acr === before.acr, reused,
       `${what}: policies ${reused ? 'reused' : 'recompiled'}`,
     );
     same(what);
@@ -78,26 +76,20 @@ t.test('route commands replace route records, never change the published ones ' 
   deepFreeze(old.data.voiceRoutes);
   const text = JSON.stringify(old.data.voiceRoutes);
   store.apply(
-    CONTOSO,
-    'routes.set',
-    { identity: 'International', numberPattern: '^\\+44', description: 'moved' },
-    admin,
+    CONTOSO, 'routes.set', { identity: 'International', numberPattern: '^\\+44', description: 'moved' }, admin,
   );
   const after = engine.snapshot.data.voiceRoutes;
   t.ok(old.data.voiceRoutes.length > 1);
   for (const r of old.data.voiceRoutes) {
     t.equal(
-      after.includes(r),
-      r.identity !== 'International',
+      after.includes(r), r.identity !== 'International',
       `${r.identity}: ${r.identity === 'International' ? 'a new record' : 'the same record, shared'}`,
     );
   }
   store.apply(CONTOSO, 'routes.set', { identity: 'International', priority: 0 }, admin);
   store.apply(
-    CONTOSO,
-    'routes.new',
-    { identity: 'Extra', numberPattern: '^\\+33', onlinePstnUsages: ['International'], priority: 1 },
-    admin,
+    CONTOSO, 'routes.new',
+    { identity: 'Extra', numberPattern: '^\\+33', onlinePstnUsages: ['International'], priority: 1 }, admin,
   );
   store.apply(CONTOSO, 'routes.remove', { identity: 'Extra' }, admin);
   t.equal(JSON.stringify(old.data.voiceRoutes), text, "the first snapshot's routes are as they were");
@@ -108,7 +100,6 @@ t.test('route commands replace route records, never change the published ones ' 
   const fresh = compileSnapshot(engine.snapshot.data);
   t.same(
     CALLS.map((c) => decide(engine.snapshot, c, { trace: false })),
-    CALLS.map((c) => decide(fresh, c, { trace: false })),
-    'decisions equal a full compile',
+    CALLS.map((c) => decide(fresh, c, { trace: false })), 'decisions equal a full compile',
   );
 });

@@ -5,22 +5,12 @@ import type { PhoneNumber } from '../src/tenant/types';
 
 const NUMBERS: PhoneNumber[] = [
   {
-    number: '+14255550101',
-    numberType: 'OperatorConnect',
-    capability: 'user',
-    country: 'US',
-    operator: 'Op',
-    assignedTo: 'a@t.test',
-    emergencyAddress: '1 Way',
+    number: '+14255550101', numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
+    assignedTo: 'a@t.test', emergencyAddress: '1 Way',
   },
   {
-    number: '+12065550199',
-    numberType: 'OperatorConnect',
-    capability: 'service',
-    country: 'US',
-    operator: 'Op',
-    failsafeNumber: '+12065550123',
-    maxConcurrentCalls: 9,
+    number: '+12065550199', numberType: 'OperatorConnect', capability: 'service', country: 'US', operator: 'Op',
+    failsafeNumber: '+12065550123', maxConcurrentCalls: 9,
   },
   { number: '+14255550400', numberType: 'CallingPlan', capability: 'user' },
   { number: '+14255550150', numberType: 'OCMobile', capability: 'mobile', operator: 'Mob' },

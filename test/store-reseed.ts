@@ -16,10 +16,7 @@ t.test('a changed tenant folder is reported at start; --reseed loads it instead 
   const tenant = path.join(dir, 'tenant');
   fs.cpSync(path.join(__dirname, '..', 'routes'), tenant, { recursive: true });
   const settings = {
-    file: path.join(dir, 'store.db'),
-    onPremSyncDelaySeconds: 0,
-    checkpointEvery: 1000,
-    reseed: false,
+    file: path.join(dir, 'store.db'), onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false,
   };
   const open = async (reseed = false) => {
     const engine = new Engine(tenant);

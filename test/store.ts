@@ -64,8 +64,7 @@ t.test('a command that fails half-way is rolled back in place: touched numbers a
 t.test('kill -9 mid-stream: every acknowledged command survives, none is half-applied', async (t) => {
   const file = tmp(t);
   const child = spawn(
-    process.execPath,
-    [path.join(__dirname, 'helpers', 'store-writer.js'), file, ID, '100000', '37'],
+    process.execPath, [path.join(__dirname, 'helpers', 'store-writer.js'), file, ID, '100000', '37'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let acked = -1;
@@ -146,8 +145,7 @@ t.test('the journal is pruned at checkpoints into the history: a start replays a
   t.same(
     s1.journal(ID, 3).map((e) => e.args),
     [
-      { upn: 'u11@t.test', licenses: ['PhoneSystem'] },
-      { upn: 'u10@t.test', licenses: ['PhoneSystem'] },
+      { upn: 'u11@t.test', licenses: ['PhoneSystem'] }, { upn: 'u10@t.test', licenses: ['PhoneSystem'] },
       { upn: 'u9@t.test', licenses: ['PhoneSystem'] },
     ],
     'newest first, across the two tables',

@@ -107,23 +107,17 @@ t.test('command arguments are checked against their schema before any rule runs'
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['numbers.assign', { number: '+14255550177' }, "numbers.assign: args is missing required field 'upn'", 'upn'],
     [
-      'operators.setCountries',
-      { name: 'Infobip', countries: 'US' },
-      'operators.setCountries: countries must be array',
-      'countries',
+      'operators.setCountries', { name: 'Infobip', countries: 'US' },
+      'operators.setCountries: countries must be array', 'countries',
     ],
     [
-      'portal.addDid',
-      { number: '+1', userType: 'robot', billingPlan: 'metered', serviceAddress: 'x' },
-      'portal.addDid: userType must be one of standardUser, sharedLine, autoAttendant',
-      'userType',
+      'portal.addDid', { number: '+1', userType: 'robot', billingPlan: 'metered', serviceAddress: 'x' },
+      'portal.addDid: userType must be one of standardUser, sharedLine, autoAttendant', 'userType',
     ],
     ['users.add', { upn: 'x@contoso.com', licences: [] }, "users.add: unknown field 'licences' in args", 'licences'],
     [
-      'operators.enable',
-      { name: 'X', countries: ['USA'] },
-      'operators.enable: countries.0 must match pattern "^[A-Za-z]{2}$"',
-      'countries.0',
+      'operators.enable', { name: 'X', countries: ['USA'] },
+      'operators.enable: countries.0 must match pattern "^[A-Za-z]{2}$"', 'countries.0',
     ],
   ];
   for (const [name, args, message, field] of cases) {

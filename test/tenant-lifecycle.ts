@@ -17,8 +17,7 @@ t.test('operators: countries, suspend, remove (seed 000 "Manage your operators")
     "operator 'Fabrikam Mobile' cannot be removed from US: 1 of its numbers in US is still in the tenant " +
       "(+14255550150); ask 'Fabrikam Mobile' to release them");
   t.same(
-    ops.setOperatorCountries(tn, 'Fabrikam Mobile', ['us', 'GB', 'FR']).countries,
-    ['US', 'GB', 'FR'],
+    ops.setOperatorCountries(tn, 'Fabrikam Mobile', ['us', 'GB', 'FR']).countries, ['US', 'GB', 'FR'],
     'countries may be added',
   );
   ops.suspendOperator(tn, 'Infobip');
@@ -40,9 +39,7 @@ t.test('operators: countries, suspend, remove (seed 000 "Manage your operators")
 t.test('emergency addresses: the three operator scenarios (seed 000)', async (t) => {
   const tn = tenant();
   dir.uploadNumber(tn, {
-    number: '+14255550111',
-    operator: 'Contoso Telecom',
-    emergencyAddress: '1 Main St',
+    number: '+14255550111', operator: 'Contoso Telecom', emergencyAddress: '1 Main St',
     emergencyAddressMode: 'operatorLocked',
   });
   dir.uploadNumber(tn, { number: '+14255550112', operator: 'Contoso Telecom', emergencyAddress: '1 Main St' });
@@ -51,13 +48,11 @@ t.test('emergency addresses: the three operator scenarios (seed 000)', async (t)
     "the emergency address of +14255550111 is assigned and locked by operator 'Contoso Telecom'; contact your " +
       "operator to change it");
   t.equal(
-    setEmergencyAddress(tn, '+14255550111', '2 Side St', 'operator').emergencyAddress,
-    '2 Side St',
+    setEmergencyAddress(tn, '+14255550111', '2 Side St', 'operator').emergencyAddress, '2 Side St',
     'the operator may',
   );
   t.equal(
-    setEmergencyAddress(tn, '+14255550112', '3 Oak Ave', 'admin').emergencyAddress,
-    '3 Oak Ave',
+    setEmergencyAddress(tn, '+14255550112', '3 Oak Ave', 'admin').emergencyAddress, '3 Oak Ave',
     'operator-assigned: the admin may change it',
   );
   t.equal(setEmergencyAddress(tn, '+14255550113', '4 Elm Rd', 'admin').emergencyAddress, '4 Elm Rd');
@@ -65,9 +60,7 @@ t.test('emergency addresses: the three operator scenarios (seed 000)', async (t)
   t.equal(
     errorOf(() =>
       dir.uploadNumber(tn, {
-        number: '+14255550114',
-        operator: 'Contoso Telecom',
-        emergencyAddressMode: 'operatorLocked',
+        number: '+14255550114', operator: 'Contoso Telecom', emergencyAddressMode: 'operatorLocked',
       }),
     ).message,
     'operator-locked number +14255550114 needs the emergency address the operator assigns',
@@ -76,8 +69,7 @@ t.test('emergency addresses: the three operator scenarios (seed 000)', async (t)
     '$true\nSet-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550111 `\n  -LocationID "9 ' +
       'Elsewhere"', 'x.ps1'));
   t.same(
-    [e.code, e.location.line, e.location.field],
-    ['E_EMERGENCY_LOCKED', 3, '-LocationID'],
+    [e.code, e.location.line, e.location.field], ['E_EMERGENCY_LOCKED', 3, '-LocationID'],
     'the cmdlet path is refused too, at the -LocationID line',
   );
 });
@@ -88,10 +80,7 @@ t.test('migration Calling Plans -> Operator Connect: steps in order, out of serv
   startMigration(
     tn,
     {
-      id: 'm1',
-      kind: 'CallingPlan->OperatorConnect',
-      user: 'erin@contoso.com',
-      number: '+14255550400',
+      id: 'm1', kind: 'CallingPlan->OperatorConnect', user: 'erin@contoso.com', number: '+14255550400',
       operator: 'Contoso Telecom',
     },
     now,
@@ -107,9 +96,7 @@ t.test('migration Calling Plans -> Operator Connect: steps in order, out of serv
   for (const step of ['removeCallingPlanLicense', 'releaseOld', 'upload', 'assign'])
     advanceMigration(tn, 'm1', step, now, 0);
   t.match(tn.numbers['+14255550400'], {
-    numberType: 'OperatorConnect',
-    operator: 'Contoso Telecom',
-    assignedTo: 'erin@contoso.com',
+    numberType: 'OperatorConnect', operator: 'Contoso Telecom', assignedTo: 'erin@contoso.com',
   });
   t.notOk(tn.users['erin@contoso.com'].licenses.includes('CallingPlan'));
   t.match(route(tn, 'inbound', '+15551234567', '+14255550400'), {
@@ -126,10 +113,7 @@ t.test('migration Direct Routing -> OC: on-premises sync delay and leftover voic
   startMigration(
     tn,
     {
-      id: 'm2',
-      kind: 'DirectRouting->OperatorConnect',
-      user: 'dave@contoso.com',
-      number: '+14255550300',
+      id: 'm2', kind: 'DirectRouting->OperatorConnect', user: 'dave@contoso.com', number: '+14255550300',
       operator: 'Contoso Telecom',
     },
     t0,
@@ -159,10 +143,7 @@ t.test('operator portal statuses: Error, Subscription Error with automatic push,
       "the tenant admin must enable it first");
   portal.addServiceAddress(tn, 'Infobip', 'HQ');
   const did = (number: string) => ({
-    number,
-    userType: 'standardUser' as const,
-    billingPlan: 'metered' as const,
-    serviceAddress: 'HQ',
+    number, userType: 'standardUser' as const, billingPlan: 'metered' as const, serviceAddress: 'HQ',
     location: 'Redmond',
   });
   const clash = portal.addDid(tn, 'Infobip', did('+14255550101'));

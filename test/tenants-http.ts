@@ -33,9 +33,7 @@ t.test('admin API: a tenant admin creates its tenant from YAML and deletes it; n
   t.notOk(engine.tenants.get(FABRIKAM), 'and leaves the engine');
   const post = (token: string, body: string, type = 'application/yaml') =>
     fetch(`${base}/v1/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': type },
-      body,
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body,
     });
   t.equal((await post(ADMIN, NEW_YAML)).status, 403, 'a token creates its own tenant only');
   t.equal((await post(LUMEN, NEW_YAML)).status, 403, 'operators never create tenants');
@@ -55,13 +53,10 @@ t.test('admin API: a tenant admin creates its tenant from YAML and deletes it; n
   t.same(await made.json(), { tenant: { id: NEW_ID, name: 'Fabrikam Two' } });
   t.equal((await post(FAB_ADMIN, NEW_YAML)).status, 409, 'twice: E_TENANT_EXISTS');
   const routed = await call('POST', '/v1/route', undefined, {
-    kind: 'inbound',
-    from: '+15551234567',
-    to: '+12125550101',
+    kind: 'inbound', from: '+15551234567', to: '+12125550101',
   });
   t.match(
-    routed.body,
-    { tenant: NEW_ID, outcome: 'operator', target: { type: 'user', id: 'fay@fabrikam.example' } },
+    routed.body, { tenant: NEW_ID, outcome: 'operator', target: { type: 'user', id: 'fay@fabrikam.example' } },
     'routes at once',
   );
   const json = await post(FAB_ADMIN, JSON.stringify({ tenant: { id: NEW_ID, name: 'X' } }), 'application/json');
@@ -101,8 +96,7 @@ t.test('calls, CDRs and reload act only on the token\'s tenants (no request acts
     engine,
   );
   const secrets = {
-    contoso: 'contoso-admin-secret-0001',
-    fabrikam: 'fabrikam-admin-secret-0002',
+    contoso: 'contoso-admin-secret-0001', fabrikam: 'fabrikam-admin-secret-0002',
     carrier: 'carrier-operator-secret-01',
   };
   const tokens = new TokenRegistry([
@@ -136,23 +130,9 @@ t.test('calls, CDRs and reload act only on the token\'s tenants (no request acts
   t.equal(calls.active, 1, 'and goes on');
   t.equal((await req('DELETE', `/v1/calls/${callId}`, secrets.fabrikam)).status, 204);
   const cdr = (tenant: string): Cdr => ({
-    correlationId: 'c-1',
-    tenant,
-    technology: 'Phone',
-    direction: 'outbound',
-    kind: 'user',
-    sipCallId: 's',
-    from: null,
-    to: '+1',
-    operator: null,
-    callerId: null,
-    start: '',
-    answer: null,
-    end: '',
-    durationSec: 0,
-    outcome: 'answered',
-    sipCode: 200,
-    reason: 'OK',
+    correlationId: 'c-1', tenant, technology: 'Phone', direction: 'outbound', kind: 'user', sipCallId: 's',
+    from: null, to: '+1', operator: null, callerId: null, start: '', answer: null, end: '', durationSec: 0,
+    outcome: 'answered', sipCode: 200, reason: 'OK',
   });
   cdrs.write(cdr(CONTOSO_ID));
   cdrs.write(cdr(FABRIKAM_ID));
@@ -172,16 +152,11 @@ t.test('/v1/route/batch routes each call on its own tenant', async (t) => {
   const pool = new BatchPool(engine, { threads: 1, inProcessBelow: 1 });
   t.teardown(() => pool.close());
   const d = await pool.route([
-    { kind: 'inbound', to: '+442071234567' },
-    { kind: 'inbound', to: '+14255550101' },
+    { kind: 'inbound', to: '+442071234567' }, { kind: 'inbound', to: '+14255550101' },
     { kind: 'user', from: 'fred@fabrikam.com', to: '+14255551234' },
   ]);
   t.same(
     d.map((x) => [x.tenant, x.outcome]),
-    [
-      [FABRIKAM_ID, 'operator'],
-      [CONTOSO_ID, 'operator'],
-      [FABRIKAM_ID, 'operator'],
-    ],
+    [[FABRIKAM_ID, 'operator'], [CONTOSO_ID, 'operator'], [FABRIKAM_ID, 'operator']],
   );
 });

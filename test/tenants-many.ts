@@ -26,21 +26,16 @@ t.test('Operator Connect is multi-tenant: one engine finds each call\'s tenant (
     'outbound: the caller\'s UPN domain; the national number normalizes with Fabrikam\'s GB region');
   t.same(
     route({ kind: 'user', from: 'john@contoso.com', to: '+14255551234', tenant: CONTOSO_ID.toUpperCase() }).tenant,
-    CONTOSO_ID,
-    'a named tenant (X-MS-TenantID), case-insensitive',
+    CONTOSO_ID, 'a named tenant (X-MS-TenantID), case-insensitive',
   );
   t.same(route({ kind: 'user', from: 'john@contoso.com', to: '+14255551234', tenant: FABRIKAM_ID }),
     { tenant: FABRIKAM_ID, outcome: 'rejected', rule: 'caller' }, 'the named tenant decides, even when the caller is ' +
       'not its user');
   t.same(route({ kind: 'user', from: 'x@nowhere.example', to: '+14255551234' }), {
-    tenant: null,
-    outcome: 'rejected',
-    rule: 'tenant: unknown',
+    tenant: null, outcome: 'rejected', rule: 'tenant: unknown',
   });
   t.same(route({ kind: 'user', from: 'fred@fabrikam.com', to: '+14255551234', tenant: 'nope' }), {
-    tenant: null,
-    outcome: 'rejected',
-    rule: 'tenant: unknown',
+    tenant: null, outcome: 'rejected', rule: 'tenant: unknown',
   });
   t.same(
     route({ kind: 'inbound', to: '+15550001111' }),
@@ -58,15 +53,13 @@ t.test('the folder\'s own files are the default tenant; sub-folders are more ten
   t.equal(engine.tenants.defaultId, CONTOSO_ID);
   t.equal(engine.snapshot.data.tenant.name, 'Contoso', 'engine.snapshot is the default tenant');
   t.equal(
-    engine.route({ kind: 'user', from: 'x@nowhere.example', to: '+14255551234' }).tenant,
-    CONTOSO_ID,
+    engine.route({ kind: 'user', from: 'x@nowhere.example', to: '+14255551234' }).tenant, CONTOSO_ID,
     'no match: the default tenant',
   );
   t.equal(engine.route({ kind: 'inbound', to: '+442071234500' }).tenant, FABRIKAM_ID);
   const other = new Engine(dir, undefined, { defaultTenant: FABRIKAM_ID });
   t.equal(
-    other.route({ kind: 'user', from: 'x@nowhere.example', to: '+14255551234' }).tenant,
-    FABRIKAM_ID,
+    other.route({ kind: 'user', from: 'x@nowhere.example', to: '+14255551234' }).tenant, FABRIKAM_ID,
     'settings defaultTenant wins',
   );
   t.match(
@@ -108,9 +101,7 @@ t.test('reload replaces the folder\'s tenants, keeps tenants the admin API made,
   const engine = new Engine(dir);
   const other = new Engine(path.join(dir, 'fabrikam')).snapshot.data;
   const made = {
-    ...other,
-    tenant: { ...other.tenant, id: '22222222-3333-4444-8555-666666666666', name: 'Made' },
-    numbers: {},
+    ...other, tenant: { ...other.tenant, id: '22222222-3333-4444-8555-666666666666', name: 'Made' }, numbers: {},
     users: {},
   };
   engine.publish(made);
@@ -122,8 +113,7 @@ t.test('reload replaces the folder\'s tenants, keeps tenants the admin API made,
   t.same(removed, [FABRIKAM_ID]);
   t.same(
     pick(engine.route({ kind: 'inbound', to: '+442071234567' })),
-    { tenant: null, outcome: 'rejected', rule: 'inbound: unknown number' },
-    'its DIDs left the index',
+    { tenant: null, outcome: 'rejected', rule: 'inbound: unknown number' }, 'its DIDs left the index',
   );
   fs.mkdirSync(path.join(dir, 'bad'));
   fs.writeFileSync(path.join(dir, 'bad', 'tenant.yaml'), 'tenant: {}\n');
@@ -138,8 +128,7 @@ t.test('SIP: X-MS-TenantID (as Microsoft marks Operator Connect traffic) names t
     return m ? { user: m[1], host: m[2] } : (undefined as never);
   };
   const invite = (headers: Record<string, unknown>) => ({
-    method: 'INVITE',
-    uri: 'sip:+14255551234@127.0.0.1',
+    method: 'INVITE', uri: 'sip:+14255551234@127.0.0.1',
     headers: { from: { uri: 'sip:fred@fabrikam.com' }, ...headers },
   });
   const seen: Array<[string, string | undefined]> = [];
@@ -175,28 +164,22 @@ t.test('admin commands on one of many tenants update the tenant index by what th
     'tenant at once');
   store.apply(FABRIKAM_ID, 'operators.setCountries', { name: 'Contoso Telecom', countries: ['GB', 'US'] }, admin);
   t.equal(
-    errorOf(() => store.apply(FABRIKAM_ID, 'numbers.upload', { number: '+14255550101' }, op)).code,
-    'E_NUMBER_TENANT',
+    errorOf(() => store.apply(FABRIKAM_ID, 'numbers.upload', { number: '+14255550101' }, op)).code, 'E_NUMBER_TENANT',
     "Contoso's number is refused for Fabrikam (the touched number is checked)",
   );
   t.equal(tenantOf({ kind: 'inbound', to: '+14255550101' }), CONTOSO_ID, 'and stays Contoso\'s');
 
   t.equal(
-    tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }),
-    null,
+    tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }), null,
     "fabrikam.org is nobody's domain yet",
   );
   store.apply(FABRIKAM_ID, 'users.add', { upn: 'ann@fabrikam.org', licenses: ['PhoneSystem'] }, admin);
   t.equal(
-    tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }),
-    FABRIKAM_ID,
-    'a new user: her UPN',
+    tenantOf({ kind: 'user', from: 'ann@fabrikam.org', to: '+442079460000' }), FABRIKAM_ID, 'a new user: her UPN',
   );
   t.equal(tenantOf({ kind: 'user', from: 'bob@fabrikam.org', to: '+442079460000' }), FABRIKAM_ID, 'and her domain');
   t.equal(
-    tenantOf({ kind: 'user', from: 'fred@fabrikam.com', to: '+442079460000' }),
-    FABRIKAM_ID,
-    'other users unchanged',
+    tenantOf({ kind: 'user', from: 'fred@fabrikam.com', to: '+442079460000' }), FABRIKAM_ID, 'other users unchanged',
   );
 
   // The index keeps each number's record for the decision: it must be the live one through every change.

@@ -132,8 +132,7 @@ Set-CsOnlinePSTNGateway -Identity sbc2.contoso.com -InboundTeamsNumberTranslatio
       /gateway sbc2\.contoso\.com: inbound translation rules make 15551234567 -> 4255550102 into \+15551234567 -> \+14255550102/,
     );
     t.equal(
-      route(ten, 'inbound', '15551234567', '4255550102').callerId,
-      '15551234567',
+      route(ten, 'inbound', '15551234567', '4255550102').callerId, '15551234567',
       'not through a gateway: no translation',
     );
   },

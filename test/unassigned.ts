@@ -36,19 +36,16 @@ t.test(
     const ten = tenant(`Set-CsOnlineVoiceUser -Identity john@contoso.com -TelephoneNumber +14255550101\n${TREAT}`);
     const unknown = route(ten, 'inbound', '+15551234567', '+14255559999');
     t.same(
-      unknown.target,
-      { type: 'announcement', id: '0b31bbe5-e2a0-4117-9b6f-956bca6023f8' },
+      unknown.target, { type: 'announcement', id: '0b31bbe5-e2a0-4117-9b6f-956bca6023f8' },
       'priority 2 catches the rest of +1425',
     );
     const swapped = tenant(`${TREAT}Set-CsTeamsUnassignedNumberTreatment -Identity MainAA -TreatmentPriority 3\n`);
     t.equal(
-      route(swapped, 'inbound', '+15551234567', '+14255550177').target!.type,
-      'announcement',
+      route(swapped, 'inbound', '+15551234567', '+14255550177').target!.type, 'announcement',
       'priority 2 now comes first',
     );
     t.same(
-      route(ten, 'inbound', '+15551234567', '+14255550101').target,
-      { type: 'user', id: 'john@contoso.com' },
+      route(ten, 'inbound', '+15551234567', '+14255550101').target, { type: 'user', id: 'john@contoso.com' },
       'assigned: rings john',
     );
     t.equal(route(ten, 'inbound', '+15551234567', '+12065559999').outcome, 'rejected', 'no pattern: still refused');

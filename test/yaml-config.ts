@@ -68,27 +68,12 @@ t.test('the shipped routes/ tenant loads and uses every cmdlet the issue lists',
   t.equal(Object.keys(tenant.operators).length, 3);
   const scripts = files.filter((f) => f.endsWith('.ps1')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   for (const c of [
-    'Set-CsOnlinePstnUsage',
-    'New-CsOnlineVoiceRoute',
-    'Set-CsOnlineVoiceRoute',
-    'Remove-CsOnlineVoiceRoute',
-    'New-CsOnlineAudioConferencingRoutingPolicy',
-    'Grant-CsOnlineAudioConferencingRoutingPolicy',
-    'New-CsOnlineVoiceRoutingPolicy',
-    'Grant-CsOnlineVoiceRoutingPolicy',
-    'Set-CsOnlineVoiceUser',
-    'Set-CsPhoneNumberAssignment',
-    'Set-CsUser',
-    'New-CsTeamsMobilityPolicy',
-    'Grant-CsTeamsMobilityPolicy',
-    '-Global',
-    '-BridgeSourcePhoneNumber',
-    '-OnlinePstnGatewayList',
-    '-Description',
-    '-Priority',
-    'New-CsTenantDialPlan',
-    'New-CsVoiceNormalizationRule',
-    'Grant-CsTenantDialPlan',
+    'Set-CsOnlinePstnUsage', 'New-CsOnlineVoiceRoute', 'Set-CsOnlineVoiceRoute', 'Remove-CsOnlineVoiceRoute',
+    'New-CsOnlineAudioConferencingRoutingPolicy', 'Grant-CsOnlineAudioConferencingRoutingPolicy',
+    'New-CsOnlineVoiceRoutingPolicy', 'Grant-CsOnlineVoiceRoutingPolicy', 'Set-CsOnlineVoiceUser',
+    'Set-CsPhoneNumberAssignment', 'Set-CsUser', 'New-CsTeamsMobilityPolicy', 'Grant-CsTeamsMobilityPolicy',
+    '-Global', '-BridgeSourcePhoneNumber', '-OnlinePstnGatewayList', '-Description', '-Priority',
+    'New-CsTenantDialPlan', 'New-CsVoiceNormalizationRule', 'Grant-CsTenantDialPlan',
   ]) {
     t.ok(new RegExp(`^[ \\t]*[^#\\n]*${c.replace(/[-]/g, '\\-')}`, 'm').test(scripts), `uses ${c} outside a comment`);
   }

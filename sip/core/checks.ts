@@ -16,28 +16,14 @@ export const ALLOWED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'];
 export const ALLOW_HEADER = `Allow: ${ALLOWED_METHODS.join(', ')}`;
 /** Methods of RFC 3261 and its extensions that the edge knows but does not carry: 405, not 501 (RFC 3261 21.5.6). */
 const KNOWN_METHODS = new Set([
-  'REGISTER',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'REFER',
-  'MESSAGE',
-  'INFO',
-  'UPDATE',
-  'PRACK',
-  'PUBLISH',
+  'REGISTER', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'PUBLISH',
 ]);
 /** Header fields that may appear once only (RFC 3261 7.3.1; RFC 4475 3.3.1, 3.3.8, 3.3.9). */
 const SINGLE = ['call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length', 'content-type'];
 const MANDATORY = ['call-id', 'cseq', 'from', 'to', 'via'];
 const LABEL: Record<string, string> = {
-  'call-id': 'Call-ID',
-  cseq: 'CSeq',
-  from: 'From',
-  to: 'To',
-  via: 'Via',
-  'max-forwards': 'Max-Forwards',
-  'content-length': 'Content-Length',
-  'content-type': 'Content-Type',
+  'call-id': 'Call-ID', cseq: 'CSeq', from: 'From', to: 'To', via: 'Via', 'max-forwards': 'Max-Forwards',
+  'content-length': 'Content-Length', 'content-type': 'Content-Type',
 };
 const CSEQ_MAX = 2 ** 31 - 1; // RFC 3261 8.1.1.5: the sequence number MUST be less than 2**31
 const SDP = 'application/sdp';

@@ -4,12 +4,8 @@
  * the edge sends into a caller's dialog and for the B2BUA's PSTN leg (downstream.ts).
  */
 import {
-  InviteClientTransaction,
-  NonInviteClientTransaction,
-  OutgoingRequestMessage,
-  TransactionState,
-  type IncomingResponseMessage,
-  type URI,
+  InviteClientTransaction, NonInviteClientTransaction, OutgoingRequestMessage, TransactionState,
+  type IncomingResponseMessage, type URI,
 } from 'sip.js/lib/core/index.js';
 import { Retransmitter } from './retransmit';
 import { sipJsUri } from './uri';
@@ -80,9 +76,7 @@ export class SipClient {
   /** Send a request in a client transaction; responses (provisional too) go to `onResponse`. */
   send(msg: OutgoingRequestMessage, flow: Flow, onResponse: ResponseHandler, onTimeout: () => void): ClientTx {
     const user = {
-      loggerFactory: this.server.user.loggerFactory,
-      receiveResponse: onResponse,
-      onRequestTimeout: onTimeout,
+      loggerFactory: this.server.user.loggerFactory, receiveResponse: onResponse, onRequestTimeout: onTimeout,
       onTransportError: onTimeout,
     };
     const tx =
@@ -95,8 +89,7 @@ export class SipClient {
     if (flow.protocol === 'UDP') {
       // Timer A (INVITE, until any response) / Timer E (until a final one; T2 cap from Proceeding).
       this.rtx.start(
-        id,
-        () => flow.send(msg.toString()).catch(() => undefined),
+        id, () => flow.send(msg.toString()).catch(() => undefined),
         () => tx.state !== initial && (msg.method === 'INVITE' || tx.state !== TransactionState.Proceeding),
       );
     }
@@ -119,16 +112,8 @@ export class SipClient {
       };
       try {
         const msg = this.message({
-          method: 'BYE',
-          ruri: d.remoteTarget,
-          from: d.localUri,
-          to: d.remoteUri,
-          fromTag: d.localTag,
-          toTag: d.remoteTag,
-          callId: d.callId,
-          cseq: ++d.localCseq,
-          routeSet: d.routeSet,
-          headers,
+          method: 'BYE', ruri: d.remoteTarget, from: d.localUri, to: d.remoteUri, fromTag: d.localTag,
+          toTag: d.remoteTag, callId: d.callId, cseq: ++d.localCseq, routeSet: d.routeSet, headers,
         });
         const flow = d.flow.protocol === 'TCP' ? this.server.transport.flowTo(d.remote) : d.flow;
         this.send(

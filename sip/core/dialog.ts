@@ -26,11 +26,7 @@ export class Dialog {
   /** Set by the call logic: the correlation ID its in-dialog answers carry. */
   correlationId?: string;
 
-  constructor(
-    invite: IncomingRequestMessage,
-    readonly localTag: string,
-    readonly flow: Flow,
-  ) {
+  constructor(invite: IncomingRequestMessage, readonly localTag: string, readonly flow: Flow) {
     this.callId = invite.callId;
     this.remoteTag = invite.fromTag;
     this.id = dialogKey(this.callId, localTag, this.remoteTag);

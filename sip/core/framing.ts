@@ -64,10 +64,7 @@ export class StreamFramer {
       const skip = this.resync(Math.min(this.buf.length, maxBytesHeaders));
       if (skip) return skip;
       return this.bad(
-        this.buf.slice(0, Math.min(this.buf.length, maxBytesHeaders)),
-        400,
-        'Message Headers Too Large',
-        true,
+        this.buf.slice(0, Math.min(this.buf.length, maxBytesHeaders)), 400, 'Message Headers Too Large', true,
       );
     }
     const head = this.buf.slice(0, end + 4);

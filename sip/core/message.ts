@@ -112,27 +112,13 @@ function headerKey(name: string): string {
 
 /** Compact header names (RFC 3261 7.3.3) to their full form, for the census. */
 const COMPACT: Record<string, string> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  r: 'refer-to',
+  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject',
+  k: 'supported', t: 'to', v: 'via', r: 'refer-to',
 };
 /** Single-valued fields parsed on arrival, with their grammar rule. */
 const RULES: Record<string, string> = {
-  from: 'From',
-  to: 'To',
-  'call-id': 'Call_ID',
-  cseq: 'CSeq',
-  'content-length': 'Content_Length',
-  'content-type': 'Content_Type',
-  'max-forwards': 'Max_Forwards',
+  from: 'From', to: 'To', 'call-id': 'Call_ID', cseq: 'CSeq', 'content-length': 'Content_Length',
+  'content-type': 'Content_Type', 'max-forwards': 'Max_Forwards',
 };
 
 export interface Parsed {

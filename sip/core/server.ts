@@ -10,10 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  constructOutgoingResponse,
-  InviteServerTransaction,
-  NonInviteServerTransaction,
-  TransactionState,
+  constructOutgoingResponse, InviteServerTransaction, NonInviteServerTransaction, TransactionState,
 } from 'sip.js/lib/core/index.js';
 import { checkRequest, frameDatagramBody, ALLOW_HEADER, type Refusal } from './checks';
 import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type IncomingResponseMessage } from './message';
@@ -72,9 +69,7 @@ class InviteCtx implements InviteContext {
   dialog?: Dialog;
   backstop?: NodeJS.Timeout;
   constructor(
-    readonly request: IncomingRequestMessage,
-    readonly flow: Flow,
-    readonly localTag: string,
+    readonly request: IncomingRequestMessage, readonly flow: Flow, readonly localTag: string,
     readonly send: (ctx: InviteCtx, status: number, reason: string, headers: string[], sdp?: string) => void,
   ) {}
   get callId(): string {
@@ -189,10 +184,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
         const tx = this.nonInvite(rq, flow, id);
         const status = this.optionsStatus?.() ?? 200;
         return this.respond(tx, rq, status, status === 200 ? 'OK' : 'Service Unavailable', [
-          ALLOW_HEADER,
-          'Accept: application/sdp',
-          'Accept-Encoding: identity',
-          'Accept-Language: en',
+          ALLOW_HEADER, 'Accept: application/sdp', 'Accept-Encoding: identity', 'Accept-Language: en',
         ]);
       }
       default:
@@ -301,10 +293,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
   }
 
   private respond(
-    tx: NonInviteServerTransaction,
-    rq: IncomingRequestMessage,
-    status: number,
-    reason: string,
+    tx: NonInviteServerTransaction, rq: IncomingRequestMessage, status: number, reason: string,
     headers: string[] = [],
   ): void {
     this.emit('response', status, rq.method);
@@ -312,18 +301,11 @@ export class SipServer extends EventEmitter<ServerEvents> {
   }
 
   private build(
-    rq: IncomingRequestMessage,
-    status: number,
-    reasonPhrase: string,
-    extraHeaders: string[],
-    sdp?: string,
+    rq: IncomingRequestMessage, status: number, reasonPhrase: string, extraHeaders: string[], sdp?: string,
     toTag?: string,
   ): string {
     return constructOutgoingResponse(rq, {
-      statusCode: status,
-      reasonPhrase,
-      toTag,
-      extraHeaders: [`Server: ${this.opts.product}`, ...extraHeaders],
+      statusCode: status, reasonPhrase, toTag, extraHeaders: [`Server: ${this.opts.product}`, ...extraHeaders],
       body: sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: sdp } : undefined,
     }).message;
   }
@@ -345,12 +327,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const cseq = get('cseq')[0] ?? '';
     if (!via.length || /\bACK$/i.test(cseq)) return;
     const lines = [`SIP/2.0 ${status} ${reason}`, ...via.map((v) => `Via: ${v}`)];
-    for (const [name, label] of [
-      ['from', 'From'],
-      ['to', 'To'],
-      ['call-id', 'Call-ID'],
-      ['cseq', 'CSeq'],
-    ]) {
+    for (const [name, label] of [['from', 'From'], ['to', 'To'], ['call-id', 'Call-ID'], ['cseq', 'CSeq']]) {
       const v = get(name)[0];
       if (v !== undefined) lines.push(`${label}: ${v}`);
     }

@@ -125,10 +125,7 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       this.emit(
         'bad',
         {
-          kind: 'bad',
-          data: head,
-          status: 400,
-          reason: end < 0 ? 'Incomplete Message' : 'Message Headers Too Large',
+          kind: 'bad', data: head, status: 400, reason: end < 0 ? 'Incomplete Message' : 'Message Headers Too Large',
           close: false,
         },
         flow,

@@ -110,13 +110,8 @@ export class MinutesLedger {
         const allowance = d.billingPlan === 'unlimited' ? UNLIMITED_US_MINUTES : null;
         const holder = own(t.numbers, d.number)?.assignedTo ?? null;
         rows.push({
-          number: d.number,
-          user: holder,
-          operator: op,
-          billingPlan: d.billingPlan,
-          outboundMinutes: u.outbound,
-          usOutboundMinutes: u.usOutbound,
-          allowance,
+          number: d.number, user: holder, operator: op, billingPlan: d.billingPlan, outboundMinutes: u.outbound,
+          usOutboundMinutes: u.usOutbound, allowance,
           remaining: allowance === null ? null : Math.max(0, allowance - u.usOutbound),
         });
       }

@@ -4,15 +4,8 @@
  */
 import type { Slot } from '../routing/types';
 import {
-  busy,
-  countByCapability,
-  DEFAULT_LEASE_MS,
-  DEFAULT_LIMITS,
-  limitOf,
-  type AcquireResult,
-  type Capability,
-  type CapacityLimiter,
-  type CapacityLimits,
+  busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability,
+  type CapacityLimiter, type CapacityLimits,
 } from './types';
 
 interface Held { numbers: string[]; capabilities: Capability[]; timer: NodeJS.Timeout }

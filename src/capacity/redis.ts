@@ -11,15 +11,8 @@ import Redis from 'ioredis';
 import type { Slot } from '../routing/types';
 import { MemoryLimiter } from './memory';
 import {
-  busy,
-  countByCapability,
-  DEFAULT_LEASE_MS,
-  DEFAULT_LIMITS,
-  limitOf,
-  type AcquireResult,
-  type Capability,
-  type CapacityLimiter,
-  type CapacityLimits,
+  busy, countByCapability, DEFAULT_LEASE_MS, DEFAULT_LIMITS, limitOf, type AcquireResult, type Capability,
+  type CapacityLimiter, type CapacityLimits,
 } from './types';
 
 const ACQUIRE = `
@@ -154,11 +147,7 @@ export class RedisLimiter implements CapacityLimiter {
     try {
       const lease = Math.ceil(Math.min(leaseMs, this.ttl));
       const full = await this.redis.ocAcquire(
-        keys.length,
-        ...keys,
-        callId,
-        lease,
-        ...unique.map((s) => limitOf(this.limits, s)),
+        keys.length, ...keys, callId, lease, ...unique.map((s) => limitOf(this.limits, s)),
       );
       if (full > 0) return busy(unique[full - 1], limitOf(this.limits, unique[full - 1]));
       this.held.set(callId, { keys, capabilities: unique.map((s) => s.capability), until: Date.now() + leaseMs });

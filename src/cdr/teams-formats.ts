@@ -32,26 +32,9 @@ export interface UserInfo {
 export type UserLookup = (c: Cdr) => UserInfo;
 
 export const PSTN_CSV_COLUMNS = [
-  'UsageId',
-  'Call ID',
-  'Conference ID',
-  'User Location',
-  'AAD ObjectId',
-  'UPN',
-  'User Display Name',
-  'Caller ID',
-  'Call Type',
-  'Number Type',
-  'Domestic/International',
-  'Destination Dialed',
-  'Destination Number',
-  'Start Time',
-  'End Time',
-  'Duration Seconds',
-  'Connection Fee',
-  'Charge',
-  'Currency',
-  'Capability',
+  'UsageId', 'Call ID', 'Conference ID', 'User Location', 'AAD ObjectId', 'UPN', 'User Display Name', 'Caller ID',
+  'Call Type', 'Number Type', 'Domestic/International', 'Destination Dialed', 'Destination Number', 'Start Time',
+  'End Time', 'Duration Seconds', 'Connection Fee', 'Charge', 'Currency', 'Capability',
 ] as const;
 
 const regionName = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -113,6 +96,7 @@ export function teamsPstnCsv(cdrs: Iterable<Cdr>, lookup: UserLookup): string {
   for (const { c, info, type, caller } of rows(cdrs, lookup, false)) {
     const d = destination(c, info);
     lines.push([
+      
       c.correlationId, c.sipCallId, '', info.location ?? '', info.objectId ?? '', c.user ?? '', info.displayName ?? '',
       caller, type, info.numberType ?? '', d.context, d.name, c.direction === 'outbound' ? c.to : caller,
       c.start, c.end, Math.round(c.durationSec), '0.00', '0.00', '', info.capability ?? '',
@@ -125,30 +109,14 @@ export function graphPstn(cdrs: Iterable<Cdr>, lookup: UserLookup): object[] {
   return rows(cdrs, lookup, false).map(({ c, info, type, caller, callee }) => {
     const d = destination(c, info);
     return {
-      '@odata.type': '#microsoft.graph.callRecords.pstnCallLogRow',
-      id: c.correlationId,
-      callId: c.sipCallId,
-      userId: info.objectId ?? null,
-      userPrincipalName: c.user ?? null,
-      userDisplayName: info.displayName ?? null,
-      startDateTime: c.answer ?? c.start,
-      endDateTime: c.end,
-      duration: Math.round(c.durationSec),
-      charge: 0,
-      connectionCharge: 0,
-      currency: null,
-      callType: type,
-      callerNumber: caller,
-      calleeNumber: callee,
-      usageCountryCode: info.location ?? null,
-      tenantCountryCode: info.location ?? null,
-      destinationContext: d.context || null,
-      destinationName: d.name || null,
-      conferenceId: null,
-      licenseCapability: info.capability ?? null,
-      inventoryType: info.numberType ?? null,
-      operator: c.operator ?? 'Microsoft',
-      callDurationSource: c.operator ? 'operator' : 'microsoft',
+      '@odata.type': '#microsoft.graph.callRecords.pstnCallLogRow', id: c.correlationId, callId: c.sipCallId,
+      userId: info.objectId ?? null, userPrincipalName: c.user ?? null, userDisplayName: info.displayName ?? null,
+      startDateTime: c.answer ?? c.start, endDateTime: c.end, duration: Math.round(c.durationSec), charge: 0,
+      connectionCharge: 0, currency: null, callType: type, callerNumber: caller, calleeNumber: callee,
+      usageCountryCode: info.location ?? null, tenantCountryCode: info.location ?? null,
+      destinationContext: d.context || null, destinationName: d.name || null, conferenceId: null,
+      licenseCapability: info.capability ?? null, inventoryType: info.numberType ?? null,
+      operator: c.operator ?? 'Microsoft', callDurationSource: c.operator ? 'operator' : 'microsoft',
     };
   });
 }
@@ -157,28 +125,13 @@ export function graphDirectRouting(cdrs: Iterable<Cdr>, lookup: UserLookup): obj
   return rows(cdrs, lookup, true).map(({ c, info, type, caller, callee }) => {
     const ok = c.outcome === 'answered';
     return {
-      '@odata.type': '#microsoft.graph.callRecords.directRoutingLogRow',
-      id: c.correlationId,
-      correlationId: c.correlationId,
-      userId: info.objectId ?? null,
-      userPrincipalName: c.user ?? null,
-      userDisplayName: info.displayName ?? null,
-      inviteDateTime: c.start,
-      startDateTime: c.answer ?? c.start,
-      endDateTime: ok ? c.end : null,
-      failureDateTime: ok ? null : c.end,
-      duration: Math.round(c.durationSec),
-      callType: type,
-      successfulCall: ok,
-      callerNumber: caller,
-      calleeNumber: callee,
-      finalSipCode: c.sipCode,
-      callEndSubReason: 0,
-      finalSipCodePhrase: c.reason,
-      trunkFullyQualifiedDomainName: c.gateway,
-      mediaBypassEnabled: false,
-      mediaPathLocation: null,
-      signalingLocation: null,
+      '@odata.type': '#microsoft.graph.callRecords.directRoutingLogRow', id: c.correlationId,
+      correlationId: c.correlationId, userId: info.objectId ?? null, userPrincipalName: c.user ?? null,
+      userDisplayName: info.displayName ?? null, inviteDateTime: c.start, startDateTime: c.answer ?? c.start,
+      endDateTime: ok ? c.end : null, failureDateTime: ok ? null : c.end, duration: Math.round(c.durationSec),
+      callType: type, successfulCall: ok, callerNumber: caller, calleeNumber: callee, finalSipCode: c.sipCode,
+      callEndSubReason: 0, finalSipCodePhrase: c.reason, trunkFullyQualifiedDomainName: c.gateway,
+      mediaBypassEnabled: false, mediaPathLocation: null, signalingLocation: null,
     };
   });
 }

@@ -58,10 +58,7 @@ function optionFor(arg: string, p: Prop): Option {
 interface Conn { url: string; token?: string; tenant?: string }
 
 async function call(
-  conn: Conn,
-  method: string,
-  path: string,
-  body?: unknown,
+  conn: Conn, method: string, path: string, body?: unknown,
 ): Promise<{ status: number; json: unknown; text: string }> {
   if (!conn.token)
     throw new OcrouteError('E_USAGE', 'a bearer token is needed: --token or OCROUTE_TOKEN', { field: 'token' });
@@ -72,8 +69,7 @@ async function call(
     res = await fetch(`${conn.url.replace(/\/$/, '')}/v1/tenants/${encodeURIComponent(conn.tenant)}${path}`, {
       method,
       headers: { authorization: `Bearer ${conn.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(30_000),
+      body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(30_000),
     });
   } catch (e) {
     throw new OcrouteError(

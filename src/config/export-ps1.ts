@@ -32,8 +32,7 @@ const sorted = sortedValues;
 const GRANT_CMDLET: Record<GrantKey, string> = {
   onlineVoiceRoutingPolicy: 'Grant-CsOnlineVoiceRoutingPolicy',
   audioConferencingRoutingPolicy: 'Grant-CsOnlineAudioConferencingRoutingPolicy',
-  mobilityPolicy: 'Grant-CsTeamsMobilityPolicy',
-  tenantDialPlan: 'Grant-CsTenantDialPlan',
+  mobilityPolicy: 'Grant-CsTeamsMobilityPolicy', tenantDialPlan: 'Grant-CsTenantDialPlan',
   callingLineIdentity: 'Grant-CsCallingLineIdentity',
   emergencyCallRoutingPolicy: 'Grant-CsTeamsEmergencyCallRoutingPolicy',
 };
@@ -47,8 +46,7 @@ function routing(t: TenantData): string[] {
     // Routes are created in priority order, each at its own priority.
     out.push(
       call('New-CsOnlineVoiceRoute', {
-        ...r,
-        onlinePstnUsages: r.onlinePstnUsages.length ? r.onlinePstnUsages : undefined,
+        ...r, onlinePstnUsages: r.onlinePstnUsages.length ? r.onlinePstnUsages : undefined,
         onlinePstnGatewayList: r.onlinePstnGatewayList.length ? r.onlinePstnGatewayList : undefined,
       }),
     );
@@ -74,9 +72,7 @@ function pipeline(t: TenantData): string[] {
     for (const r of normalizationRules) {
       out.push(
         call('New-CsVoiceNormalizationRule', {
-          parent: p.identity,
-          ...r,
-          isInternalExtension: r.isInternalExtension || undefined,
+          parent: p.identity, ...r, isInternalExtension: r.isInternalExtension || undefined,
         }),
       );
     }
@@ -110,17 +106,13 @@ function assignments(t: TenantData): string[] {
   const users = sorted(t.users);
   for (const u of users) {
     for (const [n, category] of [
-      [u.phoneNumber, undefined],
-      [u.privateLine, 'Private'],
+      [u.phoneNumber, undefined], [u.privateLine, 'Private'],
       ...(u.alternateLines ?? []).map((n) => [n, 'Alternate'] as const),
     ] as const) {
       if (!n) continue;
       out.push(
         call('Set-CsPhoneNumberAssignment', {
-          identity: u.upn,
-          phoneNumber: n,
-          phoneNumberType: t.numbers[n].numberType,
-          assignmentCategory: category,
+          identity: u.upn, phoneNumber: n, phoneNumberType: t.numbers[n].numberType, assignmentCategory: category,
         }),
       );
     }

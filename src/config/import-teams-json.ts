@@ -150,22 +150,16 @@ const APPLY: Record<Kind, (t: TenantData, o: Json) => void> = {
   usages: (t, o) => vr.setPstnUsages(t, { add: list(o, 'Usage').filter((u) => !t.pstnUsages.includes(u)) }),
   translationRule: (t, o) =>
     tr.newTranslationRule(t, {
-      identity: str(o, 'Identity') ?? str(o, 'Name') ?? '',
-      pattern: str(o, 'Pattern'),
-      translation: prop(o, 'Translation') === '' ? '' : str(o, 'Translation'),
-      description: str(o, 'Description'),
+      identity: str(o, 'Identity') ?? str(o, 'Name') ?? '', pattern: str(o, 'Pattern'),
+      translation: prop(o, 'Translation') === '' ? '' : str(o, 'Translation'), description: str(o, 'Description'),
     }),
   gateway: (t, o) =>
     gw.newGateway(t, {
-      identity: str(o, 'Fqdn') ?? str(o, 'Identity') ?? '',
-      sipSignalingPort: int(o, 'SipSignalingPort'),
-      enabled: bool(o, 'Enabled'),
-      failoverTimeSeconds: int(o, 'FailoverTimeSeconds'),
+      identity: str(o, 'Fqdn') ?? str(o, 'Identity') ?? '', sipSignalingPort: int(o, 'SipSignalingPort'),
+      enabled: bool(o, 'Enabled'), failoverTimeSeconds: int(o, 'FailoverTimeSeconds'),
       failoverResponseCodes: str(o, 'FailoverResponseCodes'),
-      maxConcurrentSessions: int(o, 'MaxConcurrentSessions') ?? null,
-      sendSipOptions: bool(o, 'SendSipOptions'),
-      forwardPai: bool(o, 'ForwardPai'),
-      forwardCallHistory: bool(o, 'ForwardCallHistory'),
+      maxConcurrentSessions: int(o, 'MaxConcurrentSessions') ?? null, sendSipOptions: bool(o, 'SendSipOptions'),
+      forwardPai: bool(o, 'ForwardPai'), forwardCallHistory: bool(o, 'ForwardCallHistory'),
       description: str(o, 'Description'),
       inboundTeamsNumberTranslationRules: list(o, 'InboundTeamsNumberTranslationRules'),
       inboundPstnNumberTranslationRules: list(o, 'InboundPstnNumberTranslationRules'),
@@ -174,12 +168,9 @@ const APPLY: Record<Kind, (t: TenantData, o: Json) => void> = {
     }),
   route: (t, o) =>
     vr.newVoiceRoute(t, {
-      identity: str(o, 'Identity') ?? str(o, 'Name') ?? '',
-      numberPattern: str(o, 'NumberPattern'),
-      onlinePstnUsages: list(o, 'OnlinePstnUsages'),
-      bridgeSourcePhoneNumber: str(o, 'BridgeSourcePhoneNumber'),
-      onlinePstnGatewayList: list(o, 'OnlinePstnGatewayList'),
-      description: str(o, 'Description'),
+      identity: str(o, 'Identity') ?? str(o, 'Name') ?? '', numberPattern: str(o, 'NumberPattern'),
+      onlinePstnUsages: list(o, 'OnlinePstnUsages'), bridgeSourcePhoneNumber: str(o, 'BridgeSourcePhoneNumber'),
+      onlinePstnGatewayList: list(o, 'OnlinePstnGatewayList'), description: str(o, 'Description'),
     }),
   policy: (t, o) => {
     const identity = untag(str(o, 'Identity') ?? '');
@@ -200,12 +191,8 @@ const APPLY: Record<Kind, (t: TenantData, o: Json) => void> = {
       .sort((a, b) => (int(a.r, 'Priority') ?? a.i) - (int(b.r, 'Priority') ?? b.i));
     for (const { r } of ordered) {
       dp.newNormalizationRule(t, {
-        parent: identity,
-        name: str(r, 'Name') ?? '',
-        pattern: str(r, 'Pattern'),
-        translation: str(r, 'Translation'),
-        isInternalExtension: bool(r, 'IsInternalExtension'),
-        description: str(r, 'Description'),
+        parent: identity, name: str(r, 'Name') ?? '', pattern: str(r, 'Pattern'), translation: str(r, 'Translation'),
+        isInternalExtension: bool(r, 'IsInternalExtension'), description: str(r, 'Description'),
       });
     }
   },

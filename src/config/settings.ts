@@ -116,9 +116,7 @@ export const settingsSchema = {
       },
     },
     log: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
+      type: 'object', additionalProperties: false, default: {},
       properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
     },
     capacity: {
@@ -137,8 +135,7 @@ export const settingsSchema = {
           additionalProperties: false,
           default: {},
           properties: {
-            user: { type: 'integer', minimum: 1, default: 3 },
-            mobile: { type: 'integer', minimum: 1, default: 3 },
+            user: { type: 'integer', minimum: 1, default: 3 }, mobile: { type: 'integer', minimum: 1, default: 3 },
             service: { type: 'integer', minimum: 1, default: 500 },
           },
         },
@@ -182,8 +179,7 @@ export const settingsSchema = {
           additionalProperties: false,
           required: ['host', 'port'],
           properties: {
-            host: { type: 'string', minLength: 1 },
-            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            host: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 1, maximum: 65535 },
             transport: { enum: ['udp', 'tcp'], default: 'udp' },
             timeoutMs: { type: 'integer', minimum: 1, default: 8000 },
           },
@@ -197,8 +193,7 @@ export const settingsSchema = {
             additionalProperties: false,
             required: ['host', 'port'],
             properties: {
-              host: { type: 'string', minLength: 1 },
-              port: { type: 'integer', minimum: 1, maximum: 65535 },
+              host: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 1, maximum: 65535 },
               transport: { enum: ['udp', 'tcp'], default: 'udp' },
             },
           },
@@ -208,8 +203,7 @@ export const settingsSchema = {
           additionalProperties: false,
           properties: {
             intervalMs: { type: 'integer', minimum: 0, maximum: 3600000 },
-            demoteAfterMs: { type: 'integer', minimum: 1000, maximum: 86400000 },
-            seed: { type: 'integer' },
+            demoteAfterMs: { type: 'integer', minimum: 1000, maximum: 86400000 }, seed: { type: 'integer' },
             order: { enum: ['random', 'listed'] },
           },
         },
@@ -227,10 +221,7 @@ export const settingsSchema = {
       },
     },
     cdr: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: { file: { type: 'string', default: '' } },
+      type: 'object', additionalProperties: false, default: {}, properties: { file: { type: 'string', default: '' } },
     },
     store: {
       type: 'object',
@@ -258,11 +249,8 @@ export const settingsSchema = {
             additionalProperties: false,
             required: ['name', 'sha256', 'role'],
             properties: {
-              name: { type: 'string', minLength: 1 },
-              sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
-              role: { enum: ['tenantAdmin', 'operator'] },
-              tenant: { type: 'string' },
-              operator: { type: 'string' },
+              name: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+              role: { enum: ['tenantAdmin', 'operator'] }, tenant: { type: 'string' }, operator: { type: 'string' },
             },
           },
         },
@@ -298,9 +286,7 @@ export function parseSettings(src: string, file?: string): Settings {
     } catch (e) {
       const field = (e as OcrouteError).location.field!;
       throw new OcrouteError('E_SETTINGS', (e as OcrouteError).message, {
-        file,
-        line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))),
-        field,
+        file, line: doc.lineOf(field.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))), field,
       });
     }
   }

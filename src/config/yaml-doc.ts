@@ -44,9 +44,7 @@ export function loadYamlDoc<T>(src: string, validate: ValidateFunction, file?: s
     const err = validate.errors![0];
     const path = pointerToPath(err.instancePath);
     throw new OcrouteError('E_SCHEMA', schemaMessage(err), {
-      file,
-      line: lineOf(path),
-      field: path.join('.') || '(root)',
+      file, line: lineOf(path), field: path.join('.') || '(root)',
     });
   }
   return { data, lineOf, has: (path) => doc.getIn(path, true) !== undefined };

@@ -30,10 +30,8 @@ const validate = compileSchema(schema);
 const GROUP_GRANT: Record<GrantKey, (t: TenantData, target: GrantTarget, name: string) => void> = {
   onlineVoiceRoutingPolicy: (t, g, n) => vr.grantUsagePolicy(t, 'onlineVoiceRoutingPolicies', g, n),
   audioConferencingRoutingPolicy: (t, g, n) => vr.grantUsagePolicy(t, 'audioConferencingRoutingPolicies', g, n),
-  mobilityPolicy: dir.grantMobilityPolicy,
-  tenantDialPlan: dp.grantTenantDialPlan,
-  callingLineIdentity: cid.grantCallingLineIdentity,
-  emergencyCallRoutingPolicy: er.grantEmergencyPolicy,
+  mobilityPolicy: dir.grantMobilityPolicy, tenantDialPlan: dp.grantTenantDialPlan,
+  callingLineIdentity: cid.grantCallingLineIdentity, emergencyCallRoutingPolicy: er.grantEmergencyPolicy,
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- validated by the schema above */
@@ -110,10 +108,7 @@ export function loadTenantYaml(src: string, file?: string): TenantData {
         'audioConferencingRoutingPolicy',
         () =>
           vr.grantUsagePolicy(
-            t,
-            'audioConferencingRoutingPolicies',
-            { identity: u.upn },
-            u.audioConferencingRoutingPolicy,
+            t, 'audioConferencingRoutingPolicies', { identity: u.upn }, u.audioConferencingRoutingPolicy,
           ),
       ],
       [

@@ -105,9 +105,7 @@ export function bodySchema(spec: CommandSpec, params: string[], bodyIs?: string)
 }
 
 export function registerCommandRoutes(
-  app: FastifyInstance,
-  store: TenantStoreApi,
-  current: (req: AdminReq) => TenantData,
+  app: FastifyInstance, store: TenantStoreApi, current: (req: AdminReq) => TenantData,
 ): void {
   type Args = (req: AdminReq) => Record<string, unknown>;
 
@@ -124,9 +122,7 @@ export function registerCommandRoutes(
         });
       }
       const { result, seq } = await store.apply(tenantId, command, args(req), {
-        scope,
-        operator: p.operator,
-        who: p.name,
+        scope, operator: p.operator, who: p.name,
       });
       return { ok: true, command, seq, result: result ?? null };
     };
@@ -138,11 +134,7 @@ export function registerCommandRoutes(
     },
   };
   const schema = (spec: CommandSpec, tag: string, body?: object) => ({
-    tags: [tag],
-    summary: spec.summary,
-    security: [{ bearer: [] }],
-    ...(body ? { body } : {}),
-    response: ok,
+    tags: [tag], summary: spec.summary, security: [{ bearer: [] }], ...(body ? { body } : {}), response: ok,
   });
 
   for (const [method, url, command, bodyIs] of MUTATIONS) {
@@ -169,8 +161,7 @@ export function registerCommandRoutes(
         });
       if (holder === 'bridge')
         throw new OcrouteError(
-          'E_ASSIGNED',
-          `${req.params.number} is on the conference bridge, not assigned to a user`,
+          'E_ASSIGNED', `${req.params.number} is on the conference bridge, not assigned to a user`,
           { field: 'number' },
         );
       return { upn: holder };
@@ -196,9 +187,7 @@ export function registerCommandRoutes(
         security: [{ bearer: [] }],
         response: ok,
         body: {
-          type: 'object',
-          required: ['command'],
-          additionalProperties: false,
+          type: 'object', required: ['command'], additionalProperties: false,
           properties: { command: { enum: Object.keys(COMMANDS) }, args: { type: 'object' } },
         },
       },

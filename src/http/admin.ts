@@ -98,9 +98,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
       bridge: t.bridge,
       pstnUsages: t.pstnUsages,
       counts: {
-        numbers: Object.keys(t.numbers).length,
-        users: Object.keys(t.users).length,
-        voiceRoutes: t.voiceRoutes.length,
+        numbers: Object.keys(t.numbers).length, users: Object.keys(t.users).length, voiceRoutes: t.voiceRoutes.length,
       },
       migrations: Object.values(t.migrations ?? {}),
     };
@@ -127,12 +125,10 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     if (adminOnly(req, reply, 'voice routing is')) return reply;
     const t = current(req);
     return {
-      pstnUsages: t.pstnUsages,
-      voiceRoutes: t.voiceRoutes,
+      pstnUsages: t.pstnUsages, voiceRoutes: t.voiceRoutes,
       onlineVoiceRoutingPolicies: Object.values(t.onlineVoiceRoutingPolicies),
       audioConferencingRoutingPolicies: Object.values(t.audioConferencingRoutingPolicies),
-      mobilityPolicies: Object.values(t.mobilityPolicies),
-      globalGrants: t.globalGrants,
+      mobilityPolicies: Object.values(t.mobilityPolicies), globalGrants: t.globalGrants,
     };
   });
 
@@ -166,8 +162,7 @@ export async function adminPlugin(app: FastifyInstance, opts: AdminOptions): Pro
     '/v1/tenants/:tenantId/minutes',
     tag(['portal'], 'Minutes per user this month, counted from the CDRs, with the unlimited plan allowance', {
       querystring: {
-        type: 'object',
-        properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
+        type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
         additionalProperties: false,
       },
     }),

@@ -62,12 +62,9 @@ const callSchema = {
   additionalProperties: false,
   required: ['kind', 'to'],
   properties: {
-    kind: { enum: ['meeting', 'user', 'inbound'] },
-    from: { type: 'string', maxLength: 320 },
-    to: { type: 'string', minLength: 1, maxLength: 64 },
-    ocLinkDown: { type: 'boolean' },
-    gateway: { type: 'string', maxLength: 253 },
-    tenant: { type: 'string', minLength: 1, maxLength: 64 },
+    kind: { enum: ['meeting', 'user', 'inbound'] }, from: { type: 'string', maxLength: 320 },
+    to: { type: 'string', minLength: 1, maxLength: 64 }, ocLinkDown: { type: 'boolean' },
+    gateway: { type: 'string', maxLength: 253 }, tenant: { type: 'string', minLength: 1, maxLength: 64 },
   },
 } as const;
 
@@ -110,9 +107,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       const v = e.validation[0];
       const named = v.params as { additionalProperty?: string; missingProperty?: string };
       const field = [
-        e.validationContext,
-        ...pointerToPath(v.instancePath),
-        named.additionalProperty ?? named.missingProperty,
+        e.validationContext, ...pointerToPath(v.instancePath), named.additionalProperty ?? named.missingProperty,
       ]
         .filter((x) => x !== undefined && x !== '')
         .join('.');
@@ -145,9 +140,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       // Scrapes and probes stay answerable during a flood.
       allowList: (req) => req.url === '/metrics' || req.url === '/healthz' || req.url === '/readyz',
       errorResponseBuilder: (_req, ctx) => ({
-        statusCode: 429,
-        code: 'E_RATE_LIMIT',
-        message: `over ${ctx.max} requests per ${ctx.after} from this address`,
+        statusCode: 429, code: 'E_RATE_LIMIT', message: `over ${ctx.max} requests per ${ctx.after} from this address`,
       }),
     });
   }
@@ -157,8 +150,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       '/v1/route',
       {
         schema: {
-          body: callSchema,
-          querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } },
+          body: callSchema, querystring: { type: 'object', properties: { trace: { enum: ['true', 'false'] } } },
           response: { 200: decisionSchema },
         },
       },
@@ -175,8 +167,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
             required: ['identity', 'dialedNumber'],
             additionalProperties: false,
             properties: {
-              identity: { type: 'string', maxLength: 1024 },
-              dialedNumber: { type: 'string', maxLength: 256 },
+              identity: { type: 'string', maxLength: 1024 }, dialedNumber: { type: 'string', maxLength: 256 },
               ...tenantField,
             },
           },
@@ -194,9 +185,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       {
         schema: {
           body: {
-            type: 'object',
-            required: ['phoneNumber'],
-            additionalProperties: false,
+            type: 'object', required: ['phoneNumber'], additionalProperties: false,
             properties: { phoneNumber: { type: 'string', maxLength: 256 }, ...tenantField },
           },
         },
@@ -213,9 +202,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       {
         schema: {
           body: {
-            type: 'object',
-            required: ['phoneNumber'],
-            additionalProperties: false,
+            type: 'object', required: ['phoneNumber'], additionalProperties: false,
             properties: { phoneNumber: { type: 'string', maxLength: 256 }, ...tenantField },
           },
         },
@@ -228,9 +215,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
       {
         schema: {
           body: {
-            type: 'object',
-            required: ['calls'],
-            additionalProperties: false,
+            type: 'object', required: ['calls'], additionalProperties: false,
             properties: { calls: { type: 'array', maxItems: maxBatch, items: callSchema } },
           },
           response: { 200: { type: 'object', properties: { decisions: { type: 'array', items: decisionSchema } } } },
@@ -269,11 +254,8 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
           const code = r.refusal.reason === 'busy' ? 429 : 503;
           if (code === 429) reply.header('retry-after', '1');
           return reply.code(code).send({
-            error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE',
-            message: r.refusal.message,
-            number: r.refusal.number,
-            capability: r.refusal.capability,
-            limit: r.refusal.limit,
+            error: r.refusal.reason === 'busy' ? 'E_BUSY' : 'E_CAPACITY_UNAVAILABLE', message: r.refusal.message,
+            number: r.refusal.number, capability: r.refusal.capability, limit: r.refusal.limit,
           });
         },
       );
@@ -295,8 +277,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
           onRequest: guarded,
           schema: {
             querystring: {
-              type: 'object',
-              required: ['correlationId'],
+              type: 'object', required: ['correlationId'],
               properties: { correlationId: { type: 'string', maxLength: 64 } },
             },
           },
@@ -317,9 +298,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
           onRequest: guarded,
           schema: {
             querystring: {
-              type: 'object',
-              required: ['format'],
-              additionalProperties: false,
+              type: 'object', required: ['format'], additionalProperties: false,
               properties: { format: { enum: [...CDR_FORMATS] } },
             },
           },
@@ -328,11 +307,7 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
           const mine = (await cdrs.recentCdrs()).filter((c) =>
             guard.permits(req, c.tenant ? engine.tenants.get(c.tenant)?.data : undefined),
           );
-          const text = exportCdrs(
-            req.query.format,
-            mine,
-            tenantLookup((id) => engine.tenants.get(id)?.data),
-          );
+          const text = exportCdrs(req.query.format, mine, tenantLookup((id) => engine.tenants.get(id)?.data));
           return reply
             .type(req.query.format === 'teams-pstn-csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
             .send(text);
@@ -362,10 +337,8 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
         tenant: d.tenant,
         tenants: engine.tenants.size,
         counts: {
-          operators: Object.keys(d.operators).length,
-          numbers: Object.keys(d.numbers).length,
-          users: Object.keys(d.users).length,
-          voiceRoutes: d.voiceRoutes.length,
+          operators: Object.keys(d.operators).length, numbers: Object.keys(d.numbers).length,
+          users: Object.keys(d.users).length, voiceRoutes: d.voiceRoutes.length,
         },
       };
     });

@@ -16,9 +16,7 @@ export function compileCallerIds(data: TenantData): ReadonlyMap<string, CallingL
 }
 
 function effective(
-  policies: ReadonlyMap<string, CallingLineIdentity>,
-  data: TenantData,
-  upn: string,
+  policies: ReadonlyMap<string, CallingLineIdentity>, data: TenantData, upn: string,
 ): CallingLineIdentity | undefined {
   if (!policies.size) return undefined;
   const user = own(data.users, upn.toLowerCase());
@@ -27,10 +25,7 @@ function effective(
 
 /** Outbound user call: substitute the caller ID the policy names. */
 export function outboundCallerId(
-  policies: ReadonlyMap<string, CallingLineIdentity>,
-  data: TenantData,
-  upn: string,
-  d: Decision,
+  policies: ReadonlyMap<string, CallingLineIdentity>, data: TenantData, upn: string, d: Decision,
 ): void {
   const p = effective(policies, data, upn);
   if (!p || p.callingIdSubstitute === 'LineUri' || d.outcome === 'rejected') return;
@@ -61,10 +56,7 @@ export function outboundCallerId(
 
 /** Inbound to a user: -BlockIncomingPstnCallerID hides the caller's number from them. */
 export function inboundCallerId(
-  policies: ReadonlyMap<string, CallingLineIdentity>,
-  data: TenantData,
-  upn: string,
-  d: Decision,
+  policies: ReadonlyMap<string, CallingLineIdentity>, data: TenantData, upn: string, d: Decision,
 ): void {
   const p = effective(policies, data, upn);
   if (!p?.blockIncomingPstnCallerID) return;

@@ -35,12 +35,9 @@ export const decisionSchema = {
       items: {
         type: 'object',
         properties: {
-          fqdn: str,
-          failoverTimeSeconds: { type: 'integer' },
-          failoverResponseCodes: { type: 'array', items: { type: 'integer' } },
-          forwardPai: { type: 'boolean' },
-          to: str,
-          from: str,
+          fqdn: str, failoverTimeSeconds: { type: 'integer' },
+          failoverResponseCodes: { type: 'array', items: { type: 'integer' } }, forwardPai: { type: 'boolean' },
+          to: str, from: str,
         },
       },
     },

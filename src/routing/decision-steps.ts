@@ -19,9 +19,7 @@ const E164_RE = /^\+[1-9]\d{5,14}$/;
 
 /** Walk matches in order; return the first entry `problem` accepts, tracing the rest. */
 export function firstUsable(
-  p: CompiledPolicy,
-  d: Decision,
-  problem: (e: CompiledPolicy['entries'][number]) => string | undefined,
+  p: CompiledPolicy, d: Decision, problem: (e: CompiledPolicy['entries'][number]) => string | undefined,
 ): number {
   const first = p.matcher.first(d.to);
   if (first < 0) {
@@ -98,31 +96,10 @@ export function refuseCall(call: Call, reason: string, rule: string, opts: Decid
 
 export function blank(call: Call, trace: boolean, tenant: string | null): Decision {
   return {
-    outcome: 'rejected',
-    tenant,
-    kind: call.kind,
-    from: call.from ?? null,
-    to: call.to,
-    operator: null,
-    gateway: null,
-    callerId: null,
-    usage: null,
-    route: null,
-    pattern: null,
-    policy: null,
-    target: null,
-    ring: null,
-    slots: [],
-    reason: '',
-    rule: '',
-    dialed: null,
-    dialPlan: null,
-    normalizationRule: null,
-    assertedIdentity: null,
-    callingLineIdentity: null,
-    gateways: null,
-    emergency: null,
-    trace: trace ? [] : null,
+    outcome: 'rejected', tenant, kind: call.kind, from: call.from ?? null, to: call.to, operator: null, gateway: null,
+    callerId: null, usage: null, route: null, pattern: null, policy: null, target: null, ring: null, slots: [],
+    reason: '', rule: '', dialed: null, dialPlan: null, normalizationRule: null, assertedIdentity: null,
+    callingLineIdentity: null, gateways: null, emergency: null, trace: trace ? [] : null,
   };
 }
 

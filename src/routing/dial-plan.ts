@@ -54,9 +54,7 @@ export function compileDialPlans(data: TenantData): Map<string, CompiledDialPlan
     if (!plan.normalizationRules.length) continue;
     const rules = plan.normalizationRules;
     out.set(plan.identity.toLowerCase(), {
-      identity: plan.identity,
-      rules,
-      matcher: new PatternMatcher(rules.map((r) => r.pattern)),
+      identity: plan.identity, rules, matcher: new PatternMatcher(rules.map((r) => r.pattern)),
       replace: rules.map((r) => translator(r.pattern, r.translation)),
     });
   }
@@ -105,13 +103,8 @@ export function normalizeDialed(
     if (i >= 0) {
       const translated = translate(plan.replace[i], dialed);
       return {
-        dialed,
-        number: toNumber(translated, country),
-        plan: plan.identity,
-        rule: plan.rules[i],
-        translated,
-        tried: plan.identity,
-        country,
+        dialed, number: toNumber(translated, country), plan: plan.identity, rule: plan.rules[i], translated,
+        tried: plan.identity, country,
       };
     }
   }
@@ -166,22 +159,16 @@ export interface DialPlanTest {
 }
 
 export function testEffectiveTenantDialPlan(
-  plans: ReadonlyMap<string, CompiledDialPlan>,
-  data: TenantData,
-  identity: string,
-  dialed: string,
+  plans: ReadonlyMap<string, CompiledDialPlan>, data: TenantData, identity: string, dialed: string,
 ): DialPlanTest {
   const user = own(data.users, identity.toLowerCase());
   if (!user)
     throw new OcrouteError('E_UNKNOWN_USER', `user '${identity}' was not found in this tenant`, { field: 'identity' });
   const n = normalizeDialed(plans, data, user.upn, dialed);
   return {
-    identity: user.upn,
-    dialedNumber: dialed,
+    identity: user.upn, dialedNumber: dialed,
     effectiveTenantDialPlan: effectiveGrant(data, user, 'tenantDialPlan').name ?? 'Global',
-    translatedNumber: n.translated ?? dialed,
-    matchingRule: n.rule,
-    e164: n.number ?? null,
+    translatedNumber: n.translated ?? dialed, matchingRule: n.rule, e164: n.number ?? null,
     explanation: describeNormalized(n),
   };
 }

@@ -46,11 +46,7 @@ const PER_PATTERN = 24;
 const MAX_CHANGES = 1000;
 
 const outcomeOf = (d: Decision): Outcome => ({
-  outcome: d.outcome,
-  route: d.route,
-  gateway: d.gateway,
-  operator: d.operator,
-  callerId: d.callerId,
+  outcome: d.outcome, route: d.route, gateway: d.gateway, operator: d.operator, callerId: d.callerId,
   target: d.target ? `${d.target.type}:${d.target.id}` : null,
 });
 
@@ -144,9 +140,7 @@ function generate(ast: AST.Pattern, branch: number, look: boolean): string | und
 function patternsOf(s: Snapshot): [string, string, boolean][] {
   const d = s.data;
   const out: [string, string, boolean][] = d.voiceRoutes.map((r) => [
-    r.numberPattern,
-    `voice route '${r.identity}'`,
-    false,
+    r.numberPattern, `voice route '${r.identity}'`, false,
   ]);
   for (const p of Object.values(d.dialPlans ?? {})) {
     for (const r of p.normalizationRules) out.push([r.pattern, `normalization rule '${p.identity}/${r.name}'`, false]);
@@ -180,12 +174,7 @@ function userClasses(a: Snapshot, b: Snapshot): Map<string, string[]> {
     const pn = u.phoneNumber ? s.data.numbers[u.phoneNumber] : undefined;
     const grants = GRANT_KEYS.map((k) => effectiveGrant(s.data, u, k).name ?? null);
     return [
-      u.licenses,
-      u.teamsUpgradeMode,
-      u.usageLocation,
-      u.resourceAccount,
-      !!u.onPremLineUri,
-      grants,
+      u.licenses, u.teamsUpgradeMode, u.usageLocation, u.resourceAccount, !!u.onPremLineUri, grants,
       pn ? [pn.numberType, pn.operator, pn.country] : null,
     ];
   };
@@ -246,12 +235,7 @@ export function diffSnapshots(a: Snapshot, b: Snapshot, calls: Call[] = []): { c
       for (const w of who) if (!g.who.includes(w)) g.who.push(w);
     } else if (groups.size < MAX_CHANGES) {
       groups.set(key, {
-        source: p.source,
-        kind: p.call.kind,
-        who: [...who],
-        example: exampleOf(p.call),
-        before,
-        after,
+        source: p.source, kind: p.call.kind, who: [...who], example: exampleOf(p.call), before, after,
       });
     }
   }

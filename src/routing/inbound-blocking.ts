@@ -20,9 +20,7 @@ export function compileBlocking(data: TenantData): CompiledBlocking | undefined 
   if (!blocked.length) return undefined;
   const exempt = (data.inboundExemptNumberPatterns ?? []).filter((p) => p.enabled);
   return {
-    blocked,
-    blockedMatcher: new PatternMatcher(blocked.map((p) => p.pattern)),
-    exempt,
+    blocked, blockedMatcher: new PatternMatcher(blocked.map((p) => p.pattern)), exempt,
     exemptMatcher: new PatternMatcher(exempt.map((p) => p.pattern)),
   };
 }

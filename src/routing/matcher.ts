@@ -293,9 +293,7 @@ function commonPrefix(keys: string[]): string {
  * budget is halved.
  */
 function buildSets(
-  patterns: readonly string[],
-  idxs: number[],
-  previous: ReadonlyMap<string, RE2Set> | undefined,
+  patterns: readonly string[], idxs: number[], previous: ReadonlyMap<string, RE2Set> | undefined,
   built: Map<string, RE2Set>,
 ): Bucket['sets'] {
   const distinct: string[] = [];

@@ -31,18 +31,14 @@ const verdicts = new Map<string, PatternEngine | OcrouteError>();
 const MAX_VERDICTS = 10_000;
 
 export function compileNumberPattern(
-  pattern: string,
-  field = 'NumberPattern',
-  opts: { rewrites?: boolean } = {},
+  pattern: string, field = 'NumberPattern', opts: { rewrites?: boolean } = {},
 ): PatternEngine {
   if (typeof pattern !== 'string' || pattern.length === 0) {
     throw new OcrouteError('E_PATTERN', `${field} must be a non-empty regular expression`, { field });
   }
   if (pattern.length > MAX_PATTERN_LENGTH) {
     throw new OcrouteError(
-      'E_PATTERN',
-      `${field} is ${pattern.length} characters long; the limit is ${MAX_PATTERN_LENGTH}`,
-      { field },
+      'E_PATTERN', `${field} is ${pattern.length} characters long; the limit is ${MAX_PATTERN_LENGTH}`, { field },
     );
   }
   let re2Error: Error;

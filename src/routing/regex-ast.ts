@@ -42,10 +42,7 @@ function literalAlternatives(e: AST.Element, allowed: (c: number) => boolean): s
 
 /** The literal head of an anchored pattern: characters, then unquantified groups of literal alternatives. */
 function head(
-  elements: AST.Element[],
-  from: number,
-  allowed: (c: number) => boolean,
-  maxHeads: number,
+  elements: AST.Element[], from: number, allowed: (c: number) => boolean, maxHeads: number,
 ): { heads: string[]; next: number; overflow: boolean } {
   let heads = [''];
   let i = from;

@@ -5,13 +5,7 @@
  */
 import { migratingNumbers, type Migration } from '../tenant/migration';
 import {
-  own,
-  type CallingLineIdentity,
-  type Operator,
-  type PhoneNumber,
-  type TenantData,
-  type UsagePolicy,
-  type VoiceRoute,
+  own, type CallingLineIdentity, type Operator, type PhoneNumber, type TenantData, type UsagePolicy, type VoiceRoute,
 } from '../tenant/types';
 import { GATEWAY_DEFAULTS } from '../tenant/gateways';
 import { checkRoutingLimits } from './limits';
@@ -74,11 +68,7 @@ export interface Since {
 
 /** What the compiled routing policies are made of (besides each route's BridgeSourcePhoneNumber's record). */
 const POLICY_INPUTS = [
-  'voiceRoutes',
-  'pstnUsages',
-  'operators',
-  'gateways',
-  'audioConferencingRoutingPolicies',
+  'voiceRoutes', 'pstnUsages', 'operators', 'gateways', 'audioConferencingRoutingPolicies',
   'onlineVoiceRoutingPolicies',
 ] as const;
 
@@ -124,10 +114,7 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, 
 const orNone = <K, V>(m: ReadonlyMap<K, V>): ReadonlyMap<K, V> | undefined => (m.size ? m : undefined);
 
 function compilePolicies(
-  data: TenantData,
-  policies: Record<string, UsagePolicy>,
-  opts: MatcherOptions,
-  since: Since | undefined,
+  data: TenantData, policies: Record<string, UsagePolicy>, opts: MatcherOptions, since: Since | undefined,
   before?: ReadonlyMap<string, CompiledPolicy>,
 ): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
@@ -143,11 +130,7 @@ function compilePolicies(
     if (!c) {
       const had = previous.find((p) => JSON.stringify(p.policy.onlinePstnUsages) === key);
       const entries = policyEntries(
-        data,
-        policy.onlinePstnUsages,
-        byUsage,
-        had && since && entriesHold(since) ? had.entries : [],
-        since,
+        data, policy.onlinePstnUsages, byUsage, had && since && entriesHold(since) ? had.entries : [], since,
       );
       const same = previous.find((p) => samePatterns(p.entries, entries));
       // Else built anew, reusing the RE2 sets of the matcher these usages had.
@@ -174,10 +157,7 @@ const entriesHold = (since: Since) => !since.fields.has('numbers') && !since.fie
  * replaced, never changed in place): a route change then allocates one entry, not 10,000.
  */
 function policyEntries(
-  data: TenantData,
-  usages: readonly string[],
-  byUsage: Map<string, VoiceRoute[]>,
-  before: readonly RouteEntry[],
+  data: TenantData, usages: readonly string[], byUsage: Map<string, VoiceRoute[]>, before: readonly RouteEntry[],
   since?: Since,
 ): RouteEntry[] {
   const entries: RouteEntry[] = [];

@@ -245,11 +245,7 @@ export class TenantSet {
   private ensureIndex(): NonNullable<TenantSet['index']> {
     if (!this.index) {
       this.index = {
-        numbers: new NumberIndex(),
-        upns: new Map(),
-        domains: new Map(),
-        owners: new Map(),
-        of: new Map(),
+        numbers: new NumberIndex(), upns: new Map(), domains: new Map(), owners: new Map(), of: new Map(),
       };
       for (const [id, s] of this.byId) this.indexTenant(id, s.data);
     }

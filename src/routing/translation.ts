@@ -25,9 +25,7 @@ export function compileTranslations(data: TenantData): ReadonlyMap<string, Compi
 
 /** The first rule of `list` that matches `n`, applied; `n` itself when none does. */
 export function applyRules(
-  rules: ReadonlyMap<string, CompiledRule>,
-  list: string[] | undefined,
-  n: string,
+  rules: ReadonlyMap<string, CompiledRule>, list: string[] | undefined, n: string,
 ): { out: string; rule?: string } {
   for (const id of list ?? []) {
     const r = rules.get(id);
@@ -59,18 +57,14 @@ export function translateForGateways(rules: ReadonlyMap<string, CompiledRule>, d
 
 /** Test-CsTeamsTranslationRule -PhoneNumber: every rule that matches, with what it makes of the number. */
 export function testTranslationRules(
-  rules: ReadonlyMap<string, CompiledRule>,
-  data: TenantData,
-  phoneNumber: string,
+  rules: ReadonlyMap<string, CompiledRule>, data: TenantData, phoneNumber: string,
 ): Array<{ identity: string; pattern: string; translation: string; translatedNumber: string }> {
   const out = [];
   for (const r of Object.values(data.translationRules ?? {}).sort((a, b) => a.identity.localeCompare(b.identity))) {
     const c = rules.get(r.identity);
     if (c?.match.test(phoneNumber)) {
       out.push({
-        identity: r.identity,
-        pattern: r.pattern,
-        translation: r.translation,
+        identity: r.identity, pattern: r.pattern, translation: r.translation,
         translatedNumber: translate(c.translator, phoneNumber),
       });
     }
@@ -83,10 +77,7 @@ export function testTranslationRules(
  * -InboundPstnNumberTranslationRules the caller's, before Teams looks the number up.
  */
 export function translateInbound(
-  rules: ReadonlyMap<string, CompiledRule>,
-  data: TenantData,
-  call: Call,
-  d: Decision,
+  rules: ReadonlyMap<string, CompiledRule>, data: TenantData, call: Call, d: Decision,
 ): Call {
   const g = data.gateways ? own(data.gateways, call.gateway!.toLowerCase()) : undefined;
   if (!g || !rules.size) return call;

@@ -47,10 +47,7 @@ export class BatchPool {
     this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
     this.inProcessBelow = opts.inProcessBelow ?? 256;
     this.pool = new Piscina({
-      filename: workerFile(),
-      minThreads: this.threads,
-      maxThreads: this.threads,
-      idleTimeout: 60_000,
+      filename: workerFile(), minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000,
     });
   }
 

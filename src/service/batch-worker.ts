@@ -58,10 +58,7 @@ export function renderChunk(on: Snapshot | ((c: Call) => Decision), calls: Call[
     end += buf.write(json, end);
   }
   return {
-    bytes: buf.subarray(0, end),
-    tally,
-    count: calls.length,
-    seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    bytes: buf.subarray(0, end), tally, count: calls.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9,
   };
 }
 

@@ -28,9 +28,7 @@ export class CallManager extends EventEmitter<CallEvents> {
   private readonly live = new Map<string, Decision>();
 
   constructor(
-    private readonly engine: Engine,
-    readonly limiter: CapacityLimiter,
-    private readonly leaseMs = 4 * 3600_000,
+    private readonly engine: Engine, readonly limiter: CapacityLimiter, private readonly leaseMs = 4 * 3600_000,
     private readonly admit?: Admission,
   ) {
     super();

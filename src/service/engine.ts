@@ -91,17 +91,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   publish(tenant: TenantData, changes?: TenantChanges): Snapshot {
     const prev = this.set.get(tenant.tenant.id);
     const next = compileSnapshot(
-      tenant,
-      {},
+      tenant, {},
       prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined,
     );
     this.set.set(next, prev && changes);
     this.emit('reload', {
-      ok: true,
-      version: next.version,
-      files: this.files,
-      source: 'store',
-      tenant: tenant.tenant.id,
+      ok: true, version: next.version, files: this.files, source: 'store', tenant: tenant.tenant.id,
     });
     return next;
   }
@@ -169,9 +164,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         `of ${this.configDir}`, { field: 'defaultTenant' });
     }
     return {
-      set,
-      files: loaded.files,
-      ids: new Map(loaded.tenants.map((t) => [t.tenant.tenant.id.toLowerCase(), t.files])),
+      set, files: loaded.files, ids: new Map(loaded.tenants.map((t) => [t.tenant.tenant.id.toLowerCase(), t.files])),
     };
   }
 }

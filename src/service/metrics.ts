@@ -23,11 +23,8 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     labelNames: ['outcome', 'kind', 'operator', 'route'] as const, registers: [register],
   });
   const latency = new client.Histogram({
-    name: 'ocroute_decision_duration_seconds',
-    help: 'Time to decide one call',
-    labelNames: ['kind'] as const,
-    buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2],
-    registers: [register],
+    name: 'ocroute_decision_duration_seconds', help: 'Time to decide one call', labelNames: ['kind'] as const,
+    buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [register],
   });
   const reloads = new client.Counter({
     name: 'ocroute_config_reloads_total', help: 'Configuration reloads by result',

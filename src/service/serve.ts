@@ -33,10 +33,7 @@ export type StoreSettings = Omit<Settings['store'], 'backend'> & Partial<Pick<Se
 export function limiterFor(c: Settings['capacity']): CapacityLimiter {
   if (c.backend === 'memory') return new MemoryLimiter(c.limits);
   return new RedisLimiter({
-    url: c.url,
-    onUnavailable: c.onUnavailable,
-    limits: c.limits,
-    leaseTtlMs: c.redisLeaseSeconds * 1000,
+    url: c.url, onUnavailable: c.onUnavailable, limits: c.limits, leaseTtlMs: c.redisLeaseSeconds * 1000,
   });
 }
 
@@ -207,8 +204,7 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   } catch (e) {
     await Promise.all([calls.close(), cdrs.close(), batch.close()]).finally(() => store.close());
     throw new OcrouteError(
-      'E_SETTINGS',
-      `http.port ${o.http.port} on ${o.http.host}: ${listenWhy(e as NodeJS.ErrnoException)}`,
+      'E_SETTINGS', `http.port ${o.http.port} on ${o.http.host}: ${listenWhy(e as NodeJS.ErrnoException)}`,
       { field: 'http.port' },
     );
   }
@@ -231,13 +227,8 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
       : `${o.sip.host}:${o.sip.port} (${[o.sip.udp && 'udp', o.sip.tcp && 'tcp'].filter(Boolean).join('+')})`;
   app.log.info(
     {
-      address,
-      capacity: o.capacity.backend,
-      sip,
-      cdr: o.cdr.file || 'memory',
-      tenant: o.tenant,
-      files: engine.files.length,
-      version: engine.snapshot.version,
+      address, capacity: o.capacity.backend, sip, cdr: o.cdr.file || 'memory', tenant: o.tenant,
+      files: engine.files.length, version: engine.snapshot.version,
     },
     'ocroute serving',
   );

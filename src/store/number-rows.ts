@@ -8,12 +8,7 @@
 import type { PhoneNumber } from '../tenant/types';
 
 type Row = [
-  string,
-  PhoneNumber['numberType'],
-  PhoneNumber['capability'],
-  string | null,
-  string | null,
-  Partial<PhoneNumber>?,
+  string, PhoneNumber['numberType'], PhoneNumber['capability'], string | null, string | null, Partial<PhoneNumber>?,
 ];
 
 export function encodeNumbers(numbers: PhoneNumber[]): string {

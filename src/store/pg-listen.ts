@@ -8,10 +8,7 @@ import pg from 'pg';
 export interface Listener { close(): Promise<void> }
 
 export function listen(
-  url: string,
-  channel: string,
-  onNotify: (payload?: string) => void,
-  onConnected: () => Promise<unknown>,
+  url: string, channel: string, onNotify: (payload?: string) => void, onConnected: () => Promise<unknown>,
 ): Listener {
   let closed = false;
   let current: pg.Client | undefined;

@@ -18,15 +18,7 @@ import { decodeNumbers, encodeNumbers } from './number-rows';
 import type { CommandContext } from '../tenant/commands';
 import type { Changes } from './draft';
 import {
-  actorText,
-  checkScope,
-  eventText,
-  replayRow,
-  runOnDraft,
-  toEntry,
-  type Actor,
-  type JournalEntry,
-  type JournalRow,
+  actorText, checkScope, eventText, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow,
   type TenantCheck,
 } from './command-run';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
@@ -160,10 +152,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
 
   /** Run a command on a copy; journal it; swap it in. A refused command changes nothing anywhere. */
   apply(
-    tenantId: string,
-    command: string,
-    args: Record<string, unknown>,
-    actor: Actor,
+    tenantId: string, command: string, args: Record<string, unknown>, actor: Actor,
   ): { tenant: TenantData; result: unknown; seq: number } {
     const id = tenantId.toLowerCase();
     const current = this.live.get(id);

@@ -18,10 +18,7 @@ export interface TenantStoreApi {
   create(t: TenantData): Maybe<void>;
   remove(id: string): Maybe<boolean>;
   apply(
-    tenantId: string,
-    command: string,
-    args: Record<string, unknown>,
-    actor: Actor,
+    tenantId: string, command: string, args: Record<string, unknown>, actor: Actor,
   ): Maybe<{ tenant: TenantData; result: unknown; seq: number }>;
   journal(tenantId: string, limit?: number): Maybe<JournalEntry[]>;
   close(): Maybe<void>;

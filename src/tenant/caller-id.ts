@@ -12,10 +12,7 @@ import { ownNamed, untag, type CallingIdSubstitute, type CallingLineIdentity, ty
 const fail = refuse;
 export const SUBSTITUTES: CallingIdSubstitute[] = ['LineUri', 'Anonymous', 'Resource'];
 const GLOBAL: CallingLineIdentity = {
-  identity: 'Global',
-  callingIdSubstitute: 'LineUri',
-  enableUserOverride: false,
-  blockIncomingPstnCallerID: false,
+  identity: 'Global', callingIdSubstitute: 'LineUri', enableUserOverride: false, blockIncomingPstnCallerID: false,
 };
 
 export interface CallingLineIdentityInput {
@@ -40,8 +37,7 @@ function get(t: TenantData, identity: string, field = 'Identity'): CallingLineId
   return (
     findCallingLineIdentity(t, identity) ??
     fail(
-      'E_UNKNOWN_POLICY',
-      `caller ID policy '${identity}' does not exist; create it with New-CsCallingLineIdentity`,
+      'E_UNKNOWN_POLICY', `caller ID policy '${identity}' does not exist; create it with New-CsCallingLineIdentity`,
       field,
     )
   );
@@ -53,8 +49,7 @@ function apply(t: TenantData, p: CallingLineIdentity, a: CallingLineIdentityInpu
   if (a.callingIdSubstitute !== undefined) {
     if (!SUBSTITUTES.includes(a.callingIdSubstitute)) {
       fail(
-        'E_VALUE',
-        `CallingIDSubstitute must be ${SUBSTITUTES.join(', ')}, not '${a.callingIdSubstitute}'`,
+        'E_VALUE', `CallingIDSubstitute must be ${SUBSTITUTES.join(', ')}, not '${a.callingIdSubstitute}'`,
         'CallingIDSubstitute',
       );
     }
@@ -89,8 +84,7 @@ export function newCallingLineIdentity(t: TenantData, a: CallingLineIdentityInpu
     fail('E_VALUE', 'caller ID policy identity must be 1-256 characters', 'Identity');
   if (findCallingLineIdentity(t, identity)) {
     fail(
-      'E_EXISTS',
-      `caller ID policy '${identity}' already exists; change it with Set-CsCallingLineIdentity`,
+      'E_EXISTS', `caller ID policy '${identity}' already exists; change it with Set-CsCallingLineIdentity`,
       'Identity',
     );
   }
@@ -114,10 +108,6 @@ export function removeCallingLineIdentity(t: TenantData, identity: string): void
 }
 
 /** Grant-CsCallingLineIdentity -Identity user | -Global -PolicyName X|$null */
-export function grantCallingLineIdentity(
-  t: TenantData,
-  target: GrantTarget,
-  policy: string | null,
-): void {
+export function grantCallingLineIdentity(t: TenantData, target: GrantTarget, policy: string | null): void {
   grant(t, 'callingLineIdentity', target, policy === null ? null : get(t, policy, 'PolicyName').identity);
 }

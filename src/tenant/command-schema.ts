@@ -13,19 +13,13 @@ export const nullable = (s: object) => ({ anyOf: [s, { type: 'null' }] });
 
 export function obj(required: string[], properties: Record<string, object>) {
   return {
-    type: 'object' as const,
-    properties,
-    ...(required.length ? { required } : {}),
+    type: 'object' as const, properties, ...(required.length ? { required } : {}),
     additionalProperties: false as const,
   };
 }
 
 export const LICENSES: License[] = [
-  'PhoneSystem',
-  'CallingPlan',
-  'AudioConferencingStandard',
-  'OperatorConnectConferencing',
-  'OperatorConnectMobile',
+  'PhoneSystem', 'CallingPlan', 'AudioConferencingStandard', 'OperatorConnectConferencing', 'OperatorConnectMobile',
 ];
 
 /** A grant's target: a user (upn) or the tenant (global: true), exactly one. */
@@ -50,21 +44,15 @@ export function crudCommands(
   const say = (verb: 'new' | 'set' | 'remove', name: string) => (o.note?.[verb] ? `${name} (${o.note[verb]})` : name);
   return {
     [`${prefix}.new`]: {
-      scope: 'admin',
-      summary: say('new', `New-Cs${cmdlet}`),
-      args: obj(o.required, o.props),
+      scope: 'admin', summary: say('new', `New-Cs${cmdlet}`), args: obj(o.required, o.props),
       run: (t, a) => o.create(t, a),
     },
     [`${prefix}.set`]: {
-      scope: 'admin',
-      summary: say('set', `Set-Cs${cmdlet}`),
-      args: obj(['identity'], o.props),
+      scope: 'admin', summary: say('set', `Set-Cs${cmdlet}`), args: obj(['identity'], o.props),
       run: (t, a) => o.change(t, a),
     },
     [`${prefix}.remove`]: {
-      scope: 'admin',
-      summary: say('remove', `Remove-Cs${cmdlet}`),
-      args: obj(['identity'], { identity: S }),
+      scope: 'admin', summary: say('remove', `Remove-Cs${cmdlet}`), args: obj(['identity'], { identity: S }),
       run: (t, a) => o.remove(t, a.identity),
     },
   };
@@ -76,9 +64,7 @@ export function grantCommand(
   fn: (t: TenantData, target: { identity?: string; global?: boolean }, policy: string | null) => void,
 ): CommandSpec {
   return {
-    scope: 'admin',
-    summary: `Grant-Cs${cmdlet} to a user (upn) or the tenant (global); null removes it`,
-    args: obj(['policy'], { upn: S, global: B, policy: nullable(S) }),
-    run: (t, a) => fn(t, grantTarget(a), a.policy),
+    scope: 'admin', summary: `Grant-Cs${cmdlet} to a user (upn) or the tenant (global); null removes it`,
+    args: obj(['policy'], { upn: S, global: B, policy: nullable(S) }), run: (t, a) => fn(t, grantTarget(a), a.policy),
   };
 }

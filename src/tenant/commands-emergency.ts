@@ -8,10 +8,7 @@ const props = { identity: S, description: S, allowEnhancedEmergencyServices: B, 
 
 export const EMERGENCY_COMMANDS: Record<string, CommandSpec> = {
   ...crudCommands('emergency', 'TeamsEmergencyCallRoutingPolicy', {
-    required: ['identity'],
-    props,
-    create: er.newEmergencyPolicy,
-    change: er.setEmergencyPolicy,
+    required: ['identity'], props, create: er.newEmergencyPolicy, change: er.setEmergencyPolicy,
     remove: er.removeEmergencyPolicy,
     note: { new: 'with New-CsTeamsEmergencyNumber entries', set: 'emergencyNumbers replaces the list' },
   }),

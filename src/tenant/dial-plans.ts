@@ -28,8 +28,7 @@ function getDialPlan(t: TenantData, identity: string, field = 'Identity'): Tenan
   return (
     findDialPlan(t, identity) ??
     fail(
-      'E_UNKNOWN_DIAL_PLAN',
-      `tenant dial plan '${identity}' does not exist; create it with New-CsTenantDialPlan`,
+      'E_UNKNOWN_DIAL_PLAN', `tenant dial plan '${identity}' does not exist; create it with New-CsTenantDialPlan`,
       field,
     )
   );
@@ -99,11 +98,7 @@ export function removeTenantDialPlan(t: TenantData, identity: string): void {
 }
 
 /** Grant-CsTenantDialPlan -Identity user | -Global -PolicyName X|$null */
-export function grantTenantDialPlan(
-  t: TenantData,
-  target: GrantTarget,
-  policy: string | null,
-): void {
+export function grantTenantDialPlan(t: TenantData, target: GrantTarget, policy: string | null): void {
   grant(t, 'tenantDialPlan', target, policy === null ? null : getDialPlan(t, policy, 'PolicyName').identity);
 }
 
@@ -154,8 +149,7 @@ export function checkTranslation(pattern: string, translation: string): void {
   for (const m of translation.matchAll(/\$(?:(\d+)|\{(\w+)\})/g)) {
     if (m[1] !== undefined && Number(m[1]) > groups) {
       fail(
-        'E_VALUE',
-        `Translation '${translation}' uses $${m[1]} but Pattern '${pattern}' has ${groups} group(s)`,
+        'E_VALUE', `Translation '${translation}' uses $${m[1]} but Pattern '${pattern}' has ${groups} group(s)`,
         'Translation',
       );
     }
@@ -252,8 +246,7 @@ export function setNormalizationRule(t: TenantData, a: NormalizationRuleInput): 
   const old = plan.normalizationRules[i];
   const rule = buildRule(
     {
-      pattern: a.pattern ?? old.pattern,
-      translation: a.translation ?? old.translation,
+      pattern: a.pattern ?? old.pattern, translation: a.translation ?? old.translation,
       isInternalExtension: a.isInternalExtension ?? old.isInternalExtension,
       description: a.description ?? old.description,
     },
@@ -261,9 +254,7 @@ export function setNormalizationRule(t: TenantData, a: NormalizationRuleInput): 
   );
   plan.normalizationRules.splice(i, 1);
   plan.normalizationRules.splice(
-    a.priority === undefined ? i : clampPriority(a.priority, plan.normalizationRules.length),
-    0,
-    rule,
+    a.priority === undefined ? i : clampPriority(a.priority, plan.normalizationRules.length), 0, rule,
   );
   put(t, plan);
   return rule;

@@ -55,12 +55,8 @@ export function enableOperator(t: TenantData, input: EnableOperatorInput): Opera
   }
   if (!input.countries?.length) fail('E_COUNTRY', `operator '${input.name}' needs at least one country`, 'countries');
   const op: Operator = {
-    name: input.name,
-    countries: input.countries.map((c) => c.toUpperCase()),
-    services: input.services ?? ['Calling'],
-    status: input.status ?? 'Active',
-    contact: input.contact,
-    dataTransferNoticeAccepted: true,
+    name: input.name, countries: input.countries.map((c) => c.toUpperCase()), services: input.services ?? ['Calling'],
+    status: input.status ?? 'Active', contact: input.contact, dataTransferNoticeAccepted: true,
   };
   t.operators[op.name] = op;
   return op;
@@ -209,10 +205,7 @@ const has = (u: User, l: License) => u.licenses.includes(l);
  * TeamsOnly mode, the OC Mobile add-on for SIM-enabled numbers, no on-premises line URI.
  */
 export function assignNumber(
-  t: TenantData,
-  identity: string,
-  numberInput: string,
-  numberType?: NumberType,
+  t: TenantData, identity: string, numberInput: string, numberType?: NumberType,
 ): PhoneNumber {
   const user = getUser(t, identity);
   const pn = getNumber(t, numberInput, 'TelephoneNumber');
@@ -297,9 +290,7 @@ export function setOnPremLineUri(t: TenantData, identity: string, value: string 
 }
 
 export function newMobilityPolicy(
-  t: TenantData,
-  identity: string,
-  pref: MobileDialerPreference,
+  t: TenantData, identity: string, pref: MobileDialerPreference,
   more: Pick<MobilityPolicy, 'ipAudioMobileMode' | 'ipVideoMobileMode' | 'description'> = {},
 ): void {
   if (own(t.mobilityPolicies, identity)) fail('E_EXISTS', `mobility policy '${identity}' already exists`, 'Identity');

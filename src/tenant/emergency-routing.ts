@@ -29,8 +29,7 @@ export interface EmergencyPolicyInput {
 export function emergencyNumber(t: TenantData, a: EmergencyNumberInput): EmergencyNumber {
   if (!DIAL.test(a.emergencyDialString ?? '')) {
     fail(
-      'E_VALUE',
-      `EmergencyDialString '${a.emergencyDialString}' must be 1-10 digits (e.g. 911)`,
+      'E_VALUE', `EmergencyDialString '${a.emergencyDialString}' must be 1-10 digits (e.g. 911)`,
       'EmergencyDialString',
     );
   }
@@ -40,8 +39,7 @@ export function emergencyNumber(t: TenantData, a: EmergencyNumberInput): Emergen
     if (!DIAL.test(m)) fail('E_VALUE', `EmergencyDialMask '${m}' must be 1-10 digits`, 'EmergencyDialMask');
   if (a.onlinePstnUsage !== undefined && !t.pstnUsages.includes(a.onlinePstnUsage)) {
     fail(
-      'E_UNKNOWN_USAGE',
-      `PSTN usage '${a.onlinePstnUsage}' is not defined; add it with Set-CsOnlinePstnUsage first`,
+      'E_UNKNOWN_USAGE', `PSTN usage '${a.onlinePstnUsage}' is not defined; add it with Set-CsOnlinePstnUsage first`,
       'OnlinePSTNUsage',
     );
   }
@@ -61,8 +59,7 @@ function numbers(t: TenantData, list: EmergencyNumberInput[]): EmergencyNumber[]
       const other = seen.get(s);
       if (other !== undefined)
         fail(
-          'E_VALUE',
-          `'${s}' appears twice in the policy's dial strings and masks (with ${other})`,
+          'E_VALUE', `'${s}' appears twice in the policy's dial strings and masks (with ${other})`,
           'EmergencyNumbers',
         );
       seen.set(s, n.emergencyDialString);
@@ -92,8 +89,7 @@ export function newEmergencyPolicy(t: TenantData, a: EmergencyPolicyInput): Emer
   if (findEmergencyPolicy(t, identity))
     fail('E_EXISTS', `emergency call routing policy '${identity}' already exists`, 'Identity');
   const p: EmergencyCallRoutingPolicy = {
-    identity,
-    emergencyNumbers: numbers(t, a.emergencyNumbers ?? []),
+    identity, emergencyNumbers: numbers(t, a.emergencyNumbers ?? []),
     allowEnhancedEmergencyServices: a.allowEnhancedEmergencyServices ?? false,
   };
   if (a.description !== undefined) p.description = a.description;
@@ -104,8 +100,7 @@ export function newEmergencyPolicy(t: TenantData, a: EmergencyPolicyInput): Emer
 export function setEmergencyPolicy(t: TenantData, a: EmergencyPolicyInput): EmergencyCallRoutingPolicy {
   const old = get(t, a.identity);
   const p: EmergencyCallRoutingPolicy = {
-    ...old,
-    emergencyNumbers: a.emergencyNumbers ? numbers(t, a.emergencyNumbers) : old.emergencyNumbers,
+    ...old, emergencyNumbers: a.emergencyNumbers ? numbers(t, a.emergencyNumbers) : old.emergencyNumbers,
     allowEnhancedEmergencyServices: a.allowEnhancedEmergencyServices ?? old.allowEnhancedEmergencyServices,
   };
   if (a.description !== undefined) p.description = a.description;
@@ -121,10 +116,6 @@ export function removeEmergencyPolicy(t: TenantData, identity: string): void {
   t.emergencyCallRoutingPolicies = rest;
 }
 
-export function grantEmergencyPolicy(
-  t: TenantData,
-  target: GrantTarget,
-  policy: string | null,
-): void {
+export function grantEmergencyPolicy(t: TenantData, target: GrantTarget, policy: string | null): void {
   grant(t, 'emergencyCallRoutingPolicy', target, policy === null ? null : get(t, policy, 'PolicyName').identity);
 }

@@ -16,11 +16,7 @@ export function emergencyMode(pn: PhoneNumber): EmergencyAddressMode {
 }
 
 export function setEmergencyAddress(
-  t: TenantData,
-  numberInput: string,
-  address: string | null,
-  by: 'admin' | 'operator',
-  field = 'emergencyAddress',
+  t: TenantData, numberInput: string, address: string | null, by: 'admin' | 'operator', field = 'emergencyAddress',
 ): PhoneNumber {
   const pn = getNumber(t, numberInput);
   const mode = emergencyMode(pn);
@@ -43,9 +39,7 @@ export function setEmergencyAddress(
   if (address === null) {
     if (mode === 'operatorLocked')
       throw new OcrouteError(
-        'E_EMERGENCY_LOCKED',
-        `${pn.number} must keep an emergency address while the operator locks it`,
-        { field },
+        'E_EMERGENCY_LOCKED', `${pn.number} must keep an emergency address while the operator locks it`, { field },
       );
     delete pn.emergencyAddress;
   } else {

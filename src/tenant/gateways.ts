@@ -9,9 +9,7 @@ import type { OnlinePstnGateway, TenantData } from './types';
 
 const fail = refuse;
 export const GATEWAY_DEFAULTS = {
-  failoverTimeSeconds: 10,
-  failoverResponseCodes: '408,503,504',
-  sipSignalingPort: 5061,
+  failoverTimeSeconds: 10, failoverResponseCodes: '408,503,504', sipSignalingPort: 5061,
 };
 const FQDN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
@@ -50,8 +48,7 @@ function apply(t: TenantData, g: OnlinePstnGateway, a: GatewayInput): OnlinePstn
   if (a.failoverTimeSeconds !== undefined) {
     if (!Number.isInteger(a.failoverTimeSeconds) || a.failoverTimeSeconds < 1 || a.failoverTimeSeconds > 3600) {
       fail(
-        'E_VALUE',
-        `FailoverTimeSeconds must be a whole number of seconds, 1-3600, not ${a.failoverTimeSeconds}`,
+        'E_VALUE', `FailoverTimeSeconds must be a whole number of seconds, 1-3600, not ${a.failoverTimeSeconds}`,
         'FailoverTimeSeconds',
       );
     }
@@ -74,9 +71,7 @@ function apply(t: TenantData, g: OnlinePstnGateway, a: GatewayInput): OnlinePstn
       a.maxConcurrentSessions > 100_000
     ) {
       fail(
-        'E_VALUE',
-        `MaxConcurrentSessions must be 1-100000, not ${a.maxConcurrentSessions}`,
-        'MaxConcurrentSessions',
+        'E_VALUE', `MaxConcurrentSessions must be 1-100000, not ${a.maxConcurrentSessions}`, 'MaxConcurrentSessions',
       );
     }
     next.maxConcurrentSessions = a.maxConcurrentSessions;
@@ -101,20 +96,15 @@ export function newGateway(t: TenantData, a: GatewayInput): OnlinePstnGateway {
   if (!FQDN.test(a.identity)) fail('E_VALUE', `'${a.identity}' is not a fully qualified domain name`, 'Identity');
   if (findGateway(t, a.identity))
     fail(
-      'E_EXISTS',
-      `online PSTN gateway '${a.identity}' already exists; change it with Set-CsOnlinePSTNGateway`,
+      'E_EXISTS', `online PSTN gateway '${a.identity}' already exists; change it with Set-CsOnlinePSTNGateway`,
       'Identity',
     );
   if (a.sipSignalingPort === undefined)
     fail('E_VALUE', 'New-CsOnlinePSTNGateway needs -SipSignalingPort', 'SipSignalingPort');
   const base: OnlinePstnGateway = {
-    identity: a.identity.toLowerCase(),
-    sipSignalingPort: GATEWAY_DEFAULTS.sipSignalingPort,
-    enabled: false,
+    identity: a.identity.toLowerCase(), sipSignalingPort: GATEWAY_DEFAULTS.sipSignalingPort, enabled: false,
     failoverTimeSeconds: GATEWAY_DEFAULTS.failoverTimeSeconds,
-    failoverResponseCodes: GATEWAY_DEFAULTS.failoverResponseCodes,
-    sendSipOptions: true,
-    forwardPai: false,
+    failoverResponseCodes: GATEWAY_DEFAULTS.failoverResponseCodes, sendSipOptions: true, forwardPai: false,
     forwardCallHistory: false,
   };
   const g = apply(t, base, a);

@@ -21,12 +21,7 @@ export interface GrantTarget {
  * Grant `name` (already resolved to its stored identity, or null) to a user or tenant-wide.
  * Granting the built-in `Global` instance tenant-wide is the same as no tenant-wide grant.
  */
-export function grant(
-  t: TenantData,
-  key: GrantKey,
-  target: GrantTarget,
-  name: string | null,
-): void {
+export function grant(t: TenantData, key: GrantKey, target: GrantTarget, name: string | null): void {
   if (target.group !== undefined) return grantToGroup(t, key, target.group, name, target.rank);
   if (target.global) {
     if (name === null || name === 'Global') delete t.globalGrants[key];

@@ -51,11 +51,7 @@ export function getGroup(t: TenantData, identity: string, field = 'Group'): Grou
  * that assignment and the ones after it down; no rank appends after the last.
  */
 export function grantToGroup(
-  t: TenantData,
-  key: GrantKey,
-  groupIdentity: string,
-  name: string | null,
-  rank?: number,
+  t: TenantData, key: GrantKey, groupIdentity: string, name: string | null, rank?: number,
 ): void {
   const group = getGroup(t, groupIdentity);
   if (rank !== undefined && (!Number.isInteger(rank) || rank < 1)) {

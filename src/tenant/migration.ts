@@ -12,13 +12,7 @@
  */
 import { OcrouteError } from '../errors';
 import {
-  assignNumber,
-  getNumber,
-  getUser,
-  normalizeNumber,
-  releaseNumber,
-  unassignNumber,
-  uploadNumber,
+  assignNumber, getNumber, getUser, normalizeNumber, releaseNumber, unassignNumber, uploadNumber,
 } from './directory';
 import { own, type TenantData } from './types';
 import { effectiveGrant } from './groups';
@@ -150,8 +144,7 @@ export const MIGRATION_KINDS = Object.keys(KINDS) as MigrationKind[];
 export const stepsOf = (kind: MigrationKind): string[] => KINDS[kind].map((s) => s.name);
 
 export function startMigration(
-  t: TenantData,
-  input: { id: string; kind: MigrationKind; user: string; number: string; operator: string },
+  t: TenantData, input: { id: string; kind: MigrationKind; user: string; number: string; operator: string },
   now: number,
 ): Migration {
   if (!own(KINDS, input.kind)) fail('E_VALUE', `kind must be one of ${MIGRATION_KINDS.join(', ')}`, 'kind');
@@ -163,12 +156,7 @@ export function startMigration(
   const busy = Object.values(t.migrations).find((m) => m.number === number && m.state !== 'done');
   if (busy) fail('E_MIGRATION', `${number} is already migrating (${busy.id}, ${busy.kind})`, 'number');
   const m: Migration = {
-    id: input.id,
-    kind: input.kind,
-    user: user.upn,
-    number,
-    operator: input.operator,
-    state: 'started',
+    id: input.id, kind: input.kind, user: user.upn, number, operator: input.operator, state: 'started',
     history: [{ step: 'started', at: now }],
   };
   t.migrations[m.id] = m;
@@ -177,11 +165,7 @@ export function startMigration(
 
 /** Run the next step, which must be `stepName`: out-of-order steps are refused with the expected one. */
 export function advanceMigration(
-  t: TenantData,
-  id: string,
-  stepName: string,
-  now: number,
-  syncDelayMs: number,
+  t: TenantData, id: string, stepName: string, now: number, syncDelayMs: number,
 ): Migration {
   const m = (t.migrations && own(t.migrations, id)) ?? fail('E_UNKNOWN_MIGRATION', `no migration '${id}'`, 'id');
   if (m.state === 'done') fail('E_MIGRATION', `migration ${id} is already done`);

@@ -14,8 +14,7 @@ export function setReverseNumberLookup(pn: PhoneNumber, value: string | null): v
   else if (value.toLowerCase() === 'skipinternalvoip') pn.reverseNumberLookup = 'SkipInternalVoip';
   else
     refuse(
-      'E_VALUE',
-      `-ReverseNumberLookup takes SkipInternalVoip (or '' to clear it), not '${value}'`,
+      'E_VALUE', `-ReverseNumberLookup takes SkipInternalVoip (or '' to clear it), not '${value}'`,
       'ReverseNumberLookup',
     );
 }
@@ -32,8 +31,7 @@ export function blockAssignment(pn: PhoneNumber, b: BlockInput, now = new Date()
   if (!b.forever && b.days === undefined) return;
   if (b.days !== undefined && (!Number.isInteger(b.days) || b.days < 1 || b.days > 365))
     refuse(
-      'E_VALUE',
-      `-AssignmentBlockedDays must be a whole number from 1 to 365, not ${b.days}`,
+      'E_VALUE', `-AssignmentBlockedDays must be a whole number from 1 to 365, not ${b.days}`,
       'AssignmentBlockedDays',
     );
   if (blockedUntil(pn, now))

@@ -110,10 +110,7 @@ export function addDid(t: TenantData, operator: string, input: AddDidInput): Did
     }
   }
   const did: Did = {
-    number,
-    userType: input.userType,
-    billingPlan: input.billingPlan,
-    serviceAddress: input.serviceAddress,
+    number, userType: input.userType, billingPlan: input.billingPlan, serviceAddress: input.serviceAddress,
   };
   if (input.userInfo) did.userInfo = input.userInfo;
   if (input.location && input.userType !== 'autoAttendant') did.location = input.location;

@@ -18,10 +18,7 @@ function extraLine(t: TenantData, identity: string, numberInput: string, what: s
 }
 
 export function assignPrivateLine(
-  t: TenantData,
-  identity: string,
-  numberInput: string,
-  numberType?: NumberType,
+  t: TenantData, identity: string, numberInput: string, numberType?: NumberType,
 ): PhoneNumber {
   const { user, pn } = extraLine(t, identity, numberInput, 'a private line');
   if (user.phoneNumber === pn.number)
@@ -43,10 +40,7 @@ export function releasePrivateLine(t: TenantData, identity: string): void {
 export const MAX_ALTERNATE_LINES = 9;
 
 export function assignAlternateLine(
-  t: TenantData,
-  identity: string,
-  numberInput: string,
-  numberType?: NumberType,
+  t: TenantData, identity: string, numberInput: string, numberType?: NumberType,
 ): PhoneNumber {
   const { user, pn } = extraLine(t, identity, numberInput, 'alternate lines');
   if (!user.phoneNumber)

@@ -12,9 +12,7 @@ import { ownNamed, type TenantData, type TranslationRule } from './types';
 const fail = refuse;
 export const TRANSLATION_LIMITS = { rules: 400, pattern: 1024, translation: 256 };
 export const GATEWAY_RULE_LISTS = [
-  'inboundTeamsNumberTranslationRules',
-  'inboundPstnNumberTranslationRules',
-  'outboundTeamsNumberTranslationRules',
+  'inboundTeamsNumberTranslationRules', 'inboundPstnNumberTranslationRules', 'outboundTeamsNumberTranslationRules',
   'outboundPstnNumberTranslationRules',
 ] as const;
 export type GatewayRuleList = (typeof GATEWAY_RULE_LISTS)[number];
@@ -37,8 +35,7 @@ function check(r: TranslationRule): void {
   compileNumberPattern(r.pattern, 'Pattern', { rewrites: true });
   if (r.translation.length > TRANSLATION_LIMITS.translation) {
     fail(
-      'E_LIMIT',
-      `Translation is ${r.translation.length} characters; the limit is ${TRANSLATION_LIMITS.translation}`,
+      'E_LIMIT', `Translation is ${r.translation.length} characters; the limit is ${TRANSLATION_LIMITS.translation}`,
       'Translation',
     );
   }
@@ -67,9 +64,7 @@ export function setTranslationRule(t: TenantData, a: TranslationRuleInput): Tran
     findTranslationRule(t, a.identity) ??
     fail('E_UNKNOWN_RULE', `translation rule '${a.identity}' does not exist`, 'Identity');
   const r: TranslationRule = {
-    ...old,
-    pattern: a.pattern ?? old.pattern,
-    translation: a.translation ?? old.translation,
+    ...old, pattern: a.pattern ?? old.pattern, translation: a.translation ?? old.translation,
   };
   if (a.description !== undefined) r.description = a.description;
   check(r);
@@ -99,9 +94,7 @@ export function resolveRuleList(t: TenantData, names: string[], field: string): 
     (n) =>
       findTranslationRule(t, n)?.identity ??
       fail(
-        'E_UNKNOWN_RULE',
-        `translation rule '${n}' does not exist; create it with New-CsTeamsTranslationRule`,
-        field,
+        'E_UNKNOWN_RULE', `translation rule '${n}' does not exist; create it with New-CsTeamsTranslationRule`, field,
       ),
   );
 }

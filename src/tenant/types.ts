@@ -250,12 +250,8 @@ export type GrantKey =
   | 'emergencyCallRoutingPolicy';
 
 export const GRANT_KEYS: readonly GrantKey[] = [
-  'onlineVoiceRoutingPolicy',
-  'audioConferencingRoutingPolicy',
-  'mobilityPolicy',
-  'tenantDialPlan',
-  'callingLineIdentity',
-  'emergencyCallRoutingPolicy',
+  'onlineVoiceRoutingPolicy', 'audioConferencingRoutingPolicy', 'mobilityPolicy', 'tenantDialPlan',
+  'callingLineIdentity', 'emergencyCallRoutingPolicy',
 ];
 
 /** Grant-Cs<Policy> -Group: members without a direct grant get the lowest-rank group's policy. */
@@ -344,16 +340,8 @@ export interface TenantData {
 export function emptyTenant(info: Partial<TenantInfo> = {}): TenantData {
   return {
     tenant: { id: '00000000-0000-0000-0000-000000000000', name: 'tenant', teamsUpgradeMode: 'TeamsOnly', ...info },
-    operators: {},
-    numbers: {},
-    users: {},
-    pstnUsages: [],
-    voiceRoutes: [],
-    audioConferencingRoutingPolicies: {},
-    onlineVoiceRoutingPolicies: {},
-    mobilityPolicies: {},
-    globalGrants: {},
-    bridge: { numbers: [] },
+    operators: {}, numbers: {}, users: {}, pstnUsages: [], voiceRoutes: [], audioConferencingRoutingPolicies: {},
+    onlineVoiceRoutingPolicies: {}, mobilityPolicies: {}, globalGrants: {}, bridge: { numbers: [] },
   };
 }
 

@@ -47,8 +47,7 @@ function check(t: TenantData, x: UnassignedNumberTreatment, self: number): void 
   );
   if (clash)
     fail(
-      'E_VALUE',
-      `TreatmentPriority ${x.treatmentPriority} is taken by '${clash.identity}'; priorities are unique`,
+      'E_VALUE', `TreatmentPriority ${x.treatmentPriority} is taken by '${clash.identity}'; priorities are unique`,
       'TreatmentPriority',
     );
 }
@@ -62,16 +61,12 @@ export function newTreatment(t: TenantData, a: TreatmentInput): UnassignedNumber
   for (const k of ['pattern', 'targetType', 'target', 'treatmentPriority'] as const) {
     if (a[k] === undefined)
       fail(
-        'E_VALUE',
-        `New-CsTeamsUnassignedNumberTreatment needs -${k[0].toUpperCase()}${k.slice(1)}`,
+        'E_VALUE', `New-CsTeamsUnassignedNumberTreatment needs -${k[0].toUpperCase()}${k.slice(1)}`,
         k[0].toUpperCase() + k.slice(1),
       );
   }
   const x: UnassignedNumberTreatment = {
-    identity: a.identity,
-    pattern: a.pattern!,
-    targetType: a.targetType!,
-    target: a.target!,
+    identity: a.identity, pattern: a.pattern!, targetType: a.targetType!, target: a.target!,
     treatmentPriority: a.treatmentPriority!,
   };
   if (a.description !== undefined) x.description = a.description;
@@ -87,11 +82,8 @@ export function setTreatment(t: TenantData, a: TreatmentInput): UnassignedNumber
   if (i < 0) fail('E_UNKNOWN_TREATMENT', `unassigned number treatment '${a.identity}' does not exist`, 'Identity');
   const old = t.unassignedNumberTreatments![i];
   const x: UnassignedNumberTreatment = {
-    ...old,
-    pattern: a.pattern ?? old.pattern,
-    targetType: a.targetType ?? old.targetType,
-    target: a.target ?? old.target,
-    treatmentPriority: a.treatmentPriority ?? old.treatmentPriority,
+    ...old, pattern: a.pattern ?? old.pattern, targetType: a.targetType ?? old.targetType,
+    target: a.target ?? old.target, treatmentPriority: a.treatmentPriority ?? old.treatmentPriority,
   };
   if (a.description !== undefined) x.description = a.description;
   check(t, x, i);

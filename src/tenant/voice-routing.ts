@@ -160,9 +160,7 @@ function editRoute(t: TenantData, route: VoiceRoute, input: VoiceRouteInput): vo
   }
   if (input.onlinePstnGatewayList !== undefined) {
     route.onlinePstnGatewayList = applyListChange(
-      route.onlinePstnGatewayList,
-      input.onlinePstnGatewayList,
-      'OnlinePstnGatewayList',
+      route.onlinePstnGatewayList, input.onlinePstnGatewayList, 'OnlinePstnGatewayList',
     );
     // Once a tenant has gateway objects, a route must name one of them (a tenant without any, as
     // in configurations that name SBCs only in routes, keeps working; lint warns there).

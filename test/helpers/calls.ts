@@ -6,6 +6,5 @@ export const SAMPLE_CALLS: Call[] = [
   { kind: 'meeting', from: 'olga@contoso.com', to: '+14255551234' },
   { kind: 'user', from: 'dave@contoso.com', to: '+12065550123' },
   { kind: 'user', from: 'john@contoso.com', to: '+14255551234' },
-  { kind: 'inbound', from: '+15551234567', to: '+14255550150' },
-  { kind: 'inbound', to: '+14255550177' },
+  { kind: 'inbound', from: '+15551234567', to: '+14255550150' }, { kind: 'inbound', to: '+14255550177' },
 ];

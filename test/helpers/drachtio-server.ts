@@ -69,10 +69,7 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
       dialogId = dialogArg;
     }
     sent.push({
-      status: status ? Number(status) : undefined,
-      method: status ? undefined : raw.split(' ')[0],
-      text: raw,
-      txnId,
+      status: status ? Number(status) : undefined, method: status ? undefined : raw.split(' ')[0], text: raw, txnId,
       dialogId,
     });
     reply(msgId, `OK|application|${meta(raw, txnId, dialogId)}${CRLF}${raw}`);
@@ -80,8 +77,7 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
       const cseq = /^CSeq:\s*(.+)$/im.exec(raw)?.[1] ?? '1 BYE';
       setImmediate(() =>
         toNetwork(
-          [`SIP/2.0 200 OK`, `Call-ID: ${callId}`, `CSeq: ${cseq}`, 'Content-Length: 0', '', ''].join(CRLF),
-          txnId,
+          [`SIP/2.0 200 OK`, `Call-ID: ${callId}`, `CSeq: ${cseq}`, 'Content-Length: 0', '', ''].join(CRLF), txnId,
           dialogId,
         ),
       );
@@ -110,14 +106,8 @@ export async function startDrachtioStandIn(t: { teardown(fn: () => unknown): voi
     const pick = (name: string) => new RegExp(`^${name}:[^\\r\\n]*$`, 'im').exec(c.invite)?.[0];
     const to = pick('To')!.replace(/;tag=.*$/, '') + (c.toTag ? `;tag=${c.toTag}` : '');
     return [
-      `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK${id()}`,
-      pick('From'),
-      to,
-      `Call-ID: ${c.callId}`,
-      `CSeq: ${seq} ${method}`,
-      'Content-Length: 0',
-      '',
-      '',
+      `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK${id()}`, pick('From'), to, `Call-ID: ${c.callId}`,
+      `CSeq: ${seq} ${method}`, 'Content-Length: 0', '', '',
     ].join(CRLF);
   };
 

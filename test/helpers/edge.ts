@@ -9,8 +9,7 @@ import { SipEdge, type SipEdgeOptions } from '../../sip/edge';
 import { freePort } from './redis';
 
 export async function startEdge(
-  t: { teardown(fn: () => unknown): void },
-  opts: Partial<SipEdgeOptions> = {},
+  t: { teardown(fn: () => unknown): void }, opts: Partial<SipEdgeOptions> = {},
   limiter: CapacityLimiter = new MemoryLimiter(),
 ) {
   const port = await freePort();

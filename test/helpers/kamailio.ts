@@ -50,31 +50,15 @@ export async function startDispatcher(
 
 /** Ready once an OPTIONS sent to it comes back answered (the edge behind it answers OPTIONS). */
 export async function startKamailio(
-  t: { teardown(fn: () => unknown): void },
-  edgePort: number,
-  opts: { cfg?: string; defines?: string[] } = {},
+  t: { teardown(fn: () => unknown): void }, edgePort: number, opts: { cfg?: string; defines?: string[] } = {},
 ): Promise<Kamailio> {
   const port = await freePort();
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kamailio-'));
   // -n 1: one UDP worker, so a 180 and the 200 right after it leave the proxy in the order they
   // came (two workers may swap them, and sipp aborts a call on a 180 after its 200).
   const args = [
-    '-f',
-    opts.cfg ?? KAMAILIO_CFG,
-    '-DD',
-    '-E',
-    '-n',
-    '1',
-    '-L',
-    modulePath(),
-    '-Y',
-    run,
-    '-P',
-    path.join(run, 'pid'),
-    '-l',
-    `udp:127.0.0.1:${port}`,
-    '-l',
-    `tcp:127.0.0.1:${port}`,
+    '-f', opts.cfg ?? KAMAILIO_CFG, '-DD', '-E', '-n', '1', '-L', modulePath(), '-Y', run, '-P',
+    path.join(run, 'pid'), '-l', `udp:127.0.0.1:${port}`, '-l', `tcp:127.0.0.1:${port}`,
     ...(opts.defines ?? [`EDGE="sip:127.0.0.1:${edgePort}"`]).flatMap((d) => ['-A', d]),
   ];
   const proc: ChildProcess = spawn(BINARY!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -89,11 +73,7 @@ export async function startKamailio(
     fs.rmSync(run, { recursive: true, force: true });
   };
   t.teardown(stop);
-  await probe(
-    port,
-    () => proc.exitCode !== null,
-    () => log,
-  );
+  await probe(port, () => proc.exitCode !== null, () => log);
   return { port, stop };
 }
 
@@ -111,16 +91,9 @@ async function probe(port: number, dead: () => boolean, log: () => string): Prom
     for (let i = 0; i < 100; i++) {
       if (dead()) throw new Error(`kamailio exited: ${log()}`);
       const msg = [
-        `OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${i}`,
-        'From: <sip:probe@127.0.0.1>;tag=p',
-        `To: <sip:probe@127.0.0.1:${port}>`,
-        `Call-ID: probe-${i}`,
-        `CSeq: ${i + 1} OPTIONS`,
-        'Max-Forwards: 70',
-        'Content-Length: 0',
-        '',
-        '',
+        `OPTIONS sip:probe@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKprobe${i}`,
+        'From: <sip:probe@127.0.0.1>;tag=p', `To: <sip:probe@127.0.0.1:${port}>`, `Call-ID: probe-${i}`,
+        `CSeq: ${i + 1} OPTIONS`, 'Max-Forwards: 70', 'Content-Length: 0', '', '',
       ].join('\r\n');
       sock.send(msg, port, '127.0.0.1');
       const ok = await Promise.race([

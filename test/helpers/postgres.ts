@@ -36,9 +36,7 @@ export async function startPostgres(t: { teardown(fn: () => unknown): void }): P
   const data = path.join(dir, 'data');
   if (asRoot) spawnSync('chown', ['-R', 'postgres', dir]);
   const init = spawnSync(INITDB!, ['-D', data, '-U', 'ocroute', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-    encoding: 'utf8',
-    cwd: dir,
-    ...asPg,
+    encoding: 'utf8', cwd: dir, ...asPg,
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
@@ -47,18 +45,8 @@ export async function startPostgres(t: { teardown(fn: () => unknown): void }): P
     proc = spawn(
       POSTGRES!,
       [
-        '-D',
-        data,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        `unix_socket_directories=${dir}`,
-        '-c',
-        'fsync=off',
-        '-c',
-        'max_connections=50',
+        '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
+        '-c', 'fsync=off', '-c', 'max_connections=50',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...asPg },
     );

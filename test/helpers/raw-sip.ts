@@ -7,18 +7,10 @@ const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0
 export function valid(i: number, transport: 'UDP' | 'TCP', method: string, to: string): string[] {
   const body = method === 'INVITE' ? SDP : '';
   return [
-    `${method} sip:${to}@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/${transport} 127.0.0.1:9;branch=z9hG4bKfuzz${i}`,
-    `From: <sip:+15551230000@127.0.0.1>;tag=f${i}`,
-    `To: <sip:${to}@127.0.0.1>`,
-    `Call-ID: fuzz-${transport}-${i}`,
-    `CSeq: 1 ${method}`,
-    'Contact: <sip:fuzz@127.0.0.1:9>',
-    'Max-Forwards: 70',
-    ...(body ? ['Content-Type: application/sdp'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
+    `${method} sip:${to}@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/${transport} 127.0.0.1:9;branch=z9hG4bKfuzz${i}`,
+    `From: <sip:+15551230000@127.0.0.1>;tag=f${i}`, `To: <sip:${to}@127.0.0.1>`, `Call-ID: fuzz-${transport}-${i}`,
+    `CSeq: 1 ${method}`, 'Contact: <sip:fuzz@127.0.0.1:9>', 'Max-Forwards: 70',
+    ...(body ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(body)}`, '', body,
   ];
 }
 
@@ -43,10 +35,7 @@ export async function rawUdp(t: { teardown(fn: () => unknown): void }) {
  * Call-ID with its arrival time. Unlike UDP nothing is lost, so a test can count every answer.
  */
 export async function rawTcp(
-  t: { teardown(fn: () => unknown): void },
-  port: number,
-  address = '127.0.0.1',
-  host = '127.0.0.1',
+  t: { teardown(fn: () => unknown): void }, port: number, address = '127.0.0.1', host = '127.0.0.1',
 ) {
   const sock = net.connect({ port, host, localAddress: address });
   t.teardown(() => sock.destroy());

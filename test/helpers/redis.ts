@@ -38,14 +38,7 @@ export async function startRedis(t: { teardown(fn: () => unknown): void }, passw
     proc = spawn(
       'redis-server',
       [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
         ...(password ? ['--requirepass', password] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },

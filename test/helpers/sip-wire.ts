@@ -47,10 +47,7 @@ function collector(keep: boolean): Answers & { add(text: string): void } {
 
 /** One TCP connection; responses framed by Content-Length. `closed` resolves when the edge closes it. */
 export async function wireTcp(
-  t: { teardown(fn: () => unknown): void },
-  port: number,
-  localAddress = '127.0.0.1',
-  keep = true,
+  t: { teardown(fn: () => unknown): void }, port: number, localAddress = '127.0.0.1', keep = true,
 ) {
   const sock = net.connect({ port, host: '127.0.0.1', localAddress });
   t.teardown(() => sock.destroy());
@@ -70,9 +67,7 @@ export async function wireUdp(t: { teardown(fn: () => unknown): void }, address 
   sock.on('message', (m) => answers.add(m.toString('latin1')));
   await new Promise<void>((r) => sock.bind(0, address, () => r()));
   return {
-    sock,
-    ...answers,
-    port: (sock.address() as net.AddressInfo).port,
+    sock, ...answers, port: (sock.address() as net.AddressInfo).port,
     send: (s: string, port: number) => sock.send(Buffer.from(s, 'latin1'), port, '127.0.0.1'),
   };
 }
@@ -87,15 +82,11 @@ export interface ReqOpts {
 export function req(o: ReqOpts): string {
   const body = o.body ?? '';
   const lines = [
-    `${o.method} ${o.ruri} SIP/2.0`,
-    `Via: SIP/2.0/${o.transport ?? 'TCP'} 127.0.0.1:${o.viaPort};branch=${o.branch}`,
+    `${o.method} ${o.ruri} SIP/2.0`, `Via: SIP/2.0/${o.transport ?? 'TCP'} 127.0.0.1:${o.viaPort};branch=${o.branch}`,
     `From: <sip:${o.from ?? '+15551230000@127.0.0.1'}>;tag=${o.fromTag ?? 'f1'}`,
-    `To: <${o.to ?? o.ruri}>${o.toTag ? `;tag=${o.toTag}` : ''}`,
-    `Call-ID: ${o.callId}`,
+    `To: <${o.to ?? o.ruri}>${o.toTag ? `;tag=${o.toTag}` : ''}`, `Call-ID: ${o.callId}`,
     `CSeq: ${o.cseq ?? 1} ${o.method === 'ACK' || o.method === 'CANCEL' ? (o.method === 'ACK' ? 'ACK' : 'CANCEL') : o.method}`,
-    `Contact: <sip:caller@127.0.0.1:${o.viaPort}>`,
-    'Max-Forwards: 70',
-    ...(o.extra ?? []),
+    `Contact: <sip:caller@127.0.0.1:${o.viaPort}>`, 'Max-Forwards: 70', ...(o.extra ?? []),
   ];
   if (!(o.extra ?? []).some((l) => /^content-length:/i.test(l)))
     lines.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`);
@@ -110,20 +101,13 @@ export const toTagOf = (text: string) => /^To:.*;tag=([^;\s]+)/im.exec(text)?.[1
 
 /** A Teams user's INVITE with SDP over UDP (X-OC-Kind: user), as the pipeline's wire tests place calls. */
 export function sendUserInvite(
-  u: { port: number; send(s: string, port: number): unknown },
-  port: number,
+  u: { port: number; send(s: string, port: number): unknown }, port: number,
   o: { from: string; to: string; callId: string },
 ) {
   u.send(
     req({
-      method: 'INVITE',
-      ruri: `sip:${o.to}@127.0.0.1`,
-      callId: o.callId,
-      branch: `z9hG4bK${o.callId}`,
-      viaPort: u.port,
-      transport: 'UDP',
-      from: o.from,
-      extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
+      method: 'INVITE', ruri: `sip:${o.to}@127.0.0.1`, callId: o.callId, branch: `z9hG4bK${o.callId}`,
+      viaPort: u.port, transport: 'UDP', from: o.from, extra: ['X-OC-Kind: user', 'Content-Type: application/sdp'],
       body: SDP,
     }),
     port,

@@ -30,40 +30,16 @@ export interface SippOptions {
 
 /** `scenario`: a file in sip/scenarios, or a sipp built-in by name ('uac'): -sn, as sipp's users type it. */
 export async function runSipp(
-  scenario: string,
-  port: number,
-  keys: Record<string, string>,
-  opts: SippOptions,
+  scenario: string, port: number, keys: Record<string, string>, opts: SippOptions,
 ): Promise<SippResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipp-'));
   const stats = path.join(dir, 'stats.csv');
   const which = scenario.endsWith('.xml') ? ['-sf', path.join(SCENARIOS, scenario)] : ['-sn', scenario];
   if (opts.service) which.push('-s', opts.service);
   const args = [
-    ...which,
-    '-m',
-    String(opts.calls),
-    '-r',
-    String(opts.rate ?? 50),
-    '-d',
-    String(opts.holdMs ?? 10),
-    '-t',
-    opts.transport ?? 'u1',
-    '-i',
-    opts.host ?? '127.0.0.1',
-    '-p',
-    '0',
-    '-nostdin',
-    '-timeout',
-    `${opts.timeoutS ?? 30}s`,
-    '-timeout_error',
-    '-recv_timeout',
-    '5000',
-    '-trace_stat',
-    '-stf',
-    stats,
-    '-fd',
-    '1',
+    ...which, '-m', String(opts.calls), '-r', String(opts.rate ?? 50), '-d', String(opts.holdMs ?? 10), '-t',
+    opts.transport ?? 'u1', '-i', opts.host ?? '127.0.0.1', '-p', '0', '-nostdin', '-timeout',
+    `${opts.timeoutS ?? 30}s`, '-timeout_error', '-recv_timeout', '5000', '-trace_stat', '-stf', stats, '-fd', '1',
   ];
   if (opts.maxConcurrent) args.push('-l', String(opts.maxConcurrent));
   // sipp's own account of each failed call, so a failure says why (not only the final screen).

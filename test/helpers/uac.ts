@@ -28,10 +28,7 @@ export interface InviteOpts { to: string; from: string; headers?: Record<string,
 
 /** Send an INVITE; resolves with every response (provisional and final). */
 export function invite(
-  stack: sip.Stack,
-  edgePort: number,
-  o: InviteOpts,
-  onProvisional?: (rs: Msg, rq: Msg) => void,
+  stack: sip.Stack, edgePort: number, o: InviteOpts, onProvisional?: (rs: Msg, rq: Msg) => void,
 ): Promise<{ final: Msg; provisional: Msg[]; request: Msg }> {
   const request: Msg = {
     method: 'INVITE',
@@ -39,11 +36,8 @@ export function invite(
     headers: {
       to: { uri: `sip:${o.to}@127.0.0.1:${edgePort}` },
       from: { uri: `sip:${o.from}`, params: { tag: randomBytes(4).toString('hex') } },
-      'call-id': randomBytes(8).toString('hex'),
-      cseq: { method: 'INVITE', seq: 1 },
-      contact: [{ uri: `sip:uac@127.0.0.1:${o.uacPort}` }],
-      'max-forwards': 70,
-      ...o.headers,
+      'call-id': randomBytes(8).toString('hex'), cseq: { method: 'INVITE', seq: 1 },
+      contact: [{ uri: `sip:uac@127.0.0.1:${o.uacPort}` }], 'max-forwards': 70, ...o.headers,
     },
   } as Msg & { uri: string };
   const provisional: Msg[] = [];
@@ -65,20 +59,14 @@ export function ack(stack: sip.Stack, rq: Msg & { uri?: string }, rs: Msg): void
     method: 'ACK',
     uri: rq.uri,
     headers: {
-      to: rs.headers.to,
-      from: rq.headers.from,
-      'call-id': rq.headers['call-id'],
-      cseq: { method: 'ACK', seq: 1 },
+      to: rs.headers.to, from: rq.headers.from, 'call-id': rq.headers['call-id'], cseq: { method: 'ACK', seq: 1 },
       via: [],
     },
   });
 }
 
 export function inDialog(
-  stack: sip.Stack,
-  method: 'BYE' | 'CANCEL',
-  rq: Msg & { uri?: string },
-  rs?: Msg,
+  stack: sip.Stack, method: 'BYE' | 'CANCEL', rq: Msg & { uri?: string }, rs?: Msg,
 ): Promise<Msg> {
   return new Promise((resolve) => {
     stack.send(
@@ -86,11 +74,8 @@ export function inDialog(
         method,
         uri: rq.uri,
         headers: {
-          to: rs ? rs.headers.to : rq.headers.to,
-          from: rq.headers.from,
-          'call-id': rq.headers['call-id'],
-          cseq: { method, seq: method === 'BYE' ? 2 : 1 },
-          ...(method === 'CANCEL' ? { via: rq.headers.via } : {}),
+          to: rs ? rs.headers.to : rq.headers.to, from: rq.headers.from, 'call-id': rq.headers['call-id'],
+          cseq: { method, seq: method === 'BYE' ? 2 : 1 }, ...(method === 'CANCEL' ? { via: rq.headers.via } : {}),
         },
       },
       (r: Msg) => {

@@ -27,9 +27,7 @@ interface Assumer {
 }
 
 const named = (
-  noun: string,
-  cmdlet: string,
-  exists: (t: TenantData, k: string) => boolean,
+  noun: string, cmdlet: string, exists: (t: TenantData, k: string) => boolean,
   create: (t: TenantData, k: string) => void,
 ): Assumer => ({
   key: (v) => (v.toLowerCase() === 'global' ? undefined : untag(v)),
@@ -42,21 +40,17 @@ const named = (
 
 const ASSUMERS: Record<RefKind, Assumer> = {
   onlineVoiceRoutingPolicy: named(
-    'online voice routing policy',
-    'New-CsOnlineVoiceRoutingPolicy',
+    'online voice routing policy', 'New-CsOnlineVoiceRoutingPolicy',
     (t, k) => !!findPolicy(t, 'onlineVoiceRoutingPolicies', k),
     (t, k) => newUsagePolicy(t, 'onlineVoiceRoutingPolicies', { identity: k }),
   ),
   audioConferencingRoutingPolicy: named(
-    'audio conferencing routing policy',
-    'New-CsOnlineAudioConferencingRoutingPolicy',
+    'audio conferencing routing policy', 'New-CsOnlineAudioConferencingRoutingPolicy',
     (t, k) => !!findPolicy(t, 'audioConferencingRoutingPolicies', k),
     (t, k) => newUsagePolicy(t, 'audioConferencingRoutingPolicies', { identity: k }),
   ),
   mobilityPolicy: named(
-    'mobility policy',
-    'New-CsTeamsMobilityPolicy',
-    (t, k) => !!own(t.mobilityPolicies, k),
+    'mobility policy', 'New-CsTeamsMobilityPolicy', (t, k) => !!own(t.mobilityPolicies, k),
     (t, k) => newMobilityPolicy(t, k, 'Teams'),
   ),
   tenantDialPlan: named(
@@ -68,15 +62,11 @@ const ASSUMERS: Record<RefKind, Assumer> = {
     },
   ),
   callingLineIdentity: named(
-    'caller ID policy',
-    'New-CsCallingLineIdentity',
-    (t, k) => !!findCallingLineIdentity(t, k),
+    'caller ID policy', 'New-CsCallingLineIdentity', (t, k) => !!findCallingLineIdentity(t, k),
     (t, k) => newCallingLineIdentity(t, { identity: k }),
   ),
   emergencyCallRoutingPolicy: named(
-    'emergency call routing policy',
-    'New-CsTeamsEmergencyCallRoutingPolicy',
-    (t, k) => !!findEmergencyPolicy(t, k),
+    'emergency call routing policy', 'New-CsTeamsEmergencyCallRoutingPolicy', (t, k) => !!findEmergencyPolicy(t, k),
     (t, k) => newEmergencyPolicy(t, { identity: k }),
   ),
   ruleParent: {
@@ -115,10 +105,7 @@ const ASSUMERS: Record<RefKind, Assumer> = {
     exists: (t, k) => !!userByObjectId(t, k),
     assume: (t, k) => {
       addUser(t, {
-        upn: `${k}@objectid.invalid`,
-        objectId: k,
-        resourceAccount: 'CallQueue',
-        licenses: ['PhoneSystem'],
+        upn: `${k}@objectid.invalid`, objectId: k, resourceAccount: 'CallQueue', licenses: ['PhoneSystem'],
       });
       return `resource account with object ID ${k}, a call queue (add it under users: to test its calls)`;
     },

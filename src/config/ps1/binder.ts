@@ -32,10 +32,7 @@ export type ObjectsChange =
 
 /** The list an 'objects' parameter leaves: a list replaces `current`; Replace, then Add, then Remove edit it. */
 export function applyObjectsChange<T>(
-  current: T[],
-  change: ObjectsChange,
-  asItem: (o: CmdletObject) => T,
-  same: (x: T, o: CmdletObject) => boolean,
+  current: T[], change: ObjectsChange, asItem: (o: CmdletObject) => T, same: (x: T, o: CmdletObject) => boolean,
 ): T[] {
   if (Array.isArray(change)) return change.map(asItem);
   const next = change.replace ? change.replace.map(asItem) : [...current];
@@ -52,14 +49,9 @@ export interface Bound {
 
 /** Common parameters every cmdlet accepts; they do not change what ocroute models. */
 const COMMON: ParamSpec[] = [
-  { name: 'Verbose', type: 'switch' },
-  { name: 'Debug', type: 'switch' },
-  { name: 'Confirm', type: 'switch' },
-  { name: 'WhatIf', type: 'switch' },
-  { name: 'Force', type: 'switch' },
-  { name: 'ErrorAction', type: 'string' },
-  { name: 'WarningAction', type: 'string' },
-  { name: 'Tenant', type: 'string' },
+  { name: 'Verbose', type: 'switch' }, { name: 'Debug', type: 'switch' }, { name: 'Confirm', type: 'switch' },
+  { name: 'WhatIf', type: 'switch' }, { name: 'Force', type: 'switch' }, { name: 'ErrorAction', type: 'string' },
+  { name: 'WarningAction', type: 'string' }, { name: 'Tenant', type: 'string' },
 ];
 
 export function bind(inv: Invocation, specs: ParamSpec[], file?: string): Bound {

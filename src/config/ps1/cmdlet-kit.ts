@@ -35,7 +35,5 @@ export function grantTarget(a: Args): GrantTarget {
 export const grantParams = (kind: GrantKey): ParamSpec[] => [
   { name: 'Identity', type: 'string', position: 0, ref: 'userObjectId' },
   { name: 'PolicyName', type: 'string', position: 1, nullable: true, required: true, ref: kind },
-  { name: 'Global', type: 'switch' },
-  { name: 'Group', type: 'string', ref: 'group' },
-  { name: 'Rank', type: 'int' },
+  { name: 'Global', type: 'switch' }, { name: 'Group', type: 'string', ref: 'group' }, { name: 'Rank', type: 'int' },
 ];

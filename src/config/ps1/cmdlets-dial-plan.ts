@@ -9,10 +9,7 @@ import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
 const planParams: ParamSpec[] = [
-  identity0,
-  S('Description'),
-  S('SimpleName'),
-  S('ExternalAccessPrefix'),
+  identity0, S('Description'), S('SimpleName'), S('ExternalAccessPrefix'),
   { name: 'OptimizeDeviceDialing', type: 'bool' },
   { name: 'NormalizationRules', type: 'objects', objectType: 'VoiceNormalizationRule' },
 ];
@@ -33,11 +30,8 @@ function rulesFrom(
 ): dp.NormalizationRuleInput[] | undefined {
   if (change === undefined) return undefined;
   const asInput = (o: CmdletObject): dp.NormalizationRuleInput => ({
-    name: o.name as string,
-    pattern: o.pattern as string,
-    translation: o.translation as string,
-    isInternalExtension: o.isInternalExtension as boolean,
-    description: o.description as string | undefined,
+    name: o.name as string, pattern: o.pattern as string, translation: o.translation as string,
+    isInternalExtension: o.isInternalExtension as boolean, description: o.description as string | undefined,
   });
   const current: dp.NormalizationRuleInput[] = (plan?.normalizationRules ?? []).map((r) => ({ ...r }));
   return applyObjectsChange(current, change, asInput, (r, o) => r.name?.toLowerCase() === String(o.name).toLowerCase());
@@ -50,24 +44,14 @@ function ruleObject(r: NormalizationRule): CmdletObject {
 
 const ruleParams = (set: boolean): ParamSpec[] => [
   { name: 'Identity', type: 'string', position: 0, required: set, ...(set ? {} : { ref: 'ruleParent' as const }) },
-  S('Parent', set ? {} : { ref: 'ruleParent' }),
-  S('Name'),
-  S('Description'),
-  S('Pattern'),
-  S('Translation'),
-  { name: 'IsInternalExtension', type: 'bool' },
-  { name: 'Priority', type: 'int' },
+  S('Parent', set ? {} : { ref: 'ruleParent' }), S('Name'), S('Description'), S('Pattern'), S('Translation'),
+  { name: 'IsInternalExtension', type: 'bool' }, { name: 'Priority', type: 'int' },
   { name: 'InMemory', type: 'switch' },
 ];
 const ruleInput = (a: Args): dp.NormalizationRuleInput => ({
-  identity: str(a, 'Identity'),
-  parent: str(a, 'Parent'),
-  name: str(a, 'Name'),
-  description: str(a, 'Description'),
-  pattern: str(a, 'Pattern'),
-  translation: str(a, 'Translation'),
-  isInternalExtension: a.IsInternalExtension as boolean | undefined,
-  priority: a.Priority as number | undefined,
+  identity: str(a, 'Identity'), parent: str(a, 'Parent'), name: str(a, 'Name'), description: str(a, 'Description'),
+  pattern: str(a, 'Pattern'), translation: str(a, 'Translation'),
+  isInternalExtension: a.IsInternalExtension as boolean | undefined, priority: a.Priority as number | undefined,
 });
 
 export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
@@ -86,13 +70,11 @@ export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsTenantDialPlan',
-    params: [identity0],
+    name: 'Remove-CsTenantDialPlan', params: [identity0],
     run: (t, a) => dp.removeTenantDialPlan(t, a.Identity as string),
   },
   {
-    name: 'Grant-CsTenantDialPlan',
-    params: grantParams('tenantDialPlan'),
+    name: 'Grant-CsTenantDialPlan', params: grantParams('tenantDialPlan'),
     run: (t, a) => dp.grantTenantDialPlan(t, grantTarget(a), a.PolicyName as string | null),
   },
   {
@@ -112,8 +94,7 @@ export const DIAL_PLAN_CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsVoiceNormalizationRule',
-    params: [identity0],
+    name: 'Remove-CsVoiceNormalizationRule', params: [identity0],
     run: (t, a) => dp.removeNormalizationRule(t, a.Identity as string),
   },
 ];

@@ -10,9 +10,7 @@ import type { CmdletObject } from './parser';
 import { grantParams, grantTarget, identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
 const params: ParamSpec[] = [
-  identity0,
-  S('Description'),
-  { name: 'AllowEnhancedEmergencyServices', type: 'bool' },
+  identity0, S('Description'), { name: 'AllowEnhancedEmergencyServices', type: 'bool' },
   { name: 'EmergencyNumbers', type: 'objects', objectType: 'TeamsEmergencyNumber' },
 ];
 const input = (t: TenantData, a: Args): er.EmergencyPolicyInput => ({
@@ -32,8 +30,7 @@ function numbersFrom(
 ): er.EmergencyNumberInput[] | undefined {
   if (change === undefined) return undefined;
   const asInput = (o: CmdletObject): er.EmergencyNumberInput => ({
-    emergencyDialString: o.emergencyDialString as string,
-    emergencyDialMask: o.emergencyDialMask as string[],
+    emergencyDialString: o.emergencyDialString as string, emergencyDialMask: o.emergencyDialMask as string[],
     onlinePstnUsage: o.onlinePstnUsage as string | undefined,
   });
   const same = (n: er.EmergencyNumberInput, o: CmdletObject) => n.emergencyDialString === o.emergencyDialString;
@@ -56,13 +53,11 @@ export const EMERGENCY_CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsTeamsEmergencyCallRoutingPolicy',
-    params: [identity0],
+    name: 'Remove-CsTeamsEmergencyCallRoutingPolicy', params: [identity0],
     run: (t, a) => er.removeEmergencyPolicy(t, a.Identity as string),
   },
   {
-    name: 'Grant-CsTeamsEmergencyCallRoutingPolicy',
-    params: grantParams('emergencyCallRoutingPolicy'),
+    name: 'Grant-CsTeamsEmergencyCallRoutingPolicy', params: grantParams('emergencyCallRoutingPolicy'),
     run: (t, a) => er.grantEmergencyPolicy(t, grantTarget(a), a.PolicyName as string | null),
   },
   {
@@ -71,8 +66,7 @@ export const EMERGENCY_CMDLETS: CmdletSpec[] = [
     run: (t, a): CmdletObject => ({
       objectType: 'TeamsEmergencyNumber',
       ...er.emergencyNumber(t, {
-        emergencyDialString: str(a, 'EmergencyDialString') ?? '',
-        emergencyDialMask: str(a, 'EmergencyDialMask'),
+        emergencyDialString: str(a, 'EmergencyDialString') ?? '', emergencyDialMask: str(a, 'EmergencyDialMask'),
         onlinePstnUsage: str(a, 'OnlinePSTNUsage'),
       }),
     }),

@@ -9,12 +9,8 @@ import type { ParamSpec } from './binder';
 import { identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
 const params = (create: boolean): ParamSpec[] => [
-  { name: 'Identity', type: 'string', position: 0, required: !create },
-  S('Name'),
-  S('Pattern'),
-  S('Description'),
-  { name: 'Enabled', type: 'bool' },
-  S('ResourceAccount', { nullable: true, ref: 'resourceAccountObjectId' }),
+  { name: 'Identity', type: 'string', position: 0, required: !create }, S('Name'), S('Pattern'), S('Description'),
+  { name: 'Enabled', type: 'bool' }, S('ResourceAccount', { nullable: true, ref: 'resourceAccountObjectId' }),
 ];
 
 /** -Identity or -Name (New- takes either; the Name becomes the Identity). */
@@ -22,11 +18,8 @@ function input(a: Args): ib.InboundPatternInput {
   const identity = str(a, 'Identity') ?? str(a, 'Name');
   if (identity === undefined) throw new OcrouteError('E_PS1_PARAM', 'give -Identity or -Name', { field: '-Identity' });
   return {
-    identity,
-    pattern: str(a, 'Pattern'),
-    description: str(a, 'Description'),
-    enabled: a.Enabled as boolean | undefined,
-    resourceAccount: a.ResourceAccount as string | null | undefined,
+    identity, pattern: str(a, 'Pattern'), description: str(a, 'Description'),
+    enabled: a.Enabled as boolean | undefined, resourceAccount: a.ResourceAccount as string | null | undefined,
   };
 }
 
@@ -47,8 +40,7 @@ function family(noun: string, list: ib.PatternList): CmdletSpec[] {
       },
     },
     {
-      name: `Remove-Cs${noun}`,
-      params: [identity0],
+      name: `Remove-Cs${noun}`, params: [identity0],
       run: (t, a) => ib.removeInboundPattern(t, list, a.Identity as string),
     },
   ];

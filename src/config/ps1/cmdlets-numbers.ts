@@ -7,10 +7,7 @@ import * as dir from '../../tenant/directory';
 import { setEmergencyAddress } from '../../tenant/emergency';
 import { blockAssignment, clearAssignmentBlock, setReverseNumberLookup } from '../../tenant/number-settings';
 import {
-  assignAlternateLine,
-  assignPrivateLine,
-  releaseAlternateLine,
-  releasePrivateLine,
+  assignAlternateLine, assignPrivateLine, releaseAlternateLine, releasePrivateLine,
 } from '../../tenant/private-line';
 import type { NumberType, TenantData } from '../../tenant/types';
 import { identity0, S, type Args, type CmdletSpec } from './cmdlet-kit';
@@ -80,28 +77,18 @@ export const NUMBER_CMDLETS: CmdletSpec[] = [
   {
     name: 'Set-CsPhoneNumberAssignment',
     params: [
-      { ...userIdentity, required: false },
-      phoneNumber,
-      numberType,
-      S('LocationId'),
-      { name: 'EnterpriseVoiceEnabled', type: 'bool' },
-      { name: 'Notify', type: 'switch' },
+      { ...userIdentity, required: false }, phoneNumber, numberType, S('LocationId'),
+      { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'Notify', type: 'switch' },
       S('AssignmentCategory', { values: ['Primary', 'Private', 'Alternate'] }),
-      S('ReverseNumberLookup', { nullable: true }),
-      S('NetworkSiteId'),
+      S('ReverseNumberLookup', { nullable: true }), S('NetworkSiteId'),
     ],
     run: setPhoneNumberAssignment,
   },
   {
     name: 'Remove-CsPhoneNumberAssignment',
     params: [
-      identity0,
-      phoneNumber,
-      numberType,
-      { name: 'RemoveAll', type: 'switch' },
-      { name: 'Notify', type: 'switch' },
-      { name: 'AssignmentBlockedForever', type: 'switch' },
-      { name: 'AssignmentBlockedDays', type: 'int' },
+      identity0, phoneNumber, numberType, { name: 'RemoveAll', type: 'switch' }, { name: 'Notify', type: 'switch' },
+      { name: 'AssignmentBlockedForever', type: 'switch' }, { name: 'AssignmentBlockedDays', type: 'int' },
     ],
     run: (t, a) => {
       // -PhoneNumber naming the user's private line removes that line; otherwise the primary number.
@@ -124,8 +111,7 @@ export const NUMBER_CMDLETS: CmdletSpec[] = [
   {
     name: 'Set-CsPhoneNumberAssignmentBlock',
     params: [
-      S('TelephoneNumber', { required: true }),
-      { name: 'AssignmentBlockedForever', type: 'switch' },
+      S('TelephoneNumber', { required: true }), { name: 'AssignmentBlockedForever', type: 'switch' },
       { name: 'AssignmentBlockedDays', type: 'int' },
     ],
     run: (t, a) => {
@@ -139,8 +125,7 @@ export const NUMBER_CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsPhoneNumberAssignmentBlock',
-    params: [S('TelephoneNumber', { required: true })],
+    name: 'Remove-CsPhoneNumberAssignmentBlock', params: [S('TelephoneNumber', { required: true })],
     run: (t, a) => clearAssignmentBlock(dir.getNumber(t, a.TelephoneNumber as string, '-TelephoneNumber')),
   },
 ];

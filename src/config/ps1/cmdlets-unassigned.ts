@@ -5,20 +5,13 @@ import type { ParamSpec } from './binder';
 import { identity0, S, str, type Args, type CmdletSpec } from './cmdlet-kit';
 
 const params: ParamSpec[] = [
-  identity0,
-  S('Pattern'),
-  S('Target'),
-  S('TargetType', { values: un.TARGET_TYPES }),
-  { name: 'TreatmentPriority', type: 'int' },
-  S('Description'),
+  identity0, S('Pattern'), S('Target'), S('TargetType', { values: un.TARGET_TYPES }),
+  { name: 'TreatmentPriority', type: 'int' }, S('Description'),
 ];
 const input = (a: Args): un.TreatmentInput => ({
-  identity: a.Identity as string,
-  pattern: str(a, 'Pattern'),
-  target: str(a, 'Target'),
+  identity: a.Identity as string, pattern: str(a, 'Pattern'), target: str(a, 'Target'),
   targetType: a.TargetType as UnassignedTargetType | undefined,
-  treatmentPriority: a.TreatmentPriority as number | undefined,
-  description: str(a, 'Description'),
+  treatmentPriority: a.TreatmentPriority as number | undefined, description: str(a, 'Description'),
 });
 
 export const UNASSIGNED_CMDLETS: CmdletSpec[] = [
@@ -37,8 +30,7 @@ export const UNASSIGNED_CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsTeamsUnassignedNumberTreatment',
-    params: [identity0],
+    name: 'Remove-CsTeamsUnassignedNumberTreatment', params: [identity0],
     run: (t, a) => un.removeTreatment(t, a.Identity as string),
   },
 ];

@@ -24,8 +24,7 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
       params: [identity0, { name: 'OnlinePstnUsages', type: 'listChange' }, S('Description')],
       run: (t, a) => {
         vr.newUsagePolicy(t, kind, {
-          identity: a.Identity as string,
-          onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
+          identity: a.Identity as string, onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
           description: str(a, 'Description'),
         });
       },
@@ -37,43 +36,32 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
       run: (t, a) => {
         vr.setUsagePolicy(t, kind, {
           identity: (a.Identity as string | undefined) ?? 'Global',
-          onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
-          description: str(a, 'Description'),
+          onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, description: str(a, 'Description'),
         });
       },
     },
     {
-      name: `Remove-Cs${noun}`,
-      params: [identity0],
+      name: `Remove-Cs${noun}`, params: [identity0],
       run: (t, a) => vr.removeUsagePolicy(t, kind, a.Identity as string),
     },
     {
-      name: `Grant-Cs${noun}`,
-      params: grantParams(vr.GRANT_KEY[kind]),
+      name: `Grant-Cs${noun}`, params: grantParams(vr.GRANT_KEY[kind]),
       run: (t, a) => vr.grantUsagePolicy(t, kind, grantTarget(a), a.PolicyName as string | null),
     },
   ];
 }
 
 const routeParams = (set: boolean): ParamSpec[] => [
-  identity0,
-  S('NumberPattern'),
-  { name: 'OnlinePstnUsages', type: 'listChange' },
-  { name: 'Priority', type: 'int' },
-  S('BridgeSourcePhoneNumber', { nullable: set }),
-  { name: 'OnlinePstnGatewayList', type: 'listChange' },
-  S('Description'),
-  S('Name'),
+  identity0, S('NumberPattern'), { name: 'OnlinePstnUsages', type: 'listChange' }, { name: 'Priority', type: 'int' },
+  S('BridgeSourcePhoneNumber', { nullable: set }), { name: 'OnlinePstnGatewayList', type: 'listChange' },
+  S('Description'), S('Name'),
 ];
 
 const routeInput = (a: Args): vr.VoiceRouteInput => ({
-  identity: a.Identity as string,
-  numberPattern: str(a, 'NumberPattern'),
-  onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined,
-  priority: a.Priority as number | undefined,
+  identity: a.Identity as string, numberPattern: str(a, 'NumberPattern'),
+  onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, priority: a.Priority as number | undefined,
   bridgeSourcePhoneNumber: a.BridgeSourcePhoneNumber as string | null | undefined,
-  onlinePstnGatewayList: a.OnlinePstnGatewayList as vr.ListChange | undefined,
-  description: str(a, 'Description'),
+  onlinePstnGatewayList: a.OnlinePstnGatewayList as vr.ListChange | undefined, description: str(a, 'Description'),
 });
 
 
@@ -108,8 +96,7 @@ export const CMDLETS: CmdletSpec[] = [
     },
   },
   {
-    name: 'Remove-CsOnlineVoiceRoute',
-    params: [identity0],
+    name: 'Remove-CsOnlineVoiceRoute', params: [identity0],
     run: (t, a) => vr.removeVoiceRoute(t, a.Identity as string),
   },
   ...usagePolicyCmdlets('OnlineAudioConferencingRoutingPolicy', 'audioConferencingRoutingPolicies'),
@@ -118,11 +105,8 @@ export const CMDLETS: CmdletSpec[] = [
   {
     name: 'Set-CsUser',
     params: [
-      identity0,
-      S('OnPremLineURI', { nullable: true }),
-      S('LineURI', { nullable: true }),
-      { name: 'EnterpriseVoiceEnabled', type: 'bool' },
-      { name: 'HostedVoiceMail', type: 'bool' },
+      identity0, S('OnPremLineURI', { nullable: true }), S('LineURI', { nullable: true }),
+      { name: 'EnterpriseVoiceEnabled', type: 'bool' }, { name: 'HostedVoiceMail', type: 'bool' },
     ],
     run: (t, a) => {
       // -LineURI is the Skype for Business Server side of the same on-premises number (seed 001).
@@ -135,22 +119,18 @@ export const CMDLETS: CmdletSpec[] = [
   {
     name: 'New-CsTeamsMobilityPolicy',
     params: [
-      identity0,
-      S('MobileDialerPreference', { values: ['Teams', 'Native'] }),
-      S('Description'),
+      identity0, S('MobileDialerPreference', { values: ['Teams', 'Native'] }), S('Description'),
       S('IPAudioMobileMode', { values: ['AllNetworks', 'WifiOnly'] }),
       S('IPVideoMobileMode', { values: ['AllNetworks', 'WifiOnly'] }),
     ],
     run: (t, a) =>
       dir.newMobilityPolicy(t, a.Identity as string, (a.MobileDialerPreference as 'Teams' | 'Native') ?? 'Teams', {
         ipAudioMobileMode: a.IPAudioMobileMode as MobileNetworkMode | undefined,
-        ipVideoMobileMode: a.IPVideoMobileMode as MobileNetworkMode | undefined,
-        description: str(a, 'Description'),
+        ipVideoMobileMode: a.IPVideoMobileMode as MobileNetworkMode | undefined, description: str(a, 'Description'),
       }),
   },
   {
-    name: 'Grant-CsTeamsMobilityPolicy',
-    params: grantParams('mobilityPolicy'),
+    name: 'Grant-CsTeamsMobilityPolicy', params: grantParams('mobilityPolicy'),
     run: (t, a) => dir.grantMobilityPolicy(t, grantTarget(a), a.PolicyName as string | null),
   },
   ...DIAL_PLAN_CMDLETS,

@@ -42,45 +42,30 @@ const byIdentityOrFilter = (a: Args, objs: CmdletObject[], noun: string): Cmdlet
 
 const route = (t: TenantData) =>
   t.voiceRoutes.map((r) => ({
-    objectType: 'OnlineVoiceRoute',
-    Identity: r.identity,
-    Name: r.identity,
-    Priority: r.priority,
-    NumberPattern: r.numberPattern,
-    OnlinePstnUsages: [...r.onlinePstnUsages],
-    OnlinePstnGatewayList: [...r.onlinePstnGatewayList],
-    BridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber ?? null,
+    objectType: 'OnlineVoiceRoute', Identity: r.identity, Name: r.identity, Priority: r.priority,
+    NumberPattern: r.numberPattern, OnlinePstnUsages: [...r.onlinePstnUsages],
+    OnlinePstnGatewayList: [...r.onlinePstnGatewayList], BridgeSourcePhoneNumber: r.bridgeSourcePhoneNumber ?? null,
     Description: r.description ?? null,
   }));
 
 /** Per-user policies show as `Tag:Name`, the Global instance as `Global` (Get-CsOnlineVoiceRoutingPolicy). */
 const policies = (t: TenantData, kind: PolicyKind, objectType: string): CmdletObject[] =>
   Object.values(t[kind]).map((p) => ({
-    objectType,
-    Identity: p.identity.toLowerCase() === 'global' ? 'Global' : `Tag:${p.identity}`,
-    OnlinePstnUsages: [...p.onlinePstnUsages],
-    Description: p.description ?? null,
+    objectType, Identity: p.identity.toLowerCase() === 'global' ? 'Global' : `Tag:${p.identity}`,
+    OnlinePstnUsages: [...p.onlinePstnUsages], Description: p.description ?? null,
   }));
 
 function user(t: TenantData, u: User, objectType: string): CmdletObject {
   const number = u.phoneNumber ?? u.onPremLineUri;
   return {
-    objectType,
-    Identity: u.upn,
-    UserPrincipalName: u.upn,
-    SipAddress: `sip:${u.upn}`,
-    ObjectId: objectIdOf(t, u),
-    DisplayName: u.displayName ?? null,
-    Department: u.department ?? null,
-    LineUri: number ? `tel:${number}` : null,
+    objectType, Identity: u.upn, UserPrincipalName: u.upn, SipAddress: `sip:${u.upn}`, ObjectId: objectIdOf(t, u),
+    DisplayName: u.displayName ?? null, Department: u.department ?? null, LineUri: number ? `tel:${number}` : null,
     PhoneNumber: number ?? null,
   };
 }
 
 const LDAP_ATTRIBUTES: Record<string, (u: User) => string | undefined> = {
-  department: (u) => u.department,
-  displayname: (u) => u.displayName,
-  userprincipalname: (u) => u.upn,
+  department: (u) => u.department, displayname: (u) => u.displayName, userprincipalname: (u) => u.upn,
 };
 
 /** Get-CsUser -LdapFilter: `attribute=value` (or `(attribute=value)`), `*` wildcards, on what ocroute models. */
@@ -176,10 +161,7 @@ function lisLocations(t: TenantData, a: Args, ctx: Context): CmdletObject[] {
     hit = [loc];
   }
   return hit.map((l) => ({
-    objectType: 'LisLocation',
-    LocationId: l.locationId,
-    City: l.city ?? null,
-    Description: l.description ?? null,
+    objectType: 'LisLocation', LocationId: l.locationId, City: l.city ?? null, Description: l.description ?? null,
     CountryOrRegion: l.countryOrRegion ?? null,
   }));
 }
@@ -199,9 +181,7 @@ const PRODUCERS: Record<string, Producer> = {
     params: ID_FILTER,
     make: (t, a) =>
       byIdentityOrFilter(
-        a,
-        policies(t, 'audioConferencingRoutingPolicies', 'OnlineAudioConferencingRoutingPolicy'),
-        'policy',
+        a, policies(t, 'audioConferencingRoutingPolicies', 'OnlineAudioConferencingRoutingPolicy'), 'policy',
       ),
   },
   'get-csonlineuser': {
@@ -221,14 +201,8 @@ const PRODUCERS: Record<string, Producer> = {
   },
   'get-csphonenumberassignment': {
     params: [
-      S('TelephoneNumber'),
-      S('LocationId'),
-      S('NumberType'),
-      S('PstnAssignmentStatus'),
-      S('CapabilitiesContain'),
-      S('AssignedPstnTargetId'),
-      S('TelephoneNumberStartsWith'),
-      { name: 'Top', type: 'int' },
+      S('TelephoneNumber'), S('LocationId'), S('NumberType'), S('PstnAssignmentStatus'), S('CapabilitiesContain'),
+      S('AssignedPstnTargetId'), S('TelephoneNumberStartsWith'), { name: 'Top', type: 'int' },
       { name: 'Skip', type: 'int' },
     ],
     make: numbers,

@@ -251,17 +251,7 @@ export function parseScript(src: string, file?: string): Statement[] {
       return { kind: 'try', body, handler: expectBlock('Catch'), line: t.line };
     }
     for (const kw of [
-      'if',
-      'while',
-      'do',
-      'for',
-      'switch',
-      'function',
-      'param',
-      'return',
-      'break',
-      'continue',
-      'finally',
+      'if', 'while', 'do', 'for', 'switch', 'function', 'param', 'return', 'break', 'continue', 'finally',
     ]) {
       if (word(t, kw))
         err(`'${kw}' is outside the PowerShell subset ocroute runs (pipelines, variables, foreach, Try/Catch)`);

@@ -75,9 +75,7 @@ class Interpreter {
   private steps = 0;
 
   constructor(
-    private readonly t: TenantData,
-    private readonly file: string | undefined,
-    private readonly result: ScriptResult,
+    private readonly t: TenantData, private readonly file: string | undefined, private readonly result: ScriptResult,
   ) {}
 
   private err(code: string, message: string, line: number, field?: string): never {
@@ -155,8 +153,7 @@ class Interpreter {
       }
       if (piped && /^get-/i.test(inv.cmdlet)) {
         this.err(
-          'E_PS1_CMDLET',
-          `piping from '${inv.cmdlet}' is not supported; ocroute models the objects of ${modelled()}`,
+          'E_PS1_CMDLET', `piping from '${inv.cmdlet}' is not supported; ocroute models the objects of ${modelled()}`,
           inv.line,
         );
       }
@@ -224,8 +221,7 @@ class Interpreter {
     }
     if (!extra.length) {
       this.err(
-        'E_PS1_CMDLET',
-        `${inv.cmdlet} cannot take a ${o.objectType} from ${head.cmdlet} through the pipeline`,
+        'E_PS1_CMDLET', `${inv.cmdlet} cannot take a ${o.objectType} from ${head.cmdlet} through the pipeline`,
         inv.line,
       );
     }
@@ -302,9 +298,7 @@ class Interpreter {
         }
         const right = this.evaluate(v.right);
         return {
-          kind: 'bool',
-          value: this.located(() => compare(v.op, left, right, v.line), { line: v.line }),
-          line: v.line,
+          kind: 'bool', value: this.located(() => compare(v.op, left, right, v.line), { line: v.line }), line: v.line,
         };
       }
       default:
