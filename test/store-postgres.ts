@@ -52,6 +52,30 @@ if (!hasPostgres) {
     );
   });
 
+  t.test('PostgreSQL store: node B applies A\'s journal events (voice routes added, moved, changed, removed) ' +
+    'and publishes what changed', async (t) => {
+    const pg = await startPostgres(t);
+    const a = await PgTenantStore.open({ url: pg.url });
+    const b = await PgTenantStore.open({ url: pg.url });
+    t.teardown(async () => { await a.close(); await b.close(); });
+    await a.put(emptyTenant({ id: ID, name: 'T' }));
+    await a.apply(ID, 'usages.set', { usages: ['U'] }, admin);
+    for (const [id, p] of [['A', '^\\+1'], ['B', '^\\+44'], ['C', '^\\+33']]) {
+      await a.apply(ID, 'routes.new', { identity: id, numberPattern: p, onlinePstnUsages: ['U'] }, admin);
+    }
+    await a.apply(ID, 'routes.set', { identity: 'C', priority: 0 }, admin);
+    await a.apply(ID, 'routes.set', { identity: 'A', description: 'in place' }, admin);
+    const changes: unknown[] = [];
+    b.on('change', (_id, _t, c) => changes.push(c));
+    await a.apply(ID, 'routes.remove', { identity: 'B' }, admin);
+    await b.catchUpNow();
+    t.same(b.get(ID)!.voiceRoutes.map((r) => [r.identity, r.priority, r.description ?? null]),
+      [['C', 0, null], ['A', 1, 'in place']], 'B holds the routes as A left them');
+    t.equal(JSON.stringify(b.get(ID)), JSON.stringify(a.get(ID)), 'the same tenant on both nodes, byte for byte');
+    const last = changes.at(-1) as { fields: Set<string> } | undefined;
+    t.same([...(last?.fields ?? [])], ['voiceRoutes'], 'B published with what changed (its index updates by it)');
+  });
+
   t.test('PostgreSQL store: checkpoints fold the journal; a new node loads the same tenant; delete ' +
     'and create', async (t) => {
     const pg = await startPostgres(t);
