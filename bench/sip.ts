@@ -31,7 +31,10 @@ const SECONDS = 2;
  * The scenario follows Record-Route, so in-dialog requests reach a proxy (Kamailio) as well. */
 const SCENARIO = path.join(__dirname, '..', '..', 'sip', 'scenarios', 'uac-proxy.xml');
 
-function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
+interface SippRun { ok: number; failed: number; /** INVITE->200 of the answered calls, ms */ mean: number; p99: number }
+
+/** One sipp run; its counts and the answered calls' INVITE->200 times (-trace_rtt: one line per call, 1 ms steps). */
+function sipp(args: string[]): Promise<SippRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipbench-'));
   const stats = path.join(dir, 's.csv');
   return new Promise((resolve) => {
@@ -39,14 +42,20 @@ function sipp(args: string[]): Promise<{ ok: number; failed: number }> {
       'sipp',
       [
         ...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', '30s', '-timeout_error',
-        '-recv_timeout', '5000',
+        '-recv_timeout', '5000', '-trace_rtt', '-rtt_freq', '1',
       ],
       { stdio: 'ignore', cwd: dir },
     );
     p.on('exit', () => {
       const { successful: ok, failed } = readSippStats(stats);
+      const file = fs.readdirSync(dir).find((f) => f.endsWith('_rtt.csv'));
+      // Date_ms;response_time_ms;rtd_no
+      const rtt = file ? fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').slice(1)
+        .map((l) => Number(l.split(';')[1])).filter(Number.isFinite).sort((a, b) => a - b) : [];
       fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ ok, failed });
+      const mean = rtt.length ? rtt.reduce((a, b) => a + b, 0) / rtt.length : NaN;
+      const p99 = rtt.length ? rtt[Math.min(rtt.length - 1, Math.floor(rtt.length * 0.99))] : NaN;
+      resolve({ ok, failed, mean, p99 });
     });
   });
 }
@@ -163,6 +172,8 @@ async function main() {
     for (const sys of systems) {
       const failed: number[] = [];
       const drops: number[] = [];
+      const means: number[] = [];
+      const p99s: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
         const d0 = udpDrops();
         const c0 = sys.pid ? cpuSeconds(sys.pid) : 0;
@@ -195,12 +206,15 @@ async function main() {
           ]);
         failed.push(n - r.ok);
         drops.push(udpDrops() - d0);
+        means.push(r.mean);
+        p99s.push(r.p99);
       }
       if (holds.get(sys.name) && median(failed) === 0) best.set(sys.name, rate); else holds.set(sys.name, false);
       const cpu = cpuPer1k.get(`${sys.name}@${rate}`);
       rows.push({
         'calls/s': rate, system: sys.name, 'failed (runs)': failed.join(' / '), 'UDP drops (runs)': drops.join(' / '),
         'CPU s per 1,000 calls': cpu ? median(cpu).toFixed(3) : '',
+        'INVITE->200 mean / p99 ms': `${median(means).toFixed(1)} / ${median(p99s)}`,
       });
     }
   }
