@@ -108,6 +108,28 @@ async function startService(t: Tap.Test) {
   return { base, httpPort, sipPort, proc };
 }
 
+/** A real Prometheus on a free loopback port scraping ocroute's /metrics every second; `q` runs an instant query. */
+async function startPrometheus(t: Tap.Test, httpPort: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-prom-'));
+  const promPort = await freePort();
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - ` +
+    `job_name: ocroute\n    static_configs: [{ targets: ["127.0.0.1:${httpPort}"] }]\n`);
+  const prom: ChildProcess = spawn(
+    'prometheus',
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  t.teardown(() => { prom.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const q = async (expr: string): Promise<any[]> =>
+    (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()).data
+      ?.result ?? [];
+  return { q, promPort };
+}
+
 async function until(fn: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
@@ -151,22 +173,7 @@ t.test('a real Prometheus scrapes /metrics and can query ' +
       body: '{"kind":"meeting","from":"mary@contoso.com","to":"+442071234567"}',
     });
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-promdata-'));
-  const promPort = await freePort();
-  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - ` +
-    `job_name: ocroute\n    static_configs: [{ targets: ["127.0.0.1:${httpPort}"] }]\n`);
-  const prom: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  t.teardown(() => { prom.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
-  const q = async (expr: string) =>
-    (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()).data
-      .result;
+  const { q, promPort } = await startPrometheus(t, httpPort);
   await until(async () => (await q('up{job="ocroute"}'))[0]?.value[1] === '1', 30_000);
   await until(async () => (await q('ocroute_decisions_total')).length > 0, 30_000);
   const r = await q('sum(ocroute_decisions_total{outcome="operator",kind="meeting",operator="Infobip"})');
@@ -208,22 +215,7 @@ t.test('every Grafana panel query returns data from a real Prometheus scraping a
         method: 'POST', headers: body ? { 'content-type': 'application/json' } : {},
         body: body && JSON.stringify(body),
       });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-promdash-'));
-    const promPort = await freePort();
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - ` +
-      `job_name: ocroute\n    static_configs: [{ targets: ["127.0.0.1:${httpPort}"] }]\n`);
-    const prom: ChildProcess = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    t.teardown(() => { prom.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
-    const q = async (expr: string) =>
-      (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()).data
-        ?.result ?? [];
+    const { q } = await startPrometheus(t, httpPort);
     await until(async () => (await q('up{job="ocroute"}'))[0]?.value[1] === '1', 30_000);
     // Load: SIP calls of three kinds (sipp), a busy number (a capacity refusal), a reload. Twice,
     // a scrape apart: a counter first seen at its final value has no rate yet.

@@ -10,13 +10,12 @@ import { loadConfigDir } from '../config/load';
 import { PACKAGE_ROOT, VERSION } from '../package';
 import { addAdminCommands } from './admin';
 import { EXIT } from './exit';
-import { addTestCmdlets } from './test-cmdlets';
+import { addTestCmdlets, snapshotOf } from './test-cmdlets';
 import { tenantSchema } from '../config/yaml';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { decide } from '../routing/decide';
 import { lintTenant } from '../routing/lint';
 import { locator } from '../config/locate';
-import { compileSnapshot } from '../routing/snapshot';
 import type { Call, CallKind, Decision } from '../routing/types';
 
 /** Write files into a folder that holds none of them yet (never overwrite a configuration). */
@@ -63,7 +62,7 @@ export async function main(
     .option('--oc-link-down', 'simulate an outage between the operator and Microsoft (failsafe)')
     .option('--json', 'print the decision as JSON')
     .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const snap = snapshotOf(o.config);
       const kind: CallKind = o.kind ?? (o.from?.includes('@') ? 'user' : 'inbound');
       const call: Call = { kind, from: o.from, to: o.to, ocLinkDown: !!o.ocLinkDown };
       const d = decide(snap, call);
@@ -260,7 +259,7 @@ export async function main(
       if (o.config.length !== 2)
         throw new OcrouteError('E_USAGE', 'give --config OLD --config NEW', { field: '--config' });
       const { diffSnapshots, formatChanges } = await import('../routing/diff');
-      const [a, b] = (o.config as string[]).map((dir) => compileSnapshot(loadConfigDir(dir).tenant));
+      const [a, b] = (o.config as string[]).map(snapshotOf);
       const calls = o.calls ? (await import('./batch')).readCalls(o.calls) : [];
       const { changes, tried } = diffSnapshots(a, b, calls);
       if (o.json) io.out(JSON.stringify({ tried, changes }, null, 2));

@@ -8,6 +8,9 @@ import { compileSnapshot } from '../routing/snapshot';
 import { EXIT } from './exit';
 import type { Io } from './main';
 
+/** A configuration folder loaded and compiled: what every command that decides on it starts from. */
+export const snapshotOf = (dir: string) => compileSnapshot(loadConfigDir(dir).tenant);
+
 export function addTestCmdlets(
   program: Command, io: Io, configOpt: readonly [string, string, string], setCode: (code: number) => void,
 ): void {
@@ -19,7 +22,7 @@ export function addTestCmdlets(
     .requiredOption('--dialed-number <digits>', 'what the user dialed, e.g. 0100')
     .option('--json', 'print the result as JSON')
     .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const snap = snapshotOf(o.config);
       const r = testEffectiveTenantDialPlan(snap.dialPlans, snap.data, o.identity, o.dialedNumber);
       io.out(
         o.json
@@ -43,7 +46,7 @@ export function addTestCmdlets(
     .requiredOption('--phone-number <number>', 'the number to translate')
     .option('--json', 'print the result as JSON')
     .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const snap = snapshotOf(o.config);
       const r = testTranslationRules(snap.translations, snap.data, o.phoneNumber);
       io.out(
         o.json
@@ -65,7 +68,7 @@ export function addTestCmdlets(
     .option(...configOpt)
     .requiredOption('--phone-number <number>', 'the calling number')
     .action((o) => {
-      const snap = compileSnapshot(loadConfigDir(o.config).tenant);
+      const snap = snapshotOf(o.config);
       const r = testBlockedNumber(snap.blocking, o.phoneNumber);
       io.out(JSON.stringify(r, null, 2));
       setCode(EXIT.OK);

@@ -119,27 +119,24 @@ function compilePolicies(
 ): Map<string, CompiledPolicy> {
   const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
-  // A matcher depends only on its pattern list in order: a change that leaves the list as it
-  // was (a description, a gateway list, another usage's route) keeps the compiled one.
-  const previous = [...(before?.values() ?? [])];
+  // What each usage list compiled to before: its entries are kept where their routes did not
+  // change, and its matcher is kept while the pattern list is as it was (a description, a
+  // gateway list, another usage's route), else derived from it. One lookup per list.
+  const had = new Map<string, CompiledPolicy>();
+  for (const p of before?.values() ?? []) had.set(JSON.stringify(p.policy.onlinePstnUsages), p);
   // Policies listing the same usages share one matcher: compile each distinct list once.
   const shared = new Map<string, { entries: RouteEntry[]; matcher: PatternMatcher }>();
   for (const policy of Object.values(policies)) {
     const key = JSON.stringify(policy.onlinePstnUsages);
     let c = shared.get(key);
     if (!c) {
-      const had = previous.find((p) => JSON.stringify(p.policy.onlinePstnUsages) === key);
+      const was = had.get(key);
       const entries = policyEntries(
-        data, policy.onlinePstnUsages, byUsage, had && since && entriesHold(since) ? had.entries : [], since,
+        data, policy.onlinePstnUsages, byUsage, was && since && entriesHold(since) ? was.entries : [], since,
       );
-      const same = previous.find((p) => samePatterns(p.entries, entries));
-      // Else built anew, reusing the RE2 sets of the matcher these usages had.
-      const matcher =
-        same?.matcher ??
-        new PatternMatcher(
-          entries.map((e) => e.route.numberPattern),
-          { ...opts, previous: had?.matcher },
-        );
+      const matcher = was && samePatterns(was.entries, entries)
+        ? was.matcher
+        : new PatternMatcher(entries.map((e) => e.route.numberPattern), { ...opts, previous: was?.matcher });
       c = { entries, matcher };
       shared.set(key, c);
     }

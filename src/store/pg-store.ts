@@ -12,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { listen, type Listener } from './pg-listen';
+import { CHANNEL, fold, journalRow, LOCK, putRow, redact, SCHEMA, unavailable } from './pg-rows';
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
@@ -20,20 +21,6 @@ import {
   actorText, checkScope, decodeTenant, encodeTenant, eventText, replayOnDraft, runOnDraft, toEntry,
   type Actor, type JournalEntry, type JournalRow, type TenantCheck,
 } from './command-run';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ocroute_tenant (id text PRIMARY KEY, seq bigint NOT NULL, data text NOT NULL);
-CREATE TABLE IF NOT EXISTS ocroute_journal (seq bigserial PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
-  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
-CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
-  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
-CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
-CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
-ALTER TABLE ocroute_journal ADD COLUMN IF NOT EXISTS event text;
-`;
-/** The advisory lock every write holds to its commit ('ocro'). */
-const LOCK = 0x6f63726f;
-const CHANNEL = 'ocroute_journal';
 
 export interface PgStoreOptions {
   url: string;
@@ -126,7 +113,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     if (!ts.length && !meta.length) return;
     await this.write(async (c) => {
       const seqs: number[] = [];
-      for (const t of ts) seqs.push(await this.putRow(c, t));
+      for (const t of ts) seqs.push(await putRow(c, t, () => this.now()));
       for (const [k, v] of meta)
         await c.query(
           'INSERT INTO ocroute_meta (key, value) VALUES ($1, $2) ON CONFLICT ' +
@@ -146,7 +133,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       if (this.live.has(id))
         throw new OcrouteError('E_TENANT_EXISTS', `tenant ${t.tenant.id} already exists`, { field: 'tenant.id' });
       this.opts.check?.(t);
-      const seq = await this.putRow(c, t);
+      const seq = await putRow(c, t, () => this.now());
       return () => this.adopt(t, seq);
     });
   }
@@ -155,7 +142,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const id = tenantId.toLowerCase();
     return this.write(async (c) => {
       if (!this.live.has(id)) return () => false;
-      const seq = await this.journalRow(c, id, '$remove', {}, '{}');
+      const seq = await journalRow(c, this.now(), id, '$remove', {}, '{}');
       for (const table of ['ocroute_tenant', 'ocroute_history'])
         await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
       await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2', [id, seq]);
@@ -181,7 +168,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         });
       checkScope(command, actor);
       const ctx: CommandContext = {
-        now: (this.opts.clock ?? Date.now)(), syncDelayMs: this.syncDelayMs, operator: actor.operator,
+        now: this.now(), syncDelayMs: this.syncDelayMs, operator: actor.operator,
       };
       // A dry run: the draft is put back before the first await, so nobody routes on it. What it
       // did is the event other nodes apply.
@@ -192,7 +179,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       } finally {
         dry.work.rollback();
       }
-      const seq = await this.journalRow(c, id, command, args, actorText(actor, ctx), event);
+      const seq = await journalRow(c, this.now(), id, command, args, actorText(actor, ctx), event);
       return () => {
         // Committed: the same command on the same state at the same time gives the same result.
         const { work, result, next: tenant } = runOnDraft(this.live.get(id)!, command, args, ctx);
@@ -248,6 +235,10 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
 
   // ---- internals -------------------------------------------------------------------------
 
+  private now(): number {
+    return (this.opts.clock ?? Date.now)();
+  }
+
   /** One local write at a time, under the cluster-wide lock; `fn` returns the in-memory step. */
   private write<R>(fn: (c: Client) => Promise<() => R>): Promise<R> {
     return this.serial(() =>
@@ -283,41 +274,6 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     } finally {
       c.release();
     }
-  }
-
-  private async journalRow(
-    c: Client, id: string, command: string, args: unknown, actor: string, event: string | null = null,
-  ): Promise<number> {
-    const { rows } = await c.query(
-      'INSERT INTO ocroute_journal (tenant, at, actor, command, args, event) VALUES ($1, $2, $3, $4, $5, $6) ' +
-        'RETURNING seq',
-      [id, (this.opts.clock ?? Date.now)(), actor, command, JSON.stringify(args), event],
-    );
-    const seq = Number(rows[0].seq);
-    await c.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
-    return seq;
-  }
-
-  private async putRow(c: Client, t: TenantData): Promise<number> {
-    const id = t.tenant.id.toLowerCase();
-    const seq = await this.journalRow(c, id, '$put', {}, '{}');
-    await c.query(
-      'INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq ' +
-        '= EXCLUDED.seq, data = EXCLUDED.data',
-      [id, seq, encodeTenant(t)],
-    );
-    await this.fold(c, id, seq);
-    return seq;
-  }
-
-  /** Rows a tenant row now holds leave the journal for the history. */
-  private async fold(c: Client, id: string, seq: number): Promise<void> {
-    await c.query(
-      `INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
-      WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`,
-      [id, seq],
-    );
-    await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq <= $2', [id, seq]);
   }
 
   private adopt(t: TenantData, seq: number): void {
@@ -396,7 +352,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
           ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data WHERE ocroute_tenant.seq < EXCLUDED.seq`,
           [id, seq, encodeTenant(t)],
         );
-        if (r.rowCount) await this.fold(c, id, seq);
+        if (r.rowCount) await fold(c, id, seq);
       });
       this.sinceCheckpoint.set(id, 0);
       this.lastCheckpointError = undefined;
@@ -404,19 +360,4 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       this.lastCheckpointError = e as Error;
     }
   }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres';
-  }
-}
-
-function unavailable(e: unknown, where: string): Error {
-  if (e instanceof OcrouteError) return e;
-  return new OcrouteError('E_STORE_UNAVAILABLE', `tenant store ${where} is unavailable: ${(e as Error).message}`);
 }

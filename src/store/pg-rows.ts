@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL cluster store's tables and the rows each write puts in them (pg-store.ts holds
+ * the store's state and order): the journal row with its NOTIFY, a tenant row, and the fold of
+ * journal rows a tenant row now holds into the history.
+ */
+import type pg from 'pg';
+import { OcrouteError } from '../errors';
+import type { TenantData } from '../tenant/types';
+import { encodeTenant } from './command-run';
+
+type Client = pg.PoolClient;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ocroute_tenant (id text PRIMARY KEY, seq bigint NOT NULL, data text NOT NULL);
+CREATE TABLE IF NOT EXISTS ocroute_journal (seq bigserial PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
+  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
+CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text NOT NULL, at bigint NOT NULL,
+  actor text NOT NULL, command text NOT NULL, args text NOT NULL);
+CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
+CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
+ALTER TABLE ocroute_journal ADD COLUMN IF NOT EXISTS event text;
+`;
+/** The advisory lock every write holds to its commit ('ocro'). */
+export const LOCK = 0x6f63726f;
+export const CHANNEL = 'ocroute_journal';
+
+/** Append a journal row and NOTIFY the other nodes of its sequence number. */
+export async function journalRow(
+  c: Client, at: number, id: string, command: string, args: unknown, actor: string, event: string | null = null,
+): Promise<number> {
+  const { rows } = await c.query(
+    'INSERT INTO ocroute_journal (tenant, at, actor, command, args, event) VALUES ($1, $2, $3, $4, $5, $6) ' +
+      'RETURNING seq',
+    [id, at, actor, command, JSON.stringify(args), event],
+  );
+  const seq = Number(rows[0].seq);
+  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, String(seq)]);
+  return seq;
+}
+
+/** A whole tenant as a `$put` journal row and its tenant row (the rows before it folded into the history). */
+export async function putRow(c: Client, t: TenantData, now: () => number): Promise<number> {
+  const id = t.tenant.id.toLowerCase();
+  const seq = await journalRow(c, now(), id, '$put', {}, '{}');
+  await c.query(
+    'INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq ' +
+      '= EXCLUDED.seq, data = EXCLUDED.data',
+    [id, seq, encodeTenant(t)],
+  );
+  await fold(c, id, seq);
+  return seq;
+}
+
+/** Rows a tenant row now holds leave the journal for the history. */
+export async function fold(c: Client, id: string, seq: number): Promise<void> {
+  await c.query(
+    `INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
+    WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`,
+    [id, seq],
+  );
+  await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq <= $2', [id, seq]);
+}
+
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+export function unavailable(e: unknown, where: string): Error {
+  if (e instanceof OcrouteError) return e;
+  return new OcrouteError('E_STORE_UNAVAILABLE', `tenant store ${where} is unavailable: ${(e as Error).message}`);
+}
