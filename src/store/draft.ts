@@ -103,7 +103,7 @@ export interface Draft {
   commit(): TenantData;
   /** Put every touched record back as it was. */
   rollback(): void;
-  /** What the command changed (after it ran). */
+  /** What the command changed (after it ran; computed on the first call). */
   changes(): Changes;
 }
 
@@ -150,6 +150,7 @@ export function draftOf(live: TenantData): Draft {
   };
   const raw = (k: Tracked) => live[k] as Rec | undefined;
   let changed: Set<string> | undefined;
+  let changes: Changes | undefined;
   /** Fields the command replaced or whose clone differs; a clone equal to the live value is not a change. */
   const changedFields = () => {
     changed ??= new Set(
@@ -180,7 +181,8 @@ export function draftOf(live: TenantData): Draft {
       return out as unknown as TenantData;
     },
     rollback: () => { for (const k of TRACKED) { const m = raw(k); if (m) restore(m, undo[k]); } },
-    changes: () => ({
+    // Asked once the command has run (by the rule check, the journal event and the publish): made once.
+    changes: () => (changes ??= {
       fields: changedFields(),
       records: Object.fromEntries(TRACKED.map((k) => [k, new Set(undo[k].keys())])) as Changes['records'],
     }),
