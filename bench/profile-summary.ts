@@ -21,12 +21,19 @@ function area(url: string, name: string): string {
   return m ? `${m[1]}/${m[2].replace(/\.js$/, '')}` : path.basename(url);
 }
 
-export function summarize(file: string, top = 15): { total: number; byFunction: ProfileRow[]; byArea: ProfileRow[] } {
+/** `fromMs`: samples this long after the profile's start are counted, so start-up and warm-up are left out. */
+export function summarize(
+  file: string, top = 15, fromMs = 0,
+): { total: number; byFunction: ProfileRow[]; byArea: ProfileRow[] } {
   const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let at = 0;
   // Each sample's time is the delta that follows it (V8's own convention).
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000));
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] / 1000;
+    if (at >= fromMs) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
+  });
   const fn = new Map<string, number>();
   const ar = new Map<string, number>();
   let total = 0;

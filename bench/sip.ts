@@ -68,16 +68,27 @@ const edgeCall = (port: number, rate: number, n: number) =>
   ]);
 
 /** Where the edge's time goes under sipp load: a CPU profile of `ocroute serve`, summarized. */
+/** With --b2bua the edge sends each call on to sipp's UAS; start-up and a warm-up are left out of the summary. */
 async function profile(rate: number) {
   const dir = path.join(__dirname, '..', '..', 'bench', 'results', 'profiles');
   fs.rmSync(dir, { recursive: true, force: true });
-  const svc = await startService({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const b2bua = process.argv.includes('--b2bua');
+  const pstnPort = await freePort();
+  const uas = b2bua ? startUas(pstnPort) : undefined;
+  const spawned = Date.now();
+  const svc = await startService({
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+    sipYaml: b2bua ? `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` : undefined,
+  });
+  await edgeCall(svc.sip, 500, 2000);
+  const measured = Date.now() - spawned;
   const r = await edgeCall(svc.sip, rate, rate * 5);
   await svc.stop(); // SIGTERM: the service exits and V8 writes the profile
+  uas?.kill('SIGKILL');
   const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!);
-  const s = summarize(file, 25);
-  console.log(`edge at ${rate} calls/s for 5 s: ${r.ok} ok, ${r.failed} failed; ${s.total} ms sampled in the ` +
-    `service\n\nby area:`);
+  const s = summarize(file, 25, measured);
+  console.log(`edge${b2bua ? ' (B2BUA)' : ''} at ${rate} calls/s for 5 s: ${r.ok} ok, ${r.failed} failed; ` +
+    `${s.total} ms sampled in the service after start-up and warm-up\n\nby area:`);
   printTable(s.byArea);
   console.log('\nby function (self time):');
   printTable(s.byFunction);
@@ -138,20 +149,20 @@ async function startKamailio(pstnPort: number): Promise<{ port: number; pid: num
   return { port, pid: k.pid!, stop: () => process.kill(-k.pid!, 'SIGKILL') };
 }
 
+/** sipp's UAS, copying Record-Route as a UAS must (its stock scenario does not). */
+const startUas = (port: number) => spawn(
+  'sipp',
+  ['-sf', path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'), ...BUFF, '-i', '127.0.0.1', '-p', String(port),
+    '-nostdin', '-t', 'u1'],
+  { stdio: 'ignore' },
+);
+
 interface System { name: string; port: number; pid?: number }
 
 async function main() {
   if (profileAt) return profile(profileAt);
   const pstnPort = await freePort();
-  // sipp's UAS, copying Record-Route as a UAS must (its stock scenario does not).
-  const uas = spawn(
-    'sipp',
-    [
-      '-sf', path.join(__dirname, '..', '..', 'bench', 'uas-rr.xml'), ...BUFF, '-i', '127.0.0.1', '-p',
-      String(pstnPort), '-nostdin', '-t', 'u1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const uas = startUas(pstnPort);
   const edge = await startService();
   const b2bua = await startService({ sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` });
   const kam = await startKamailio(pstnPort);

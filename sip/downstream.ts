@@ -5,7 +5,7 @@
  * that does not answer in `timeoutMs` counts as failed at once (504), not after SIP's 32 s
  * Timer B, so slots are never held by a dead peer.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './core/random';
 import type {
   InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage,
 } from 'sip.js/lib/core/index.js';
@@ -41,7 +41,7 @@ interface Answered {
 
 export class DownstreamLeg {
   readonly callId: string;
-  private readonly fromTag = randomBytes(6).toString('hex');
+  private readonly fromTag = randomHex(6);
   private readonly invite: OutgoingRequestMessage;
   private readonly flow: Flow;
   private tx?: InviteClientTransaction;
@@ -57,7 +57,7 @@ export class DownstreamLeg {
     callId?: string,
   ) {
     // Failover attempts share one Call-ID (each has its own From tag): the call-flow knows one PSTN leg.
-    this.callId = callId ?? `${randomBytes(10).toString('hex')}@ocroute`;
+    this.callId = callId ?? `${randomHex(10)}@ocroute`;
     const where = hostPort(target.host, target.port);
     this.to = `sip:${to}@${where}`;
     // Anonymous caller ID (a caller ID policy): RFC 3323 4.1.1.3's anonymous From, Privacy: id,

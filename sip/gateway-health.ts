@@ -4,7 +4,7 @@
  * tried last, still tried. Here the edge itself pings each mapped gateway with OPTIONS and
  * counts any answer. Order among peers is random per call (seeded, so a test can repeat it).
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './core/random';
 import type { GatewayAttempt } from '../src/routing/types';
 import type { SipClient } from './core/client';
 import type { DownstreamTarget } from './downstream';
@@ -62,8 +62,8 @@ export class GatewayHealth {
     const msg = this.client.message({
       method: 'OPTIONS',
       ruri: `sip:${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port};transport=${a.transport}`,
-      from: `sip:ocroute@${host}`, to: `sip:${fqdn}`, fromTag: randomBytes(4).toString('hex'),
-      callId: `${randomBytes(8).toString('hex')}@ocroute`, cseq: 1,
+      from: `sip:ocroute@${host}`, to: `sip:${fqdn}`, fromTag: randomHex(4),
+      callId: `${randomHex(8)}@ocroute`, cseq: 1,
     });
     const flow = this.client.flowTo({ protocol: a.transport === 'tcp' ? 'TCP' : 'UDP', address: a.host, port: a.port });
     return new Promise((resolve) => {

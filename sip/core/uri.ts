@@ -4,7 +4,7 @@
  */
 import { URI } from 'sip.js/lib/core/index.js';
 import type { SipUri } from '../contract';
-import { grammar } from './message';
+import { cachedGrammar } from './message';
 
 interface JsSipUri {
   scheme: string;
@@ -16,7 +16,7 @@ interface JsSipUri {
 }
 
 function read(s: string): JsSipUri | undefined {
-  const u = grammar(s, 'SIP_URI');
+  const u = cachedGrammar(s, 'SIP_URI'); // shared result: read here, never changed
   return u === -1 ? undefined : (u as JsSipUri);
 }
 
