@@ -1,7 +1,7 @@
 import t from 'tap';
 import { randomHex } from '../sip/core/random';
 
-t.test('randomHex: tags and Call-IDs are hex of the asked length, never repeated (RFC 3261 19.3: tags globally unique)', (t) => {
+t.test('randomHex: tags, Call-IDs hex of the asked length, never repeated (RFC 3261 19.3: globally unique)', (t) => {
   const seen = new Set<string>();
   const bad: string[] = [];
   // 10,000 tokens of 6 and 10 bytes cross the 4 KiB pool's refill many times, at odd offsets.

@@ -58,7 +58,9 @@ export function fastField(rule: string, value: string): any {
  * BYE name the same ones: 11 grammar runs per call before, each building pegjs's rule table). Results are only read once stored (SIP.js and the edge
  * copy, never mutate, parsed URIs and name-addrs). Bounded: short texts only, oldest out first.
  */
-const CACHED = new Set(['Request_Response', 'From', 'To', 'Content_Type', 'Contact', 'Record_Route', 'Via', 'SIP_URI']);
+const CACHED = new Set([
+  'Request_Response', 'From', 'To', 'Content_Type', 'Contact', 'Record_Route', 'Via', 'SIP_URI',
+]);
 const MAX_CACHED = 2048;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const memo = new Map<string, any>();
