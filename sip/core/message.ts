@@ -54,9 +54,10 @@ export function fastField(rule: string, value: string): any {
 /**
  * Grammar results by rule and text, for the fields that repeat within a call or across calls:
  * start lines (one Request-URI for a load test's calls), From and To (the same text in INVITE,
- * ACK and BYE of a call), Content-Type, and URIs the edge reads or sends to (a B2BUA call's INVITE, ACK and
- * BYE name the same ones: 11 grammar runs per call before, each building pegjs's rule table). Results are only read once stored (SIP.js and the edge
- * copy, never mutate, parsed URIs and name-addrs). Bounded: short texts only, oldest out first.
+ * ACK and BYE of a call), Content-Type, and URIs the edge reads or sends to (a B2BUA call's INVITE,
+ * ACK and BYE name the same ones: 11 grammar runs per call before, each building pegjs's rule
+ * table). Results are only read once stored (SIP.js and the edge copy, never mutate, parsed URIs
+ * and name-addrs). Bounded: short texts only, oldest out first.
  */
 const CACHED = new Set([
   'Request_Response', 'From', 'To', 'Content_Type', 'Contact', 'Record_Route', 'Via', 'SIP_URI',
