@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { PgCdrStore } from './pg-cdrs';
+import SonicBoom from 'sonic-boom';
 
 export type CdrOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'cancelled';
 
@@ -41,17 +42,19 @@ export interface Cdr {
 }
 
 export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
-  private readonly stream?: fs.WriteStream;
+  /** Append-only: sonic-boom gathers the lines written while a write is in flight into one write. */
+  private readonly stream?: SonicBoom;
   private readonly recent = new Map<string, Cdr[]>();
   private remote?: PgCdrStore;
   written = 0;
+  private ended = false;
 
   constructor(
     readonly file?: string,
     private readonly keep = 100_000,
   ) {
     super();
-    if (file) this.stream = fs.createWriteStream(file, { flags: 'a' });
+    if (file) this.stream = new SonicBoom({ dest: file, append: true, sync: false });
   }
 
   write(cdr: Cdr): void {
@@ -97,7 +100,11 @@ export class CdrSink extends EventEmitter<{ write: [Cdr] }> {
   async close(): Promise<void> {
     await this.remote?.close();
     const s = this.stream;
-    if (s) await new Promise((resolve) => s.end(resolve));
+    if (s && !this.ended) await new Promise((resolve) => {
+      this.ended = true;
+      s.once('close', resolve);
+      s.end();
+    });
   }
 }
 

@@ -4,6 +4,7 @@
  * phone number.
  */
 import client from 'prom-client';
+import { boundChildren } from '../metrics/bound';
 import type { Engine } from './engine';
 import { VERSION } from '../package';
 import type { CallManager } from './calls';
@@ -58,20 +59,12 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     return engine.tenants.size < 2 || tenant?.toLowerCase() === engine.tenants.defaultId ? route : 'other-tenant';
   };
   setSnapshot();
-  // Children bound once per label set: prom-client hashes a label object on every inc/observe
-  // (~0.35 us each), a Map lookup of one joined key is cheaper. Label sets are bounded (above).
-  const decisionChildren = new Map<string, ReturnType<typeof decisions.labels>>();
-  const latencyChildren = new Map<string, ReturnType<typeof latency.labels>>();
+  // Label sets are bounded (above), so children are bound once each.
+  const decisionOf = boundChildren(decisions);
+  const latencyOf = boundChildren(latency);
   engine.on('decision', (d, seconds) => {
-    const route = routeLabel(d.route, d.tenant);
-    const operator = d.operator ?? 'none';
-    const key = `${d.outcome}\u0000${d.kind}\u0000${operator}\u0000${route}`;
-    let c = decisionChildren.get(key);
-    if (!c) decisionChildren.set(key, (c = decisions.labels(d.outcome, d.kind, operator, route)));
-    c.inc();
-    let h = latencyChildren.get(d.kind);
-    if (!h) latencyChildren.set(d.kind, (h = latency.labels(d.kind)));
-    h.observe(seconds);
+    decisionOf(d.outcome, d.kind, d.operator ?? 'none', routeLabel(d.route, d.tenant)).inc();
+    latencyOf(d.kind).observe(seconds);
   });
   const batchChunks = new client.Histogram({
     name: 'ocroute_batch_chunk_duration_seconds', help: 'Time a worker took to route one batch chunk (its decisions ' +
