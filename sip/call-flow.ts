@@ -18,6 +18,7 @@ import { FailoverLeg, type Attempt } from './failover';
 import {
   withTrying, type CallerLeg, type CallFlowOptions, type PstnLeg, type PstnLegFactory,
 } from './call-legs';
+import { wheel, type WheelTimer } from './core/timer-wheel';
 
 export type { CallerLeg, PstnLeg, CallingParty, PstnLegFactory, CallFlowOptions } from './call-legs';
 
@@ -33,9 +34,9 @@ interface ActiveCall {
   ringing?: number;
   answer?: number;
   state: 'proceeding' | 'answered';
-  timer?: NodeJS.Timeout;
+  timer?: WheelTimer;
   /** Running from the 200 OK until its ACK (ackTimeoutMs). */
-  ackTimer?: NodeJS.Timeout;
+  ackTimer?: WheelTimer;
   pstn?: PstnLeg;
 }
 
@@ -193,7 +194,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const far = this.farEnd.decide();
     leg.respond(180, 'Ringing', cid);
     c.ringing = Date.now();
-    c.timer = setTimeout(() => {
+    c.timer = wheel.set(() => {
       c.timer = undefined;
       if (this.active.get(leg.callId) !== c) return;
       if (far.kind === 'answer') return this.answer(c);
@@ -215,7 +216,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     c.state = 'answered';
     c.answer = Date.now();
     c.leg.respond(200, 'OK', { 'x-oc-correlation-id': c.correlationId, 'content-type': 'application/sdp' }, this.sdp);
-    c.ackTimer = setTimeout(() => {
+    c.ackTimer = wheel.set(() => {
       c.ackTimer = undefined;
       if (this.active.get(c.leg.callId) !== c) return;
       // The caller never confirmed the answer: hang up rather than hold the slots for the lease.
@@ -225,7 +226,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     }, this.opts.ackTimeoutMs ?? 32_000);
     const hold = this.farEnd.opts.hangUpAfterMs;
     if (!c.pstn && hold > 0) {
-      c.timer = setTimeout(() => {
+      c.timer = wheel.set(() => {
         c.timer = undefined;
         if (this.active.get(c.leg.callId) !== c) return;
         void c.leg
@@ -238,7 +239,7 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
   ack(callId: string): void {
     const c = this.active.get(callId);
     if (c?.ackTimer) {
-      clearTimeout(c.ackTimer);
+      wheel.clear(c.ackTimer);
       c.ackTimer = undefined;
     }
   }
@@ -342,8 +343,8 @@ export class CallFlow extends EventEmitter<{ failure: [string] }> {
     const c = this.active.get(callId);
     if (!c) return;
     this.active.delete(callId);
-    if (c.timer) clearTimeout(c.timer);
-    if (c.ackTimer) clearTimeout(c.ackTimer);
+    if (c.timer) wheel.clear(c.timer);
+    if (c.ackTimer) wheel.clear(c.ackTimer);
     if (c.pstn) {
       this.byPstnLeg.delete(c.pstn.callId);
       await c.pstn.bye(); // no-op unless the PSTN leg is up

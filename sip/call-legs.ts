@@ -7,6 +7,7 @@ import type { AllowList } from '../src/service/allow-list';
 import type { SipMessage } from './contract';
 import type { FarEndOptions } from './far-end';
 import type { LegEvents } from './downstream';
+import { wheel, type WheelTimer } from './core/timer-wheel';
 
 /** The caller's side of one call, as a driver exposes it. */
 export interface CallerLeg {
@@ -75,14 +76,14 @@ const TRYING_AFTER_MS = 200;
  * (a slow downstream target, a slow capacity store).
  */
 export function withTrying(leg: CallerLeg, headers: Record<string, string>): CallerLeg {
-  let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+  let timer: WheelTimer | undefined = wheel.set(() => {
     timer = undefined;
     leg.respond(100, 'Trying', headers);
   }, TRYING_AFTER_MS);
   return {
     ...leg,
     respond: (status, reason, h, sdp) => {
-      if (timer) { clearTimeout(timer); timer = undefined; }
+      if (timer) { wheel.clear(timer); timer = undefined; }
       leg.respond(status, reason, h, sdp);
     },
   };

@@ -14,6 +14,7 @@ import type { SipMessage } from './contract';
 import type { SipClient } from './core/client';
 import { hostPort } from './core/server';
 import type { Flow } from './core/transport';
+import { wheel, type WheelTimer } from './core/timer-wheel';
 
 export interface DownstreamTarget {
   host: string;
@@ -46,7 +47,7 @@ export class DownstreamLeg {
   private readonly flow: Flow;
   private tx?: InviteClientTransaction;
   private answered?: Answered;
-  private timer?: NodeJS.Timeout;
+  private timer?: WheelTimer;
   private done = false;
   private readonly to: string;
   private readonly from: string;
@@ -88,7 +89,7 @@ export class DownstreamLeg {
 
   start(ev: LegEvents): void {
     const fail = (status: number, reason: string) => this.finish(ev, { status, reason, headers: {} });
-    this.timer = setTimeout(() => {
+    this.timer = wheel.set(() => {
       fail(504, 'Downstream Timeout');
       this.sendCancel();
     }, this.target.timeoutMs);
@@ -100,7 +101,7 @@ export class DownstreamLeg {
   private onResponse(ev: LegEvents, rs: IncomingResponseMessage): void {
     const status = rs.statusCode ?? 0;
     if (this.target.untilFirstResponse && this.timer && !this.done) {
-      clearTimeout(this.timer);
+      wheel.clear(this.timer);
       this.timer = undefined;
     }
     if (status < 200) {
@@ -134,7 +135,7 @@ export class DownstreamLeg {
   private finish(ev: LegEvents, rs: SipMessage): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.timer);
+    wheel.clear(this.timer);
     ev.final(rs);
   }
 
@@ -146,9 +147,9 @@ export class DownstreamLeg {
     const msg = this.request('BYE', 2);
     this.answered = undefined;
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.target.timeoutMs);
+      const timer = wheel.set(resolve, this.target.timeoutMs);
       const done = () => {
-        clearTimeout(timer);
+        wheel.clear(timer);
         resolve();
       };
       this.client.send(
@@ -172,7 +173,7 @@ export class DownstreamLeg {
   cancel(): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.timer);
+    wheel.clear(this.timer);
     this.sendCancel();
   }
 

@@ -12,6 +12,7 @@ import { sipJsUri } from './uri';
 import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
+import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
 export type ResponseHandler = (rs: IncomingResponseMessage) => void;
@@ -105,9 +106,9 @@ export class SipClient {
   /** BYE into a UAS dialog, to the remote the dialog was made with; resolves with the status, or undefined. */
   bye(d: Dialog, headers: string[], timeoutMs: number): Promise<number | undefined> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      const timer = wheel.set(() => resolve(undefined), timeoutMs);
       const done = (status?: number) => {
-        clearTimeout(timer);
+        wheel.clear(timer);
         resolve(status);
       };
       try {

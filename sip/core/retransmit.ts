@@ -4,9 +4,10 @@
  * A, 17.1.2.2 Timer E, 17.2.1 Timer G, 13.3.1.4 the TU's 2xx). One keyed timer per message.
  */
 import { Timers } from 'sip.js/lib/core/index.js';
+import { wheel, type WheelTimer } from './timer-wheel';
 
 interface Job {
-  timer: NodeJS.Timeout;
+  timer?: WheelTimer;
   fn: () => unknown;
   done?: () => boolean;
   interval: number;
@@ -20,28 +21,28 @@ export class Retransmitter {
   /** Resend with `fn` until stop(key), `done()` turns true, or 64*T1 has passed. */
   start(key: string, fn: () => unknown, done?: () => boolean, cap = Timers.T2): void {
     this.stop(key);
-    const job: Job = { timer: undefined as unknown as NodeJS.Timeout, fn, done, interval: Timers.T1, elapsed: 0, cap };
+    const job: Job = { fn, done, interval: Timers.T1, elapsed: 0, cap };
     const tick = () => {
       if (job.done?.() || job.elapsed >= 64 * Timers.T1) return void this.jobs.delete(key);
       job.fn();
       job.elapsed += job.interval;
       job.interval = Math.min(job.interval * 2, job.cap);
-      job.timer = setTimeout(tick, job.interval);
+      job.timer = wheel.set(tick, job.interval);
     };
-    job.timer = setTimeout(tick, job.interval);
+    job.timer = wheel.set(tick, job.interval);
     this.jobs.set(key, job);
   }
 
   stop(key: string): void {
     const j = this.jobs.get(key);
     if (j) {
-      clearTimeout(j.timer);
+      wheel.clear(j.timer);
       this.jobs.delete(key);
     }
   }
 
   stopAll(): void {
-    for (const j of this.jobs.values()) clearTimeout(j.timer);
+    for (const j of this.jobs.values()) wheel.clear(j.timer);
     this.jobs.clear();
   }
 

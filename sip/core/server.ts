@@ -17,6 +17,7 @@ import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type Incom
 import { Retransmitter } from './retransmit';
 import type { Flow, SipTransport } from './transport';
 import { Dialog, dialogKey } from './dialog';
+import { wheel, type WheelTimer } from './timer-wheel';
 
 export interface ServerOptions {
   /** Server / User-Agent header value, e.g. 'ocroute/0.1.0'. */
@@ -67,7 +68,7 @@ interface ServerTx {
 class InviteCtx implements InviteContext {
   answered = false;
   dialog?: Dialog;
-  backstop?: NodeJS.Timeout;
+  backstop?: WheelTimer;
   constructor(
     readonly request: IncomingRequestMessage, readonly flow: Flow, readonly localTag: string,
     readonly send: (ctx: InviteCtx, status: number, reason: string, headers: string[], sdp?: string) => void,
@@ -209,7 +210,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
     this.track(id, { tx, ctx, flow });
     if (!dialog) {
       this.callIds.set(rq.callId, ctx);
-      ctx.backstop = setTimeout(() => {
+      ctx.backstop = wheel.set(() => {
         if (ctx.answered) return;
         ctx.respond(500, 'Server Internal Error', ['Reason: SIP;cause=500;text="no final answer in time"']);
         this.emit('backstop', ctx);
@@ -234,7 +235,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const rs = this.build(rq, status, reason, extra, sdp, ctx.localTag);
     if (status >= 200) {
       ctx.answered = true;
-      clearTimeout(ctx.backstop);
+      wheel.clear(ctx.backstop);
     }
     this.emit('response', status, rq.method);
     tx.receiveResponse(status, rs);
@@ -288,7 +289,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
       if (entry.tx.state !== TransactionState.Terminated) return;
       if (this.serverTx.get(id) === entry) this.serverTx.delete(id);
       this.rtx.stop(`G:${id}`);
-      if (entry.ctx) clearTimeout(entry.ctx.backstop);
+      if (entry.ctx) wheel.clear(entry.ctx.backstop);
     });
   }
 
@@ -339,7 +340,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
   close(): void {
     this.rtx.stopAll();
     for (const { tx, ctx } of this.serverTx.values()) {
-      if (ctx) clearTimeout(ctx.backstop);
+      if (ctx) wheel.clear(ctx.backstop);
       tx.dispose();
     }
     this.serverTx.clear();

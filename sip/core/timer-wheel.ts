@@ -1,0 +1,97 @@
+/**
+ * One timer wheel for the edge's per-call timers (100 Trying, retransmissions, answer and ACK
+ * waits, backstops): a call used to arm and clear five to eight `setTimeout`s, each a Timeout
+ * object in Node's timer lists. Here a timer is a small entry in the bucket of its due tick
+ * (10 ms), and one interval, armed only while timers are pending, runs the buckets that came
+ * due. Timers fire no earlier than asked and at most one tick (plus event-loop delay) later:
+ * SIP's timers are 200 ms and up (RFC 3261 17, table 4). Shorter ones keep a plain setTimeout.
+ */
+export interface WheelTimer {
+  fn: (() => void) | undefined;
+  timeout?: NodeJS.Timeout;
+}
+
+const TICK_MS = 10;
+/** Below this a timer is a setTimeout: a tick would be a large share of it. */
+const SHORTEST_MS = 50;
+
+export class TimerWheel {
+  private readonly buckets = new Map<number, WheelTimer[]>();
+  private pending = 0;
+  private last = 0;
+  private interval?: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Run `fn` after `ms` (at least), as setTimeout(fn, ms); clear(t) before then and it never runs. */
+  set(fn: () => void, ms: number): WheelTimer {
+    const t: WheelTimer = { fn };
+    if (ms < SHORTEST_MS) {
+      t.timeout = setTimeout(() => {
+        const f = t.fn;
+        t.fn = undefined;
+        f?.();
+      }, ms);
+      return t;
+    }
+    // Due at the first tick boundary at or after now + ms.
+    const due = Math.ceil((this.now() + ms) / TICK_MS);
+    const b = this.buckets.get(due);
+    if (b) b.push(t);
+    else this.buckets.set(due, [t]);
+    if (this.pending++ === 0) this.arm();
+    return t;
+  }
+
+  /** As clearTimeout: idempotent, and a timer that already ran is left as it is. */
+  clear(t: WheelTimer | undefined): void {
+    if (!t?.fn) return;
+    t.fn = undefined;
+    if (t.timeout) clearTimeout(t.timeout);
+    else if (--this.pending === 0) this.disarm();
+  }
+
+  /** Timers armed and not yet run or cleared (setTimeout-backed short ones excepted). */
+  get size(): number {
+    return this.pending;
+  }
+
+  private arm(): void {
+    this.last = Math.floor(this.now() / TICK_MS);
+    this.interval = setInterval(() => this.run(), TICK_MS);
+  }
+
+  private disarm(): void {
+    clearInterval(this.interval);
+    this.interval = undefined;
+    this.buckets.clear(); // only cleared entries remain
+  }
+
+  /** Every tick from the last run to now: a late interval catches up, in order. */
+  private run(): void {
+    const tick = Math.floor(this.now() / TICK_MS);
+    for (let k = this.last + 1; k <= tick && this.interval; k++) {
+      const b = this.buckets.get(k);
+      if (!b) continue;
+      this.buckets.delete(k);
+      for (const t of b) {
+        const f = t.fn;
+        if (!f) continue;
+        t.fn = undefined;
+        if (--this.pending === 0) this.disarm();
+        try {
+          f();
+        } catch (e) {
+          // As a throwing setTimeout callback would: the process's uncaught-exception handling decides.
+          queueMicrotask(() => {
+            throw e;
+          });
+        }
+      }
+    }
+    this.last = tick;
+  }
+}
+
+/** The edge's one wheel (one per process, like Node's own timer lists). */
+export const wheel = new TimerWheel();
