@@ -15,7 +15,10 @@ const BINARY =
 export const hasKamailio = BINARY !== undefined;
 export const NO_KAMAILIO =
   'SKIPPED LOUDLY: kamailio is not installed here (Debian package kamailio); scripts/setup.sh (and so CI) installs it';
-export const KAMAILIO_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamailio', 'kamailio.cfg');
+/** deploy/kamailio from test/helpers, or from dist/test/helpers when a benchmark runs this compiled. */
+const DEPLOY = [path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..')]
+  .map((root) => path.join(root, 'deploy', 'kamailio')).find((d) => fs.existsSync(d))!;
+export const KAMAILIO_CFG = path.join(DEPLOY, 'kamailio.cfg');
 
 /** Debian puts modules under the multiarch lib folder; find the one holding tm.so. */
 function modulePath(): string {
@@ -28,10 +31,12 @@ function modulePath(): string {
 
 export interface Kamailio {
   port: number;
+  /** The main process (its workers are its children). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-export const DISPATCHER_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamailio', 'dispatcher.cfg');
+export const DISPATCHER_CFG = path.join(DEPLOY, 'dispatcher.cfg');
 
 /**
  * Kamailio's dispatcher (deploy/kamailio/dispatcher.cfg) in front of several edges, probing
@@ -40,17 +45,19 @@ export const DISPATCHER_CFG = path.join(__dirname, '..', '..', 'deploy', 'kamail
 export async function startDispatcher(
   t: { teardown(fn: () => unknown): void },
   edgePorts: number[],
+  args: string[] = [],
 ): Promise<Kamailio> {
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-dslist-'));
   t.teardown(() => fs.rmSync(run, { recursive: true, force: true }));
   const list = path.join(run, 'dispatcher.list');
   fs.writeFileSync(list, edgePorts.map((p) => `1 sip:127.0.0.1:${p}`).join('\n') + '\n');
-  return startKamailio(t, 0, { cfg: DISPATCHER_CFG, defines: [`DSLIST="${list}"`, 'DSPING=1'] });
+  return startKamailio(t, 0, { cfg: DISPATCHER_CFG, defines: [`DSLIST="${list}"`, 'DSPING=1'], args });
 }
 
 /** Ready once an OPTIONS sent to it comes back answered (the edge behind it answers OPTIONS). */
 export async function startKamailio(
-  t: { teardown(fn: () => unknown): void }, edgePort: number, opts: { cfg?: string; defines?: string[] } = {},
+  t: { teardown(fn: () => unknown): void }, edgePort: number,
+  opts: { cfg?: string; defines?: string[]; args?: string[] } = {},
 ): Promise<Kamailio> {
   const port = await freePort();
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-kamailio-'));
@@ -59,7 +66,7 @@ export async function startKamailio(
   const args = [
     '-f', opts.cfg ?? KAMAILIO_CFG, '-DD', '-E', '-n', '1', '-L', modulePath(), '-Y', run, '-P',
     path.join(run, 'pid'), '-l', `udp:127.0.0.1:${port}`, '-l', `tcp:127.0.0.1:${port}`,
-    ...(opts.defines ?? [`EDGE="sip:127.0.0.1:${edgePort}"`]).flatMap((d) => ['-A', d]),
+    ...(opts.defines ?? [`EDGE="sip:127.0.0.1:${edgePort}"`]).flatMap((d) => ['-A', d]), ...(opts.args ?? []),
   ];
   const proc: ChildProcess = spawn(BINARY!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -74,7 +81,7 @@ export async function startKamailio(
   };
   t.teardown(stop);
   await probe(port, () => proc.exitCode !== null, () => log);
-  return { port, stop };
+  return { port, pid: proc.pid!, stop };
 }
 
 async function probe(port: number, dead: () => boolean, log: () => string): Promise<void> {

@@ -28,7 +28,14 @@ export async function freePort(): Promise<number> {
   throw new Error('freePort: no port free for both TCP and UDP in 20 tries');
 }
 
-export interface RedisServer { port: number; url: string; stop(): Promise<void>; start(): Promise<void> }
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** The running server's process ID (benchmarks read its CPU time). */
+  pid(): number | undefined;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
 
 /** `password` sets requirepass; the url then carries it (redis://:password@...). */
 export async function startRedis(t: { teardown(fn: () => unknown): void }, password?: string): Promise<RedisServer> {
@@ -58,5 +65,6 @@ export async function startRedis(t: { teardown(fn: () => unknown): void }, passw
   });
   await start();
   t.teardown(stop);
-  return { port, url: `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`, stop, start };
+  const url = `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
+  return { port, url, pid: () => proc?.pid, stop, start };
 }
