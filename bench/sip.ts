@@ -13,7 +13,7 @@ import path from 'node:path';
 import { printTable, writeResult } from './util';
 import { summarize } from './profile-summary';
 import { freePort, startService } from './service';
-import { BUFF, cpuSeconds, edgeCall, median, sipp, startUas, udpDrops } from './sipp-run';
+import { BUFF, checkCdrPairs, cpuSeconds, edgeCall, median, sipp, startUas, udpDrops } from './sipp-run';
 
 const quick = process.argv.includes('--quick');
 /** --profile RATE: no grid; the edge runs under `--cpu-prof` while sipp offers RATE calls/s for 5 s. */
@@ -93,8 +93,14 @@ async function main() {
   if (profileAt) return profile(profileAt);
   const pstnPort = await freePort();
   const uas = startUas(pstnPort);
-  const edge = await startService();
-  const b2bua = await startService({ sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` });
+  // Each edge writes its CDRs; every call's pair is checked at the end.
+  const cdrDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipbench-cdrs-'));
+  const cdrFile = (name: string) => path.join(cdrDir, `${name}.jsonl`);
+  const edge = await startService({ yaml: `cdr: { file: ${cdrFile('edge')} }\n` });
+  const b2bua = await startService({
+    sipYaml: `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }`,
+    yaml: `cdr: { file: ${cdrFile('b2bua')} }\n`,
+  });
   const kam = await startKamailio(pstnPort);
   const systems: System[] = [
     { name: 'ocroute, simulated far end', port: edge.sip, pid: edge.proc.pid },
@@ -102,8 +108,15 @@ async function main() {
     { name: 'Kamailio stateful router -> sipp UAS', port: kam.port, pid: kam.pid },
     { name: 'sipp UAC -> sipp UAS (ceiling)', port: pstnPort },
   ];
+  // INVITEs offered to and calls completed by each system, for the CDR check.
+  const offered = new Map<string, number>();
+  const completed = new Map<string, number>();
+  const count = (name: string, n: number, ok: number) => {
+    offered.set(name, (offered.get(name) ?? 0) + n);
+    completed.set(name, (completed.get(name) ?? 0) + ok);
+  };
   // Warm-up (JIT, pools) before anything is measured: 2,000 calls at 500/s through each router.
-  for (const sys of systems.slice(0, 3)) await edgeCall(sys.port, 500, 2000);
+  for (const sys of systems.slice(0, 3)) count(sys.name, 2000, (await edgeCall(sys.port, 500, 2000)).ok);
   const rows: Record<string, string | number>[] = [];
   const best = new Map<string, number>();
   const holds = new Map(systems.map((s) => [s.name, true]));
@@ -145,6 +158,7 @@ async function main() {
             ...(cpuPer1k.get(`${sys.name}@${rate}`) ?? []),
             ((cpuSeconds(sys.pid) - c0) / n) * 1000,
           ]);
+        count(sys.name, n, r.ok);
         failed.push(n - r.ok);
         drops.push(udpDrops() - d0);
         means.push(r.mean);
@@ -161,8 +175,12 @@ async function main() {
   }
   uas.kill('SIGKILL');
   kam.stop();
-  await edge.stop();
+  await edge.stop(); // SIGTERM: the CDR file is flushed
   await b2bua.stop();
+  const cdrChecks = [['edge', systems[0].name], ['b2bua', systems[1].name]].map(([file, name]) => ({
+    system: name, ...checkCdrPairs(cdrFile(file), offered.get(name)!, completed.get(name)!),
+  }));
+  fs.rmSync(cdrDir, { recursive: true, force: true });
   printTable(rows);
   const summary = systems.map((s) => ({
     system: s.name,
@@ -175,8 +193,13 @@ async function main() {
     `far end), ` +
     `${k ? ((best.get(systems[1].name) ?? 0) / k * 100).toFixed(0) : 'n/a'}% (B2BUA); ` +
       `net.core.rmem_max ${fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()} bytes`);
-  console.log(
-    `wrote ${writeResult(quick ? 'sip-quick' : 'sip', rows, { secondsPerRate: SECONDS, repeats: REPEATS, best: Object.fromEntries(best) })}`,
-  );
+  for (const c of cdrChecks) {
+    console.log(`CDR check, ${c.system}: ${c.pairs} calls with a whole pair, ${c.answered} answered` +
+      (c.problems.length ? `; FAILED: ${c.problems.join('; ')}` : '; every call has exactly one pair'));
+    if (c.problems.length) process.exitCode = 1;
+  }
+  console.log(`wrote ${writeResult(quick ? 'sip-quick' : 'sip', rows, {
+    secondsPerRate: SECONDS, repeats: REPEATS, best: Object.fromEntries(best), cdrChecks,
+  })}`);
 }
 main().catch((e) => { console.error(e); process.exit(1); });

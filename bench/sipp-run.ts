@@ -86,3 +86,43 @@ export const startUas = (port: number) => spawn(
     '-nostdin', '-t', 'u1'],
   { stdio: 'ignore' },
 );
+
+export interface CdrCheck {
+  /** Calls with a CDR pair. */
+  pairs: number;
+  /** Pairs whose Phone leg was answered. */
+  answered: number;
+  /** Empty when every call's pair is whole; else what is wrong (the first few). */
+  problems: string[];
+}
+
+/**
+ * Every call the edge handled has exactly one CDR pair: an Operator Connect and a Phone record,
+ * one correlation ID, one SIP Call-ID, no Call-ID in two pairs; no more pairs than INVITEs
+ * offered, and at least as many answered as sipp counted successful (issue 20: no correctness
+ * traded for speed).
+ */
+export function checkCdrPairs(file: string, offered: number, successful: number): CdrCheck {
+  const groups = new Map<string, Array<{ technology: string; sipCallId: string; outcome: string }>>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const c = JSON.parse(line);
+    const g = groups.get(c.correlationId);
+    if (g) g.push(c);
+    else groups.set(c.correlationId, [c]);
+  }
+  const problems: string[] = [];
+  const callIds = new Set<string>();
+  let answered = 0;
+  for (const [id, g] of groups) {
+    const techs = g.map((c) => c.technology).sort().join('+');
+    if (g.length !== 2 || techs !== 'Operator Connect+Phone' || g[0].sipCallId !== g[1].sipCallId)
+      problems.push(`${id}: ${g.length} CDRs (${techs})`);
+    else if (callIds.has(g[0].sipCallId)) problems.push(`${g[0].sipCallId}: in two pairs`);
+    callIds.add(g[0].sipCallId);
+    if (g.find((c) => c.technology === 'Phone')?.outcome === 'answered') answered++;
+  }
+  if (groups.size > offered) problems.push(`${groups.size} pairs for ${offered} INVITEs offered`);
+  if (answered < successful) problems.push(`${answered} answered pairs, sipp counted ${successful} calls`);
+  return { pairs: groups.size, answered, problems: problems.slice(0, 5) };
+}

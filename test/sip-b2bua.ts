@@ -107,3 +107,46 @@ t.test('B2BUA: the PSTN side hangs up; the caller gets a BYE and the CDRs say so
     { technology: 'Phone' },
   ]);
 });
+
+t.test('B2BUA: a retransmitted 200 on the PSTN leg is ACKed again, never hung up (RFC 3261 13.2.2.4, RFC 6026 ' +
+  '7.2)', async (t) => {
+  const sip = await import('sip');
+  const { ack, inDialog } = await import('./helpers/uac');
+  // A downstream UAS whose first ACK "was lost": it answers, then sends its 200 once more.
+  let acks = 0;
+  let byes = 0;
+  let resend: (() => void) | undefined;
+  const pstn = await startUac(t, (rq, stack) => {
+    if (rq.method === 'INVITE') {
+      const ok = sip.makeResponse(rq, 200, 'OK');
+      ok.headers.to.params = { tag: 'pstn2' };
+      ok.headers.contact = [{ uri: `sip:pstn@127.0.0.1:${pstn.port}` }];
+      resend = () => stack.send(ok);
+      stack.send(ok);
+    } else if (rq.method === 'ACK') {
+      if (++acks === 1) resend!();
+    } else if (rq.method === 'BYE') {
+      byes++;
+      stack.send(sip.makeResponse(rq, 200, 'OK'));
+    }
+  });
+  const { port, cdrs, calls } = await startEdge(t, {
+    downstream: { host: '127.0.0.1', port: pstn.port, transport: 'udp', timeoutMs: 2000 },
+  });
+  const caller = await startUac(t);
+  const r = await invite(caller.stack, port, { to: '+14255551234', from: 'john@contoso.com', uacPort: caller.port });
+  t.equal(r.final.status, 200);
+  ack(caller.stack, r.request, r.final);
+  // Bounded wait for the second ACK.
+  for (let i = 0; i < 40 && acks < 2; i++) await new Promise((res) => setTimeout(res, 25));
+  t.equal(acks, 2, 'each 200 got its ACK');
+  t.equal(byes, 0, 'the answered PSTN leg is not hung up');
+  t.equal(calls.active, 1, 'the call goes on');
+  const bye = await inDialog(caller.stack, 'BYE', r.request, r.final);
+  t.equal(bye.status, 200);
+  for (let i = 0; i < 40 && calls.active > 0; i++) await new Promise((res) => setTimeout(res, 25));
+  t.equal(byes, 1, 'one BYE, when the caller hung up');
+  t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id']), [
+    { outcome: 'answered', reason: 'normal call clearing' }, { technology: 'Phone', outcome: 'answered' },
+  ]);
+});

@@ -8,9 +8,8 @@ import vm from 'node:vm';
 import { MemoryLimiter } from '../src/capacity/memory';
 import type { CapacityLimiter } from '../src/capacity/types';
 import { startEdge } from './helpers/edge';
-import { req, SDP, toTagOf, wireTcp, wireUdp } from './helpers/sip-wire';
+import { answeredCall, JOHN, req, SDP, wireTcp, wireUdp } from './helpers/sip-wire';
 
-const JOHN = 'sip:+14255550101@127.0.0.1'; // a user's DID: an inbound call rings john
 const SERVICE = 'sip:+14255550100@127.0.0.1';
 
 t.test('RFC 3261 18.3: Content-Length "five" then a flood of body: 400, connection closed, process up', async (t) => {
@@ -69,27 +68,6 @@ t.test('20,000 INVITEs with a bad %-escape: each answered 400, no state kept, he
 });
 
 /** An answered call from 127.0.0.1 over UDP: INVITE, 200, ACK. */
-async function answeredCall(t: Parameters<Parameters<typeof t.test>[1]>[0], port: number, callId: string) {
-  const caller = await wireUdp(t);
-  caller.send(
-    req({
-      method: 'INVITE', ruri: JOHN, callId, branch: `z9hG4bK${callId}`, viaPort: caller.port, transport: 'UDP',
-      extra: ['Content-Type: application/sdp'], body: SDP,
-    }),
-    port,
-  );
-  for (let n = 1; !caller.byCallId.get(callId)?.some((l) => l.startsWith('SIP/2.0 200')); n++) await caller.waitFor(n);
-  const ok = caller.texts.find((x) => x.startsWith('SIP/2.0 200'))!;
-  const toTag = toTagOf(ok)!;
-  caller.send(
-    req({
-      method: 'ACK', ruri: JOHN, callId, branch: `z9hG4bK${callId}ack`, viaPort: caller.port, transport: 'UDP', toTag,
-    }),
-    port,
-  );
-  return { caller, toTag };
-}
-
 t.test('RFC 3261 12.2.2: in-dialog requests need Call-ID, both tags and the dialog\'s remote; ' +
   'others get 481', async (t) => {
   const { port, edge, cdrs } = await startEdge(t);

@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  constructOutgoingResponse, InviteServerTransaction, NonInviteServerTransaction, TransactionState,
+  constructOutgoingResponse, InviteServerTransaction, NonInviteServerTransaction, Timers, TransactionState,
 } from 'sip.js/lib/core/index.js';
 import { checkRequest, frameDatagramBody, ALLOW_HEADER, type Refusal } from './checks';
 import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type IncomingResponseMessage } from './message';
@@ -97,6 +97,13 @@ export class SipServer extends EventEmitter<ServerEvents> {
   readonly uacDialogs = new Map<string, () => void>();
   private readonly rtx = new Retransmitter();
   readonly user = { loggerFactory: quietLoggers };
+  /**
+   * INVITE transactions of calls that have ended, by key: RFC 6026's Accepted state (Timer L,
+   * 32 s) only has to absorb a late retransmission of the INVITE (and its ACK), which needs the
+   * key and the sender, not SIP.js's transaction holding the request, the 2xx and the whole call
+   * (15 KB a call, 1.4 GB at 3,000 calls/s). Oldest first: one lifetime for all.
+   */
+  private readonly ended = new Map<string, { address: string; until: number }>();
 
   constructor(
     readonly transport: SipTransport,
@@ -146,6 +153,9 @@ export class SipServer extends EventEmitter<ServerEvents> {
     const id = txKey(rq);
     const known = this.serverTx.get(id);
     if (rq.method === 'CANCEL') return this.onCancel(rq, flow);
+    // A late INVITE retransmission (or its ACK) for a call that has ended: absorbed (RFC 6026 8.7),
+    // from any source, as the transaction did.
+    if (!known && (rq.method === 'INVITE' || rq.method === 'ACK') && this.hasEnded(id)) return;
     // An ACK for a 2xx that reuses the INVITE's branch goes to the dialog, not the transaction.
     const ack2xx = rq.method === 'ACK' && known?.tx.state === TransactionState.Accepted;
     if (known && !ack2xx) {
@@ -259,18 +269,39 @@ export class SipServer extends EventEmitter<ServerEvents> {
     if (this.callIds.get(ctx.callId) === ctx) this.callIds.delete(ctx.callId);
   }
 
-  /** End a dialog (BYE either way): stops 2xx retransmission, frees its Call-ID. */
+  /** End a dialog (BYE either way): stops 2xx retransmission, frees its Call-ID and its INVITE transaction. */
   endDialog(d: Dialog): void {
     this.rtx.stop(`2xx:${d.id}`);
     this.dialogs.delete(d.id);
     const ctx = this.callIds.get(d.callId);
-    if (ctx && ctx.dialog === d) this.callIds.delete(d.callId);
+    if (!ctx || ctx.dialog !== d) return;
+    this.callIds.delete(d.callId);
+    const id = txKey(ctx.request);
+    const entry = this.serverTx.get(id);
+    if (entry?.ctx !== ctx || entry.tx.state !== TransactionState.Accepted) return;
+    this.serverTx.delete(id);
+    entry.tx.dispose();
+    const now = Date.now();
+    this.ended.set(id, { address: entry.flow.remote.address, until: now + Timers.TIMER_L });
+    // Entries share one lifetime, so the oldest are first: drop those past it.
+    for (const [k, e] of this.ended) {
+      if (e.until > now) break;
+      this.ended.delete(k);
+    }
+  }
+
+  /** The key is an ended call's INVITE, within Timer L (and from `address`, when given). */
+  private hasEnded(id: string, address?: string): boolean {
+    const e = this.ended.get(id);
+    return !!e && e.until > Date.now() && (address === undefined || e.address === address);
   }
 
   private onCancel(rq: IncomingRequestMessage, flow: Flow): void {
     const inv = this.serverTx.get(txKey(rq, 'INVITE'));
     const tx = this.nonInvite(rq, flow, txKey(rq));
     // RFC 3261 9.2: the CANCEL must match the INVITE's transaction, and come from its sender.
+    // A CANCEL for a call that has ended matched its transaction: 200, and no effect (RFC 3261 9.2).
+    if (!inv && this.hasEnded(txKey(rq, 'INVITE'), flow.remote.address)) return this.respond(tx, rq, 200, 'OK');
     if (!inv?.ctx || inv.flow.remote.address !== flow.remote.address)
       return this.respond(tx, rq, 481, 'Call/Transaction Does Not Exist');
     this.respond(tx, rq, 200, 'OK');
@@ -344,6 +375,7 @@ export class SipServer extends EventEmitter<ServerEvents> {
       tx.dispose();
     }
     this.serverTx.clear();
+    this.ended.clear();
     this.callIds.clear();
     this.dialogs.clear();
     this.uacDialogs.clear();

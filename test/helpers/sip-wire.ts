@@ -113,3 +113,28 @@ export function sendUserInvite(
     port,
   );
 }
+
+/** A user's DID: an inbound call to it rings john (the shipped tenant). */
+export const JOHN = 'sip:+14255550101@127.0.0.1';
+
+/** An answered and ACKed inbound call from a fresh UDP socket, as raw messages; its To tag. */
+export async function answeredCall(t: { teardown(fn: () => unknown): void }, port: number, callId: string) {
+  const caller = await wireUdp(t);
+  caller.send(
+    req({
+      method: 'INVITE', ruri: JOHN, callId, branch: `z9hG4bK${callId}`, viaPort: caller.port, transport: 'UDP',
+      extra: ['Content-Type: application/sdp'], body: SDP,
+    }),
+    port,
+  );
+  for (let n = 1; !caller.byCallId.get(callId)?.some((l) => l.startsWith('SIP/2.0 200')); n++) await caller.waitFor(n);
+  const ok = caller.texts.find((x) => x.startsWith('SIP/2.0 200'))!;
+  const toTag = toTagOf(ok)!;
+  caller.send(
+    req({
+      method: 'ACK', ruri: JOHN, callId, branch: `z9hG4bK${callId}ack`, viaPort: caller.port, transport: 'UDP', toTag,
+    }),
+    port,
+  );
+  return { caller, toTag };
+}
