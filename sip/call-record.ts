@@ -29,6 +29,8 @@ export function cdrPair(
   };
   const failsafe = d.target?.type === 'failsafe';
   const from = d.kind === 'inbound' ? d.from : d.callerId;
+  // The Call-ID as read is a slice of the whole INVITE: a CDR kept in memory would keep the message.
+  sipCallId = detached(sipCallId);
   // Outbound: Teams user/bridge -> operator (OC leg) -> dialed number (Phone leg).
   // Inbound: caller -> operator (Phone leg) -> Teams (OC leg); with failsafe the OC leg failed.
   const oc = base(d, correlationId, sipCallId, user, times, durationSec, 'Operator Connect', from, d.to);
@@ -52,6 +54,9 @@ export function cdrPair(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A copy of `s` that shares no storage with the string it was sliced from (latin1: one octet each). */
+const detached = (s: string) => Buffer.from(s, 'latin1').toString('latin1');
 
 /**
  * The fields both legs share, assigned one by one in the records' key order: the object-spread

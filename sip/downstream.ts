@@ -46,6 +46,8 @@ export class DownstreamLeg {
   private readonly invite: OutgoingRequestMessage;
   private readonly flow: Flow;
   private tx?: InviteClientTransaction;
+  /** The ACK of the 2xx, kept for its retransmissions. */
+  private ack?: OutgoingRequestMessage;
   private answered?: Answered;
   private timer?: WheelTimer;
   private done = false;
@@ -114,7 +116,8 @@ export class DownstreamLeg {
         toTag: rs.toTag, target: contact?.uri?.toString() ?? this.to,
         routeSet: rs.getHeaders('record-route').reverse(),
       };
-      this.tx?.ackResponse(this.request('ACK', 1));
+      this.ack = this.request('ACK', 1);
+      this.tx?.ackResponse(this.ack);
       this.client.registerUacDialog(this.callId, this.fromTag, rs.toTag, () => this.onBye(this.callId));
       if (this.done) {
         void this.bye();
@@ -146,6 +149,7 @@ export class DownstreamLeg {
     this.client.forgetUacDialog(this.callId, this.fromTag, a.toTag);
     const msg = this.request('BYE', 2);
     this.answered = undefined;
+    this.retire();
     return new Promise((resolve) => {
       const timer = wheel.set(resolve, this.target.timeoutMs);
       const done = () => {
@@ -167,6 +171,13 @@ export class DownstreamLeg {
   forget(): void {
     if (this.answered) this.client.forgetUacDialog(this.callId, this.fromTag, this.answered.toTag);
     this.answered = undefined;
+    this.retire();
+  }
+
+  /** The dialog is over: the INVITE's transaction keeps only the ACK (client.ts says why). */
+  private retire(): void {
+    if (this.tx) this.client.retire(this.tx, this.ack);
+    this.tx = undefined;
   }
 
   /** Caller gave up while ringing. */

@@ -49,6 +49,8 @@ export interface EdgeEvents {
 }
 export interface EdgeStats {
   transactions: number;
+  /** Client transactions in progress (the B2BUA's PSTN legs, BYEs the edge sends). */
+  clientTransactions: number;
   pendingInvites: number;
   dialogs: number;
   connections: number;
@@ -126,7 +128,8 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   }
 
   readonly stats = (): EdgeStats => ({
-    transactions: this.server.pendingTransactions, pendingInvites: this.server.pendingInvites,
+    transactions: this.server.pendingTransactions, clientTransactions: this.client.pendingTransactions,
+    pendingInvites: this.server.pendingInvites,
     dialogs: this.server.dialogs.size, connections: this.transport.connections,
   });
 

@@ -130,7 +130,7 @@ t.test('B2BUA: a retransmitted 200 on the PSTN leg is ACKed again, never hung up
       stack.send(sip.makeResponse(rq, 200, 'OK'));
     }
   });
-  const { port, cdrs, calls } = await startEdge(t, {
+  const { port, cdrs, calls, edge } = await startEdge(t, {
     downstream: { host: '127.0.0.1', port: pstn.port, transport: 'udp', timeoutMs: 2000 },
   });
   const caller = await startUac(t);
@@ -146,6 +146,14 @@ t.test('B2BUA: a retransmitted 200 on the PSTN leg is ACKed again, never hung up
   t.equal(bye.status, 200);
   for (let i = 0; i < 40 && calls.active > 0; i++) await new Promise((res) => setTimeout(res, 25));
   t.equal(byes, 1, 'one BYE, when the caller hung up');
+  // SIP.js's transactions end on their timers (K is 0 here: a macrotask). Polled, bounded.
+  for (let i = 0; i < 100 && edge.stats().clientTransactions > 0; i++) await new Promise((res) => setTimeout(res, 10));
+  t.equal(edge.stats().clientTransactions, 0, 'the PSTN leg\'s INVITE transaction is not held for 32 s');
+  // The call is over and its INVITE transaction retired to its ACK: a 200 still coming is ACKed.
+  resend!();
+  for (let i = 0; i < 40 && acks < 3; i++) await new Promise((res) => setTimeout(res, 25));
+  t.equal(acks, 3, 'a 200 after the BYE gets the ACK again (RFC 6026 Accepted state, Timer M)');
+  t.equal(byes, 1);
   t.match(cdrs.byCorrelationId(r.final.headers['x-oc-correlation-id']), [
     { outcome: 'answered', reason: 'normal call clearing' }, { technology: 'Phone', outcome: 'answered' },
   ]);

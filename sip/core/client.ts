@@ -4,7 +4,7 @@
  * the edge sends into a caller's dialog and for the B2BUA's PSTN leg (downstream.ts).
  */
 import {
-  InviteClientTransaction, NonInviteClientTransaction, OutgoingRequestMessage, TransactionState,
+  InviteClientTransaction, NonInviteClientTransaction, OutgoingRequestMessage, Timers, TransactionState,
   type IncomingResponseMessage, type URI,
 } from 'sip.js/lib/core/index.js';
 import { Retransmitter } from './retransmit';
@@ -34,7 +34,13 @@ export interface RequestSpec {
 }
 
 export class SipClient {
-  private readonly pending = new Map<string, { tx: ClientTx; onResponse: ResponseHandler }>();
+  private readonly pending = new Map<string, { tx: ClientTx; onResponse: ResponseHandler; flow: Flow }>();
+  /**
+   * INVITE transactions whose dialog has ended, by key, with their ACK: RFC 6026's Accepted
+   * state (Timer M, 32 s) only has to ACK a retransmitted 2xx again, which needs the ACK's text,
+   * not SIP.js's transaction and the call its handlers reference. Oldest first: one lifetime.
+   */
+  private readonly retired = new Map<string, { ack?: string; flow: Flow; until: number }>();
   private readonly rtx = new Retransmitter();
 
   constructor(
@@ -85,7 +91,7 @@ export class SipClient {
         ? new InviteClientTransaction(msg, flow, user)
         : new NonInviteClientTransaction(msg, flow, user);
     const id = `${tx.id}|${msg.method}`;
-    this.pending.set(id, { tx, onResponse });
+    this.pending.set(id, { tx, onResponse, flow });
     const initial = msg.method === 'INVITE' ? TransactionState.Calling : TransactionState.Trying;
     if (flow.protocol === 'UDP') {
       // Timer A (INVITE, until any response) / Timer E (until a final one; T2 cap from Proceeding).
@@ -149,10 +155,37 @@ export class SipClient {
     this.server.uacDialogs.delete(dialogKey(callId, localTag, remoteTag));
   }
 
+  get pendingTransactions(): number {
+    return this.pending.size;
+  }
+
+  /** The dialog of this INVITE has ended: keep only what a late 2xx retransmission needs (its ACK). */
+  retire(tx: InviteClientTransaction, ack?: OutgoingRequestMessage): void {
+    const id = `${tx.id}|INVITE`;
+    const p = this.pending.get(id);
+    if (p?.tx !== tx) return;
+    this.pending.delete(id);
+    this.rtx.stop(id);
+    tx.dispose();
+    const now = Date.now();
+    this.retired.set(id, { ack: ack?.toString(), flow: p.flow, until: now + Timers.TIMER_M });
+    for (const [k, r] of this.retired) {
+      if (r.until > now) break;
+      this.retired.delete(k);
+    }
+  }
+
   private onResponse(rs: IncomingResponseMessage): void {
     const method = (rs.parseHeader('cseq') as { method?: string } | undefined)?.method ?? '';
     const p = this.pending.get(`${rs.viaBranch}|${method}`);
-    if (!p) return;
+    if (!p) {
+      const r = this.retired.get(`${rs.viaBranch}|${method}`);
+      // RFC 3261 13.2.2.4: each retransmission of the 2xx gets the ACK again.
+      const status = rs.statusCode ?? 0;
+      if (r?.ack && r.until > Date.now() && status >= 200 && status < 300)
+        void r.flow.send(r.ack).catch(() => undefined);
+      return;
+    }
     if (p.tx.request.method === 'INVITE') this.rtx.stop(`${p.tx.id}|INVITE`);
     p.tx.receiveResponse(rs);
   }
@@ -161,5 +194,6 @@ export class SipClient {
     this.rtx.stopAll();
     for (const { tx } of this.pending.values()) tx.dispose();
     this.pending.clear();
+    this.retired.clear();
   }
 }
