@@ -18,6 +18,8 @@ import { BUFF, checkCdrPairs, cpuSeconds, edgeCall, median, sipp, startUas, udpD
 const quick = process.argv.includes('--quick');
 /** --profile RATE: no grid; the edge runs under `--cpu-prof` while sipp offers RATE calls/s for 5 s. */
 const profileAt = process.argv.includes('--profile') ? Number(process.argv[process.argv.indexOf('--profile') + 1]) : 0;
+/** --sustain SECONDS: no grid; one long run per rate (--rates) for the edge (--b2bua: as B2BUA). */
+const sustainS = process.argv.includes('--sustain') ? Number(process.argv[process.argv.indexOf('--sustain') + 1]) : 0;
 /** --rates 2500,3000: a narrower grid around a ceiling found earlier. */
 const ratesArg = process.argv.includes('--rates')
   ? process.argv[process.argv.indexOf('--rates') + 1].split(',').map(Number)
@@ -57,6 +59,39 @@ async function profile(rate: number) {
   );
 }
 
+/**
+ * The grid's runs are 2 s; this one holds a rate for minutes' worth of calls, so what a call
+ * leaves behind (RFC 6026's 32 s of Accepted state, the CDRs kept for the API) is measured too:
+ * failed calls, CPU per 1,000 calls and the heap at the end.
+ */
+async function sustain(seconds: number) {
+  const b2bua = process.argv.includes('--b2bua');
+  const pstnPort = await freePort();
+  const uas = b2bua ? startUas(pstnPort) : undefined;
+  const rows: Record<string, string | number>[] = [];
+  for (const rate of ratesArg ?? [2000, 4000]) {
+    const svc = await startService({
+      sipYaml: b2bua ? `downstream: { host: 127.0.0.1, port: ${pstnPort}, transport: udp }` : undefined,
+    });
+    await edgeCall(svc.sip, 500, 2000);
+    const [c0, d0] = [cpuSeconds(svc.proc.pid!), udpDrops()];
+    const r = await edgeCall(svc.sip, rate, rate * seconds);
+    const cpu = ((cpuSeconds(svc.proc.pid!) - c0) / (rate * seconds)) * 1000;
+    const metrics = await (await fetch(`http://127.0.0.1:${svc.http}/metrics`)).text();
+    const heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
+    await svc.stop();
+    rows.push({
+      system: b2bua ? 'ocroute B2BUA -> sipp UAS' : 'ocroute, simulated far end', 'calls/s': rate, seconds,
+      calls: rate * seconds, failed: rate * seconds - r.ok, 'UDP drops': udpDrops() - d0,
+      'CPU s per 1,000 calls': cpu.toFixed(3), 'INVITE->200 mean / p99 ms': `${r.mean.toFixed(1)} / ${r.p99}`,
+      'heap MiB at the end': Math.round(heap / 2 ** 20),
+    });
+  }
+  uas?.kill('SIGKILL');
+  printTable(rows);
+  console.log(`wrote ${writeResult(b2bua ? 'sip-sustained-b2bua' : 'sip-sustained', rows, { seconds })}`);
+}
+
 async function startKamailio(pstnPort: number): Promise<{ port: number; pid: number; stop(): void }> {
   const port = await freePort();
   const k = spawn(
@@ -91,6 +126,7 @@ interface System { name: string; port: number; pid?: number }
 
 async function main() {
   if (profileAt) return profile(profileAt);
+  if (sustainS) return sustain(sustainS);
   const pstnPort = await freePort();
   const uas = startUas(pstnPort);
   // Each edge writes its CDRs; every call's pair is checked at the end.

@@ -23,14 +23,16 @@ export interface SippRun {
 }
 
 /** One sipp run; its counts and the answered calls' INVITE->200 times (-trace_rtt: one line per call, 1 ms steps). */
-export function sipp(args: string[]): Promise<SippRun> {
+/** `seconds`: how long the calls take to place; sipp's overall timeout leaves 30 s more for the last ones. */
+export function sipp(args: string[], seconds = 0): Promise<SippRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-sipbench-'));
   const stats = path.join(dir, 's.csv');
   return new Promise((resolve) => {
     const p = spawn(
       'sipp',
       [
-        ...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', '30s', '-timeout_error',
+        ...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', `${Math.ceil(seconds) + 30}s`,
+        '-timeout_error',
         '-recv_timeout', '5000', '-trace_rtt', '-rtt_freq', '1',
       ],
       { stdio: 'ignore', cwd: dir },
@@ -54,7 +56,7 @@ export const edgeCall = (port: number, rate: number, n: number) =>
     '-sf', SCENARIO, '-buff_size', String(4 << 20), '-key', 'to', '+14255550100', '-key', 'caller', '+15551234567',
     '-i', '127.0.0.1', '-p', '0', '-t', 'u1', '-r', String(rate), '-m', String(n), '-d', '0', '-l', '2000',
     `127.0.0.1:${port}`,
-  ]);
+  ], n / rate);
 
 /** Kernel UDP receive-buffer drops so far (all sockets: the runs are alone on loopback). */
 export function udpDrops(): number {
