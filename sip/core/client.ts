@@ -12,6 +12,7 @@ import { sipJsUri } from './uri';
 import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
+import { Expiring } from './expiring';
 import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
@@ -38,9 +39,9 @@ export class SipClient {
   /**
    * INVITE transactions whose dialog has ended, by key, with their ACK: RFC 6026's Accepted
    * state (Timer M, 32 s) only has to ACK a retransmitted 2xx again, which needs the ACK's text,
-   * not SIP.js's transaction and the call its handlers reference. Oldest first: one lifetime.
+   * not SIP.js's transaction and the call its handlers reference.
    */
-  private readonly retired = new Map<string, { ack?: string; flow: Flow; until: number }>();
+  private readonly retired = new Expiring<{ ack?: string; flow: Flow }>(Timers.TIMER_M);
   private readonly rtx = new Retransmitter();
 
   constructor(
@@ -167,12 +168,7 @@ export class SipClient {
     this.pending.delete(id);
     this.rtx.stop(id);
     tx.dispose();
-    const now = Date.now();
-    this.retired.set(id, { ack: ack?.toString(), flow: p.flow, until: now + Timers.TIMER_M });
-    for (const [k, r] of this.retired) {
-      if (r.until > now) break;
-      this.retired.delete(k);
-    }
+    this.retired.set(id, { ack: ack?.toString(), flow: p.flow });
   }
 
   private onResponse(rs: IncomingResponseMessage): void {
@@ -182,7 +178,7 @@ export class SipClient {
       const r = this.retired.get(`${rs.viaBranch}|${method}`);
       // RFC 3261 13.2.2.4: each retransmission of the 2xx gets the ACK again.
       const status = rs.statusCode ?? 0;
-      if (r?.ack && r.until > Date.now() && status >= 200 && status < 300)
+      if (r?.ack && status >= 200 && status < 300)
         void r.flow.send(r.ack).catch(() => undefined);
       return;
     }

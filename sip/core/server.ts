@@ -17,6 +17,7 @@ import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type Incom
 import { Retransmitter } from './retransmit';
 import type { Flow, SipTransport } from './transport';
 import { Dialog, dialogKey } from './dialog';
+import { Expiring } from './expiring';
 import { wheel, type WheelTimer } from './timer-wheel';
 
 export interface ServerOptions {
@@ -101,9 +102,9 @@ export class SipServer extends EventEmitter<ServerEvents> {
    * INVITE transactions of calls that have ended, by key: RFC 6026's Accepted state (Timer L,
    * 32 s) only has to absorb a late retransmission of the INVITE (and its ACK), which needs the
    * key and the sender, not SIP.js's transaction holding the request, the 2xx and the whole call
-   * (15 KB a call, 1.4 GB at 3,000 calls/s). Oldest first: one lifetime for all.
+   * (15 KB a call, 1.4 GB at 3,000 calls/s). Value: the sender's address.
    */
-  private readonly ended = new Map<string, { address: string; until: number }>();
+  private readonly ended = new Expiring<string>(Timers.TIMER_L);
 
   constructor(
     readonly transport: SipTransport,
@@ -281,19 +282,13 @@ export class SipServer extends EventEmitter<ServerEvents> {
     if (entry?.ctx !== ctx || entry.tx.state !== TransactionState.Accepted) return;
     this.serverTx.delete(id);
     entry.tx.dispose();
-    const now = Date.now();
-    this.ended.set(id, { address: entry.flow.remote.address, until: now + Timers.TIMER_L });
-    // Entries share one lifetime, so the oldest are first: drop those past it.
-    for (const [k, e] of this.ended) {
-      if (e.until > now) break;
-      this.ended.delete(k);
-    }
+    this.ended.set(id, entry.flow.remote.address);
   }
 
   /** The key is an ended call's INVITE, within Timer L (and from `address`, when given). */
   private hasEnded(id: string, address?: string): boolean {
-    const e = this.ended.get(id);
-    return !!e && e.until > Date.now() && (address === undefined || e.address === address);
+    const from = this.ended.get(id);
+    return from !== undefined && (address === undefined || from === address);
   }
 
   private onCancel(rq: IncomingRequestMessage, flow: Flow): void {
