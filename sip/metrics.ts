@@ -52,10 +52,18 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   if (stats) {
     new client.Gauge({
       name: 'ocroute_sip_transactions',
-      help: 'SIP server transactions held (each bounded by its RFC 3261 timer)',
+      help: 'SIP server transactions held (each bounded by its RFC 3261 timer; an ended call keeps only its key)',
       registers: [register],
       collect() {
         this.set(stats().transactions);
+      },
+    });
+    new client.Gauge({
+      name: 'ocroute_sip_client_transactions',
+      help: 'SIP client transactions held: B2BUA legs and BYEs the edge sends (an ended leg keeps only its ACK)',
+      registers: [register],
+      collect() {
+        this.set(stats().clientTransactions);
       },
     });
     new client.Gauge({

@@ -50,6 +50,7 @@ t.test('the real service: ocroute serve, sipp calls, CDRs over HTTP and in the f
     /^ocroute_decisions_total\{outcome="operator",kind="meeting",operator="Infobip",route="International"\} 10$/m,
   );
   t.match(m, /^ocroute_cdrs_written_total 20$/m);
+  t.match(m, /^ocroute_sip_client_transactions 0$/m, 'no client transaction held (no B2BUA leg here)');
   const corr = JSON.parse(fs.readFileSync(path.join(dir, 'cdrs.jsonl'), 'utf8').split('\n')[0]).correlationId;
   const pair = (await (await fetch(`${base}/v1/cdrs?correlationId=${corr}`)).json()).cdrs;
   t.same(pair.map((c: { technology: string }) => c.technology), ['Operator Connect', 'Phone']);
