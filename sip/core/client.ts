@@ -13,6 +13,7 @@ import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
 import { Expiring } from './expiring';
+import { toWire } from './message';
 import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
@@ -168,7 +169,8 @@ export class SipClient {
     this.pending.delete(id);
     this.rtx.stop(id);
     tx.dispose();
-    this.retired.set(id, { ack: ack?.toString(), flow: p.flow });
+    // Flat: SIP.js builds a message by concatenation, a tree of ~50 string pieces kept 32 s otherwise.
+    this.retired.set(id, { ack: ack && toWire(ack.toString()).toString('latin1'), flow: p.flow });
   }
 
   private onResponse(rs: IncomingResponseMessage): void {
