@@ -6,7 +6,6 @@
  */
 import client from 'prom-client';
 import type { Cdr, CdrSink } from '../src/cdr/sink';
-import { boundChildren } from '../src/metrics/bound';
 
 /** A call's result as E.411 counts it. Cancelled (the caller hung up first) is counted apart. */
 export function nerResult(c: Cdr): string {
@@ -38,11 +37,10 @@ export function registerKpiMetrics(register: client.Registry, cdrs: CdrSink): vo
     labelNames: ['operator', 'gateway', 'result'] as const,
     registers: [register],
   });
-  const attemptOf = boundChildren(attempts);
   cdrs.on('write', (c) => {
     if (c.technology !== 'Phone') return; // one per call
     pdd.observe(seconds(c.start, c.ringing ?? c.answer ?? c.end));
     if (c.answer) answer.observe(seconds(c.start, c.answer));
-    attemptOf(c.operator ?? 'none', c.gateway ?? 'none', nerResult(c)).inc();
+    attempts.inc({ operator: c.operator ?? 'none', gateway: c.gateway ?? 'none', result: nerResult(c) });
   });
 }

@@ -3,7 +3,6 @@ import client from 'prom-client';
 import type { SipDriver } from './edge';
 import type { CdrSink } from '../src/cdr/sink';
 import { registerKpiMetrics } from './kpi-metrics';
-import { boundChildren } from '../src/metrics/bound';
 
 const METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS']);
 
@@ -30,10 +29,8 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
   cdrs.on('write', () => written.inc());
   registerKpiMetrics(register, cdrs);
   // Bounded labels: unknown methods are one bucket, codes are at most ~60 values.
-  const requestOf = boundChildren(requests);
-  const responseOf = boundChildren(responses);
-  edge.on('request', (m) => requestOf(METHODS.has(m) ? m : 'other').inc());
-  edge.on('response', (c, m) => responseOf(METHODS.has(m) ? m : 'other', String(c)).inc());
+  edge.on('request', (m) => requests.inc({ method: METHODS.has(m) ? m : 'other' }));
+  edge.on('response', (c, m) => responses.inc({ method: METHODS.has(m) ? m : 'other', code: String(c) }));
   const stackErrors = new client.Counter({
     name: 'ocroute_sip_stack_errors_total',
     help: 'Messages the SIP stack failed to handle (exceptions while processing)', registers: [register],
@@ -46,8 +43,7 @@ export function registerEdgeMetrics(register: client.Registry, edge: SipDriver, 
     help: 'Datagrams, connections and octets refused before a request was handled, by what',
     labelNames: ['what'] as const, registers: [register],
   });
-  const refusedOf = boundChildren(refused);
-  edge.on('refused', (w) => refusedOf(w.startsWith('malformed') ? 'malformed' : w).inc());
+  edge.on('refused', (w) => refused.inc({ what: w.startsWith('malformed') ? 'malformed' : w }));
   const stats = edge.stats;
   if (stats) {
     new client.Gauge({
