@@ -2,6 +2,7 @@
 import type { Cdr, CdrOutcome } from '../src/cdr/sink';
 import type { Decision } from '../src/routing/types';
 import type { Attempt } from './failover';
+import { flatCopy } from './core/message';
 
 export interface CallTimes {
   start: number;
@@ -30,7 +31,7 @@ export function cdrPair(
   const failsafe = d.target?.type === 'failsafe';
   const from = d.kind === 'inbound' ? d.from : d.callerId;
   // The Call-ID as read is a slice of the whole INVITE: a CDR kept in memory would keep the message.
-  sipCallId = detached(sipCallId);
+  sipCallId = flatCopy(sipCallId);
   // Outbound: Teams user/bridge -> operator (OC leg) -> dialed number (Phone leg).
   // Inbound: caller -> operator (Phone leg) -> Teams (OC leg); with failsafe the OC leg failed.
   const oc = base(d, correlationId, sipCallId, user, times, durationSec, 'Operator Connect', from, d.to);
@@ -54,9 +55,6 @@ export function cdrPair(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A copy of `s` that shares no storage with the string it was sliced from (latin1: one octet each). */
-const detached = (s: string) => Buffer.from(s, 'latin1').toString('latin1');
 
 /**
  * The fields both legs share, assigned one by one in the records' key order: the object-spread

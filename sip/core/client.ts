@@ -13,7 +13,7 @@ import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
 import { Expiring } from './expiring';
-import { toWire } from './message';
+import { flatCopy } from './message';
 import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
@@ -170,7 +170,7 @@ export class SipClient {
     this.rtx.stop(id);
     tx.dispose();
     // Flat: SIP.js builds a message by concatenation, a tree of ~50 string pieces kept 32 s otherwise.
-    this.retired.set(id, { ack: ack && toWire(ack.toString()).toString('latin1'), flow: p.flow });
+    this.retired.set(id, { ack: ack && flatCopy(ack.toString()), flow: p.flow });
   }
 
   private onResponse(rs: IncomingResponseMessage): void {

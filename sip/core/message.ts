@@ -269,6 +269,14 @@ export function toWire(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
+/**
+ * A copy of a wire string in one flat piece, for what is kept long: sharing no storage with the
+ * message it was sliced from, nor the tree of pieces SIP.js's concatenation builds.
+ */
+export function flatCopy(s: string): string {
+  return toWire(s).toString('latin1');
+}
+
 /** Text we generate (reason phrases, Reason header text) as UTF-8 octets inside a latin1 wire string. */
 export function utf8Text(s: string): string {
   return Buffer.from(s, 'utf8').toString('latin1');

@@ -294,9 +294,9 @@ export class SipServer extends EventEmitter<ServerEvents> {
   private onCancel(rq: IncomingRequestMessage, flow: Flow): void {
     const inv = this.serverTx.get(txKey(rq, 'INVITE'));
     const tx = this.nonInvite(rq, flow, txKey(rq));
-    // RFC 3261 9.2: the CANCEL must match the INVITE's transaction, and come from its sender.
     // A CANCEL for a call that has ended matched its transaction: 200, and no effect (RFC 3261 9.2).
     if (!inv && this.hasEnded(txKey(rq, 'INVITE'), flow.remote.address)) return this.respond(tx, rq, 200, 'OK');
+    // RFC 3261 9.2: the CANCEL must match the INVITE's transaction, and come from its sender.
     if (!inv?.ctx || inv.flow.remote.address !== flow.remote.address)
       return this.respond(tx, rq, 481, 'Call/Transaction Does Not Exist');
     this.respond(tx, rq, 200, 'OK');
