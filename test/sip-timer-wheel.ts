@@ -59,3 +59,19 @@ t.test('a callback may set the next timer (retransmission doubling) and the whee
   t.ok(gaps[0] >= 50 && gaps[1] >= 100 && gaps[2] >= 200, `doubling gaps ${gaps.join(', ')} ms`);
   t.equal(w.size, 0);
 });
+
+t.test('a callback that clears a timer due in the same tick: that one never runs', async (t) => {
+  const w = new TimerWheel();
+  const ran: string[] = [];
+  await new Promise<void>((done) => {
+    let b: ReturnType<TimerWheel['set']> | undefined = undefined;
+    w.set(() => {
+      ran.push('a');
+      w.clear(b);
+      w.set(() => done(), 60); // the next event, to know the tick is over
+    }, 60);
+    b = w.set(() => ran.push('b'), 60);
+  });
+  t.same(ran, ['a']);
+  t.equal(w.size, 0);
+});

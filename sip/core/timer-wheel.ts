@@ -8,6 +8,8 @@
  */
 export interface WheelTimer {
   fn: (() => void) | undefined;
+  /** The tick whose bucket holds it; absent for a short one (a setTimeout). */
+  due?: number;
   timeout?: NodeJS.Timeout;
 }
 
@@ -16,12 +18,11 @@ const TICK_MS = 10;
 const SHORTEST_MS = 50;
 
 export class TimerWheel {
-  private readonly buckets = new Map<number, WheelTimer[]>();
+  /** Tick -> its timers; a cleared timer leaves its bucket at once (a 3-minute backstop holds nothing). */
+  private readonly buckets = new Map<number, Set<WheelTimer>>();
   private pending = 0;
   private last = 0;
   private interval?: NodeJS.Timeout;
-
-  constructor(private readonly now: () => number = Date.now) {}
 
   /** Run `fn` after `ms` (at least), as setTimeout(fn, ms); clear(t) before then and it never runs. */
   set(fn: () => void, ms: number): WheelTimer {
@@ -35,10 +36,10 @@ export class TimerWheel {
       return t;
     }
     // Due at the first tick boundary at or after now + ms.
-    const due = Math.ceil((this.now() + ms) / TICK_MS);
-    const b = this.buckets.get(due);
-    if (b) b.push(t);
-    else this.buckets.set(due, [t]);
+    t.due = Math.ceil((Date.now() + ms) / TICK_MS);
+    const b = this.buckets.get(t.due);
+    if (b) b.add(t);
+    else this.buckets.set(t.due, new Set([t]));
     if (this.pending++ === 0) this.arm();
     return t;
   }
@@ -47,8 +48,11 @@ export class TimerWheel {
   clear(t: WheelTimer | undefined): void {
     if (!t?.fn) return;
     t.fn = undefined;
-    if (t.timeout) clearTimeout(t.timeout);
-    else if (--this.pending === 0) this.disarm();
+    if (t.timeout) return clearTimeout(t.timeout);
+    const b = this.buckets.get(t.due!);
+    b?.delete(t);
+    if (b?.size === 0) this.buckets.delete(t.due!);
+    if (--this.pending === 0) this.disarm();
   }
 
   /** Timers armed and not yet run or cleared (setTimeout-backed short ones excepted). */
@@ -57,26 +61,25 @@ export class TimerWheel {
   }
 
   private arm(): void {
-    this.last = Math.floor(this.now() / TICK_MS);
+    this.last = Math.floor(Date.now() / TICK_MS);
     this.interval = setInterval(() => this.run(), TICK_MS);
   }
 
   private disarm(): void {
     clearInterval(this.interval);
     this.interval = undefined;
-    this.buckets.clear(); // only cleared entries remain
   }
 
   /** Every tick from the last run to now: a late interval catches up, in order. */
   private run(): void {
-    const tick = Math.floor(this.now() / TICK_MS);
+    const tick = Math.floor(Date.now() / TICK_MS);
     for (let k = this.last + 1; k <= tick && this.interval; k++) {
       const b = this.buckets.get(k);
       if (!b) continue;
       this.buckets.delete(k);
       for (const t of b) {
         const f = t.fn;
-        if (!f) continue;
+        if (!f) continue; // cleared by an earlier callback of this tick
         t.fn = undefined;
         if (--this.pending === 0) this.disarm();
         try {
