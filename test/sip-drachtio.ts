@@ -121,7 +121,10 @@ t.test('ocroute serve with sip.driver drachtio: a call through the stand-in, CDR
   const svc = await startService(t, { logLevel: 'info', sip: `driver: drachtio, drachtio: { host: ` +
     `127.0.0.1, port: ${server.port}, secret: svc-secret-1 }` });
   t.ok(server.connected, 'the service connected and authenticated at start');
-  t.match(svc.log(), /"sip":"drachtio-server 127\.0\.0\.1:\d+"/, 'the start line names the driver');
+  // The start line is logged (asynchronously) once everything listens: wait for it, bounded.
+  const startLine = /"sip":"drachtio-server 127\.0\.0\.1:\d+"/;
+  for (let i = 0; i < 100 && !startLine.test(svc.log()); i++) await new Promise((r) => setTimeout(r, 20));
+  t.match(svc.log(), startLine, 'the start line names the driver');
   const callId = server.invite({ to: '+14255551234', from: 'sip:john@contoso.com' });
   await server.until(() => server.forCall(callId).some((m) => m.status === 200));
   const correlationId = /^X-OC-Correlation-ID:\s*(\S+)\r?$/im.exec(server.forCall(callId).at(-1)!.text)![1];
