@@ -3,6 +3,12 @@ const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
 export const decisionSchema = {
   type: 'object',
+  // Every field of Decision is always present (null where it does not apply).
+  required: [
+    'outcome', 'tenant', 'kind', 'from', 'to', 'operator', 'gateway', 'callerId', 'usage', 'route', 'pattern',
+    'policy', 'target', 'ring', 'slots', 'reason', 'rule', 'dialed', 'dialPlan', 'normalizationRule',
+    'assertedIdentity', 'callingLineIdentity', 'emergency', 'gateways', 'trace',
+  ],
   properties: {
     outcome: str,
     tenant: strOrNull,
@@ -16,7 +22,7 @@ export const decisionSchema = {
     route: strOrNull,
     pattern: strOrNull,
     policy: strOrNull,
-    target: { type: ['object', 'null'], properties: { type: str, id: str } },
+    target: { type: ['object', 'null'], required: ['type', 'id'], properties: { type: str, id: str } },
     ring: { type: ['array', 'null'], items: str },
     slots: {
       type: 'array',
