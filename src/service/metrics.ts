@@ -8,6 +8,7 @@ import type { Engine } from './engine';
 import { VERSION } from '../package';
 import type { CallManager } from './calls';
 import { GatewaySessions } from './gateway-sessions';
+import { decisionCounter, TallyHistogram } from './decision-metrics';
 
 export function createMetrics(engine: Engine, calls?: CallManager, register: client.Registry = new client.Registry()) {
   // Standard names (process_cpu_seconds_total ...), so stock dashboards and alerts match.
@@ -17,15 +18,12 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
   for (const n of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
     if (register.getSingleMetric(n)) register.removeSingleMetric(n);
   }
-  const decisions = new client.Counter({
-    name: 'ocroute_decisions_total', help: 'Routing decisions by outcome, call kind, operator and voice route (route ' +
-      'values are bounded by the tenant\'s route list)',
-    labelNames: ['outcome', 'kind', 'operator', 'route'] as const, registers: [register],
-  });
-  const latency = new client.Histogram({
-    name: 'ocroute_decision_duration_seconds', help: 'Time to decide one call', labelNames: ['kind'] as const,
-    buckets: [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [register],
-  });
+  const decisions = decisionCounter(register, 'Routing decisions by outcome, call kind, operator and voice route ' +
+    '(route values are bounded by the tenant\'s route list)');
+  const latency = new TallyHistogram(
+    'ocroute_decision_duration_seconds', 'Time to decide one call', 'kind',
+    [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], register,
+  );
   const reloads = new client.Counter({
     name: 'ocroute_config_reloads_total', help: 'Configuration reloads by result',
     labelNames: ['result'] as const, registers: [register],
@@ -58,12 +56,9 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     return engine.tenants.size < 2 || tenant?.toLowerCase() === engine.tenants.defaultId ? route : 'other-tenant';
   };
   setSnapshot();
-  // Label objects, not children bound per label set: prom-client's children hash the same labels
-  // on every call, and the lookup of a bound child measured slower (639 vs 457 ns for this pair).
   engine.on('decision', (d, seconds) => {
-    const route = routeLabel(d.route, d.tenant);
-    decisions.inc({ outcome: d.outcome, kind: d.kind, operator: d.operator ?? 'none', route });
-    latency.observe({ kind: d.kind }, seconds);
+    decisions.add(d.outcome, d.kind, d.operator ?? 'none', routeLabel(d.route, d.tenant));
+    latency.observe(d.kind, seconds);
   });
   const batchChunks = new client.Histogram({
     name: 'ocroute_batch_chunk_duration_seconds', help: 'Time a worker took to route one batch chunk (its decisions ' +
@@ -73,7 +68,7 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
   engine.on('batch', (tally, _count, seconds) => {
     for (const [key, n] of Object.entries(tally)) {
       const [outcome, kind, operator, route, tenant] = key.split('\u0000');
-      decisions.inc({ outcome, kind, operator, route: routeLabel(route === 'none' ? null : route, tenant) }, n);
+      decisions.add(outcome, kind, operator, routeLabel(route === 'none' ? null : route, tenant), n);
     }
     batchChunks.observe(seconds);
   });
@@ -131,5 +126,5 @@ export function createMetrics(engine: Engine, calls?: CallManager, register: cli
     });
     gw.on('alert', (a) => alerts.inc({ gateway: a.gateway }));
   }
-  return { register, decisions, latency, reloads };
+  return { register, decisions: decisions.counter, latency, reloads };
 }
