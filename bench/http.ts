@@ -28,7 +28,9 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const post = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify(CALL) };
   const kinds = {
-    route: { url: `${base}/v1/route?trace=false`, ...post }, static: { url: `${base}/bench/static`, ...post },
+    route: { url: `${base}/v1/route?trace=false`, ...post },
+    // The same request as the route's, query string included: only the answer differs.
+    static: { url: `${base}/bench/static?trace=false`, ...post },
     hello: { url: `${base}/healthz` },
   };
   const runs: Record<keyof typeof kinds, { rps: number; p99: number }[]> = { route: [], static: [], hello: [] };

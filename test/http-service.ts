@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Engine } from '../src/service/engine';
 import { buildServer } from '../src/http/server';
 import { BatchPool } from '../src/service/batch-pool';
+import { OcrouteError } from '../src/errors';
 
 const ROUTES = path.join(__dirname, '..', 'routes');
 
@@ -85,6 +86,23 @@ t.test('bad requests get 400 with the field named', async (t) => {
   t.equal(extra.status, 400);
   t.same(await extra.json(), { error: 'E_REQUEST', message: "body: unknown field 'frm' " +
     "in the body", field: 'body.frm' });
+});
+
+t.test('POST /v1/route: an error while deciding is a JSON answer from the error catalogue, not a dropped ' +
+  'request (the handler answers at once, without a promise)', async (t) => {
+  const { engine, post } = await start(t);
+  engine.route = () => {
+    throw new OcrouteError('E_NUMBER', "'x' is not a valid phone number", { field: 'to' });
+  };
+  const bad = await post('/v1/route', { kind: 'user', from: 'john@contoso.com', to: 'x' });
+  t.equal(bad.status, 422);
+  t.same(await bad.json(), { error: 'E_NUMBER', message: "'x' is not a valid phone number", field: 'to' });
+  engine.route = () => {
+    throw new Error('boom');
+  };
+  const broken = await post('/v1/route', { kind: 'user', from: 'john@contoso.com', to: 'x' });
+  t.equal(broken.status, 500);
+  t.same(await broken.json(), { error: 'E_INTERNAL', message: 'internal error' });
 });
 
 t.test('reload: a good config swaps atomically, a bad one is refused and the old one kept', async (t) => {
