@@ -2,7 +2,7 @@
  * decide(snapshot, call) -> Decision. Pure: no I/O, no clock, no logging; the same snapshot and
  * call always give the same decision. Each branch names the seed rule it implements.
  */
-import { own, type PhoneNumber, type UnassignedNumberTreatment, type VoiceRoute } from '../tenant/types';
+import { own, type PhoneNumber, type UnassignedNumberTreatment, type User, type VoiceRoute } from '../tenant/types';
 import { describeNormalized, normalizeDialed } from './dial-plan';
 import { checkCaller } from './inbound-blocking';
 import { inboundCallerId, outboundCallerId } from './caller-id';
@@ -48,7 +48,7 @@ export function decide(s: Snapshot, original: Call, opts: DecideOptions = {}, kn
   switch (call.kind) {
     case 'meeting': return meetingDialOut(s, call, d);
     case 'user': {
-      userCall(s, call, d);
+      userCall(s, call, d, known?.foundUser);
       if (call.from && s.callerIds) outboundCallerId(s.callerIds, s.data, call.from, d);
       translateForGateways(s.translations, s.data, d);
       return d;
@@ -102,9 +102,12 @@ function meetingDialOut(s: Snapshot, call: Call, d: Decision): Decision {
   return d;
 }
 
-/** Seeds 000/001: a user's own number routes via its operator, unless voice routes catch it. */
-function userCall(s: Snapshot, call: Call, d: Decision): Decision {
-  const user = findUser(s.data, call.from);
+/**
+ * Seeds 000/001: a user's own number routes via its operator, unless voice routes catch it.
+ * `found`: the caller's record when the tenant index already found it (one cache miss fewer).
+ */
+function userCall(s: Snapshot, call: Call, d: Decision, found?: User): Decision {
+  const user = found ?? findUser(s.data, call.from);
   if (!user) return reject(d, `caller '${call.from ?? ''}' is not a user of this tenant`, 'caller');
   if (!user.licenses.includes('PhoneSystem')) return reject(d, `caller ${user.upn} has no Phone ` +
     `System license`, 'seed 000: Phone System license');
