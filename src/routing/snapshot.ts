@@ -92,14 +92,17 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, 
   const reuse = policiesHold(data, since) ? since.snapshot : undefined;
   // Policies reused: every input they are made of is as it was when they passed.
   if (!reuse) checkRoutingLimits(data);
+  // Both policy kinds read the same routes by usage: grouped once (O(routes) a change), if at all.
+  let byUsage: Map<string, VoiceRoute[]> | undefined;
+  const compile = (policies: Record<string, UsagePolicy>, before?: ReadonlyMap<string, CompiledPolicy>) =>
+    compilePolicies(data, policies, (byUsage ??= routesByUsage(data.voiceRoutes)), matcher, since, before);
   return {
     data,
     tenantId: data.tenant.id,
     version: ++versions,
     compiledAt: Date.now(),
-    acr:
-      reuse?.acr ?? compilePolicies(data, data.audioConferencingRoutingPolicies, matcher, since, since?.snapshot.acr),
-    ovr: reuse?.ovr ?? compilePolicies(data, data.onlineVoiceRoutingPolicies, matcher, since, since?.snapshot.ovr),
+    acr: reuse?.acr ?? compile(data.audioConferencingRoutingPolicies, since?.snapshot.acr),
+    ovr: reuse?.ovr ?? compile(data.onlineVoiceRoutingPolicies, since?.snapshot.ovr),
     migrating: orNone(migratingNumbers(data)),
     dialPlans: compileDialPlans(data),
     blocking: compileBlocking(data),
@@ -114,10 +117,9 @@ export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, 
 const orNone = <K, V>(m: ReadonlyMap<K, V>): ReadonlyMap<K, V> | undefined => (m.size ? m : undefined);
 
 function compilePolicies(
-  data: TenantData, policies: Record<string, UsagePolicy>, opts: MatcherOptions, since: Since | undefined,
-  before?: ReadonlyMap<string, CompiledPolicy>,
+  data: TenantData, policies: Record<string, UsagePolicy>, byUsage: Map<string, VoiceRoute[]>, opts: MatcherOptions,
+  since: Since | undefined, before?: ReadonlyMap<string, CompiledPolicy>,
 ): Map<string, CompiledPolicy> {
-  const byUsage = routesByUsage(data.voiceRoutes);
   const out = new Map<string, CompiledPolicy>();
   // What each usage list compiled to before: its entries are kept where their routes did not
   // change, and its matcher is kept while the pattern list is as it was (a description, a
