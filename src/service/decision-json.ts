@@ -34,12 +34,12 @@ const FROM_CONFIG = new Set([
   'outcome', 'tenant', 'kind', 'operator', 'gateway', 'usage', 'route', 'pattern', 'policy', 'rule', 'dialPlan',
   'normalizationRule', 'callingLineIdentity', 'type', 'capability', 'fqdn', 'result',
 ]);
-export const KEPT_MAX = 4096;
-let keptCount = 0;
+/** Kept fragments per property: a property with more values (tenant IDs at 10,000 tenants) starts over. */
+export const KEPT_PER_PROPERTY = 1024;
 const keptMaps: Map<string, string>[] = [];
 
 /** How many strings' JSON is kept now (tests: bounded). */
-export const keptStrings = (): number => keptCount;
+export const keptStrings = (): number => keptMaps.reduce((n, m) => n + m.size, 0);
 
 /** One property's kept fragments: its prefix (separator, key, colon) and the value's JSON. */
 function keptFragment(prefix: string): (s: string) => string {
@@ -52,13 +52,9 @@ function keptFragment(prefix: string): (s: string) => string {
       // costs half of joining ropes when the answer is written.
       json = prefix + str(s);
       FLATTEN.test(json);
-      // Bounded, all properties together: past the budget every kept fragment is dropped and made again.
-      if (keptCount >= KEPT_MAX) {
-        for (const m of keptMaps) m.clear();
-        keptCount = 0;
-      }
+      // Bounded per property, so one with many values never evicts the few of another.
+      if (map.size >= KEPT_PER_PROPERTY) map.clear();
       map.set(s, json);
-      keptCount++;
     }
     return json;
   };
