@@ -42,9 +42,10 @@ function adminLatencies(store: TenantStore, first: Snapshot, check: { rule?: Ten
     engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined);
   store.on('change', (_id, t, changes) => engine.publish(t, changes));
   const who = { scope: 'admin' as const, who: 'bench' };
-  // Each kind's first 10 commands are warm-up (V8 compiling their code paths), not measured.
+  // Each kind's first 50 commands are warm-up, not measured: V8 is still optimizing (and
+  // deoptimizing) their code paths; after 10, the first route changes measured took 9-13 ms, after 40, 3.
   const timed = (n: number, run: (i: number) => void) => {
-    for (let i = n; i < n + 10; i++) run(i);
+    for (let i = n; i < n + 50; i++) run(i);
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       const s = process.hrtime.bigint();
@@ -82,7 +83,7 @@ function adminLatencies(store: TenantStore, first: Snapshot, check: { rule?: Ten
   return {
     dirP50: directory.p50, dirP99: directory.p99, routeP50: routes.p50, routeP99: routes.p99,
     patternP50: patterns.p50, patternP99: patterns.p99,
-    // The store folds its journal into a full checkpoint every 1,000 commands, on the command path.
+    // Includes the command that folds the journal into a checkpoint (every 1,000 commands).
     slowest: Math.max(directory.max, routes.max, patterns.max),
   };
 }

@@ -24,6 +24,8 @@ type Tracked = (typeof TRACKED)[number];
 export interface Changes {
   fields: Set<string>;
   records: Record<Tracked, Set<string>>;
+  /** Of those, records that did not exist before the command (a new key goes to the end of its map). */
+  created?: Record<Tracked, Set<string>>;
 }
 
 function copyRecord(v: unknown): unknown {
@@ -185,6 +187,9 @@ export function draftOf(live: TenantData): Draft {
     changes: () => (changes ??= {
       fields: changedFields(),
       records: Object.fromEntries(TRACKED.map((k) => [k, new Set(undo[k].keys())])) as Changes['records'],
+      created: Object.fromEntries(TRACKED.map((k) => [k, new Set(
+        [...undo[k]].filter(([, v]) => v === ABSENT).map(([key]) => key),
+      )])) as Changes['records'],
     }),
   };
 }

@@ -1,27 +1,31 @@
 /**
- * Tenants persisted in SQLite (better-sqlite3): a checkpoint of each tenant (numbers and users in
- * JSON chunks of CHUNK records — one row per record made a 1M-number load 3x slower — and the
- * rest one JSON row) plus a journal of every admin/operator command since. An
- * accepted command is one journal INSERT, committed (WAL, synchronous=FULL) before it is
- * acknowledged, so kill -9 at any moment loses no acknowledged change; a refused command is never
- * written. Loading = checkpoint + replay of the journal after it (commands carry their time).
- * The journal is folded into a new checkpoint every `checkpointEvery` commands and on close;
- * the folded entries move to `history` (the audit trail GET /journal reads, never replayed or
- * loaded), so the journal a start replays stays at most `checkpointEvery` entries per tenant.
+ * Tenants persisted in SQLite (better-sqlite3): a checkpoint of each tenant (its record maps as
+ * rows, record-rows.ts, and the rest one JSON row) plus a journal of every admin/operator command
+ * since. An accepted command is one journal INSERT, committed (WAL, synchronous=FULL) before it
+ * is acknowledged, so kill -9 at any moment loses no acknowledged change; a refused command is
+ * never written. Loading = checkpoint + replay of the journal after it (events, tenant-event.ts).
+ * Every `checkpointEvery` commands and on close the journal is folded into the checkpoint: the
+ * records changed since the last one (not all of them: that stalled a command 2 s at 1M numbers)
+ * and the rest; the folded entries move to `history` (the audit trail GET /journal reads, never
+ * replayed or loaded), so the journal a start replays stays at most `checkpointEvery` entries a tenant.
+ * A load that finds the changed records past a quarter of the base rewrites the base (compaction).
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
 import { lockStore } from './lock';
 import { checkRoutingLimits } from '../routing/limits';
-import { decodeNumbers, encodeNumbers } from './number-rows';
 import type { CommandContext } from '../tenant/commands';
 import type { Changes } from './draft';
 import {
-  actorText, checkScope, eventText, replayRow, runOnDraft, toEntry, type Actor, type JournalEntry, type JournalRow,
-  type TenantCheck,
+  actorText, checkScope, eventText, replayOnDraft, runOnDraft, toEntry, type Actor, type JournalEntry,
+  type JournalRow, type TenantCheck,
 } from './command-run';
-import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
+import {
+  RECORD_KINDS, applyChangeRow, changeRows, decodeRecords, emptyDirty, encodeRecords, noteChanges, restOf,
+  type ChangeRow, type Dirty, type RecordKind,
+} from './record-rows';
+import { emptyTenant, type TenantData } from '../tenant/types';
 
 export type { Actor, JournalEntry } from './command-run';
 export interface StoreOptions {
@@ -35,29 +39,35 @@ export interface StoreOptions {
    * one tenant): throwing refuses the command, changing nothing.
    */
   check?: TenantCheck;
+  /** Records per checkpoint row (default 10,000); small in tests. */
+  chunk?: number;
 }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tenant_state (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (tenant TEXT NOT NULL, kind TEXT NOT NULL, chunk INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant, kind, chunk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_changes (tenant TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, data TEXT, pos INTEGER, PRIMARY KEY (tenant, kind, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL, event TEXT);
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 `;
 
-/** Records per checkpoint row. */
+/** Records per checkpoint row: one row per record made a 1M-number load 3x slower. */
 const CHUNK = 10_000;
 
 export class TenantStore extends EventEmitter<{ change: [string, TenantData, Changes?]; remove: [string] }> {
   private readonly db: Database.Database;
   private readonly live = new Map<string, TenantData>();
   private readonly sinceCheckpoint = new Map<string, number>();
+  /** Records changed since each tenant's checkpoint. */
+  private readonly dirty = new Map<string, Dirty>();
   private readonly checkpointEvery: number;
   readonly syncDelayMs: number;
   private readonly clock: () => number;
   private readonly unlock: () => void;
   private readonly check?: TenantCheck;
+  private readonly chunk: number;
 
   constructor(
     readonly file: string,
@@ -68,6 +78,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     this.syncDelayMs = opts.syncDelayMs ?? 0;
     this.clock = opts.clock ?? Date.now;
     this.check = opts.check;
+    this.chunk = opts.chunk ?? CHUNK;
     const memory = file === ':memory:' || file === '';
     this.unlock = memory || opts.lock === false ? () => {} : lockStore(file);
     try {
@@ -107,7 +118,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   /** Put a whole tenant (first seed from YAML/.ps1, or a config reload): a checkpoint, atomically. */
   put(t: TenantData): void {
     const id = t.tenant.id.toLowerCase();
-    this.writeCheckpoint(id, t);
+    this.writeBase(id, t);
     this.live.set(id, t);
     this.emit('change', id, t);
   }
@@ -115,7 +126,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   /** Put many tenants in one transaction (a folder of thousands seeds with one sync, not one each). */
   putMany(ts: readonly TenantData[], meta: ReadonlyArray<readonly [string, string]> = []): void {
     this.db.transaction(() => {
-      for (const t of ts) this.writeCheckpoint(t.tenant.id.toLowerCase(), t);
+      for (const t of ts) this.writeBase(t.tenant.id.toLowerCase(), t);
       for (const [k, v] of meta) this.setMeta(k, v);
     })();
     for (const t of ts) {
@@ -139,13 +150,14 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     const id = tenantId.toLowerCase();
     if (!this.live.has(id)) return false;
     this.db.transaction(() => {
-      for (const table of ['tenant_state', 'records', 'journal', 'history']) {
+      for (const table of ['tenant_state', 'records', 'record_changes', 'journal', 'history']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'tenant_state' ? 'id' : 'tenant'} = ?`).run(id);
       }
       this.db.prepare("DELETE FROM meta WHERE substr(key, instr(key, ':') + 1) = ?").run(id);
     })();
     this.live.delete(id);
     this.sinceCheckpoint.delete(id);
+    this.dirty.delete(id);
     this.emit('remove', id);
     return true;
   }
@@ -177,6 +189,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     const changes = work.changes();
     this.live.set(id, draft);
     try {
+      this.noteDirty(id, changes, Number(lastInsertRowid));
       const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
       this.sinceCheckpoint.set(id, n);
       if (n >= this.checkpointEvery) this.tryCheckpoint(id, draft);
@@ -215,37 +228,65 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     }
   }
 
+  private noteDirty(id: string, changes: Changes, seq: number): void {
+    noteChanges(this.dirty.get(id)!, changes, seq);
+  }
+
+  /** Fold the journal into the checkpoint: the changed records only (a record map replaced whole: that map). */
   private writeCheckpoint(id: string, t: TenantData): void {
-    const { numbers, users, ...rest } = t;
-    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM journal').get() as { s: number }).s;
-    const ins = this.db.prepare('INSERT INTO records (tenant, kind, chunk, data) VALUES (?, ?, ?, ?)');
+    const d = this.dirty.get(id)!;
+    const up = this.db.prepare(
+      'INSERT INTO record_changes (tenant, kind, key, data, pos) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT(tenant, kind, key) DO UPDATE SET data = excluded.data, ' +
+        // A record changed after it was (re)created keeps its place at the end; a deleted one has none.
+        'pos = CASE WHEN excluded.data IS NULL THEN NULL ELSE COALESCE(excluded.pos, pos) END',
+    );
+    const rows = changeRows(t, d);
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM records WHERE tenant = ?').run(id);
-      for (const [kind, map] of [
-        ['numbers', numbers],
-        ['users', users],
-      ] as const) {
-        const values = Object.values(map);
-        for (let i = 0; i * CHUNK < values.length; i++) {
-          const chunk = values.slice(i * CHUNK, (i + 1) * CHUNK);
-          ins.run(id, kind, i, kind === 'numbers' ? encodeNumbers(chunk as PhoneNumber[]) : JSON.stringify(chunk));
-        }
-      }
-      this.db
-        .prepare(
-          'INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ' +
-            'excluded.seq, rest = excluded.rest',
-        )
-        .run(id, seq, JSON.stringify(rest));
-      // Folded into this checkpoint: out of the replayed journal, into the history.
-      this.db
-        .prepare(
-          'INSERT INTO history SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? AND seq <= ?',
-        )
-        .run(id, seq);
-      this.db.prepare('DELETE FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
+      for (const kind of d.replaced) this.writeKind(id, kind, t);
+      for (const [kind, key, data, pos] of rows) up.run(id, kind, key, data, pos);
+      this.writeRest(id, t);
     })();
+    this.dirty.set(id, emptyDirty());
     this.sinceCheckpoint.set(id, 0);
+  }
+
+  /** A full checkpoint: every record in base chunks, no change rows. */
+  private writeBase(id: string, t: TenantData): void {
+    this.db.transaction(() => {
+      for (const kind of RECORD_KINDS) this.writeKind(id, kind, t);
+      this.writeRest(id, t);
+    })();
+    this.dirty.set(id, emptyDirty());
+    this.sinceCheckpoint.set(id, 0);
+  }
+
+  /** Every record of one kind in base chunks, no change rows (in the caller's transaction). */
+  private writeKind(id: string, kind: RecordKind, t: TenantData): void {
+    this.db.prepare('DELETE FROM records WHERE tenant = ? AND kind = ?').run(id, kind);
+    this.db.prepare('DELETE FROM record_changes WHERE tenant = ? AND kind = ?').run(id, kind);
+    const ins = this.db.prepare('INSERT INTO records (tenant, kind, chunk, data) VALUES (?, ?, ?, ?)');
+    const values = Object.values((t as unknown as Record<string, object | undefined>)[kind] ?? {});
+    for (let i = 0; i * this.chunk < values.length; i++) {
+      ins.run(id, kind, i, encodeRecords(kind, values.slice(i * this.chunk, (i + 1) * this.chunk)));
+    }
+  }
+
+  /** The tenant's other fields, and the journal folded so far moved to the history (in the caller's transaction). */
+  private writeRest(id: string, t: TenantData): void {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM journal').get() as { s: number }).s;
+    this.db
+      .prepare(
+        'INSERT INTO tenant_state (id, seq, rest) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ' +
+          'excluded.seq, rest = excluded.rest',
+      )
+      .run(id, seq, JSON.stringify(restOf(t)));
+    this.db
+      .prepare(
+        'INSERT INTO history SELECT seq, tenant, at, actor, command, args FROM journal WHERE tenant = ? AND seq <= ?',
+      )
+      .run(id, seq);
+    this.db.prepare('DELETE FROM journal WHERE tenant = ? AND seq <= ?').run(id, seq);
   }
 
   private load(id: string): TenantData {
@@ -253,29 +294,42 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
       seq: number;
       rest: string;
     };
-    const numbers: Record<string, PhoneNumber> = {};
-    const users: Record<string, User> = {};
+    // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
+    // A store written before invites/migrations were rows holds them in `rest`: they load from there.
+    let t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers: {}, users: {} } as TenantData;
+    const maps = t as unknown as Record<RecordKind, Record<string, unknown>>;
+    let base = 0;
     const rows = this.db
       .prepare('SELECT kind, data FROM records WHERE tenant = ? ORDER BY kind, chunk')
       .raw()
-      .iterate(id) as Iterable<[string, string]>;
+      .iterate(id) as Iterable<[RecordKind, string]>;
     for (const [kind, data] of rows) {
-      if (kind === 'numbers')
-        decodeNumbers(data, (n) => {
-          numbers[n.number] = n;
-        });
-      else for (const u of JSON.parse(data) as User[]) users[u.upn.toLowerCase()] = u;
+      maps[kind] ??= {};
+      decodeRecords(kind, data, (key, v) => {
+        maps[kind][key] = v;
+        base++;
+      });
     }
-    // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
-    const t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers, users } as TenantData;
+    // Positioned (re-created) records last, in the order they were created: NULLs sort first.
+    const changed = this.db
+      .prepare('SELECT kind, key, data, pos FROM record_changes WHERE tenant = ? ORDER BY pos')
+      .raw()
+      .all(id) as ChangeRow[];
+    for (const c of changed) applyChangeRow(maps, c);
+    this.dirty.set(id, emptyDirty());
     let n = 0;
     for (const e of this.db
       .prepare('SELECT * FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq')
       .iterate(id, row.seq) as Iterable<JournalRow>) {
-      replayRow(t, e, this.file);
+      // On a draft, to learn which records each entry changed: the next checkpoint writes those.
+      const { next, changes } = replayOnDraft(t, e, this.file);
+      t = next;
+      this.noteDirty(id, changes, Number(e.seq));
       n++;
     }
     this.sinceCheckpoint.set(id, n);
+    // Changed records past a quarter of the base: rewrite the base now (a start reads everything anyway).
+    if (changed.length > Math.max(this.chunk, base / 4)) this.writeBase(id, t);
     return t;
   }
 
