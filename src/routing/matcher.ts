@@ -59,7 +59,7 @@ export class PatternMatcher {
   readonly size: number;
   private readonly simple: SimpleIndex = new SimpleIndex();
   private readonly re2?: Re2Matcher;
-  /** Entry index of each pattern given to RE2, ascending. */
+  /** Entry index of each pattern given to RE2, ascending (shared with a derived matcher: never changed). */
   private readonly re2Entries: number[] = [];
   /** Patterns RE2 cannot run that recheck proved safe (pattern.ts): tried one by one, ascending. */
   private readonly jsEntries: { entry: number; tester: NumberTester }[] = [];
@@ -78,9 +78,19 @@ export class PatternMatcher {
     const changed = prev && prev.re2Only === this.re2Only ? changedEntries(prev.patterns, patterns) : undefined;
     if (changed) {
       // A few patterns changed in place: the simple index is the previous one with those edited.
-      this.simple = prev!.simple.withChanges(changed.map((entry) => ({
+      const edits = changed.map((entry) => ({
         entry, was: shape(prev!.patterns[entry]).simple, now: shape(patterns[entry]).simple,
-      })));
+      }));
+      this.simple = prev!.simple.withChanges(edits);
+      // Simple patterns changed into simple ones: the other entries are the previous matcher's,
+      // whole (walking 10,000 patterns again was half of a NumberPattern change's compile).
+      const sameSets = !prev!.re2 || prev!.re2.singleSetMax === (opts.singleSetMax ?? SINGLE_SET_MAX);
+      if (sameSets && edits.every((e) => e.was && e.now)) {
+        this.re2Entries = prev!.re2Entries;
+        this.jsEntries = prev!.jsEntries;
+        this.re2 = prev!.re2;
+        return;
+      }
     }
     patterns.forEach((p, idx) => {
       const s = shape(p);

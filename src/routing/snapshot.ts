@@ -64,6 +64,8 @@ export interface Since {
   snapshot: Snapshot;
   fields: ReadonlySet<string>;
   numbers: ReadonlySet<string>;
+  /** The tenant already passed checkRoutingLimits (the store checks every command's result). */
+  limitsChecked?: boolean;
 }
 
 /** What the compiled routing policies are made of (besides each route's BridgeSourcePhoneNumber's record). */
@@ -91,7 +93,7 @@ function policiesHold(data: TenantData, since?: Since): since is Since {
 export function compileSnapshot(data: TenantData, matcher: MatcherOptions = {}, since?: Since): Snapshot {
   const reuse = policiesHold(data, since) ? since.snapshot : undefined;
   // Policies reused: every input they are made of is as it was when they passed.
-  if (!reuse) checkRoutingLimits(data);
+  if (!reuse && !since?.limitsChecked) checkRoutingLimits(data);
   // Both policy kinds read the same routes by usage: grouped once (O(routes) a change), if at all.
   let byUsage: Map<string, VoiceRoute[]> | undefined;
   const compile = (policies: Record<string, UsagePolicy>, before?: ReadonlyMap<string, CompiledPolicy>) =>

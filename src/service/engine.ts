@@ -92,7 +92,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     const prev = this.set.get(tenant.tenant.id);
     const next = compileSnapshot(
       tenant, {},
-      prev && changes ? { snapshot: prev, fields: changes.fields, numbers: changes.records.numbers } : undefined,
+      prev && changes ? {
+        snapshot: prev, fields: changes.fields, numbers: changes.records.numbers, limitsChecked: changes.limitsChecked,
+      } : undefined,
     );
     this.set.set(next, prev && changes);
     this.emit('reload', {

@@ -55,6 +55,7 @@ export function runOnDraft(
     const result = runCommand(work.draft, command, args, ctx);
     const next = work.commit();
     checkRoutingLimits(next);
+    work.changes().limitsChecked = true;
     check?.(next, work.changes());
     return { work, result, next };
   } catch (e) {

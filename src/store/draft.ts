@@ -26,6 +26,8 @@ export interface Changes {
   records: Record<Tracked, Set<string>>;
   /** Of those, records that did not exist before the command (a new key goes to the end of its map). */
   created?: Record<Tracked, Set<string>>;
+  /** The changed tenant passed the routing limits (routing/limits.ts): a compile need not check again. */
+  limitsChecked?: boolean;
 }
 
 function copyRecord(v: unknown): unknown {
