@@ -14,6 +14,7 @@ import client from 'prom-client';
 import { TokenRegistry } from '../http/auth';
 import { TenantStore } from '../store/tenant-store';
 import { PgTenantStore } from '../store/pg-store';
+import { Publisher } from './publisher';
 import type { TenantStoreApi } from '../store/types';
 import type { Changes } from '../store/draft';
 import type { Settings } from '../config/settings';
@@ -54,13 +55,17 @@ function folderDigest(files: readonly string[]): string {
 export async function openStore(
   s: StoreSettings,
   engine: Engine,
-): Promise<{ store: TenantStoreApi; notice?: string }> {
+): Promise<{ store: TenantStoreApi; publisher: Publisher; notice?: string }> {
+  const publisher = new Publisher(engine);
   const common = {
     syncDelayMs: s.onPremSyncDelaySeconds * 1000,
     checkpointEvery: s.checkpointEvery,
     // A command that changed numbers in place is checked on those numbers only: O(change), not O(tenant).
-    check: (t: TenantData, c?: Changes) =>
-      engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined),
+    // Changes still to publish first: the tenant index must hold every journaled change.
+    check: (t: TenantData, c?: Changes) => {
+      publisher.flush();
+      engine.tenants.checkNumbers(t, 'number', c && !c.fields.has('numbers') ? c.records.numbers : undefined);
+    },
   };
   let store: TenantStoreApi;
   if (s.backend === 'postgres') store = await PgTenantStore.open({ url: s.url!, ...common });
@@ -110,8 +115,7 @@ export async function openStore(
       notices.push(`store ${s.file}: tenant ${id} not served: ${(e as Error).message}`);
     }
   }
-  // A seed stores what the engine already serves: no second compile.
-  store.on('change', (id, t, changes) => { if (engine.tenants.get(id)?.data !== t) engine.publish(t, changes); });
+  store.on('change', publisher.change);
   store.on('remove', (id) => engine.remove(id));
   engine.on('removed', (id) => {
     if (store.meta(keyOf(id)) !== undefined) void Promise.resolve(store.remove(id)).catch(() => undefined);
@@ -122,7 +126,7 @@ export async function openStore(
       seed([...engine.tenants.snapshots()].filter((x) => engine.isFolderTenant(x.data.tenant.id)).map((x) => x.data)),
     ).catch((e: Error) => engine.emit('reload', { ok: false, error: e }));
   });
-  return { store, notice: notices.length ? notices.join('; ') : undefined };
+  return { store, publisher, notice: notices.length ? notices.join('; ') : undefined };
 }
 
 const isLoopback = (host: string) => host === '::1' || host === 'localhost' || /^127\./.test(host);
@@ -149,13 +153,14 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   cdrs.on('write', (c) => minutes.record(c));
   const register = new client.Registry();
   const batch = new BatchPool(engine);
-  const { store, notice } = await openStore(o.store, engine);
+  const { store, publisher, notice } = await openStore(o.store, engine);
   let started = false; // /readyz waits for the SIP driver (drachtio: its control connection)
   const tokens = new TokenRegistry(o.auth.tokens);
   // Reload, calls and CDRs take the admin API's bearer tokens, unless a loopback bind opted out.
   const open = o.http.openOnLoopback && isLoopback(o.http.host);
   const app = buildServer(engine, {
-    ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch, admin: { store, tokens, minutes },
+    ready: () => started, logLevel: o.log.level, calls, cdrs, register, batch,
+    admin: { store: publisher.paced(store), tokens, minutes },
     rateLimit: o.http.rateLimit, guard: open ? undefined : tokens,
   });
   if (!open && !tokens.size) app.log.warn('no auth.tokens: POST /v1/config/reload, /v1/calls and GET /v1/cdrs refuse ' +

@@ -22,13 +22,15 @@ export const TOKENS: Record<string, Omit<TokenSpec, 'sha256'>> = {
 export async function start(t: Tap.Test, opts: { minutes?: MinutesLedger } = {}) {
   const engine = new Engine(ROUTES);
   // The embedded (SQLite) store answers synchronously.
-  const store = (await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine))
-    .store as TenantStore;
+  const opened = await openStore({ file: '', onPremSyncDelaySeconds: 0, checkpointEvery: 1000, reseed: false }, engine);
+  const store = opened.store as TenantStore;
   const other = emptyTenant({ id: FABRIKAM, name: 'Fabrikam' });
   enableOperator(other, { name: 'Lumen', countries: ['US'], dataTransferNoticeAccepted: true });
   store.put(other);
   const tokens = new TokenRegistry(Object.entries(TOKENS).map(([secret, p]) => ({ ...p, sha256: sha256(secret) })));
-  const app = buildServer(engine, { logLevel: 'silent', admin: { store, tokens, minutes: opts.minutes } });
+  // The admin API gets the store as serve wires it: each command's publish paced (service/publisher.ts).
+  const admin = { store: opened.publisher.paced(store), tokens, minutes: opts.minutes };
+  const app = buildServer(engine, { logLevel: 'silent', admin });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => { await app.close(); store.close(); });
   const call = async (method: string, p: string, token?: string, body?: unknown) => {
