@@ -5,8 +5,12 @@
  * 1-3 ms at 10,000 routes) runs in the event loop's next turn, so SIP messages that arrived while
  * the command ran are answered between the two halves instead of waiting for both (issue 18: the
  * edge's latency while admin commands run). The API answers once the change is published, so an
- * acknowledged change routes. Publishes keep the order of the changes, and a rule check (a number
- * belongs to one tenant) publishes whatever is pending first: it never reads a stale tenant index.
+ * acknowledged change routes. Only changes to the tenant's fields are paced (routes, usages,
+ * policies: the costly recompiles); those fields are copied by the command, so calls in between
+ * route on the previous snapshot, whole. A change to numbers, users or other records, made in
+ * place in maps that snapshot shares, is published at once, as before: no call ever sees a changed
+ * record with the index of before. Publishes keep the order of the changes, and a rule check (a
+ * number belongs to one tenant) publishes whatever is pending first: it never reads a stale index.
  */
 import type { Engine } from './engine';
 import type { Changes } from '../store/draft';
@@ -27,7 +31,11 @@ export class Publisher {
       // A seed stores what the engine already serves: no second compile.
       if (this.engine.tenants.get(id)?.data !== t) this.engine.publish(t, changes);
     };
-    if (!this.pacing && !this.pending.length) return run();
+    const inPlace = !changes || Object.values(changes.records).some((touched) => touched.size > 0);
+    if (!this.pacing || inPlace) {
+      this.flush();
+      return run();
+    }
     this.pending.push(run);
     this.flushing ??= new Promise((resolve) => setImmediate(() => resolve(this.flush())));
   };
