@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { OcrouteError } from '../errors';
 import type { TenantData } from '../tenant/types';
-import { encodeTenant } from './command-run';
+import { RECORDS_SCHEMA, writeTenant } from './pg-records';
+import { restOf } from './record-rows';
 
 type Client = pg.PoolClient;
 
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text 
 CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
 CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
 ALTER TABLE ocroute_journal ADD COLUMN IF NOT EXISTS event text;
-`;
+` + RECORDS_SCHEMA;
 /** The advisory lock every write holds to its commit ('ocro'). */
 export const LOCK = 0x6f63726f;
 export const CHANNEL = 'ocroute_journal';
@@ -42,11 +43,7 @@ export async function journalRow(
 export async function putRow(c: Client, t: TenantData, now: () => number): Promise<number> {
   const id = t.tenant.id.toLowerCase();
   const seq = await journalRow(c, now(), id, '$put', {}, '{}');
-  await c.query(
-    'INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq ' +
-      '= EXCLUDED.seq, data = EXCLUDED.data',
-    [id, seq, encodeTenant(t)],
-  );
+  await writeTenant(c, id, seq, t, JSON.stringify(restOf(t)));
   await fold(c, id, seq);
   return seq;
 }

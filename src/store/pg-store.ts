@@ -6,8 +6,8 @@
  * commits; only then does it apply the command for real, synchronously, so no reader ever sees
  * a change that is not durable. Other nodes LISTEN and catch up (and poll, in case a
  * notification was lost while the database restarted). Seeds and creations are `$put` rows
- * beside a tenant row; deletions `$remove` rows. Checkpoints only move forward and move the
- * folded journal rows to the history, as in the SQLite store.
+ * beside a tenant row; deletions `$remove` rows. Checkpoints only move forward, write the records
+ * changed since (pg-records.ts) and move the folded journal rows to the history, as in SQLite.
  */
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
@@ -18,9 +18,11 @@ import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
 import type { Changes } from './draft';
 import {
-  actorText, checkScope, decodeTenant, encodeTenant, eventText, replayOnDraft, runOnDraft, toEntry,
-  type Actor, type JournalEntry, type JournalRow, type TenantCheck,
+  actorText, checkScope, eventText, replayOnDraft, runOnDraft, toEntry, type Actor, type JournalEntry,
+  type JournalRow, type TenantCheck,
 } from './command-run';
+import { capture, loadTenants, writeCheckpoint } from './pg-records';
+import { emptyDirty, mergeDirty, noteChanges, type Dirty } from './record-rows';
 
 export interface PgStoreOptions {
   url: string;
@@ -39,6 +41,10 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   /** Per tenant: the last journal seq its state holds. */
   private readonly applied = new Map<string, number>();
   private readonly sinceCheckpoint = new Map<string, number>();
+  /** Records changed since the checkpoint each tenant's state started from (loaded or written). */
+  private readonly dirty = new Map<string, Dirty>();
+  /** Tenants whose row holds records apart (pg-records.ts): a checkpoint writes only the changed ones. */
+  private readonly rowsFormat = new Set<string>();
   private readonly metaCache = new Map<string, string>();
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -143,7 +149,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     return this.write(async (c) => {
       if (!this.live.has(id)) return () => false;
       const seq = await journalRow(c, this.now(), id, '$remove', {}, '{}');
-      for (const table of ['ocroute_tenant', 'ocroute_history'])
+      for (const table of ['ocroute_tenant', 'ocroute_history', 'ocroute_records', 'ocroute_record_changes'])
         await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
       await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2', [id, seq]);
       await c.query("DELETE FROM ocroute_meta WHERE split_part(key, ':', 2) = $1", [id]);
@@ -186,6 +192,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         const changes = work.changes();
         this.live.set(id, tenant);
         this.applied.set(id, seq);
+        this.noteDirty(id, changes, seq);
         const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
         this.sinceCheckpoint.set(id, n);
         if (n >= (this.opts.checkpointEvery ?? 1000)) void this.checkpoint(id);
@@ -281,6 +288,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     this.live.set(id, t);
     this.applied.set(id, seq);
     this.sinceCheckpoint.set(id, 0);
+    this.fresh(id, true);
     this.lastSeq = Math.max(this.lastSeq, seq);
     this.emit('change', id, t);
   }
@@ -289,14 +297,17 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     this.lastSeq = Math.max(this.lastSeq, seq);
     this.applied.delete(id);
     this.sinceCheckpoint.delete(id);
+    this.dirty.delete(id);
+    this.rowsFormat.delete(id);
     if (this.live.delete(id)) this.emit('remove', id);
   }
 
   private async loadAll(c: Client): Promise<void> {
-    for (const r of (await c.query('SELECT id, seq, data FROM ocroute_tenant')).rows) {
-      this.live.set(r.id, decodeTenant(r.data));
-      this.applied.set(r.id, Number(r.seq));
-      this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
+    for (const [id, { t, seq, rows }] of await loadTenants(c)) {
+      this.live.set(id, t);
+      this.applied.set(id, seq);
+      this.fresh(id, rows);
+      this.lastSeq = Math.max(this.lastSeq, seq);
     }
     const min = Math.min(this.lastSeq, ...this.applied.values());
     this.lastSeq = Number.isFinite(min) ? min : 0;
@@ -309,9 +320,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
    */
   private async catchUp(c: Client, emit = true): Promise<void> {
     if (this.closed) return;
-    for (const r of (await c.query('SELECT id, seq, data FROM ocroute_tenant WHERE seq > $1', [this.lastSeq])).rows) {
-      if (Number(r.seq) > (this.applied.get(r.id) ?? 0)) this.hold(r.id, decodeTenant(r.data), Number(r.seq), emit);
-    }
+    const moved = (await c.query('SELECT id, seq FROM ocroute_tenant WHERE seq > $1', [this.lastSeq])).rows
+      .filter((r) => Number(r.seq) > (this.applied.get(r.id) ?? 0)).map((r) => r.id as string);
+    if (moved.length) for (const [id, l] of await loadTenants(c, moved)) this.reload(id, l, emit);
     const { rows } = await c.query('SELECT * FROM ocroute_journal WHERE seq > $1 ORDER BY seq', [this.lastSeq]);
     for (const e of rows as JournalRow[]) {
       const seq = Number(e.seq);
@@ -322,8 +333,8 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         continue;
       }
       if (e.command === '$put') {
-        const row = (await c.query('SELECT seq, data FROM ocroute_tenant WHERE id = $1', [e.tenant])).rows[0];
-        if (row) this.hold(e.tenant, decodeTenant(row.data), Number(row.seq), emit);
+        const l = (await loadTenants(c, [e.tenant])).get(e.tenant);
+        if (l) this.reload(e.tenant, l, emit);
         continue;
       }
       const t = this.live.get(e.tenant);
@@ -334,29 +345,59 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     }
   }
 
-  private hold(id: string, t: TenantData, seq: number, emit: boolean, changes?: Changes): void {
+  private hold(id: string, t: TenantData, seq: number, emit: boolean, changes: Changes): void {
     this.live.set(id, t);
     this.applied.set(id, seq);
+    this.noteDirty(id, changes, seq);
     if (emit) this.emit('change', id, t, changes);
+  }
+
+  /** A tenant as a checkpoint holds it (its row moved past this node's state, or a `$put`). */
+  private reload(id: string, l: { t: TenantData; seq: number; rows: boolean }, emit: boolean): void {
+    this.live.set(id, l.t);
+    this.applied.set(id, l.seq);
+    this.fresh(id, l.rows);
+    if (emit) this.emit('change', id, l.t);
+  }
+
+  /** The state is a checkpoint's: nothing changed since; `rows`: the row is in the records format. */
+  private fresh(id: string, rows: boolean): void {
+    this.dirty.set(id, emptyDirty());
+    if (rows) this.rowsFormat.add(id);
+    else this.rowsFormat.delete(id);
+  }
+
+  private noteDirty(id: string, changes: Changes, seq: number): void {
+    const d = this.dirty.get(id);
+    if (d) noteChanges(d, changes, seq);
   }
 
   private async checkpoint(id: string): Promise<void> {
     const t = this.live.get(id);
     const seq = this.applied.get(id);
     if (!t || seq === undefined) return;
+    // Taken now (later commands change records in place); the dirty set starts over, and takes
+    // these back if the write fails.
+    const was = this.dirty.get(id) ?? emptyDirty();
+    this.dirty.set(id, emptyDirty());
+    const cap = capture(t, seq, was, this.rowsFormat.has(id));
     try {
-      await this.tx(async (c) => {
-        // Forward only: a slower node never puts back an older state over a newer checkpoint.
-        const r = await c.query(
-          `INSERT INTO ocroute_tenant (id, seq, data) VALUES ($1, $2, $3)
-          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data WHERE ocroute_tenant.seq < EXCLUDED.seq`,
-          [id, seq, encodeTenant(t)],
-        );
-        if (r.rowCount) await fold(c, id, seq);
+      const done = await this.tx(async (c) => {
+        const r = await writeCheckpoint(c, id, cap);
+        if (r === 'written') await fold(c, id, seq);
+        return r;
       });
-      this.sinceCheckpoint.set(id, 0);
+      // Behind another node's checkpoint: what changed since it is in the new dirty set anyway.
+      if (done === 'whole') {
+        this.rowsFormat.delete(id);
+        mergeDirty(this.dirty.get(id), was);
+      } else {
+        if (done === 'written') this.rowsFormat.add(id);
+        this.sinceCheckpoint.set(id, 0);
+      }
       this.lastCheckpointError = undefined;
     } catch (e) {
+      mergeDirty(this.dirty.get(id), was);
       this.lastCheckpointError = e as Error;
     }
   }

@@ -44,6 +44,17 @@ export function noteChanges(dirty: Dirty, changes: Changes, seq: number): void {
   }
 }
 
+/** Put back what a failed checkpoint took: later changes win, but a record keeps a place it was given. */
+export function mergeDirty(into: Dirty | undefined, from: Dirty): void {
+  if (!into) return;
+  for (const kind of RECORD_KINDS) {
+    for (const [key, pos] of from[kind]) {
+      if (!into[kind].has(key) || (into[kind].get(key) === undefined && pos !== undefined)) into[kind].set(key, pos);
+    }
+  }
+  for (const kind of from.replaced) into.replaced.add(kind);
+}
+
 const keyOf = (kind: RecordKind, v: Rec): string =>
   kind === 'numbers' ? (v.number as string) : kind === 'users' ? (v.upn as string).toLowerCase() : (v.id as string);
 

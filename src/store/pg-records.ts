@@ -1,0 +1,148 @@
+/**
+ * The PostgreSQL store's checkpoints as the SQLite store keeps them (record-rows.ts): a tenant
+ * row with the rest of the tenant, its records in base chunks, and one row per record changed
+ * since, so a checkpoint writes what changed, not the whole tenant (a full rewrite of 1M numbers
+ * held the event loop ~2 s). Tenant rows written before this hold the whole tenant in `data`
+ * (`rest` NULL): they still load, and the first checkpoint of such a tenant writes it whole.
+ */
+import type pg from 'pg';
+import { decodeTenant } from './command-run';
+import {
+  RECORD_KINDS, applyChangeRow, changeRows, decodeRecords, encodeRecords, restOf, type ChangeRow, type Dirty,
+  type RecordKind,
+} from './record-rows';
+import { emptyTenant, type TenantData } from '../tenant/types';
+
+type Client = pg.PoolClient;
+
+export const RECORDS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS ocroute_records (tenant text NOT NULL, kind text NOT NULL, chunk int NOT NULL,
+  data text NOT NULL, PRIMARY KEY (tenant, kind, chunk));
+CREATE TABLE IF NOT EXISTS ocroute_record_changes (tenant text NOT NULL, kind text NOT NULL, key text NOT NULL,
+  data text, pos bigint, PRIMARY KEY (tenant, kind, key));
+ALTER TABLE ocroute_tenant ADD COLUMN IF NOT EXISTS rest text;
+ALTER TABLE ocroute_tenant ALTER COLUMN data DROP NOT NULL;
+`;
+
+/** Records per base chunk, as in the SQLite store. */
+const CHUNK = 10_000;
+
+/** A kind's records as base chunk texts, encoded now (the live maps change under later commands). */
+export function chunksOf(t: TenantData, kind: RecordKind): string[] {
+  const values = Object.values((t as unknown as Record<string, object | undefined>)[kind] ?? {});
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i += CHUNK) out.push(encodeRecords(kind, values.slice(i, i + CHUNK)));
+  return out;
+}
+
+/** Replace a tenant's base chunks of the given kinds (their change rows go too). */
+export async function writeChunks(c: Client, id: string, kinds: ReadonlyMap<RecordKind, string[]>): Promise<void> {
+  for (const [kind, chunks] of kinds) {
+    await c.query('DELETE FROM ocroute_records WHERE tenant = $1 AND kind = $2', [id, kind]);
+    await c.query('DELETE FROM ocroute_record_changes WHERE tenant = $1 AND kind = $2', [id, kind]);
+    if (!chunks.length) continue;
+    await c.query(
+      'INSERT INTO ocroute_records (tenant, kind, chunk, data) SELECT $1, $2, i - 1, d FROM unnest($3::text[]) ' +
+        'WITH ORDINALITY AS x(d, i)',
+      [id, kind, chunks],
+    );
+  }
+}
+
+/** Upsert change rows, one statement (a record changed after it was re-created keeps its place). */
+export async function writeChanges(c: Client, id: string, rows: readonly ChangeRow[]): Promise<void> {
+  if (!rows.length) return;
+  await c.query(
+    `INSERT INTO ocroute_record_changes (tenant, kind, key, data, pos)
+      SELECT $1, k, key, d, p FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(k, key, d, p)
+      ON CONFLICT (tenant, kind, key) DO UPDATE SET data = EXCLUDED.data,
+        pos = CASE WHEN EXCLUDED.data IS NULL THEN NULL ELSE COALESCE(EXCLUDED.pos, ocroute_record_changes.pos) END`,
+    [id, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])],
+  );
+}
+
+/** A whole tenant: its tenant row (rest), every record in base chunks, no change rows. */
+export async function writeTenant(c: Client, id: string, seq: number, t: TenantData, rest: string): Promise<void> {
+  await c.query(
+    'INSERT INTO ocroute_tenant (id, seq, data, rest) VALUES ($1, $2, NULL, $3) ON CONFLICT (id) DO UPDATE SET ' +
+      'seq = EXCLUDED.seq, data = NULL, rest = EXCLUDED.rest',
+    [id, seq, rest],
+  );
+  await writeChunks(c, id, new Map(RECORD_KINDS.map((k) => [k, chunksOf(t, k)])));
+}
+
+/**
+ * Load tenants (all, or those named) with the seq each holds. One statement, so one snapshot of
+ * the database: a checkpoint committed meanwhile is seen whole or not at all.
+ */
+export async function loadTenants(
+  c: Client, ids?: readonly string[],
+): Promise<Map<string, { t: TenantData; seq: number; rows: boolean }>> {
+  const where = ids ? 'WHERE %s = ANY($1)' : '';
+  const { rows } = await c.query({
+    text: `SELECT 0 AS part, id AS tenant, seq, COALESCE(rest, data) AS data, rest IS NULL AS whole, NULL AS kind,
+        NULL AS key, 0 AS chunk, NULL::bigint AS pos FROM ocroute_tenant ${where.replace('%s', 'id')}
+      UNION ALL SELECT 1, tenant, NULL, data, NULL, kind, NULL, chunk, NULL FROM ocroute_records
+        ${where.replace('%s', 'tenant')}
+      UNION ALL SELECT 2, tenant, NULL, data, NULL, kind, key, 0, pos FROM ocroute_record_changes
+        ${where.replace('%s', 'tenant')}
+      ORDER BY tenant, part, kind, chunk, pos NULLS FIRST`,
+    values: ids ? [ids] : [],
+    rowMode: 'array',
+  });
+  const out = new Map<string, { t: TenantData; seq: number; rows: boolean }>();
+  for (const [part, tenant, seq, data, whole, kind, key, , pos] of rows as unknown[][]) {
+    if (part === 0) {
+      // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
+      const t = whole ? decodeTenant(data as string)
+        : ({ ...emptyTenant(), ...JSON.parse(data as string), numbers: {}, users: {} } as TenantData);
+      out.set(tenant as string, { t, seq: Number(seq), rows: !whole });
+      continue;
+    }
+    const held = out.get(tenant as string);
+    if (!held) continue; // rows of a tenant deleted meanwhile: not in this snapshot's tenant rows
+    const maps = held.t as unknown as Record<RecordKind, Record<string, unknown>>;
+    const k = kind as RecordKind;
+    maps[k] ??= {};
+    if (part === 1) decodeRecords(k, data as string, (rk, v) => { maps[k][rk] = v; });
+    else applyChangeRow(maps, [k, key as string, data as string | null, pos === null ? null : Number(pos)]);
+  }
+  return out;
+}
+
+/** What a checkpoint writes, taken from the live tenant at its seq before any await. */
+export interface Capture {
+  seq: number;
+  rest: string;
+  rows: ChangeRow[];
+  /** Kinds written whole: those a command replaced, or every kind when the row is not in this format yet. */
+  whole: Map<RecordKind, string[]>;
+}
+
+/** A checkpoint of `t` at `seq`: the changed records, or every record when the row is not in this format yet. */
+export function capture(t: TenantData, seq: number, dirty: Dirty, rowsFormat: boolean): Capture {
+  const kinds = rowsFormat ? [...dirty.replaced] : RECORD_KINDS;
+  const whole = new Map(kinds.map((k) => [k, chunksOf(t, k)]));
+  return { seq, rest: JSON.stringify(restOf(t)), rows: changeRows(t, dirty), whole };
+}
+
+/**
+ * Write a checkpoint if it moves the tenant row forward (a slower node never puts back an older
+ * state): the row is locked first, so two nodes' checkpoints of one tenant never interleave.
+ * 'behind' when the row already holds this seq or a later one; 'whole' when it holds the whole
+ * tenant in the old format and the capture has only the changes (captured whole next time).
+ */
+export async function writeCheckpoint(c: Client, id: string, cap: Capture): Promise<'written' | 'behind' | 'whole'> {
+  const row = (await c.query('SELECT seq, rest IS NULL AS whole FROM ocroute_tenant WHERE id = $1 FOR UPDATE', [id]))
+    .rows[0] as { seq: string; whole: boolean } | undefined;
+  if (row && Number(row.seq) >= cap.seq) return 'behind';
+  if ((!row || row.whole) && cap.whole.size < RECORD_KINDS.length) return 'whole';
+  await c.query(
+    'INSERT INTO ocroute_tenant (id, seq, data, rest) VALUES ($1, $2, NULL, $3) ON CONFLICT (id) DO UPDATE SET ' +
+      'seq = EXCLUDED.seq, data = NULL, rest = EXCLUDED.rest',
+    [id, cap.seq, cap.rest],
+  );
+  await writeChunks(c, id, cap.whole);
+  await writeChanges(c, id, cap.rows.filter(([kind]) => !cap.whole.has(kind)));
+  return 'written';
+}

@@ -1,0 +1,104 @@
+/**
+ * The PostgreSQL store's incremental checkpoints (issue 18, "admin command <= 10 ms p99", cluster
+ * mode): a checkpoint writes the records changed since, not the tenant; nodes that checkpoint in
+ * turn leave rows every node loads as the live tenant (key order included); a tenant row in the
+ * older whole-tenant format still loads and is converted by its first checkpoint.
+ */
+import t from 'tap';
+import pg from 'pg';
+import { PgTenantStore } from '../src/store/pg-store';
+import { encodeTenant } from '../src/store/command-run';
+import { emptyTenant, type PhoneNumber, type TenantData } from '../src/tenant/types';
+import { hasPostgres, NO_POSTGRES, startPostgres } from './helpers/postgres';
+
+const ID = '11111111-2222-4333-8444-555555555555';
+const admin = { scope: 'admin' as const, who: 'test' };
+const op = { scope: 'operator' as const, operator: 'Op', who: 'op' };
+
+function tenant(n: number): TenantData {
+  const td = emptyTenant({ id: ID, name: 'T' });
+  td.operators.Op = { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true } as never;
+  for (let i = 0; i < n; i++) {
+    const number = `+1425555${String(i).padStart(4, '0')}`;
+    td.numbers[number] = {
+      number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
+    } as PhoneNumber;
+  }
+  td.users['a@t.test'] = { upn: 'a@t.test', licenses: ['PhoneSystem', 'AudioConferencing'] } as never;
+  return td;
+}
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+if (!hasPostgres) {
+  console.error(NO_POSTGRES);
+  t.skip(NO_POSTGRES);
+} else {
+  t.test('PostgreSQL store: a checkpoint writes only the changed records; nodes checkpointing in turn ' +
+    'leave rows a new node loads as the live tenant', async (t) => {
+    const db = await startPostgres(t);
+    const a = await PgTenantStore.open({ url: db.url, checkpointEvery: 3 });
+    const b = await PgTenantStore.open({ url: db.url, checkpointEvery: 3 });
+    t.teardown(async () => { await a.close(); await b.close(); });
+    await a.put(tenant(40));
+    await b.catchUpNow();
+    const base = JSON.stringify(await query(db.url, 'SELECT kind, chunk, data FROM ocroute_records ORDER BY 1, 2'));
+    // A: a new number, a base number released and uploaded again (to the end of the map).
+    await a.apply(ID, 'numbers.upload', { number: '+14255559000' }, op);
+    await a.apply(ID, 'numbers.release', { number: '+14255550003' }, admin);
+    await a.apply(ID, 'numbers.upload', { number: '+14255550003' }, op);
+    await a.catchUpNow(); // the checkpoint runs after the answer
+    t.equal(JSON.stringify(await query(db.url, 'SELECT kind, chunk, data FROM ocroute_records ORDER BY 1, 2')), base,
+      'the base chunks were not rewritten');
+    t.same((await query(db.url, 'SELECT kind, key, pos IS NOT NULL AS moved FROM ocroute_record_changes ORDER BY 2'))
+      .map((r) => `${String(r.kind)} ${String(r.key)} ${String(r.moved)}`),
+    ['numbers +14255550003 true', 'numbers +14255559000 true'], 'one row per changed record');
+    // B: its own commands (it replayed A's), then A again: both checkpoint, forward only.
+    await b.apply(ID, 'users.add', { upn: 'b@t.test', licenses: ['PhoneSystem'] }, admin);
+    await b.apply(ID, 'numbers.assign', { upn: 'b@t.test', number: '+14255550009' }, admin);
+    await b.apply(ID, 'meetings.schedule', { organizer: 'a@t.test' }, admin);
+    await b.catchUpNow();
+    await a.apply(ID, 'numbers.release', { number: '+14255559000' }, admin);
+    await a.apply(ID, 'numbers.upload', { number: '+14255559001' }, op);
+    await a.catchUpNow();
+    await b.catchUpNow();
+    t.equal(JSON.stringify(b.get(ID)), JSON.stringify(a.get(ID)), 'both nodes hold the same tenant');
+    const c = await PgTenantStore.open({ url: db.url });
+    t.equal(JSON.stringify(c.get(ID)), JSON.stringify(a.get(ID)), 'a new node loads it, key order included');
+    t.same(Object.keys(c.get(ID)!.numbers).slice(-2), ['+14255550003', '+14255559001']);
+    await c.close();
+  });
+
+  t.test('PostgreSQL store: a tenant row in the whole-tenant format loads; its first checkpoint ' +
+    'writes it as records', async (t) => {
+    const db = await startPostgres(t);
+    const a = await PgTenantStore.open({ url: db.url, checkpointEvery: 2 });
+    await a.put(tenant(5));
+    await a.close();
+    // As an older version wrote it: the whole tenant in `data`, no record rows.
+    const whole = tenant(5);
+    await query(db.url, `UPDATE ocroute_tenant SET data = '${encodeTenant(whole).replaceAll("'", "''")}', ` +
+      'rest = NULL; DELETE FROM ocroute_records');
+    const b = await PgTenantStore.open({ url: db.url, checkpointEvery: 2 });
+    t.teardown(() => b.close());
+    t.equal(JSON.stringify(b.get(ID)), JSON.stringify(whole), 'loads as it was');
+    await b.apply(ID, 'numbers.upload', { number: '+14255559000' }, op);
+    await b.apply(ID, 'users.add', { upn: 'b@t.test' }, admin);
+    await b.catchUpNow();
+    const row = (await query(db.url, 'SELECT data IS NULL AS converted, rest IS NOT NULL AS rest FROM ocroute_tenant'))
+      .at(0);
+    t.same(row, { converted: true, rest: true }, 'the checkpoint wrote the records format');
+    t.equal((await query(db.url, "SELECT * FROM ocroute_records WHERE kind = 'numbers'")).length, 1);
+    const c = await PgTenantStore.open({ url: db.url });
+    t.equal(JSON.stringify(c.get(ID)), JSON.stringify(b.get(ID)), 'and a new node loads the same tenant');
+    await c.close();
+  });
+}
