@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { OcrouteError } from '../errors';
 import type { TenantData } from '../tenant/types';
+import type { JournalRow } from './command-run';
 import { RECORDS_SCHEMA, writeTenant } from './pg-records';
 import { restOf } from './record-rows';
 
@@ -46,6 +47,27 @@ export async function putRow(c: Client, t: TenantData, now: () => number): Promi
   await writeTenant(c, id, seq, t, JSON.stringify(restOf(t)));
   await fold(c, id, seq);
   return seq;
+}
+
+/** A `$remove` row; every row of the tenant goes (its journal before that row, its meta). Its seq. */
+export async function removeRows(c: Client, id: string, at: number): Promise<number> {
+  const seq = await journalRow(c, at, id, '$remove', {}, '{}');
+  for (const table of ['ocroute_tenant', 'ocroute_history', 'ocroute_records', 'ocroute_record_changes'])
+    await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
+  await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2', [id, seq]);
+  await c.query("DELETE FROM ocroute_meta WHERE split_part(key, ':', 2) = $1", [id]);
+  return seq;
+}
+
+/** The commands a tenant ran, newest first ($-rows are the store's own, not commands). */
+export async function journalRows(pool: pg.Pool, id: string, limit: number): Promise<JournalRow[]> {
+  const { rows } = await pool.query(
+    `SELECT * FROM (SELECT seq, tenant, at, actor, command, args FROM ocroute_journal WHERE tenant = $1
+      AND command NOT LIKE '$%' UNION ALL SELECT seq, tenant, at, actor, command, args FROM ocroute_history
+      WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`,
+    [id, limit],
+  );
+  return rows as JournalRow[];
 }
 
 /** Rows a tenant row now holds leave the journal for the history. */

@@ -12,7 +12,9 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { listen, type Listener } from './pg-listen';
-import { CHANNEL, fold, journalRow, LOCK, putRow, redact, SCHEMA, unavailable } from './pg-rows';
+import {
+  CHANNEL, fold, journalRow, journalRows, LOCK, putRow, redact, removeRows, SCHEMA, unavailable,
+} from './pg-rows';
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
@@ -48,6 +50,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private readonly metaCache = new Map<string, string>();
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Checkpoints one at a time (not in the write queue): a failed one puts its records back before the next. */
+  private checkpoints: Promise<void> = Promise.resolve();
+  private readonly checkpointDue = new Set<string>();
   private listener?: Listener;
   private poll?: NodeJS.Timeout;
   private closed = false;
@@ -148,11 +153,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const id = tenantId.toLowerCase();
     return this.write(async (c) => {
       if (!this.live.has(id)) return () => false;
-      const seq = await journalRow(c, this.now(), id, '$remove', {}, '{}');
-      for (const table of ['ocroute_tenant', 'ocroute_history', 'ocroute_records', 'ocroute_record_changes'])
-        await c.query(`DELETE FROM ${table} WHERE ${table === 'ocroute_tenant' ? 'id' : 'tenant'} = $1`, [id]);
-      await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq < $2', [id, seq]);
-      await c.query("DELETE FROM ocroute_meta WHERE split_part(key, ':', 2) = $1", [id]);
+      const seq = await removeRows(c, id, this.now());
       return () => {
         this.forget(id, seq);
         for (const k of [...this.metaCache.keys()]) if (k.split(':')[1] === id) this.metaCache.delete(k);
@@ -195,7 +196,13 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         this.noteDirty(id, changes, seq);
         const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
         this.sinceCheckpoint.set(id, n);
-        if (n >= (this.opts.checkpointEvery ?? 1000)) void this.checkpoint(id);
+        if (n >= (this.opts.checkpointEvery ?? 1000) && !this.checkpointDue.has(id)) {
+          this.checkpointDue.add(id);
+          this.checkpoints = this.checkpoints.then(() => {
+            this.checkpointDue.delete(id);
+            return this.checkpoint(id);
+          });
+        }
         this.emit('change', id, tenant, changes);
         return { tenant, result, seq };
       };
@@ -204,14 +211,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
 
   /** The commands a tenant ran, newest first ($-rows are the store's own, not commands). */
   async journal(tenantId: string, limit = 100): Promise<JournalEntry[]> {
-    const id = tenantId.toLowerCase();
-    const { rows } = await this.pool.query(
-      `SELECT * FROM (SELECT seq, tenant, at, actor, command, args FROM ocroute_journal WHERE tenant = $1
-        AND command NOT LIKE '$%' UNION ALL SELECT seq, tenant, at, actor, command, args FROM ocroute_history
-        WHERE tenant = $1 AND command NOT LIKE '$%') j ORDER BY seq DESC LIMIT $2`,
-      [id, limit],
-    );
-    return (rows as JournalRow[]).map(toEntry);
+    return (await journalRows(this.pool, tenantId.toLowerCase(), limit)).map(toEntry);
   }
 
   /** Journal rows not yet folded into a checkpoint (all tenants). */
@@ -219,8 +219,9 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     return Number((await this.pool.query('SELECT COUNT(*) AS n FROM ocroute_journal')).rows[0].n);
   }
 
-  /** Apply what other nodes wrote (the LISTEN handler, the poll, tests). */
-  catchUpNow(): Promise<void> {
+  /** Apply what other nodes wrote (the LISTEN handler, the poll, tests), after this node's checkpoints under way. */
+  async catchUpNow(): Promise<void> {
+    await this.checkpoints;
     return this.serial(async () => {
       const c = await this.pool.connect();
       try {
@@ -235,6 +236,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     this.closed = true;
     clearInterval(this.poll);
     await this.queue.catch(() => undefined);
+    await this.checkpoints;
     for (const [id, n] of this.sinceCheckpoint) if (n > 0) await this.checkpoint(id).catch(() => undefined);
     await this.listener?.close();
     await this.pool.end();
@@ -376,11 +378,17 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const t = this.live.get(id);
     const seq = this.applied.get(id);
     if (!t || seq === undefined) return;
-    // Taken now (later commands change records in place); the dirty set starts over, and takes
-    // these back if the write fails.
+    // Taken now (later commands change records in place); the dirty set and the count start over
+    // (commands during the write count toward the next), and take these back if the write fails.
     const was = this.dirty.get(id) ?? emptyDirty();
     this.dirty.set(id, emptyDirty());
     const cap = capture(t, seq, was, this.rowsFormat.has(id));
+    const counted = this.sinceCheckpoint.get(id) ?? 0;
+    this.sinceCheckpoint.set(id, 0);
+    const putBack = () => {
+      mergeDirty(this.dirty.get(id), was);
+      if (this.sinceCheckpoint.has(id)) this.sinceCheckpoint.set(id, this.sinceCheckpoint.get(id)! + counted);
+    };
     try {
       const done = await this.tx(async (c) => {
         const r = await writeCheckpoint(c, id, cap);
@@ -390,14 +398,11 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       // Behind another node's checkpoint: what changed since it is in the new dirty set anyway.
       if (done === 'whole') {
         this.rowsFormat.delete(id);
-        mergeDirty(this.dirty.get(id), was);
-      } else {
-        if (done === 'written') this.rowsFormat.add(id);
-        this.sinceCheckpoint.set(id, 0);
-      }
+        putBack();
+      } else if (done === 'written') this.rowsFormat.add(id);
       this.lastCheckpointError = undefined;
     } catch (e) {
-      mergeDirty(this.dirty.get(id), was);
+      putBack();
       this.lastCheckpointError = e as Error;
     }
   }
