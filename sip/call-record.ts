@@ -54,7 +54,20 @@ export function cdrPair(
   return [oc, phone];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** ISO 8601 times, eight a call: the date and time to the second formatted once per second. */
+let isoSecond = NaN;
+let isoPrefix = '';
+export const iso = (ms: number): string => {
+  // Outside years 0000-9999 toISOString's format changes (+/-YYYYYY): format those in full.
+  if (!(ms >= 0 && ms < 253402300800000) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20);
+  }
+  const milli = ms - sec * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+};
 
 /**
  * The fields both legs share, assigned one by one in the records' key order: the object-spread
