@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS ocroute_history (seq bigint PRIMARY KEY, tenant text 
 CREATE INDEX IF NOT EXISTS ocroute_history_tenant ON ocroute_history (tenant, seq);
 CREATE TABLE IF NOT EXISTS ocroute_meta (key text PRIMARY KEY, value text NOT NULL);
 ALTER TABLE ocroute_journal ADD COLUMN IF NOT EXISTS event text;
+ALTER TABLE ocroute_history ADD COLUMN IF NOT EXISTS event text;
 ` + RECORDS_SCHEMA;
 /** The advisory lock every write holds to its commit ('ocro'). */
 export const LOCK = 0x6f63726f;
@@ -70,14 +71,46 @@ export async function journalRows(pool: pg.Pool, id: string, limit: number): Pro
   return rows as JournalRow[];
 }
 
-/** Rows a tenant row now holds leave the journal for the history. */
+/** Rows a tenant row now holds leave the journal for the history (with their events: a lagging node replays them). */
 export async function fold(c: Client, id: string, seq: number): Promise<void> {
   await c.query(
-    `INSERT INTO ocroute_history SELECT seq, tenant, at, actor, command, args FROM ocroute_journal
-    WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`,
+    `INSERT INTO ocroute_history (seq, tenant, at, actor, command, args, event) SELECT seq, tenant, at, actor,
+    command, args, event FROM ocroute_journal WHERE tenant = $1 AND seq <= $2 ON CONFLICT DO NOTHING`,
     [id, seq],
   );
   await c.query('DELETE FROM ocroute_journal WHERE tenant = $1 AND seq <= $2', [id, seq]);
+}
+
+/**
+ * A tenant's rows in (from, to], folded into the history by another node's checkpoint, for a node
+ * that had not applied them yet; undefined when one of them is not an event to replay (a `$put`).
+ */
+export async function foldedRows(c: Client, id: string, from: number, to: number): Promise<JournalRow[] | undefined> {
+  const { rows } = await c.query(
+    'SELECT * FROM ocroute_history WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq', [id, from, to],
+  );
+  return (rows as JournalRow[]).some((r) => r.command.startsWith('$')) ? undefined : (rows as JournalRow[]);
+}
+
+/** `fn` in a transaction on a pooled client; database errors as E_STORE_UNAVAILABLE naming `where`. */
+export async function inTransaction<R>(pool: pg.Pool, where: string, fn: (c: Client) => Promise<R>): Promise<R> {
+  let c: Client;
+  try {
+    c = await pool.connect();
+  } catch (e) {
+    throw unavailable(e, where);
+  }
+  try {
+    await c.query('BEGIN');
+    const r = await fn(c);
+    await c.query('COMMIT');
+    return r;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e instanceof OcrouteError ? e : unavailable(e, where);
+  } finally {
+    c.release();
+  }
 }
 
 export function redact(url: string): string {

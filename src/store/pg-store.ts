@@ -13,7 +13,8 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { listen, type Listener } from './pg-listen';
 import {
-  CHANNEL, fold, journalRow, journalRows, LOCK, putRow, redact, removeRows, SCHEMA, unavailable,
+  CHANNEL, fold, foldedRows, inTransaction, journalRow, journalRows, LOCK, putRow, redact, removeRows, SCHEMA,
+  unavailable,
 } from './pg-rows';
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
@@ -265,24 +266,8 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     return run;
   }
 
-  private async tx<R>(fn: (c: Client) => Promise<R>): Promise<R> {
-    let c: Client;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw unavailable(e, this.file);
-    }
-    try {
-      await c.query('BEGIN');
-      const r = await fn(c);
-      await c.query('COMMIT');
-      return r;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e instanceof OcrouteError ? e : unavailable(e, this.file);
-    } finally {
-      c.release();
-    }
+  private tx<R>(fn: (c: Client) => Promise<R>): Promise<R> {
+    return inTransaction(this.pool, this.file, fn);
   }
 
   private adopt(t: TenantData, seq: number): void {
@@ -322,9 +307,17 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
    */
   private async catchUp(c: Client, emit = true): Promise<void> {
     if (this.closed) return;
-    const moved = (await c.query('SELECT id, seq FROM ocroute_tenant WHERE seq > $1', [this.lastSeq])).rows
-      .filter((r) => Number(r.seq) > (this.applied.get(r.id) ?? 0)).map((r) => r.id as string);
-    if (moved.length) for (const [id, l] of await loadTenants(c, moved)) this.reload(id, l, emit);
+    // Tenants another node checkpointed past this node's state: the folded rows replayed from the
+    // history (a reload of 1M numbers holds the loop ~2 s), or the tenant reloaded when it cannot be.
+    const reload: string[] = [];
+    for (const r of (await c.query('SELECT id, seq FROM ocroute_tenant WHERE seq > $1', [this.lastSeq])).rows) {
+      const at = this.applied.get(r.id) ?? 0;
+      const t = this.live.get(r.id);
+      const folded = t && Number(r.seq) > at ? await foldedRows(c, r.id, at, Number(r.seq)) : undefined;
+      if (folded) for (const e of folded) this.replay(e, emit);
+      else if (Number(r.seq) > at) reload.push(r.id as string);
+    }
+    if (reload.length) for (const [id, l] of await loadTenants(c, reload)) this.reload(id, l, emit);
     const { rows } = await c.query('SELECT * FROM ocroute_journal WHERE seq > $1 ORDER BY seq', [this.lastSeq]);
     for (const e of rows as JournalRow[]) {
       const seq = Number(e.seq);
@@ -339,12 +332,15 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         if (l) this.reload(e.tenant, l, emit);
         continue;
       }
-      const t = this.live.get(e.tenant);
-      if (t) {
-        const { next, changes } = replayOnDraft(t, e, this.file);
-        this.hold(e.tenant, next, seq, emit, changes);
-      }
+      this.replay(e, emit);
     }
+  }
+
+  private replay(e: JournalRow, emit: boolean): void {
+    const t = this.live.get(e.tenant);
+    if (!t) return;
+    const { next, changes } = replayOnDraft(t, e, this.file);
+    this.hold(e.tenant, next, Number(e.seq), emit, changes);
   }
 
   private hold(id: string, t: TenantData, seq: number, emit: boolean, changes: Changes): void {
