@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TenantStore } from '../src/store/tenant-store';
-import { emptyTenant, type PhoneNumber, type TenantData } from '../src/tenant/types';
+import type { TenantData } from '../src/tenant/types';
+import { numberedTenant } from './helpers/tenant';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 const admin = { scope: 'admin' as const, who: 'test' };
@@ -22,19 +23,7 @@ function tmp(t: Tap.Test): string {
   return path.join(dir, 'tenants.db');
 }
 
-/** A tenant with `n` uploaded numbers (+1425555xxxx) and one licensed user. */
-function tenant(n: number): TenantData {
-  const td = emptyTenant({ id: ID, name: 'T' });
-  td.operators.Op = { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true } as never;
-  for (let i = 0; i < n; i++) {
-    const number = `+1425555${String(i).padStart(4, '0')}`;
-    td.numbers[number] = {
-      number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
-    } as PhoneNumber;
-  }
-  td.users['a@t.test'] = { upn: 'a@t.test', licenses: ['PhoneSystem', 'AudioConferencing'] } as never;
-  return td;
-}
+const tenant = (n: number): TenantData => numberedTenant(ID, n);
 
 const rows = (file: string, sql: string): unknown[] => {
   const db = new Database(file, { readonly: true });

@@ -8,25 +8,15 @@ import t from 'tap';
 import pg from 'pg';
 import { PgTenantStore } from '../src/store/pg-store';
 import { encodeTenant } from '../src/store/command-run';
-import { emptyTenant, type PhoneNumber, type TenantData } from '../src/tenant/types';
+import type { TenantData } from '../src/tenant/types';
+import { numberedTenant } from './helpers/tenant';
 import { hasPostgres, NO_POSTGRES, startPostgres } from './helpers/postgres';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 const admin = { scope: 'admin' as const, who: 'test' };
 const op = { scope: 'operator' as const, operator: 'Op', who: 'op' };
 
-function tenant(n: number): TenantData {
-  const td = emptyTenant({ id: ID, name: 'T' });
-  td.operators.Op = { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true } as never;
-  for (let i = 0; i < n; i++) {
-    const number = `+1425555${String(i).padStart(4, '0')}`;
-    td.numbers[number] = {
-      number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
-    } as PhoneNumber;
-  }
-  td.users['a@t.test'] = { upn: 'a@t.test', licenses: ['PhoneSystem', 'AudioConferencing'] } as never;
-  return td;
-}
+const tenant = (n: number): TenantData => numberedTenant(ID, n);
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: url });

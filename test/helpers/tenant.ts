@@ -4,7 +4,7 @@ import { loadTenantYaml } from '../../src/config/yaml';
 import { compileSnapshot } from '../../src/routing/snapshot';
 import { decide } from '../../src/routing/decide';
 import type { Call, CallKind } from '../../src/routing/types';
-import type { TenantData } from '../../src/tenant/types';
+import { emptyTenant, type PhoneNumber, type TenantData } from '../../src/tenant/types';
 
 export const BASE_YAML = `
 tenant: { id: 3f1c2a9e-5b7d-4e21-9c3a-7d2f1e0b4a66, name: Contoso, teamsUpgradeMode: TeamsOnly, defaultRegion: US }
@@ -65,4 +65,21 @@ export function errorOf(fn: () => unknown): {
     return e as never;
   }
   throw new Error('expected an error, none was thrown');
+}
+
+/**
+ * A store's test tenant: operator Op (US), `n` uploaded numbers +1425555xxxx and one licensed
+ * user, built directly (the store tests check what a checkpoint keeps, not the rules).
+ */
+export function numberedTenant(id: string, n: number): TenantData {
+  const td = emptyTenant({ id, name: 'T' });
+  td.operators.Op = { name: 'Op', countries: ['US'], dataTransferNoticeAccepted: true } as never;
+  for (let i = 0; i < n; i++) {
+    const number = `+1425555${String(i).padStart(4, '0')}`;
+    td.numbers[number] = {
+      number, numberType: 'OperatorConnect', capability: 'user', country: 'US', operator: 'Op',
+    } as PhoneNumber;
+  }
+  td.users['a@t.test'] = { upn: 'a@t.test', licenses: ['PhoneSystem', 'AudioConferencing'] } as never;
+  return td;
 }
