@@ -155,7 +155,8 @@ export function buildServer(engine: Engine, opts: HttpOptions = {}): FastifyInst
           response: { 200: decisionSchema },
         },
         // The schema still documents the response (OpenAPI); the bytes come from the decision
-        // serializer (service/decision-json.ts: same output, half fast-json-stringify's cost here).
+        // serializer (service/decision-json.ts: same output, about a quarter of fast-json-stringify's
+        // cost here: 0.5 against 2.2 us a decision).
         serializerCompiler: () => stringifyDecision as (d: unknown) => string,
       },
       // Not async: the answer is ready at once, and a promise per call costs a microtask turn.
