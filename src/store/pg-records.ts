@@ -40,12 +40,12 @@ export async function writeChunks(c: Client, id: string, kinds: ReadonlyMap<Reco
   for (const [kind, chunks] of kinds) {
     await c.query('DELETE FROM ocroute_records WHERE tenant = $1 AND kind = $2', [id, kind]);
     await c.query('DELETE FROM ocroute_record_changes WHERE tenant = $1 AND kind = $2', [id, kind]);
-    if (!chunks.length) continue;
-    await c.query(
-      'INSERT INTO ocroute_records (tenant, kind, chunk, data) SELECT $1, $2, i - 1, d FROM unnest($3::text[]) ' +
-        'WITH ORDINALITY AS x(d, i)',
-      [id, kind, chunks],
-    );
+    // One statement a chunk: as one array parameter, node-postgres escaped every quote of the
+    // chunks' JSON into an array literal (seeding 1M numbers took 8.4 s instead of 4.4).
+    for (let i = 0; i < chunks.length; i++) {
+      await c.query('INSERT INTO ocroute_records (tenant, kind, chunk, data) VALUES ($1, $2, $3, $4)',
+        [id, kind, i, chunks[i]]);
+    }
   }
 }
 
