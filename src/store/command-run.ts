@@ -74,19 +74,6 @@ const noLongerApplies = (e: JournalRow, err: unknown, where: string) =>
     `applies: ${(err as Error).message}`, { file: where });
 
 /**
- * Replay one journal row on `t` in place (a tenant nobody routes on yet): its event as it is, or,
- * for a row written before events, its command with the time and sync delay it first ran under.
- */
-export function replayRow(t: TenantData, e: JournalRow, where: string): void {
-  if (e.event) return applyEvent(t, JSON.parse(e.event) as TenantEvent, { seq: e.seq, file: where });
-  try {
-    runCommand(t, e.command, JSON.parse(e.args), rowContext(e));
-  } catch (err) {
-    throw noLongerApplies(e, err, where);
-  }
-}
-
-/**
  * Replay one journal row on a draft of a live tenant: the changed tenant and what changed; the
  * published one as it was.
  */
@@ -117,7 +104,11 @@ export const toEntry = (r: JournalRow): JournalEntry => ({
   seq: Number(r.seq), tenant: r.tenant, at: Number(r.at), actor: r.actor, command: r.command, args: JSON.parse(r.args),
 });
 
-/** A whole tenant as one text (numbers as compact rows), for a store that keeps it in one row. */
+/**
+ * A whole tenant as one text (numbers as compact rows): the PostgreSQL store's tenant rows before
+ * record rows (pg-records.ts). Nothing writes it now; decodeTenant reads such rows, and the tests
+ * write them to check they still load.
+ */
 export function encodeTenant(t: TenantData): string {
   const { numbers, users, ...rest } = t;
   return JSON.stringify({ rest, numbers: encodeNumbers(Object.values(numbers)), users: Object.values(users) });

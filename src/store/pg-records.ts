@@ -8,10 +8,10 @@
 import type pg from 'pg';
 import { decodeTenant } from './command-run';
 import {
-  RECORD_KINDS, applyChangeRow, changeRows, decodeRecords, encodeRecords, restOf, type ChangeRow, type Dirty,
+  RECORD_KINDS, applyChangeRow, changeRows, chunksOf, putBase, restOf, restTenant, type ChangeRow, type Dirty,
   type RecordKind,
 } from './record-rows';
-import { emptyTenant, type TenantData } from '../tenant/types';
+import type { TenantData } from '../tenant/types';
 
 type Client = pg.PoolClient;
 
@@ -23,17 +23,6 @@ CREATE TABLE IF NOT EXISTS ocroute_record_changes (tenant text NOT NULL, kind te
 ALTER TABLE ocroute_tenant ADD COLUMN IF NOT EXISTS rest text;
 ALTER TABLE ocroute_tenant ALTER COLUMN data DROP NOT NULL;
 `;
-
-/** Records per base chunk, as in the SQLite store. */
-const CHUNK = 10_000;
-
-/** A kind's records as base chunk texts, encoded now (the live maps change under later commands). */
-export function chunksOf(t: TenantData, kind: RecordKind): string[] {
-  const values = Object.values((t as unknown as Record<string, object | undefined>)[kind] ?? {});
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i += CHUNK) out.push(encodeRecords(kind, values.slice(i, i + CHUNK)));
-  return out;
-}
 
 /** Replace a tenant's base chunks of the given kinds (their change rows go too). */
 export async function writeChunks(c: Client, id: string, kinds: ReadonlyMap<RecordKind, string[]>): Promise<void> {
@@ -93,19 +82,15 @@ export async function loadTenants(
   const out = new Map<string, { t: TenantData; seq: number; rows: boolean }>();
   for (const [part, tenant, seq, data, whole, kind, key, , pos] of rows as unknown[][]) {
     if (part === 0) {
-      // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
-      const t = whole ? decodeTenant(data as string)
-        : ({ ...emptyTenant(), ...JSON.parse(data as string), numbers: {}, users: {} } as TenantData);
+      const t = whole ? decodeTenant(data as string) : restTenant(data as string);
       out.set(tenant as string, { t, seq: Number(seq), rows: !whole });
       continue;
     }
     const held = out.get(tenant as string);
     if (!held) continue; // rows of a tenant deleted meanwhile: not in this snapshot's tenant rows
-    const maps = held.t as unknown as Record<RecordKind, Record<string, unknown>>;
     const k = kind as RecordKind;
-    maps[k] ??= {};
-    if (part === 1) decodeRecords(k, data as string, (rk, v) => { maps[k][rk] = v; });
-    else applyChangeRow(maps, [k, key as string, data as string | null, pos === null ? null : Number(pos)]);
+    if (part === 1) putBase(held.t, k, data as string);
+    else applyChangeRow(held.t, [k, key as string, data as string | null, pos === null ? null : Number(pos)]);
   }
   return out;
 }

@@ -22,10 +22,10 @@ import {
   type JournalRow, type TenantCheck,
 } from './command-run';
 import {
-  RECORD_KINDS, applyChangeRow, changeRows, decodeRecords, emptyDirty, encodeRecords, noteChanges, restOf,
+  CHUNK, RECORD_KINDS, applyChangeRow, changeRows, chunksOf, emptyDirty, noteChanges, putBase, restOf, restTenant,
   type ChangeRow, type Dirty, type RecordKind,
 } from './record-rows';
-import { emptyTenant, type TenantData } from '../tenant/types';
+import type { TenantData } from '../tenant/types';
 
 export type { Actor, JournalEntry } from './command-run';
 export interface StoreOptions {
@@ -52,9 +52,6 @@ CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenan
 CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, command TEXT NOT NULL, args TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 `;
-
-/** Records per checkpoint row: one row per record made a 1M-number load 3x slower. */
-const CHUNK = 10_000;
 
 export class TenantStore extends EventEmitter<{ change: [string, TenantData, Changes?]; remove: [string] }> {
   private readonly db: Database.Database;
@@ -266,10 +263,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
     this.db.prepare('DELETE FROM records WHERE tenant = ? AND kind = ?').run(id, kind);
     this.db.prepare('DELETE FROM record_changes WHERE tenant = ? AND kind = ?').run(id, kind);
     const ins = this.db.prepare('INSERT INTO records (tenant, kind, chunk, data) VALUES (?, ?, ?, ?)');
-    const values = Object.values((t as unknown as Record<string, object | undefined>)[kind] ?? {});
-    for (let i = 0; i * this.chunk < values.length; i++) {
-      ins.run(id, kind, i, encodeRecords(kind, values.slice(i * this.chunk, (i + 1) * this.chunk)));
-    }
+    chunksOf(t, kind, this.chunk).forEach((data, i) => ins.run(id, kind, i, data));
   }
 
   /** The tenant's other fields, and the journal folded so far moved to the history (in the caller's transaction). */
@@ -294,28 +288,19 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
       seq: number;
       rest: string;
     };
-    // emptyTenant() first: same key order as a tenant built in memory, and defaults for new fields.
-    // A store written before invites/migrations were rows holds them in `rest`: they load from there.
-    let t = { ...emptyTenant(), ...JSON.parse(row.rest), numbers: {}, users: {} } as TenantData;
-    const maps = t as unknown as Record<RecordKind, Record<string, unknown>>;
+    let t = restTenant(row.rest);
     let base = 0;
     const rows = this.db
       .prepare('SELECT kind, data FROM records WHERE tenant = ? ORDER BY kind, chunk')
       .raw()
       .iterate(id) as Iterable<[RecordKind, string]>;
-    for (const [kind, data] of rows) {
-      maps[kind] ??= {};
-      decodeRecords(kind, data, (key, v) => {
-        maps[kind][key] = v;
-        base++;
-      });
-    }
+    for (const [kind, data] of rows) base += putBase(t, kind, data);
     // Positioned (re-created) records last, in the order they were created: NULLs sort first.
     const changed = this.db
       .prepare('SELECT kind, key, data, pos FROM record_changes WHERE tenant = ? ORDER BY pos')
       .raw()
       .all(id) as ChangeRow[];
-    for (const c of changed) applyChangeRow(maps, c);
+    for (const c of changed) applyChangeRow(t, c);
     this.dirty.set(id, emptyDirty());
     let n = 0;
     for (const e of this.db
