@@ -7,13 +7,14 @@
  * a change that is not durable. Other nodes LISTEN and catch up (and poll, in case a
  * notification was lost while the database restarted). Seeds and creations are `$put` rows
  * beside a tenant row; deletions `$remove` rows. Checkpoints only move forward, write the records
- * changed since (pg-records.ts) and move the folded journal rows to the history, as in SQLite.
+ * changed since (pg-records.ts; pg-checkpoints.ts keeps what changed) and move the folded journal
+ * rows to the history, as in SQLite.
  */
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { listen, type Listener } from './pg-listen';
 import {
-  CHANNEL, fold, foldedRows, inTransaction, journalRow, journalRows, LOCK, putRow, redact, removeRows, SCHEMA,
+  CHANNEL, foldedRows, inTransaction, journalRow, journalRows, LOCK, putRow, redact, removeRows, SCHEMA,
   unavailable,
 } from './pg-rows';
 import { OcrouteError } from '../errors';
@@ -24,8 +25,8 @@ import {
   actorText, checkScope, eventText, replayOnDraft, runOnDraft, toEntry, type Actor, type JournalEntry,
   type JournalRow, type TenantCheck,
 } from './command-run';
-import { capture, loadTenants, writeCheckpoint } from './pg-records';
-import { emptyDirty, mergeDirty, noteChanges, type Dirty } from './record-rows';
+import { loadTenants } from './pg-records';
+import { PgCheckpoints } from './pg-checkpoints';
 
 export interface PgStoreOptions {
   url: string;
@@ -43,21 +44,17 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private readonly live = new Map<string, TenantData>();
   /** Per tenant: the last journal seq its state holds. */
   private readonly applied = new Map<string, number>();
-  private readonly sinceCheckpoint = new Map<string, number>();
-  /** Records changed since the checkpoint each tenant's state started from (loaded or written). */
-  private readonly dirty = new Map<string, Dirty>();
-  /** Tenants whose row holds records apart (pg-records.ts): a checkpoint writes only the changed ones. */
-  private readonly rowsFormat = new Set<string>();
   private readonly metaCache = new Map<string, string>();
   private lastSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Checkpoints one at a time (not in the write queue): a failed one puts its records back before the next. */
-  private checkpoints: Promise<void> = Promise.resolve();
-  private readonly checkpointDue = new Set<string>();
+  private readonly checkpoints: PgCheckpoints;
   private listener?: Listener;
   private poll?: NodeJS.Timeout;
   private closed = false;
-  lastCheckpointError?: Error;
+  /** The last checkpoint that failed (retried later), for health and logs. */
+  get lastCheckpointError(): Error | undefined {
+    return this.checkpoints.lastError;
+  }
   readonly syncDelayMs: number;
   readonly file: string;
 
@@ -68,6 +65,15 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     super();
     this.syncDelayMs = opts.syncDelayMs ?? 0;
     this.file = redact(opts.url);
+    this.checkpoints = new PgCheckpoints(
+      opts.checkpointEvery ?? 1000,
+      (id) => {
+        const t = this.live.get(id);
+        const seq = this.applied.get(id);
+        return t && seq !== undefined ? { t, seq } : undefined;
+      },
+      (fn) => this.tx(fn),
+    );
     // A client that loses its server (idle, or checked out mid-query) must not crash the
     // process: its query fails (the caller answers 503) and the next one connects again.
     pool.on('error', () => undefined);
@@ -194,16 +200,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         const changes = work.changes();
         this.live.set(id, tenant);
         this.applied.set(id, seq);
-        this.noteDirty(id, changes, seq);
-        const n = (this.sinceCheckpoint.get(id) ?? 0) + 1;
-        this.sinceCheckpoint.set(id, n);
-        if (n >= (this.opts.checkpointEvery ?? 1000) && !this.checkpointDue.has(id)) {
-          this.checkpointDue.add(id);
-          this.checkpoints = this.checkpoints.then(() => {
-            this.checkpointDue.delete(id);
-            return this.checkpoint(id);
-          });
-        }
+        this.checkpoints.note(id, changes, seq, true);
         this.emit('change', id, tenant, changes);
         return { tenant, result, seq };
       };
@@ -222,7 +219,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
 
   /** Apply what other nodes wrote (the LISTEN handler, the poll, tests), after this node's checkpoints under way. */
   async catchUpNow(): Promise<void> {
-    await this.checkpoints;
+    await this.checkpoints.settled();
     return this.serial(async () => {
       const c = await this.pool.connect();
       try {
@@ -237,8 +234,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     this.closed = true;
     clearInterval(this.poll);
     await this.queue.catch(() => undefined);
-    await this.checkpoints;
-    for (const [id, n] of this.sinceCheckpoint) if (n > 0) await this.checkpoint(id).catch(() => undefined);
+    await this.checkpoints.writeAll();
     await this.listener?.close();
     await this.pool.end();
   }
@@ -274,8 +270,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const id = t.tenant.id.toLowerCase();
     this.live.set(id, t);
     this.applied.set(id, seq);
-    this.sinceCheckpoint.set(id, 0);
-    this.fresh(id, true);
+    this.checkpoints.fresh(id, true);
     this.lastSeq = Math.max(this.lastSeq, seq);
     this.emit('change', id, t);
   }
@@ -283,9 +278,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private forget(id: string, seq: number): void {
     this.lastSeq = Math.max(this.lastSeq, seq);
     this.applied.delete(id);
-    this.sinceCheckpoint.delete(id);
-    this.dirty.delete(id);
-    this.rowsFormat.delete(id);
+    this.checkpoints.forget(id);
     if (this.live.delete(id)) this.emit('remove', id);
   }
 
@@ -293,7 +286,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     for (const [id, { t, seq, rows }] of await loadTenants(c)) {
       this.live.set(id, t);
       this.applied.set(id, seq);
-      this.fresh(id, rows);
+      this.checkpoints.fresh(id, rows);
       this.lastSeq = Math.max(this.lastSeq, seq);
     }
     const min = Math.min(this.lastSeq, ...this.applied.values());
@@ -346,7 +339,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private hold(id: string, t: TenantData, seq: number, emit: boolean, changes: Changes): void {
     this.live.set(id, t);
     this.applied.set(id, seq);
-    this.noteDirty(id, changes, seq);
+    this.checkpoints.note(id, changes, seq, false);
     if (emit) this.emit('change', id, t, changes);
   }
 
@@ -354,52 +347,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   private reload(id: string, l: { t: TenantData; seq: number; rows: boolean }, emit: boolean): void {
     this.live.set(id, l.t);
     this.applied.set(id, l.seq);
-    this.fresh(id, l.rows);
+    this.checkpoints.fresh(id, l.rows);
     if (emit) this.emit('change', id, l.t);
-  }
-
-  /** The state is a checkpoint's: nothing changed since; `rows`: the row is in the records format. */
-  private fresh(id: string, rows: boolean): void {
-    this.dirty.set(id, emptyDirty());
-    if (rows) this.rowsFormat.add(id);
-    else this.rowsFormat.delete(id);
-  }
-
-  private noteDirty(id: string, changes: Changes, seq: number): void {
-    const d = this.dirty.get(id);
-    if (d) noteChanges(d, changes, seq);
-  }
-
-  private async checkpoint(id: string): Promise<void> {
-    const t = this.live.get(id);
-    const seq = this.applied.get(id);
-    if (!t || seq === undefined) return;
-    // Taken now (later commands change records in place); the dirty set and the count start over
-    // (commands during the write count toward the next), and take these back if the write fails.
-    const was = this.dirty.get(id) ?? emptyDirty();
-    this.dirty.set(id, emptyDirty());
-    const cap = capture(t, seq, was, this.rowsFormat.has(id));
-    const counted = this.sinceCheckpoint.get(id) ?? 0;
-    this.sinceCheckpoint.set(id, 0);
-    const putBack = () => {
-      mergeDirty(this.dirty.get(id), was);
-      if (this.sinceCheckpoint.has(id)) this.sinceCheckpoint.set(id, this.sinceCheckpoint.get(id)! + counted);
-    };
-    try {
-      const done = await this.tx(async (c) => {
-        const r = await writeCheckpoint(c, id, cap);
-        if (r === 'written') await fold(c, id, seq);
-        return r;
-      });
-      // Behind another node's checkpoint: what changed since it is in the new dirty set anyway.
-      if (done === 'whole') {
-        this.rowsFormat.delete(id);
-        putBack();
-      } else if (done === 'written') this.rowsFormat.add(id);
-      this.lastCheckpointError = undefined;
-    } catch (e) {
-      putBack();
-      this.lastCheckpointError = e as Error;
-    }
   }
 }
