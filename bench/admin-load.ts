@@ -4,7 +4,8 @@
  * call a different one) at RATE/s for SECONDS, twice in one run: alone, then while an admin
  * client changes voice routes over HTTP (NumberPatterns and descriptions, alternating) at
  * COMMANDS/s. Reports INVITE->200 p50/p99/max from sipp's per-call response times (-trace_rtt)
- * and the admin commands' HTTP round trips.
+ * and the admin commands' HTTP round trips; and, at microsecond resolution, how long the edge took
+ * to answer an OPTIONS sent every 5 ms meanwhile (sip-probe.ts: sipp's times come in 4 ms steps).
  * Run: npm run build && node dist/bench/admin-load.js [--quick]
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +19,7 @@ import { startService, type Service } from './service';
 import { scaleTenant } from './tenant';
 import { printTable, rng, writeResult } from './util';
 import { summarize } from './profile-summary';
+import { startProbe, type ProbeResult } from './sip-probe';
 
 const quick = process.argv.includes('--quick');
 const NUMBERS = quick ? 100_000 : 1_000_000;
@@ -102,19 +104,25 @@ async function main(): Promise<void> {
     const prof = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
     svc = await startService({ yaml: `store: { file: ${file} }\n${auth}`, readyS: 120, nodeArgs: prof });
     await calls(dir, svc, inf); // warm-up: V8 compiles the call path, the load's garbage is collected
-    const row = (phase: string, c: Awaited<ReturnType<typeof calls>>, a?: Awaited<ReturnType<typeof adminLoad>>) => ({
+    type Calls = Awaited<ReturnType<typeof calls>>;
+    const row = (phase: string, c: Calls, p: ProbeResult, a?: Awaited<ReturnType<typeof adminLoad>>) => ({
       phase, 'calls ok': c.ok, 'calls failed': c.failed,
       'INVITE->200 p50 ms': pct(c.rtt, 0.5), 'p99 ms': pct(c.rtt, 0.99), 'max ms': c.rtt.at(-1) ?? NaN,
+      'OPTIONS p50 us': Math.round(pct(p.rtts, 0.5)), 'p99 us': Math.round(pct(p.rtts, 0.99)),
+      'p99.9 us': Math.round(pct(p.rtts, 0.999)), 'max us': Math.round(p.rtts.at(-1) ?? NaN), lost: p.lost,
       'admin commands': a ? a.ms.length : 0, 'admin failed': a ? a.failed : 0,
       'admin p50 ms': a ? pct(a.ms, 0.5).toFixed(1) : '-', 'admin p99 ms': a ? pct(a.ms, 0.99).toFixed(1) : '-',
     });
     // Alternating, three of each: GC pauses of a 1M-number heap land in either kind of run.
     const rows = [];
     for (let k = 0; k < 3; k++) {
-      rows.push(row('calls only', await calls(dir, svc, inf)));
+      let probe = startProbe(svc.sip);
+      const alone = await calls(dir, svc, inf);
+      rows.push(row('calls only', alone, await probe.stop()));
+      probe = startProbe(svc.sip);
       const running = calls(dir, svc, inf);
       const [busy, admin] = await Promise.all([running, adminLoad(svc, running)]);
-      rows.push(row(`calls + ${COMMANDS} route changes/s`, busy, admin));
+      rows.push(row(`calls + ${COMMANDS} route changes/s`, busy, await probe.stop(), admin));
     }
     printTable(rows);
     console.log(`\n${RATE} inbound calls/s for ${SECONDS} s on ${NUMBERS} numbers and ${ROUTES} routes; target: the ` +
