@@ -55,3 +55,19 @@ t.test('a number change is published at once (its record changed in place in a m
   await Promise.all([route, upload, other]);
   t.equal(served(CONTOSO_ID), store.get(CONTOSO_ID), 'the engine serves the stored tenant');
 });
+
+t.test('a paced command is answered only once the store says it is durable (the journal\'s fsync, waited for ' +
+  'off the event loop); calls route on it meanwhile', async (t) => {
+  const { store, paced, routeOf } = await setup(t);
+  let disk!: () => void;
+  store.durable = () => new Promise<void>((resolve) => { disk = resolve; });
+  let answered = false;
+  const answer = Promise.resolve(paced.apply(CONTOSO_ID, 'routes.set', { identity: 'North America',
+    description: 'durable' }, admin)).then((r) => { answered = true; return r; });
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  t.equal(routeOf(CONTOSO_ID, 'North America').description, 'durable', 'published');
+  t.equal(answered, false, 'not answered while the disk has not confirmed it');
+  disk();
+  t.ok((await answer).seq > 0);
+  t.equal(answered, true);
+});

@@ -11,6 +11,7 @@
  * place in maps that snapshot shares, is published at once, as before: no call ever sees a changed
  * record with the index of before. Publishes keep the order of the changes, and a rule check (a
  * number belongs to one tenant) publishes whatever is pending first: it never reads a stale index.
+ * The answer also waits for the store's durable(): an SQLite journal entry's fsync, off the loop.
  */
 import type { Engine } from './engine';
 import type { Changes } from '../store/draft';
@@ -65,6 +66,8 @@ export class Publisher {
       let r: Awaited<ReturnType<TenantStoreApi['apply']>>;
       try {
         r = await store.apply(...a);
+        // Acknowledged only once on disk; the fsync waits in the thread pool, not on the event loop.
+        await store.durable?.();
       } finally {
         this.pacing--;
       }

@@ -28,6 +28,9 @@ import { registerEdgeMetrics } from '../../sip/metrics';
 import { OcrouteError } from '../errors';
 import type { TenantData } from '../tenant/types';
 
+/** serve's exit when the store's disk refused an fsync (sysexits EX_IOERR). */
+export const EXIT_STORE_IO = 74;
+
 /** The store settings openStore reads (tests pass the SQLite ones only). */
 export type StoreSettings = Omit<Settings['store'], 'backend'> & Partial<Pick<Settings['store'], 'backend'>>;
 
@@ -166,6 +169,14 @@ export async function serve(o: Settings): Promise<() => Promise<void>> {
   if (!open && !tokens.size) app.log.warn('no auth.tokens: POST /v1/config/reload, /v1/calls and GET /v1/cdrs refuse ' +
     'every request (401)');
   if (notice) app.log.warn(notice);
+  // A disk that refused an fsync: live changes may not be on it. Stop, as PostgreSQL does; a
+  // restart serves what the disk holds (every acknowledged change).
+  if (store instanceof TenantStore) {
+    store.once('fatal', (err) => {
+      app.log.fatal({ err }, 'tenant store lost durability; stopping');
+      process.exit(EXIT_STORE_IO);
+    });
+  }
   let edge: SipDriver | undefined;
   if (o.sip.enabled) {
     const flow = {

@@ -1,9 +1,10 @@
 /**
  * Tenants persisted in SQLite (better-sqlite3): a checkpoint of each tenant (its record maps as
  * rows, record-rows.ts, and the rest one JSON row) plus a journal of every admin/operator command
- * since. An accepted command is one journal INSERT, committed (WAL, synchronous=FULL) before it
- * is acknowledged, so kill -9 at any moment loses no acknowledged change; a refused command is
- * never written. Loading = checkpoint + replay of the journal after it (events, tenant-event.ts).
+ * since. An accepted command is one journal INSERT, committed (WAL) and made durable (an fsync
+ * of the WAL off the event loop, wal-sync.ts: `durable()`) before it is acknowledged, so kill -9
+ * or a power cut at any moment loses no acknowledged change; a refused command is never written.
+ * Loading = checkpoint + replay of the journal after it (events, tenant-event.ts).
  * Every `checkpointEvery` commands and on close the journal is folded into the checkpoint: the
  * records changed since the last one (not all of them: that stalled a command 2 s at 1M numbers)
  * and the rest; the folded entries move to `history` (the audit trail GET /journal reads, never
@@ -14,6 +15,7 @@ import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { OcrouteError } from '../errors';
 import { lockStore } from './lock';
+import { WalSync, type Fsync } from './wal-sync';
 import { checkRoutingLimits } from '../routing/limits';
 import type { CommandContext } from '../tenant/commands';
 import type { Changes } from './draft';
@@ -41,6 +43,8 @@ export interface StoreOptions {
   check?: TenantCheck;
   /** Records per checkpoint row (default 10,000); small in tests. */
   chunk?: number;
+  /** The WAL's fsync (tests: a slow or failing disk). */
+  fsync?: Fsync;
 }
 
 const SCHEMA = `
@@ -53,8 +57,12 @@ CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, tenant TEXT NOT NUL
 CREATE INDEX IF NOT EXISTS history_tenant ON history (tenant, seq);
 `;
 
-export class TenantStore extends EventEmitter<{ change: [string, TenantData, Changes?]; remove: [string] }> {
+type Events = { change: [string, TenantData, Changes?]; remove: [string]; fatal: [Error] };
+
+export class TenantStore extends EventEmitter<Events> {
   private readonly db: Database.Database;
+  /** Undefined in memory. */
+  private readonly wal?: WalSync;
   private readonly live = new Map<string, TenantData>();
   private readonly sinceCheckpoint = new Map<string, number>();
   /** Records changed since each tenant's checkpoint. */
@@ -85,7 +93,9 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
       throw e;
     }
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // Commits do not fsync; durable() does, off the event loop, and writes answered at once sync now.
+    if (!memory) this.wal = new WalSync(file, opts.fsync);
+    this.db.pragma(memory ? 'synchronous = FULL' : 'synchronous = NORMAL');
     this.db.exec(SCHEMA);
     // A store written before events: its journal gains the column (old rows replay their commands).
     const cols = this.db.prepare('PRAGMA table_info(journal)').all() as { name: string }[];
@@ -104,6 +114,11 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   }
 
   setMeta(key: string, value: string): void {
+    this.writeMeta(key, value);
+    this.wal?.syncNow();
+  }
+
+  private writeMeta(key: string, value: string): void {
     this.db
       .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
       .run(key, value);
@@ -116,6 +131,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   put(t: TenantData): void {
     const id = t.tenant.id.toLowerCase();
     this.writeBase(id, t);
+    this.wal?.syncNow();
     this.live.set(id, t);
     this.emit('change', id, t);
   }
@@ -124,8 +140,9 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
   putMany(ts: readonly TenantData[], meta: ReadonlyArray<readonly [string, string]> = []): void {
     this.db.transaction(() => {
       for (const t of ts) this.writeBase(t.tenant.id.toLowerCase(), t);
-      for (const [k, v] of meta) this.setMeta(k, v);
+      for (const [k, v] of meta) this.writeMeta(k, v);
     })();
+    this.wal?.syncNow();
     for (const t of ts) {
       this.live.set(t.tenant.id.toLowerCase(), t);
       this.emit('change', t.tenant.id.toLowerCase(), t);
@@ -152,6 +169,7 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
       }
       this.db.prepare("DELETE FROM meta WHERE substr(key, instr(key, ':') + 1) = ?").run(id);
     })();
+    this.wal?.syncNow();
     this.live.delete(id);
     this.sinceCheckpoint.delete(id);
     this.dirty.delete(id);
@@ -194,6 +212,23 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
       this.emit('change', id, draft, changes);
     }
     return { tenant: draft, result, seq: Number(lastInsertRowid) };
+  }
+
+  /**
+   * Resolves once every command applied so far is on disk: acknowledge a command only then. A
+   * disk that refuses the fsync leaves live changes whose durability nobody knows: 'fatal' is
+   * emitted (the service stops, as PostgreSQL does) and this rejects with E_STORE_UNAVAILABLE.
+   */
+  async durable(): Promise<void> {
+    try {
+      await this.wal?.durable();
+    } catch (e) {
+      const err = new OcrouteError('E_STORE_UNAVAILABLE', `tenant store ${this.file}: the disk did not confirm ` +
+        `the change (fsync: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); it is live on this ` +
+        'node but may be lost on a power cut');
+      this.emit('fatal', err);
+      throw err;
+    }
   }
 
   /** Entries still to replay at a start (all tenants): at most checkpointEvery per tenant. */
@@ -320,6 +355,8 @@ export class TenantStore extends EventEmitter<{ change: [string, TenantData, Cha
 
   close(): void {
     for (const [id, n] of this.sinceCheckpoint) if (n > 0) this.writeCheckpoint(id, this.live.get(id)!);
+    this.wal?.syncNow();
+    this.wal?.close();
     this.db.close();
     this.unlock();
   }

@@ -20,6 +20,8 @@ export interface TenantStoreApi {
   apply(
     tenantId: string, command: string, args: Record<string, unknown>, actor: Actor,
   ): Maybe<{ tenant: TenantData; result: unknown; seq: number }>;
+  /** Resolves once every change applied so far is durable (a store whose apply commits durably has none). */
+  durable?(): Promise<void>;
   journal(tenantId: string, limit?: number): Maybe<JournalEntry[]>;
   close(): Maybe<void>;
   on(event: 'change', listener: (id: string, t: TenantData, changes?: Changes) => void): unknown;
