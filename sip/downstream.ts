@@ -7,12 +7,13 @@
  */
 import { randomHex } from './core/random';
 import type {
-  InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage,
+  InviteClientTransaction, IncomingResponseMessage, OutgoingRequestMessage, URI,
 } from 'sip.js/lib/core/index.js';
 import type { CallingParty } from './call-flow';
 import type { SipMessage } from './contract';
 import type { SipClient } from './core/client';
 import { hostPort } from './core/server';
+import { sipJsUri } from './core/uri';
 import type { Flow } from './core/transport';
 import { wheel, type WheelTimer } from './core/timer-wheel';
 
@@ -34,9 +35,12 @@ export interface LegEvents {
   final(rs: SipMessage): void;
 }
 
+/** Parsed once for all of the leg's requests (a text that is no URI: client.message() names it). */
+const shared = (s: string): string | URI => sipJsUri(s) ?? s;
+
 interface Answered {
   toTag: string;
-  target: string;
+  target: string | URI;
   routeSet: string[];
 }
 
@@ -51,8 +55,10 @@ export class DownstreamLeg {
   private answered?: Answered;
   private timer?: WheelTimer;
   private done = false;
-  private readonly to: string;
-  private readonly from: string;
+  private readonly to: string | URI;
+  private readonly from: string | URI;
+  /** The INVITE's (and a CANCEL's) Request-URI. */
+  private readonly ruri: string | URI;
 
   constructor(
     private readonly client: SipClient, private readonly target: DownstreamTarget, to: string, caller: CallingParty,
@@ -62,16 +68,18 @@ export class DownstreamLeg {
     // Failover attempts share one Call-ID (each has its own From tag): the call-flow knows one PSTN leg.
     this.callId = callId ?? `${randomHex(10)}@ocroute`;
     const where = hostPort(target.host, target.port);
-    this.to = `sip:${to}@${where}`;
+    const toText = `sip:${to}@${where}`;
+    this.to = shared(toText);
+    this.ruri = shared(`${toText};transport=${target.transport}`);
     // Anonymous caller ID (a caller ID policy): RFC 3323 4.1.1.3's anonymous From, Privacy: id,
     // and the real number in P-Asserted-Identity (RFC 3325 9.1) for the operator's network.
     const anonymous = caller.callerId === 'anonymous' || caller.callerId === null;
-    this.from = anonymous ? 'sip:anonymous@anonymous.invalid' : `sip:${caller.callerId}@${client.localHost}`;
+    this.from = shared(anonymous ? 'sip:anonymous@anonymous.invalid' : `sip:${caller.callerId}@${client.localHost}`);
     const identity = caller.asserted ? [`P-Asserted-Identity: ` +
       `<sip:${caller.asserted}@${client.localHost};user=phone>`] : [];
     this.invite = client.message({
       method: 'INVITE',
-      ruri: `${this.to};transport=${target.transport}`,
+      ruri: this.ruri,
       from: this.from,
       fromDisplayName: anonymous ? 'Anonymous' : undefined,
       to: this.to,
@@ -113,7 +121,7 @@ export class DownstreamLeg {
     if (status < 300) {
       const contact = rs.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
       this.answered = {
-        toTag: rs.toTag, target: contact?.uri?.toString() ?? this.to,
+        toTag: rs.toTag, target: contact?.uri ? shared(contact.uri.toString()) : this.to,
         routeSet: rs.getHeaders('record-route').reverse(),
       };
       this.ack = this.request('ACK', 1);
@@ -192,7 +200,7 @@ export class DownstreamLeg {
   private sendCancel(): void {
     if (!this.invite.branch) return;
     const c = this.client.message({
-      method: 'CANCEL', ruri: `${this.to};transport=${this.target.transport}`, from: this.from, to: this.to,
+      method: 'CANCEL', ruri: this.ruri, from: this.from, to: this.to,
       fromTag: this.fromTag, callId: this.callId, cseq: 1,
     });
     c.branch = this.invite.branch;

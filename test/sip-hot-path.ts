@@ -1,11 +1,17 @@
 /**
  * Per-message shortcuts of the SIP edge (issue 20, "take the per-message costs down") answer as
  * what they replace: CDR times as Date#toISOString (ISO 8601, RFC 3339), source allow-lists as
- * net.BlockList, whatever the order and number of addresses seen.
+ * net.BlockList, whatever the order and number of addresses seen; requests the edge originates,
+ * their URIs shared and their header names memoized, as SIP.js's own OutgoingRequestMessage
+ * prints them; a received From/To tagged on a shared shape as the grammar parses the whole field.
  */
 import t from 'tap';
 import net from 'node:net';
+import { Grammar, OutgoingRequestMessage, type URI } from 'sip.js/lib/core/index.js';
 import { iso } from '../sip/call-record';
+import { SipClient, type RequestSpec } from '../sip/core/client';
+import { templatedGrammar } from '../sip/core/message';
+import type { SipServer } from '../sip/core/server';
 import { allowList } from '../src/service/allow-list';
 
 t.test('CDR times: the per-second formatting equals Date#toISOString (RFC 3339 UTC, milliseconds)', async (t) => {
@@ -44,3 +50,53 @@ t.test('source allow-list: remembered answers equal BlockList\'s, past the bound
   t.equal(list.allows('10.1.200.7'), true);
   t.equal(list.allows('10.2.0.1'), false);
 });
+
+t.test('RFC 3261 8.1.1: a request the edge originates prints as SIP.js\'s OutgoingRequestMessage prints it, ' +
+  'its URIs shared between requests and left unchanged', async (t) => {
+  const server = { transport: { opts: { host: '127.0.0.1' }, port: 5060 }, user: {} } as unknown as SipServer;
+  const client = new SipClient(server, 'ocroute/test');
+  const from = 'sip:+14255550100@127.0.0.1:5060';
+  const to = 'sip:%2B1%20206@gw.example.com:5061;transport=tcp';
+  const specs: RequestSpec[] = [
+    { method: 'INVITE', ruri: `${to};user=phone`, from, to, fromTag: 'f1', callId: 'c1@ocroute', cseq: 1,
+      headers: ['X-OC-Correlation-ID: abc'], sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n', fromDisplayName: 'Anonymous' },
+    { method: 'ACK', ruri: 'sip:uas@127.0.0.1:5070', from, to, fromTag: 'f1', toTag: 't9', callId: 'c1@ocroute',
+      cseq: 1, routeSet: ['<sip:p1.example;lr>', '<sip:p2.example;lr>'] },
+    { method: 'BYE', ruri: 'sip:uas@127.0.0.1:5070', from, to, fromTag: 'f1', toTag: 't9', callId: 'c1@ocroute',
+      cseq: 2, headers: ['Reason: Q.850;cause=16'] },
+  ];
+  const stock = (s: RequestSpec) => {
+    const u = (x: string | URI) => Grammar.URIParse(String(x))!;
+    return new OutgoingRequestMessage(s.method, u(s.ruri), u(s.from), u(s.to), {
+      callId: s.callId, cseq: s.cseq, fromTag: s.fromTag, fromDisplayName: s.fromDisplayName ?? '', toTag: s.toTag,
+      routeSet: s.routeSet ?? [], viaHost: '127.0.0.1:5060', optionTags: [], userAgentString: 'ocroute/test',
+    }, s.headers ?? [], s.sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: s.sdp }
+      : undefined);
+  };
+  for (const s of specs) {
+    const ours = client.message(s);
+    const theirs = stock(s);
+    ours.setViaHeader('z9hG4bKtest', 'UDP');
+    theirs.setViaHeader('z9hG4bKtest', 'UDP');
+    t.equal(ours.toString(), theirs.toString(), `${s.method}: the same octets`);
+    t.equal(ours.getHeader('call-id'), 'c1@ocroute', `${s.method}: header lookups by any spelling`);
+  }
+  // One URI object for a leg's INVITE and BYE (downstream.ts): each request keeps printing it as it was.
+  const shared = client.message(specs[0]).toURI;
+  const a = client.message({ ...specs[2], to: shared });
+  const b = client.message({ ...specs[2], to: shared, toTag: 'other' });
+  t.equal(a.toURI, shared, 'not cloned');
+  t.match(a.toString(), /^To: <sip:\+1%20206@gw\.example\.com:5061;transport=tcp>;tag=t9\r$/m);
+  t.match(b.toString(), /^To: <sip:\+1%20206@gw\.example\.com:5061;transport=tcp>;tag=other\r$/m);
+});
+
+t.test('RFC 3261 20.20: From headers tagged on one cached shape keep their own tags; the shape keeps none',
+  async (t) => {
+    const a = templatedGrammar('<sip:+14255550100@127.0.0.1>;tag=aaa', 'From');
+    const b = templatedGrammar('<sip:+14255550100@127.0.0.1>;tag=bbb', 'From');
+    t.equal(a.getParam('tag'), 'aaa');
+    t.equal(b.getParam('tag'), 'bbb');
+    t.equal(a.toString(), '<sip:+14255550100@127.0.0.1>;tag=aaa');
+    t.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b), 'one shape behind both');
+    t.equal(Object.getPrototypeOf(a).getParam('tag'), undefined, 'the shape itself untagged');
+  });

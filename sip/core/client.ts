@@ -13,7 +13,7 @@ import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
 import { Expiring } from './expiring';
-import { flatCopy } from './message';
+import { flatCopy, headerKey } from './message';
 import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
@@ -21,9 +21,10 @@ export type ResponseHandler = (rs: IncomingResponseMessage) => void;
 
 export interface RequestSpec {
   method: string;
-  ruri: string;
-  from: string;
-  to: string;
+  /** Texts, or URIs made once (sipJsUri) for all of a call's requests. */
+  ruri: string | URI;
+  from: string | URI;
+  to: string | URI;
   fromTag: string;
   /** Display name in From (e.g. "Anonymous", RFC 3323 4.1.1.3). */
   fromDisplayName?: string;
@@ -33,6 +34,13 @@ export interface RequestSpec {
   routeSet?: string[];
   headers?: string[];
   sdp?: string;
+}
+
+/** SIP.js's request, its header names stored without headerize() (split, map, join) for each of its eight. */
+class EdgeOutgoingRequest extends OutgoingRequestMessage {
+  override setHeader(name: string, value: string | string[]): void {
+    this.headers[headerKey(name)] = Array.isArray(value) ? value : [value];
+  }
 }
 
 export class SipClient {
@@ -54,13 +62,14 @@ export class SipClient {
 
   /** SIP.js's OutgoingRequestMessage for `spec`, Via sent-by our listening address. */
   message(spec: RequestSpec): OutgoingRequestMessage {
-    const uri = (s: string, what: string): URI => {
+    const uri = (s: string | URI, what: string): URI => {
+      if (typeof s !== 'string') return s;
       const u = sipJsUri(s);
       if (!u) throw new Error(`${what} '${s}' is not a SIP URI`);
       return u;
     };
     const t = this.server.transport;
-    return new OutgoingRequestMessage(
+    return new EdgeOutgoingRequest(
       spec.method,
       uri(spec.ruri, 'Request-URI'),
       uri(spec.from, 'From'),
