@@ -13,7 +13,7 @@ import type { CallingParty } from './call-flow';
 import type { SipMessage } from './contract';
 import type { SipClient } from './core/client';
 import { hostPort } from './core/server';
-import { sipJsUri } from './core/uri';
+import { sipJsUri, uriText } from './core/uri';
 import type { Flow } from './core/transport';
 import { wheel, type WheelTimer } from './core/timer-wheel';
 
@@ -121,7 +121,7 @@ export class DownstreamLeg {
     if (status < 300) {
       const contact = rs.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
       this.answered = {
-        toTag: rs.toTag, target: contact?.uri ? shared(contact.uri.toString()) : this.to,
+        toTag: rs.toTag, target: contact?.uri ? shared(uriText(contact.uri)) : this.to,
         routeSet: rs.getHeaders('record-route').reverse(),
       };
       this.ack = this.request('ACK', 1);

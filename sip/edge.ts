@@ -14,7 +14,7 @@ import { DownstreamLeg, type DownstreamTarget } from './downstream';
 import { SipClient } from './core/client';
 import { SipServer, type InviteContext } from './core/server';
 import { SipTransport } from './core/transport';
-import { parseSipUri } from './core/uri';
+import { parseSipUri, uriText } from './core/uri';
 import type { AllowList } from '../src/service/allow-list';
 
 export interface SipEdgeOptions extends Omit<
@@ -171,7 +171,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
   private leg(ctx: InviteContext): CallerLeg {
     const rq = ctx.request;
     const invite: SipMessage = {
-      method: 'INVITE', uri: rq.ruri?.toString(), headers: contractHeaders(rq), content: rq.body,
+      method: 'INVITE', uri: rq.ruri && uriText(rq.ruri), headers: contractHeaders(rq), content: rq.body,
     };
     return {
       invite,
@@ -212,7 +212,7 @@ export class SipEdge extends EventEmitter<EdgeEvents> implements SipDriver {
 
 /** The headers contract.ts reads, in the shape CallFlow shares with the drachtio driver. */
 function contractHeaders(rq: InviteContext['request']): Record<string, unknown> {
-  const headers: Record<string, unknown> = { from: { uri: rq.from.uri.toString() } };
+  const headers: Record<string, unknown> = { from: { uri: uriText(rq.from.uri) } };
   for (const h of ['x-oc-kind', 'x-oc-organizer', 'x-oc-link-down']) {
     const v = rq.getHeader(h);
     if (v !== undefined) headers[h] = v;

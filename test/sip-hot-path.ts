@@ -10,7 +10,8 @@ import net from 'node:net';
 import { Grammar, OutgoingRequestMessage, type URI } from 'sip.js/lib/core/index.js';
 import { iso } from '../sip/call-record';
 import { SipClient, type RequestSpec } from '../sip/core/client';
-import { templatedGrammar } from '../sip/core/message';
+import { grammar, templatedGrammar } from '../sip/core/message';
+import { uriText } from '../sip/core/uri';
 import type { SipServer } from '../sip/core/server';
 import { allowList } from '../src/service/allow-list';
 
@@ -99,4 +100,18 @@ t.test('RFC 3261 20.20: From headers tagged on one cached shape keep their own t
     t.equal(a.toString(), '<sip:+14255550100@127.0.0.1>;tag=aaa');
     t.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b), 'one shape behind both');
     t.equal(Object.getPrototypeOf(a).getParam('tag'), undefined, 'the shape itself untagged');
+  });
+
+t.test('RFC 3261 19.1.2: a received URI\'s kept text is its toString (the user escaped again), one per URI object',
+  async (t) => {
+    for (const text of ['sip:+1%20425@a.example;user=phone', 'sip:alice@[::1]:5070;transport=tcp', 'sips:b@c?subject=x',
+      'tel:+14255550100']) {
+      const u = grammar(text, 'SIP_URI') === -1 ? grammar(text, 'absoluteURI') : grammar(text, 'SIP_URI');
+      if (u === -1) continue;
+      t.equal(uriText(u), u.toString(), text);
+      t.equal(uriText(u), uriText(u), `${text}: the same again`);
+    }
+    const a = grammar('sip:x@y', 'SIP_URI');
+    const b = grammar('sip:z@y', 'SIP_URI');
+    t.not(uriText(a), uriText(b), 'kept per object, not one for all');
   });

@@ -6,6 +6,7 @@
  */
 import type { IncomingRequestMessage } from './message';
 import type { Flow, Remote } from './transport';
+import { uriText } from './uri';
 
 export const dialogKey = (callId: string, localTag: string, remoteTag: string | undefined) =>
   `${callId}\n${localTag}\n${remoteTag ?? ''}`;
@@ -31,10 +32,10 @@ export class Dialog {
     this.remoteTag = invite.fromTag;
     this.id = dialogKey(this.callId, localTag, this.remoteTag);
     const contact = invite.parseHeader('contact') as { uri?: { toString(): string } } | undefined;
-    this.remoteTarget = contact?.uri?.toString() ?? invite.from.uri.toString();
+    this.remoteUri = uriText(invite.from.uri);
+    this.remoteTarget = contact?.uri ? uriText(contact.uri) : this.remoteUri;
     this.routeSet = invite.getHeaders('record-route');
-    this.remoteUri = invite.from.uri.toString();
-    this.localUri = invite.to.uri.toString();
+    this.localUri = uriText(invite.to.uri);
   }
 
   get remote(): Remote {
