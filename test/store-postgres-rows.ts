@@ -2,7 +2,8 @@
  * The PostgreSQL store's incremental checkpoints (issue 18, "admin command <= 10 ms p99", cluster
  * mode): a checkpoint writes the records changed since, not the tenant; nodes that checkpoint in
  * turn leave rows every node loads as the live tenant (key order included); a tenant row in the
- * older whole-tenant format still loads and is converted by its first checkpoint.
+ * older whole-tenant format still loads and is converted by its first checkpoint; a start that
+ * finds the change rows past a quarter of the base folds them into it, as the SQLite store does.
  */
 import t from 'tap';
 import pg from 'pg';
@@ -118,5 +119,40 @@ if (!hasPostgres) {
     const c = await PgTenantStore.open({ url: db.url });
     t.equal(JSON.stringify(c.get(ID)), JSON.stringify(b.get(ID)), 'and a new node loads the same tenant');
     await c.close();
+  });
+
+  t.test('PostgreSQL store: a start that finds the change rows past a quarter of the base folds them into ' +
+    'it (one whole checkpoint, at the row\'s own seq); below that it leaves them', async (t) => {
+    const db = await startPostgres(t);
+    const changes = async () => Number((await query(db.url,
+      'SELECT COUNT(*) AS n FROM ocroute_record_changes'))[0].n);
+    const a = await PgTenantStore.open({ url: db.url, checkpointEvery: 1, chunk: 4 });
+    await a.put(tenant(40)); // 40 numbers in the base: past max(chunk 4, 40 / 4 = 10) change rows, a start folds
+    for (let i = 0; i < 8; i++) await a.apply(ID, 'numbers.upload', { number: `+1425555900${i}` }, op);
+    await a.close();
+    t.equal(await changes(), 8, '8 change rows');
+    const b = await PgTenantStore.open({ url: db.url, chunk: 4 });
+    t.equal(await changes(), 8, '8 of 40: left as they are');
+    await b.close();
+    const c = await PgTenantStore.open({ url: db.url, checkpointEvery: 1, chunk: 4 });
+    await c.apply(ID, 'numbers.release', { number: '+14255550003' }, admin);
+    await c.apply(ID, 'numbers.upload', { number: '+14255550003' }, op); // to the end of the map
+    for (let i = 8; i < 10; i++) await c.apply(ID, 'numbers.upload', { number: `+142555590${i}0` }, op);
+    const live = JSON.stringify(c.get(ID));
+    await c.close();
+    t.equal(await changes(), 11, '11 change rows');
+    const [{ seq: before }] = await query(db.url, 'SELECT seq FROM ocroute_tenant');
+    const d = await PgTenantStore.open({ url: db.url, chunk: 4 });
+    t.teardown(() => d.close());
+    t.equal(d.lastCheckpointError, undefined);
+    t.equal(await changes(), 0, '11 of 40: folded into the base');
+    t.same(await query(db.url, 'SELECT seq FROM ocroute_tenant'), [{ seq: before }], 'at the seq it held');
+    t.equal((await query(db.url, "SELECT * FROM ocroute_records WHERE kind = 'numbers'")).length, 13,
+      '50 numbers in chunks of 4');
+    t.equal(JSON.stringify(d.get(ID)), live, 'the node serves the tenant as it was live');
+    const e = await PgTenantStore.open({ url: db.url });
+    t.equal(JSON.stringify(e.get(ID)), live, 'and the next node loads it from the new base, key order included');
+    t.same(Object.keys(e.get(ID)!.numbers).slice(-3), ['+14255550003', '+14255559080', '+14255559090']);
+    await e.close();
   });
 }

@@ -8,7 +8,7 @@
  */
 import { fold } from './pg-rows';
 import { capture, writeCheckpoint } from './pg-records';
-import { emptyDirty, mergeDirty, noteChanges, type Dirty } from './record-rows';
+import { CHUNK, emptyDirty, mergeDirty, noteChanges, type Dirty } from './record-rows';
 import type { Changes } from './draft';
 import type pg from 'pg';
 import type { TenantData } from '../tenant/types';
@@ -28,6 +28,8 @@ export class PgCheckpoints {
     /** A tenant's live state and the journal seq it holds. */
     private readonly state: (id: string) => { t: TenantData; seq: number } | undefined,
     private readonly tx: Tx,
+    /** Records per base chunk (small in tests). */
+    private readonly chunk = CHUNK,
   ) {}
 
   /** The tenant's state is a checkpoint's (loaded, reloaded or put): nothing changed since it. */
@@ -59,6 +61,15 @@ export class PgCheckpoints {
     this.rowsFormat.delete(id);
   }
 
+  /**
+   * Fold a tenant's change rows into its base (a start found them past a quarter of it, as the
+   * SQLite store does): a whole checkpoint of the live state, written even at the row's own seq.
+   */
+  compact(id: string): Promise<void> {
+    this.chain = this.chain.then(() => this.write(id, true));
+    return this.chain;
+  }
+
   /** Resolves once the checkpoints under way are written (or failed). */
   settled(): Promise<void> {
     return this.chain;
@@ -70,12 +81,12 @@ export class PgCheckpoints {
     for (const [id, n] of this.count) if (n > 0) await this.write(id);
   }
 
-  private async write(id: string): Promise<void> {
+  private async write(id: string, compact = false): Promise<void> {
     const s = this.state(id);
     if (!s) return;
     const was = this.dirty.get(id) ?? emptyDirty();
     this.dirty.set(id, emptyDirty());
-    const cap = capture(s.t, s.seq, was, this.rowsFormat.has(id));
+    const cap = capture(s.t, s.seq, was, compact || !this.rowsFormat.has(id), this.chunk);
     // Commands during the write count toward the next checkpoint.
     const counted = this.count.get(id) ?? 0;
     this.count.set(id, 0);
@@ -85,7 +96,7 @@ export class PgCheckpoints {
     };
     try {
       const done = await this.tx(async (c) => {
-        const r = await writeCheckpoint(c, id, cap);
+        const r = await writeCheckpoint(c, id, cap, compact);
         if (r === 'written') await fold(c, id, s.seq);
         return r;
       });

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import { decodeTenant } from './command-run';
 import {
-  RECORD_KINDS, applyChangeRow, changeRows, chunksOf, putBase, restOf, restTenant, type ChangeRow, type Dirty,
+  CHUNK, RECORD_KINDS, applyChangeRow, changeRows, chunksOf, putBase, restOf, restTenant, type ChangeRow, type Dirty,
   type RecordKind,
 } from './record-rows';
 import type { TenantData } from '../tenant/types';
@@ -60,13 +60,14 @@ export async function writeTenant(c: Client, id: string, seq: number, t: TenantD
   await writeChunks(c, id, new Map(RECORD_KINDS.map((k) => [k, chunksOf(t, k)])));
 }
 
+/** A tenant as loaded: the seq it holds, whether its row is in the records format, its base records and change rows. */
+export interface Loaded { t: TenantData; seq: number; rows: boolean; base: number; changes: number }
+
 /**
  * Load tenants (all, or those named) with the seq each holds. One statement, so one snapshot of
  * the database: a checkpoint committed meanwhile is seen whole or not at all.
  */
-export async function loadTenants(
-  c: Client, ids?: readonly string[],
-): Promise<Map<string, { t: TenantData; seq: number; rows: boolean }>> {
+export async function loadTenants(c: Client, ids?: readonly string[]): Promise<Map<string, Loaded>> {
   const where = ids ? 'WHERE %s = ANY($1)' : '';
   const { rows } = await c.query({
     text: `SELECT 0 AS part, id AS tenant, seq, COALESCE(rest, data) AS data, rest IS NULL AS whole, NULL AS kind,
@@ -79,18 +80,21 @@ export async function loadTenants(
     values: ids ? [ids] : [],
     rowMode: 'array',
   });
-  const out = new Map<string, { t: TenantData; seq: number; rows: boolean }>();
+  const out = new Map<string, Loaded>();
   for (const [part, tenant, seq, data, whole, kind, key, , pos] of rows as unknown[][]) {
     if (part === 0) {
       const t = whole ? decodeTenant(data as string) : restTenant(data as string);
-      out.set(tenant as string, { t, seq: Number(seq), rows: !whole });
+      out.set(tenant as string, { t, seq: Number(seq), rows: !whole, base: 0, changes: 0 });
       continue;
     }
     const held = out.get(tenant as string);
     if (!held) continue; // rows of a tenant deleted meanwhile: not in this snapshot's tenant rows
     const k = kind as RecordKind;
-    if (part === 1) putBase(held.t, k, data as string);
-    else applyChangeRow(held.t, [k, key as string, data as string | null, pos === null ? null : Number(pos)]);
+    if (part === 1) held.base += putBase(held.t, k, data as string);
+    else {
+      applyChangeRow(held.t, [k, key as string, data as string | null, pos === null ? null : Number(pos)]);
+      held.changes++;
+    }
   }
   return out;
 }
@@ -104,11 +108,14 @@ export interface Capture {
   whole: Map<RecordKind, string[]>;
 }
 
-/** A checkpoint of `t` at `seq`: the changed records, or every record when the row is not in this format yet. */
-export function capture(t: TenantData, seq: number, dirty: Dirty, rowsFormat: boolean): Capture {
-  const kinds = rowsFormat ? [...dirty.replaced] : RECORD_KINDS;
-  const whole = new Map(kinds.map((k) => [k, chunksOf(t, k)]));
-  return { seq, rest: JSON.stringify(restOf(t)), rows: changeRows(t, dirty), whole };
+/**
+ * A checkpoint of `t` at `seq`: the changed records, or every record (`whole`: the row is not in
+ * this format yet, or its change rows are folded into the base).
+ */
+export function capture(t: TenantData, seq: number, dirty: Dirty, whole: boolean, chunk = CHUNK): Capture {
+  const kinds = whole ? RECORD_KINDS : [...dirty.replaced];
+  const chunks = new Map(kinds.map((k) => [k, chunksOf(t, k, chunk)]));
+  return { seq, rest: JSON.stringify(restOf(t)), rows: changeRows(t, dirty), whole: chunks };
 }
 
 /**
@@ -116,11 +123,14 @@ export function capture(t: TenantData, seq: number, dirty: Dirty, rowsFormat: bo
  * state): the row is locked first, so two nodes' checkpoints of one tenant never interleave.
  * 'behind' when the row already holds this seq or a later one; 'whole' when it holds the whole
  * tenant in the old format and the capture has only the changes (captured whole next time).
+ * `again`: a whole capture may rewrite the row's own seq (folding its change rows into the base).
  */
-export async function writeCheckpoint(c: Client, id: string, cap: Capture): Promise<'written' | 'behind' | 'whole'> {
+export async function writeCheckpoint(
+  c: Client, id: string, cap: Capture, again = false,
+): Promise<'written' | 'behind' | 'whole'> {
   const row = (await c.query('SELECT seq, rest IS NULL AS whole FROM ocroute_tenant WHERE id = $1 FOR UPDATE', [id]))
     .rows[0] as { seq: string; whole: boolean } | undefined;
-  if (row && Number(row.seq) >= cap.seq) return 'behind';
+  if (row && (again ? Number(row.seq) > cap.seq : Number(row.seq) >= cap.seq)) return 'behind';
   if ((!row || row.whole) && cap.whole.size < RECORD_KINDS.length) return 'whole';
   await c.query(
     'INSERT INTO ocroute_tenant (id, seq, data, rest) VALUES ($1, $2, NULL, $3) ON CONFLICT (id) DO UPDATE SET ' +

@@ -26,6 +26,7 @@ import {
   type JournalRow, type TenantCheck,
 } from './command-run';
 import { loadTenants } from './pg-records';
+import { CHUNK } from './record-rows';
 import { PgCheckpoints } from './pg-checkpoints';
 
 export interface PgStoreOptions {
@@ -36,6 +37,8 @@ export interface PgStoreOptions {
   check?: TenantCheck;
   /** Catch up at least this often (a NOTIFY lost while the database restarted). */
   pollMs?: number;
+  /** Records per base chunk (default 10,000); small in tests. */
+  chunk?: number;
 }
 
 type Client = pg.PoolClient;
@@ -73,6 +76,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
         return t && seq !== undefined ? { t, seq } : undefined;
       },
       (fn) => this.tx(fn),
+      opts.chunk,
     );
     // A client that loses its server (idle, or checked out mid-query) must not crash the
     // process: its query fails (the caller answers 503) and the next one connects again.
@@ -91,6 +95,8 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
       });
       for (const r of (await pool.query('SELECT key, value FROM ocroute_meta')).rows)
         store.metaCache.set(r.key, r.value);
+      // A failed fold is a failed checkpoint (lastCheckpointError), retried by the next start: not fatal.
+      for (const id of store.toCompact.splice(0)) await store.checkpoints.compact(id);
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw unavailable(e, store.file);
@@ -282,8 +288,12 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     if (this.live.delete(id)) this.emit('remove', id);
   }
 
+  /** Tenants whose change rows a start found past a quarter of their base (open() folds them). */
+  private readonly toCompact: string[] = [];
+
   private async loadAll(c: Client): Promise<void> {
-    for (const [id, { t, seq, rows }] of await loadTenants(c)) {
+    for (const [id, { t, seq, rows, base, changes }] of await loadTenants(c)) {
+      if (rows && changes > Math.max(this.opts.chunk ?? CHUNK, base / 4)) this.toCompact.push(id);
       this.live.set(id, t);
       this.applied.set(id, seq);
       this.checkpoints.fresh(id, rows);
