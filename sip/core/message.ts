@@ -63,17 +63,18 @@ const CACHED = new Set([
   'Request_Response', 'From', 'To', 'Content_Type', 'Contact', 'Record_Route', 'Via', 'SIP_URI',
 ]);
 const MAX_CACHED = 2048;
+/** One map per rule: a key of rule and text concatenated cost a string and its hash per lookup. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const memo = new Map<string, any>();
+const memos = new Map<string, Map<string, any>>([...CACHED].map((r) => [r, new Map()]));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function cachedGrammar(text: string, rule: string): any {
-  if (text.length > 256 || !CACHED.has(rule)) return grammar(text, rule);
-  const key = `${rule}\n${text}`;
-  let r = memo.get(key);
+  const memo = memos.get(rule);
+  if (!memo || text.length > 256) return grammar(text, rule);
+  let r = memo.get(text);
   if (r === undefined) {
     r = grammar(text, rule);
     if (memo.size >= MAX_CACHED) memo.delete(memo.keys().next().value as string);
-    memo.set(key, r);
+    memo.set(text, r);
   }
   return r;
 }
@@ -99,7 +100,8 @@ export function templatedGrammar(text: string, rule: 'Via' | 'From' | 'To'): any
   if (!TOKEN.test(value)) return cachedGrammar(text, rule);
   const shape = cachedGrammar(text.slice(0, at) + text.slice(end), rule);
   if (shape === -1 || (rule === 'Via' && shape.branch !== undefined)) return cachedGrammar(text, rule);
-  if (rule === 'Via') return { ...shape, branch: value };
+  // The shape's fields shared, the branch its own (spreading jssip's Via object cost 2% of a call).
+  if (rule === 'Via') return Object.assign(Object.create(shape), { branch: value });
   // The cached shape's URI and display name shared, parameters its own: jssip's clone() copied the
   // URI and JSON-round-tripped the parameters (3% of a B2BUA call). Nothing writes to a received URI.
   const header = Object.create(shape);
