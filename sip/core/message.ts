@@ -125,6 +125,18 @@ const COMPACT: Record<string, string> = {
   i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject',
   k: 'supported', t: 'to', v: 'via', r: 'refer-to',
 };
+/** A field name as received -> its full lower-case form, memoized (names repeat; bounded like headerNames). */
+const fieldNames = new Map<string, string>();
+function fieldName(received: string): string {
+  let n = fieldNames.get(received);
+  if (n === undefined) {
+    const raw = received.trim().toLowerCase();
+    n = COMPACT[raw] ?? raw;
+    if (fieldNames.size < 256) fieldNames.set(received, n);
+  }
+  return n;
+}
+
 /** Single-valued fields parsed on arrival, with their grammar rule. */
 const RULES: Record<string, string> = {
   from: 'From', to: 'To', 'call-id': 'Call_ID', cseq: 'CSeq', 'content-length': 'Content_Length',
@@ -203,8 +215,7 @@ export function parse(data: string): ParseResult {
     if (end === -1) return { error: 'headers end without a blank line', startLine };
     const colon = data.indexOf(':', start);
     if (colon < 0 || colon > end) return { error: `header line without a colon at octet ${start}`, startLine };
-    const raw = data.slice(start, colon).trim().toLowerCase();
-    const name = COMPACT[raw] ?? raw;
+    const name = fieldName(data.slice(start, colon));
     census.set(name, (census.get(name) ?? 0) + 1);
     const value = data.slice(colon + 1, end).trim();
     if (!addField(message, name, value, routing)) return { error: `error parsing header '${name}'`, startLine };
@@ -300,8 +311,7 @@ export function rawFields(data: string): Array<[string, string]> {
     if (end < 0) break;
     const colon = data.indexOf(':', start);
     if (colon > start && colon < end) {
-      const raw = data.slice(start, colon).trim().toLowerCase();
-      fields.push([COMPACT[raw] ?? raw, data.slice(colon + 1, end).trim()]);
+      fields.push([fieldName(data.slice(start, colon)), data.slice(colon + 1, end).trim()]);
     }
     start = end + 2;
   }
