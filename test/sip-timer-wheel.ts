@@ -75,3 +75,20 @@ t.test('a callback that clears a timer due in the same tick: that one never runs
   t.same(ran, ['a']);
   t.equal(w.size, 0);
 });
+
+t.test('a step of the system clock neither fires a timer early nor strands it (ticks on the monotonic clock, ' +
+  'as setTimeout; RFC 3261 17.2.1 Timer H waits 64*T1 for the ACK)', async (t) => {
+  const w = new TimerWheel();
+  let ran = 0;
+  const realNow = Date.now;
+  t.teardown(() => { Date.now = realNow; });
+  const ack = w.set(() => ran++, 32_000);
+  Date.now = () => realNow() + 60_000; // NTP steps the wall clock a minute ahead
+  (w as unknown as { run(): void }).run();
+  t.equal(ran, 0, 'the 32 s wait did not fire at the step');
+  w.clear(ack);
+  Date.now = () => realNow() - 60_000; // and a minute back
+  const took = await fired(w, 60);
+  t.ok(took >= 60, 'a timer set after a backward step still runs, no earlier than asked');
+  t.equal(w.size, 0);
+});

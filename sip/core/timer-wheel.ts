@@ -5,7 +5,12 @@
  * (10 ms), and one interval, armed only while timers are pending, runs the buckets that came
  * due. Timers fire no earlier than asked and at most one tick (plus event-loop delay) later:
  * SIP's timers are 200 ms and up (RFC 3261 17, table 4). Shorter ones keep a plain setTimeout.
+ * Ticks count on the monotonic clock, as setTimeout's do: on the wall clock, a step of the
+ * system time forward fired a 32 s ACK wait at once, and one backward left timers unrun.
  */
+import { performance } from 'node:perf_hooks';
+
+const now = () => performance.now();
 export interface WheelTimer {
   fn: (() => void) | undefined;
   /** The tick whose bucket holds it; absent for a short one (a setTimeout). */
@@ -36,7 +41,7 @@ export class TimerWheel {
       return t;
     }
     // Due at the first tick boundary at or after now + ms.
-    t.due = Math.ceil((Date.now() + ms) / TICK_MS);
+    t.due = Math.ceil((now() + ms) / TICK_MS);
     const b = this.buckets.get(t.due);
     if (b) b.add(t);
     else this.buckets.set(t.due, new Set([t]));
@@ -61,7 +66,7 @@ export class TimerWheel {
   }
 
   private arm(): void {
-    this.last = Math.floor(Date.now() / TICK_MS);
+    this.last = Math.floor(now() / TICK_MS);
     this.interval = setInterval(() => this.run(), TICK_MS);
   }
 
@@ -72,7 +77,7 @@ export class TimerWheel {
 
   /** Every tick from the last run to now: a late interval catches up, in order. */
   private run(): void {
-    const tick = Math.floor(Date.now() / TICK_MS);
+    const tick = Math.floor(now() / TICK_MS);
     for (let k = this.last + 1; k <= tick && this.interval; k++) {
       const b = this.buckets.get(k);
       if (!b) continue;
