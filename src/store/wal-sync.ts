@@ -12,6 +12,9 @@ import fs from 'node:fs';
 
 export type Fsync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
 
+/** fdatasync, as SQLite itself syncs: the data and the size a read needs, not the times. */
+const datasync: Fsync = fs.fdatasync;
+
 export class WalSync {
   private fd?: number;
   private running?: Promise<void>;
@@ -19,7 +22,7 @@ export class WalSync {
   private closed = false;
 
   /** `fsync` is for tests (a slow or failing disk). */
-  constructor(private readonly file: string, private readonly fsync: Fsync = fs.fsync) {}
+  constructor(private readonly file: string, private readonly fsync: Fsync = datasync) {}
 
   /** Resolves when everything committed before this call is on disk; rejects when the disk refused it. */
   durable(): Promise<void> {
@@ -35,7 +38,7 @@ export class WalSync {
   /** fsync now, on this thread: for the rare writes answered only once durable (seeds, tenants created). */
   syncNow(): void {
     const fd = this.open();
-    if (fd !== undefined) fs.fsyncSync(fd);
+    if (fd !== undefined) fs.fdatasyncSync(fd);
   }
 
   close(): void {
