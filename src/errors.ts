@@ -64,3 +64,6 @@ const HTTP_STATUS: Readonly<Record<string, number>> = {
 };
 
 export const httpStatusOf = (code: string): number => HTTP_STATUS[code] ?? 422;
+
+/** `serve`'s exit status when its store's disk refused an fsync (sysexits EX_IOERR; README "CLI"). */
+export const EXIT_STORE_IO = 74;

@@ -25,11 +25,8 @@ import { MinutesLedger } from '../billing/minutes';
 import { SipEdge, type SipDriver } from '../../sip/edge';
 import { DrachtioDriver } from '../../sip/drachtio';
 import { registerEdgeMetrics } from '../../sip/metrics';
-import { OcrouteError } from '../errors';
+import { EXIT_STORE_IO, OcrouteError } from '../errors';
 import type { TenantData } from '../tenant/types';
-
-/** serve's exit when the store's disk refused an fsync (sysexits EX_IOERR). */
-export const EXIT_STORE_IO = 74;
 
 /** The store settings openStore reads (tests pass the SQLite ones only). */
 export type StoreSettings = Omit<Settings['store'], 'backend'> & Partial<Pick<Settings['store'], 'backend'>>;
