@@ -106,7 +106,10 @@ t.test('a matcher derived from the one it replaces (a few NumberPatterns changed
   const make = (i: number) => {
     const cc = 1 + Math.floor(r() * 9);
     const area = 200 + Math.floor(r() * 50);
-    const kind = i % 6;
+    const kind = i % 7;
+    // kind 6: a lookahead RE2 refuses, run on the JS engine once proven safe (a pattern changing
+    // into or out of it moves between the matcher's lists).
+    if (kind === 6) return `^\\+${cc}(?!900)\\d{10}$`;
     return kind === 0
       ? `^\\+${cc}${area}\\d{7}$`
       : kind === 1
@@ -126,10 +129,15 @@ t.test('a matcher derived from the one it replaces (a few NumberPatterns changed
     // One to three routes get a new pattern (simple or not), in place; the derived matcher chains on.
     patterns = patterns.slice();
     for (let k = 1 + Math.floor(r() * 3); k > 0; k--)
-      patterns[Math.floor(r() * patterns.length)] = make(Math.floor(r() * 6));
+      patterns[Math.floor(r() * patterns.length)] = make(Math.floor(r() * 7));
     derived = new PatternMatcher(patterns, { singleSetMax: 100, previous: derived });
     const fresh = new PatternMatcher(patterns, { singleSetMax: 100 });
     t.equal(derived.simpleCount, fresh.simpleCount);
+    // The lists RE2 and the JS engine run, edited at the changed entries, as built afresh (ascending).
+    type Lists = { re2Entries: number[]; jsEntries: { entry: number }[] };
+    const [d, f] = [derived as unknown as Lists, fresh as unknown as Lists];
+    if (d.re2Entries.join() !== f.re2Entries.join() ||
+      d.jsEntries.map((j) => j.entry).join() !== f.jsEntries.map((j) => j.entry).join()) mismatches++;
     for (let i = 0; i < 300; i++) {
       const num = randomNumber(r, 9, 52, 8, 6 + (i % 3));
       if (derived.first(num) !== fresh.first(num) || derived.matches(num).join() !== fresh.matches(num).join())
