@@ -6,7 +6,7 @@
  * due. Timers fire no earlier than asked and at most one tick (plus event-loop delay) later:
  * SIP's timers are 200 ms and up (RFC 3261 17, table 4). Shorter ones keep a plain setTimeout.
  * Ticks count on the monotonic clock, as setTimeout's do: on the wall clock, a step of the
- * system time forward fired a 32 s ACK wait at once, and one backward left timers unrun.
+ * system time forward would fire a 32 s ACK wait at once, and one backward would strand timers.
  */
 import { performance } from 'node:perf_hooks';
 

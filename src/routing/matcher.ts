@@ -156,7 +156,6 @@ export class PatternMatcher {
 /** Most changed entries a matcher is derived for; past it, it is built afresh. */
 const MAX_DERIVED = 64;
 
-/** Positions where `b` differs from `a` (same length, at most MAX_DERIVED), else undefined. */
 /** Insert `x` into `list`, kept ascending by `key` (the lists are short: those RE2 or the JS engine runs). */
 function insertSorted<T>(list: T[], x: T, key: (v: T) => number): void {
   let lo = 0;
@@ -169,6 +168,7 @@ function insertSorted<T>(list: T[], x: T, key: (v: T) => number): void {
   list.splice(lo, 0, x);
 }
 
+/** Positions where `b` differs from `a` (same length, at most MAX_DERIVED), else undefined. */
 function changedEntries(a: readonly string[], b: readonly string[]): number[] | undefined {
   if (a.length !== b.length) return undefined;
   const out: number[] = [];

@@ -26,7 +26,7 @@ import {
   type JournalRow, type TenantCheck,
 } from './command-run';
 import { loadTenants } from './pg-records';
-import { CHUNK } from './record-rows';
+import { foldDue } from './record-rows';
 import { PgCheckpoints } from './pg-checkpoints';
 
 export interface PgStoreOptions {
@@ -88,15 +88,16 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
   static async open(opts: PgStoreOptions): Promise<PgTenantStore> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 4, connectionTimeoutMillis: 5000 });
     const store = new PgTenantStore(pool, opts);
+    let toFold: string[] = [];
     try {
       await store.tx(async (c) => {
         await c.query(SCHEMA);
-        await store.loadAll(c);
+        toFold = await store.loadAll(c);
       });
       for (const r of (await pool.query('SELECT key, value FROM ocroute_meta')).rows)
         store.metaCache.set(r.key, r.value);
       // A failed fold is a failed checkpoint (lastCheckpointError), retried by the next start: not fatal.
-      for (const id of store.toCompact.splice(0)) await store.checkpoints.compact(id);
+      for (const id of toFold) await store.checkpoints.compact(id);
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw unavailable(e, store.file);
@@ -288,12 +289,11 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     if (this.live.delete(id)) this.emit('remove', id);
   }
 
-  /** Tenants whose change rows a start found past a quarter of their base (open() folds them). */
-  private readonly toCompact: string[] = [];
-
-  private async loadAll(c: Client): Promise<void> {
+  /** Load every tenant and follow the journal; returns those whose change rows are due to be folded (open() folds). */
+  private async loadAll(c: Client): Promise<string[]> {
+    const toFold: string[] = [];
     for (const [id, { t, seq, rows, base, changes }] of await loadTenants(c)) {
-      if (rows && changes > Math.max(this.opts.chunk ?? CHUNK, base / 4)) this.toCompact.push(id);
+      if (rows && foldDue(changes, base, this.opts.chunk)) toFold.push(id);
       this.live.set(id, t);
       this.applied.set(id, seq);
       this.checkpoints.fresh(id, rows);
@@ -302,6 +302,7 @@ export class PgTenantStore extends EventEmitter<{ change: [string, TenantData, C
     const min = Math.min(this.lastSeq, ...this.applied.values());
     this.lastSeq = Number.isFinite(min) ? min : 0;
     await this.catchUp(c, false);
+    return toFold;
   }
 
   /**

@@ -71,6 +71,10 @@ export function decodeRecords(kind: RecordKind, data: string, put: (key: string,
 /** Records per base chunk: one row per record made a 1M-number load 3x slower. */
 export const CHUNK = 10_000;
 
+/** A start folds the change rows into the base once they pass a quarter of it (both stores). */
+export const foldDue = (changes: number, base: number, chunk = CHUNK): boolean =>
+  changes > Math.max(chunk, base / 4);
+
 /** A kind's records as base chunk texts, in map order. */
 export function chunksOf(t: TenantData, kind: RecordKind, size = CHUNK): string[] {
   const values = Object.values((t as unknown as Record<string, object | undefined>)[kind] ?? {});

@@ -24,8 +24,8 @@ import {
   type JournalRow, type TenantCheck,
 } from './command-run';
 import {
-  CHUNK, RECORD_KINDS, applyChangeRow, changeRows, chunksOf, emptyDirty, noteChanges, putBase, restOf, restTenant,
-  type ChangeRow, type Dirty, type RecordKind,
+  CHUNK, RECORD_KINDS, applyChangeRow, changeRows, chunksOf, emptyDirty, foldDue, noteChanges, putBase, restOf,
+  restTenant, type ChangeRow, type Dirty, type RecordKind,
 } from './record-rows';
 import type { TenantData } from '../tenant/types';
 
@@ -349,7 +349,7 @@ export class TenantStore extends EventEmitter<Events> {
     }
     this.sinceCheckpoint.set(id, n);
     // Changed records past a quarter of the base: rewrite the base now (a start reads everything anyway).
-    if (changed.length > Math.max(this.chunk, base / 4)) this.writeBase(id, t);
+    if (foldDue(changed.length, base, this.chunk)) this.writeBase(id, t);
     return t;
   }
 
