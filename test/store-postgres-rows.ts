@@ -79,6 +79,10 @@ if (!hasPostgres) {
     // B hears nothing while A runs five commands and checkpoints twice (its rows leave the journal).
     const catchUp = b.catchUpNow.bind(b);
     b.catchUpNow = async () => undefined;
+    // A catch-up that the seed's NOTIFY started before the line above may still be queued (CI saw
+    // it apply A's first rows): let it finish before A runs its commands.
+    await new Promise((r) => setImmediate(r));
+    await (b as unknown as { queue: Promise<unknown> }).queue;
     await a.apply(ID, 'numbers.upload', { number: '+14255559000' }, op);
     await a.apply(ID, 'users.add', { upn: 'b@t.test', licenses: ['PhoneSystem'] }, admin);
     await a.apply(ID, 'numbers.assign', { upn: 'b@t.test', number: '+14255559000' }, admin);
