@@ -146,6 +146,28 @@ export function getNumber(t: TenantData, input: string, field = 'number'): Phone
     `must upload it first`, field);
 }
 
+/**
+ * Run a Direct Routing assignment. Teams keeps no inventory of Direct Routing numbers (they live on
+ * the customer's SBC): Set-CsPhoneNumberAssignment -PhoneNumberType DirectRouting takes any number,
+ * and uploading them first is needed only to assign them in the admin center ("Manage phone numbers
+ * for users"). So a number not yet in the tenant enters it here, as a Direct Routing number the user
+ * or resource account may hold, and leaves again if the assignment is refused.
+ */
+export function withDirectRoutingNumber<T>(
+  t: TenantData, identity: string, input: string, field: string, assign: () => T,
+): T {
+  const number = normalizeNumber(t, input, field);
+  if (own(t.numbers, number)) return assign();
+  const user = getUser(t, identity);
+  uploadNumber(t, { number, numberType: 'DirectRouting', capability: user.resourceAccount ? 'service' : 'user' });
+  try {
+    return assign();
+  } catch (e) {
+    delete t.numbers[number];
+    throw e;
+  }
+}
+
 export interface AddUserInput {
   upn: string;
   displayName?: string;

@@ -57,7 +57,10 @@ function setPhoneNumberAssignment(t: TenantData, a: Args): void {
       : a.AssignmentCategory === 'Alternate'
         ? assignAlternateLine
         : dir.assignNumber;
-  const pn = assign(t, id!, n, a.PhoneNumberType as NumberType);
+  const type = a.PhoneNumberType as NumberType;
+  const pn = type === 'DirectRouting'
+    ? dir.withDirectRoutingNumber(t, id!, n, '-PhoneNumber', () => assign(t, id!, n, type))
+    : assign(t, id!, n, type);
   if (a.ReverseNumberLookup !== undefined) setReverseNumberLookup(pn, a.ReverseNumberLookup as string | null);
   setLocation(t, pn.number, a.LocationId as string | undefined);
 }
