@@ -51,14 +51,26 @@ function usagePolicyCmdlets(noun: string, kind: vr.PolicyKind): CmdletSpec[] {
   ];
 }
 
+// New-CsOnlineVoiceRoute's ParentAndRelativeKey set names the route with -Name instead of -Identity.
 const routeParams = (set: boolean): ParamSpec[] => [
-  identity0, S('NumberPattern'), { name: 'OnlinePstnUsages', type: 'listChange' }, { name: 'Priority', type: 'int' },
+  set ? identity0 : { ...identity0, required: false }, S('NumberPattern'),
+  { name: 'OnlinePstnUsages', type: 'listChange' }, { name: 'Priority', type: 'int' },
   S('BridgeSourcePhoneNumber', { nullable: set }), { name: 'OnlinePstnGatewayList', type: 'listChange' },
   S('Description'), S('Name'),
 ];
 
+function routeIdentity(a: Args): string {
+  if (a.Identity !== undefined && a.Name !== undefined)
+    throw new OcrouteError('E_PS1_PARAM', 'give -Identity or -Name, not both', { field: '-Name' });
+  const id = (a.Identity ?? a.Name) as string | undefined;
+  if (id === undefined) throw new OcrouteError('E_PS1_PARAM', 'parameter -Identity (or -Name) is required', {
+    field: '-Identity',
+  });
+  return id;
+}
+
 const routeInput = (a: Args): vr.VoiceRouteInput => ({
-  identity: a.Identity as string, numberPattern: str(a, 'NumberPattern'),
+  identity: routeIdentity(a), numberPattern: str(a, 'NumberPattern'),
   onlinePstnUsages: a.OnlinePstnUsages as vr.ListChange | undefined, priority: a.Priority as number | undefined,
   bridgeSourcePhoneNumber: a.BridgeSourcePhoneNumber as string | null | undefined,
   onlinePstnGatewayList: a.OnlinePstnGatewayList as vr.ListChange | undefined, description: str(a, 'Description'),
@@ -144,8 +156,14 @@ export const CMDLETS: CmdletSpec[] = [
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]));
 
 /** Cmdlets that only read or connect: accepted, no effect. */
-const NO_OP =
-  /^(get-\w+|test-cseffectivetenantdialplan|test-csinboundblockednumberpattern|test-csvoicenormalizationrule|connect-microsoftteams|disconnect-microsoftteams|write-host|write-output|write-warning|write-verbose|select|select-object|fl|ft|format-list|format-table|sort-object|out-null|out-host|out-string)$/i;
+const NO_OP = new RegExp(`^(${[
+  'get-\\w+', 'test-cseffectivetenantdialplan', 'test-csinboundblockednumberpattern', 'test-csvoicenormalizationrule',
+  'connect-microsoftteams', 'disconnect-microsoftteams', 'import-module', 'write-host', 'write-output',
+  'write-warning', 'write-verbose', 'write-debug', 'write-information', 'write-progress', 'clear-host',
+  // A script's pauses for Teams to replicate a change: nothing to wait for offline.
+  'start-sleep', 'select', 'select-object', 'fl', 'ft', 'format-list', 'format-table', 'sort-object', 'out-null',
+  'out-host', 'out-string',
+].join('|')})$`, 'i');
 
 export function findCmdlet(name: string): CmdletSpec | 'no-op' | undefined {
   const c = BY_NAME.get(name.toLowerCase());

@@ -17,7 +17,12 @@ export interface Token {
   line: number;
   /** For `-Param:value`: the value came glued to the parameter. */
   glued?: boolean;
+  /** A double-quoted string naming variables ("$country-Free"): literal text and variable names, in order. */
+  parts?: StringPart[];
 }
+
+/** A piece of an expandable string: text as written, or a variable expanded when the statement runs. */
+export type StringPart = string | { variable: string };
 
 const WORD_STOP = new Set([' ', '\t', '\r', '\n', ';', ',', '|', '(', ')', '{', '}', '"', "'"]);
 
@@ -78,7 +83,7 @@ export function tokenize(src: string, file?: string): Token[] {
     }
     if (c === '"') {
       const r = doubleQuoted(src, i, err);
-      push('string', r.value);
+      push('string', r.value, r.parts ? { parts: r.parts } : {});
       line += countNewlines(src, i, r.end);
       i = r.end;
       continue;
@@ -116,6 +121,8 @@ export function tokenize(src: string, file?: string): Token[] {
     // A bareword glued to a quoted string is one argument, as PowerShell reads it: tag:"no Restrictions".
     while (src[j] === '"' || src[j] === "'") {
       const r = src[j] === '"' ? doubleQuoted(src, j, err) : singleQuoted(src, j, err);
+      if ('parts' in r && r.parts) err(`a variable inside a quoted string glued to '${word}' is not expanded here; ` +
+        'quote the whole argument');
       word += r.value;
       line += countNewlines(src, j, r.end);
       j = r.end;
@@ -147,20 +154,38 @@ function singleQuoted(src: string, start: number, err: (m: string) => never): { 
 
 const BACKTICK_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '`': '`', '"': '"', $: '$' };
 
-function doubleQuoted(src: string, start: number, err: (m: string) => never): { value: string; end: number } {
+/**
+ * A double-quoted string. `$name` and `${name}` expand to the variable's value when the statement
+ * runs, as in PowerShell (a `.Prop` after `$name` stays text, as PowerShell leaves it); `$(...)`
+ * subexpressions are outside the subset.
+ */
+function doubleQuoted(
+  src: string, start: number, err: (m: string) => never,
+): { value: string; end: number; parts?: StringPart[] } {
   let i = start + 1;
   let value = '';
+  const parts: StringPart[] = [];
   for (;;) {
     if (i >= src.length) err('string is never closed with "');
     const c = src[i];
     if (c === '`' && i + 1 < src.length) { value += BACKTICK_ESCAPES[src[i + 1]] ?? src[i + 1]; i += 2; continue; }
     if (c === '"') {
       if (src[i + 1] === '"') { value += '"'; i += 2; continue; }
-      return { value, end: i + 1 };
+      if (!parts.length) return { value, end: i + 1 };
+      if (value) parts.push(value);
+      return { value: '', end: i + 1, parts };
     }
-    if (c === '$' && /[A-Za-z_{(]/.test(src[i + 1] ?? '')) {
-      err(`variables and subexpressions ($${src[i + 1]}...) are not expanded in double-quoted strings; use single ` +
-        `quotes or the value itself`);
+    const v = c === '$' ? /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/.exec(src.slice(i, i + 256)) : null;
+    if (v) {
+      if (value) parts.push(value);
+      value = '';
+      parts.push({ variable: (v[1] ?? v[2]).toLowerCase() });
+      i += v[0].length;
+      continue;
+    }
+    if (c === '$' && src[i + 1] === '(') {
+      err('subexpressions ($(...)) are not expanded in double-quoted strings; assign the value to a variable ' +
+        'first and write "$name"');
     }
     value += c;
     i++;

@@ -166,6 +166,25 @@ function lisLocations(t: TenantData, a: Args, ctx: Context): CmdletObject[] {
   }));
 }
 
+/** Get-CsOnlinePSTNGateway: the page's properties (Identity is the FQDN). */
+const gateways = (t: TenantData): CmdletObject[] =>
+  Object.values(t.gateways ?? {}).map((g) => ({
+    objectType: 'OnlinePSTNGateway', Identity: g.identity, Fqdn: g.identity, SipSignalingPort: g.sipSignalingPort,
+    Enabled: g.enabled, FailoverTimeSeconds: g.failoverTimeSeconds, FailoverResponseCodes: g.failoverResponseCodes,
+    MaxConcurrentSessions: g.maxConcurrentSessions ?? null, SendSipOptions: g.sendSipOptions,
+    ForwardPai: g.forwardPai, ForwardCallHistory: g.forwardCallHistory, Description: g.description ?? null,
+    InboundTeamsNumberTranslationRules: [...(g.inboundTeamsNumberTranslationRules ?? [])],
+    InboundPstnNumberTranslationRules: [...(g.inboundPstnNumberTranslationRules ?? [])],
+    OutboundTeamsNumberTranslationRules: [...(g.outboundTeamsNumberTranslationRules ?? [])],
+    OutboundPstnNumberTranslationRules: [...(g.outboundPstnNumberTranslationRules ?? [])],
+  }));
+
+const translationRules = (t: TenantData): CmdletObject[] =>
+  Object.values(t.translationRules ?? {}).map((r) => ({
+    objectType: 'TeamsTranslationRule', Identity: r.identity, Pattern: r.pattern, Translation: r.translation,
+    Description: r.description ?? null,
+  }));
+
 const rule = (r: { name: string }) => ({ objectType: 'VoiceNormalizationRule', ...r, Name: r.name });
 const ID: ParamSpec = { name: 'Identity', type: 'string', position: 0 };
 const ID_FILTER = [ID, S('Filter')];
@@ -223,6 +242,12 @@ const PRODUCERS: Record<string, Producer> = {
     },
   },
   'get-csvoicenormalizationrule': { params: [ID], make: normalizationRule },
+  'get-csonlinepstngateway': {
+    params: ID_FILTER, make: (t, a) => byIdentityOrFilter(a, gateways(t), 'online PSTN gateway'),
+  },
+  'get-csteamstranslationrule': {
+    params: ID_FILTER, make: (t, a) => byIdentityOrFilter(a, translationRules(t), 'translation rule'),
+  },
 };
 
 /**

@@ -6,10 +6,12 @@
  * the binder's job, because only the cmdlet knows whether `-Global` takes a value.
  */
 import { OcrouteError } from '../../errors';
-import { tokenize, type Token } from './lexer';
+import { tokenize, type StringPart, type Token } from './lexer';
 
 export type Value =
   | { kind: 'string'; value: string; line: number }
+  /** `"$country-Free"`: the text with each variable's value put in when the statement runs. */
+  | { kind: 'expand'; parts: StringPart[]; line: number }
   | { kind: 'null'; line: number }
   | { kind: 'bool'; value: boolean; line: number }
   | { kind: 'hash'; entries: { key: string; value: Value }[]; line: number }
@@ -44,12 +46,27 @@ export type Statement =
   | { kind: 'assign'; name: string; value: Value; line: number }
   | { kind: 'expr'; value: Value; line: number }
   | { kind: 'foreach'; variable: string; collection: Value; body: Statement[]; line: number }
-  | { kind: 'try'; body: Statement[]; handler: Statement[]; line: number };
+  | { kind: 'try'; body: Statement[]; handler: Statement[]; line: number }
+  /** `If (c) { } ElseIf (c) { } Else { }`: the first branch whose condition holds runs. */
+  | { kind: 'if'; branches: { condition: Value; body: Statement[] }[]; otherwise?: Statement[]; line: number }
+  /** `$x += value` or `$x += Get-...`: appends to a list, concatenates a string. */
+  | { kind: 'append'; name: string; value?: Value; stages?: Invocation[]; line: number }
+  /** `$list.Add(x)`, `$Error.Clear()`: the few methods scripts call on their own variables. */
+  | { kind: 'method'; name: string; props: string[]; method: string; args: Value[]; line: number }
+  /** `Exit`: the rest of the script does not run. */
+  | { kind: 'exit'; line: number }
+  /**
+   * A statement outside the subset (`for`, `switch`, `$x[0]`, ...): read past (balanced) and refused
+   * with its located error only if the script reaches it, so a branch never taken does not stop the rest.
+   */
+  | { kind: 'unsupported'; message: string; line: number };
 
 /** Comparison operators (case-insensitive by default; `-c` forms compare case, `-i` forms do not). */
 export const COMPARE = /^[ci]?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin)$/i;
 const LOGIC = /^(and|or|xor)$/i;
 const CMDLET_NAME = /^[A-Za-z]+-[A-Za-z]/;
+/** Keywords of constructs outside the subset (statement kind 'unsupported'). */
+const UNSUPPORTED = ['while', 'do', 'for', 'switch', 'function', 'param', 'return', 'break', 'continue', 'finally'];
 
 export function parseScript(src: string, file?: string): Statement[] {
   const toks = tokenize(src, file);
@@ -78,6 +95,8 @@ export function parseScript(src: string, file?: string): Statement[] {
     const t = next();
     switch (t.type) {
       case 'string':
+        if (t.parts) return { kind: 'expand', parts: t.parts, line: t.line };
+        return { kind: 'string', value: t.value, line: t.line };
       case 'word':
         return { kind: 'string', value: t.value, line: t.line };
       case 'var': {
@@ -106,15 +125,30 @@ export function parseScript(src: string, file?: string): Statement[] {
     }
   }
 
-  /** value (, value)* ; a newline may follow a comma. */
-  function value(): Value {
-    const first = primary();
+  /** primary (+ primary)*: PowerShell's `+` (methods.ts `plus`). */
+  function term(): Value {
+    let left = primary();
+    while (peek().type === 'word' && peek().value === '+') {
+      const op = next();
+      skipNewlines();
+      left = { kind: 'op', op: '+', left, right: primary(), line: op.line };
+    }
+    return left;
+  }
+
+  /**
+   * value (, value)* ; a newline may follow a comma. In a command's arguments `+` is text, as in
+   * PowerShell's argument mode (`Write-Host a + b`); elsewhere it is the operator.
+   */
+  function value(argument = false): Value {
+    const item = argument ? primary : term;
+    const first = item();
     if (peek().type !== 'comma') return first;
     const items = [first];
     while (peek().type === 'comma') {
       next();
       skipNewlines();
-      items.push(primary());
+      items.push(item());
     }
     return { kind: 'array', items, line: first.line };
   }
@@ -148,7 +182,7 @@ export function parseScript(src: string, file?: string): Statement[] {
       while (isSep(peek())) next();
       const k = next();
       if (k.type === 'rbrace') break;
-      if (k.type !== 'word' && k.type !== 'string') err(`expected a key in @{ }, found ${describe(k)}`, k.line);
+      if ((k.type !== 'word' && k.type !== 'string') || k.parts) err(`expected a key in @{ }, found ${describe(k)}`, k.line);
       if (next().type !== 'eq') err(`expected '=' after key '${k.value}' in @{ }`, k.line);
       entries.push({ key: k.value, value: value() });
     }
@@ -198,7 +232,7 @@ export function parseScript(src: string, file?: string): Statement[] {
         if (t.glued) inv.args.push({ param: t.value, value: primary(), line: t.line });
         else inv.args.push({ param: t.value, line: t.line });
       } else {
-        inv.args.push({ value: value(), line: t.line });
+        inv.args.push({ value: value(true), line: t.line });
       }
     }
     return inv;
@@ -228,6 +262,69 @@ export function parseScript(src: string, file?: string): Statement[] {
     return block(t.line);
   }
 
+  /**
+   * Read past a construct outside the subset: to the end of its statement, its ( ) and { }
+   * balanced (a `{` may open on the next line, as in `for (...)` then `{`).
+   */
+  function skipConstruct(): void {
+    let depth = 0;
+    let block = false;
+    for (;;) {
+      const t = peek();
+      if (t.type === 'eof') return;
+      if (depth === 0 && (isSep(t) || t.type === 'pipe' || t.type === 'rbrace')) {
+        let k = 0;
+        while (peek(k).type === 'newline') k++;
+        if (t.type === 'rbrace' || block || peek(k).type !== 'lbrace') return;
+        skipNewlines();
+        continue;
+      }
+      next();
+      if (t.type === 'lbrace') block = true;
+      if (['lparen', 'arrayStart', 'hashStart', 'lbrace'].includes(t.type)) depth++;
+      else if (t.type === 'rparen' || t.type === 'rbrace') depth--;
+    }
+  }
+
+  /** `(condition)`: an expression, or a command whose output decides (`If (Get-CsOnlinePSTNGateway)`). */
+  function condition(): Value {
+    const open = next();
+    if (peek().type === 'word' && CMDLET_NAME.test(peek().value)) {
+      const stages = pipeline(true);
+      if (next().type !== 'rparen') err("expected ')' after the command", open.line);
+      return { kind: 'sub', stages, props: [], line: open.line };
+    }
+    return group(open.line, true);
+  }
+
+  function ifStatement(): Statement {
+    const line = next().line;
+    const branches = [{ condition: condition(), body: expectBlock('If (...)') }];
+    let otherwise: Statement[] | undefined;
+    // ElseIf / Else may start a later line: look past newlines without consuming the next statement.
+    const ahead = () => {
+      let k = 0;
+      while (peek(k).type === 'newline') k++;
+      return peek(k);
+    };
+    for (;;) {
+      const t = ahead();
+      if (word(t, 'elseif')) {
+        skipNewlines();
+        next();
+        if (peek().type !== 'lparen') err("expected '(' after ElseIf", t.line);
+        branches.push({ condition: condition(), body: expectBlock('ElseIf (...)') });
+        continue;
+      }
+      if (word(t, 'else')) {
+        skipNewlines();
+        next();
+        otherwise = expectBlock('Else');
+      }
+      return { kind: 'if', branches, otherwise, line };
+    }
+  }
+
   function statement(): Statement {
     const t = peek();
     if (word(t, 'foreach') && peek(1).type === 'lparen') {
@@ -250,16 +347,34 @@ export function parseScript(src: string, file?: string): Statement[] {
       if (peek().type === 'word' && /^\[.*\]$/.test(peek().value)) next(); // Catch [Exception]: any error
       return { kind: 'try', body, handler: expectBlock('Catch'), line: t.line };
     }
-    for (const kw of [
-      'if', 'while', 'do', 'for', 'switch', 'function', 'param', 'return', 'break', 'continue', 'finally',
-    ]) {
-      if (word(t, kw))
-        err(`'${kw}' is outside the PowerShell subset ocroute runs (pipelines, variables, foreach, Try/Catch)`);
+    if (word(t, 'if') && peek(1).type === 'lparen') return ifStatement();
+    if (word(t, 'exit') && isEnd(peek(1))) {
+      next();
+      return { kind: 'exit', line: t.line };
+    }
+    const kw = UNSUPPORTED.find((k) => word(t, k));
+    if (kw) err(`'${kw}' is outside the PowerShell subset ocroute runs (pipelines, variables, foreach, If, Try/Catch)`);
+    if (t.type === 'var' && t.value.includes('.') && peek(1).type === 'lparen') {
+      next();
+      const open = next();
+      const [name, ...path] = t.value.split('.');
+      const method = path.pop()!;
+      const args = group(open.line, false);
+      return { kind: 'method', name, props: path, method, args: (args as { items: Value[] }).items, line: t.line };
+    }
+    const plus = peek(1);
+    if (t.type === 'var' && !t.value.includes('.') && plus?.type === 'word' && plus.value.startsWith('+=')) {
+      next();
+      if (plus.value.length > 2) plus.value = plus.value.slice(2);
+      else next();
+      if (peek().type === 'word' && CMDLET_NAME.test(peek().value))
+        return { kind: 'append', name: t.value, stages: pipeline(), line: t.line };
+      return { kind: 'append', name: t.value, value: expr(), line: t.line };
     }
     // `$name = ...`: the lexer reads a lone `=` as a bareword (`$x=Get-..` as '=Get-..').
     const eq = peek(1);
     if (t.type === 'var' && !t.value.includes('.') && eq?.type === 'word' && eq.value.startsWith('=')) {
-      if (['null', 'true', 'false', '_'].includes(t.value)) err(`$${t.value} cannot be assigned`);
+      if (['true', 'false', '_'].includes(t.value)) err(`$${t.value} cannot be assigned`);
       next();
       if (eq.value.length > 1) eq.value = eq.value.slice(1);
       else next();
@@ -279,9 +394,17 @@ export function parseScript(src: string, file?: string): Statement[] {
       const t = peek();
       if (t.type === 'eof' || (inBlock && t.type === 'rbrace')) return out;
       if (t.type === 'rbrace') err("unexpected '}'");
-      out.push(statement());
-      if (!isSep(peek()) && peek().type !== 'eof' && peek().type !== 'rbrace') {
-        err(`unexpected ${describe(peek())} after the statement`);
+      const start = p;
+      try {
+        out.push(statement());
+        if (!isSep(peek()) && peek().type !== 'eof' && peek().type !== 'rbrace') {
+          err(`unexpected ${describe(peek())} after the statement`);
+        }
+      } catch (e) {
+        if (!(e instanceof OcrouteError) || e.code !== 'E_PS1_SYNTAX') throw e;
+        p = start;
+        skipConstruct();
+        out.push({ kind: 'unsupported', message: e.message, line: e.location.line ?? t.line });
       }
     }
   }

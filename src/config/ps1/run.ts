@@ -1,6 +1,6 @@
 /**
  * Run a .ps1 script against a tenant: parse, then interpret the subset the docs write
- * (pipelines, variables, foreach, Try/Catch, Where-Object/ForEach-Object blocks). Nothing
+ * (pipelines, variables, foreach, If, Try/Catch, Where-Object/ForEach-Object blocks). Nothing
  * outside the tenant is read and no process starts; every loop runs over a finite list and the
  * whole script over at most MAX_STEPS commands. Every error carries the file and line.
  */
@@ -12,7 +12,9 @@ import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
 import { produce, producesObjects } from './objects';
 import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
-import { compare, fromOutput, itemsOf, property, truthy } from './values';
+import { appended, called, newObject, plus } from './methods';
+import { stripPrompts } from './prompts';
+import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
 
 export interface ScriptResult {
   applied: number;
@@ -23,22 +25,6 @@ export interface ScriptResult {
 
 /** Commands and loop iterations one script may run: a runaway script stops with a located error. */
 export const MAX_STEPS = 1_000_000;
-
-/** A console prompt pasted with the command: `PS C:\> `, `PS C:\Users\me> `, `PS> `. */
-const PROMPT = /^([ \t]*)PS(?: [A-Za-z]:\\[^>\r\n]*)?> ?/gm;
-
-/** Strip pasted console prompts, noting each line (the docs' examples often carry them). */
-export function stripPrompts(src: string, file?: string): { src: string; warnings: string[] } {
-  const warnings: string[] = [];
-  const out = src.replace(PROMPT, (m, indent: string, offset: number) => {
-    const line = src.slice(0, offset).split('\n').length;
-    warnings.push(
-      `${file ?? 'script'}:${line}: a console prompt ('${m.trim()}') was pasted with the command; it was ignored`,
-    );
-    return indent;
-  });
-  return { src: out, warnings };
-}
 
 const WHERE = /^(where-object|where|\?)$/i;
 const FOREACH = /^(foreach-object|%)$/i;
@@ -91,25 +77,65 @@ class Interpreter {
     this.result.warnings.push(`${this.file ?? 'script'}:${line}: ${message}`);
   }
 
+  /** Set by `Exit`: no statement runs after it. */
+  private exited = false;
+
   run(statements: Statement[]): void {
-    for (const s of statements) this.statement(s);
+    for (const s of statements) {
+      if (this.exited) return;
+      this.statement(s);
+    }
   }
 
   private statement(s: Statement): void {
     switch (s.kind) {
       case 'pipeline': {
-        const out = this.pipeline(s.stages, s.assign);
-        if (s.assign) this.vars.set(s.assign, fromOutput(out, s.line));
+        if (s.stages.length === 1 && /^new-object$/i.test(s.stages[0].cmdlet)) {
+          this.step(s.line);
+          const list = this.located(() => newObject(this.resolveArgs(s.stages[0])), s);
+          if (s.assign) this.vars.set(s.assign, list);
+          return;
+        }
+        const keep = s.assign === 'null' ? undefined : s.assign; // `$null = ...` discards, as in PowerShell
+        const out = this.pipeline(s.stages, keep);
+        if (keep) this.vars.set(keep, fromOutput(out, s.line));
         return;
       }
-      case 'assign':
-        this.vars.set(s.name, this.evaluate(s.value));
+      case 'append': {
+        const added = s.stages ? fromOutput(this.pipeline(s.stages, s.name), s.line) : this.evaluate(s.value!);
+        this.vars.set(s.name, this.located(() => appended(this.vars.get(s.name), added, s.line), s));
         return;
+      }
+      case 'method': {
+        const held = this.vars.get(s.name);
+        const target = held && this.props(held, s.props, s.line, `$${s.name}`);
+        const args = s.args.map((a) => this.evaluate(a));
+        const next = this.located(() => called(s.props.length ? undefined : target, s.name, s.method, args, s.line), s);
+        if (next) this.vars.set(s.name, next);
+        return;
+      }
+      case 'if': {
+        const taken = s.branches.find((b) => truthy(this.evaluate(b.condition)));
+        this.run(taken ? taken.body : s.otherwise ?? []);
+        return;
+      }
+      case 'unsupported':
+        return this.err('E_PS1_SYNTAX', s.message, s.line);
+      case 'exit':
+        this.exited = true;
+        this.warn(s.line, 'Exit: the rest of the script is not run');
+        return;
+      case 'assign': {
+        const v = this.evaluate(s.value);
+        if (s.name !== 'null') this.vars.set(s.name, v);
+        return;
+      }
       case 'expr':
         this.evaluate(s.value);
         return;
       case 'foreach':
         for (const item of itemsOf(this.evaluate(s.collection))) {
+          if (this.exited) return;
           this.step(s.line);
           this.vars.set(s.variable, item);
           this.run(s.body);
@@ -130,7 +156,8 @@ class Interpreter {
   /** Run the stages; what the last one writes comes back (Get- objects, a New- object). */
   private pipeline(stages: Invocation[], assign?: string): CmdletObject[] {
     const [head, ...rest] = stages;
-    let objs = this.head(head, rest.length > 0, assign);
+    // Out-Null and the display cmdlets only show or drop what they get: nothing consumes it.
+    let objs = this.head(head, rest.some((s) => !PASS_THROUGH.test(s.cmdlet)), assign);
     for (const stage of rest) objs = this.stage(stage, objs, head);
     return objs;
   }
@@ -195,6 +222,10 @@ class Interpreter {
 
   private spec(inv: Invocation): CmdletSpec | 'no-op' {
     const spec = findCmdlet(inv.cmdlet);
+    if (spec === undefined && /^read-host$/i.test(inv.cmdlet)) {
+      this.err('E_PS1_CMDLET', 'Read-Host waits for an answer typed at the console; ocroute runs a script ' +
+        "unattended: put the answer in the script instead ($answer = '...')", inv.line);
+    }
     if (spec === undefined) {
       this.err(
         'E_PS1_CMDLET',
@@ -267,18 +298,12 @@ class Interpreter {
 
   evaluate(v: Value): Value {
     switch (v.kind) {
-      case 'var': {
-        const got = this.vars.get(v.name);
-        if (!got) {
-          this.err(
-            'E_PS1_SYNTAX',
-            v.name === '_'
-              ? '$_ is set only inside a Where-Object or ForEach-Object block'
-              : `variable $${v.name} is not set; assign it first ($${v.name} = ...)`,
-            v.line,
-          );
-        }
-        return this.props(got!, v.props, v.line, `$${v.name}`);
+      case 'var':
+        return this.props(this.variable(v.name, v.line), v.props, v.line, `$${v.name}`);
+      case 'expand': {
+        const text = v.parts.map((p) =>
+          typeof p === 'string' ? p : asText(this.variable(p.variable, v.line), v.line));
+        return { kind: 'string', value: text.join(''), line: v.line };
       }
       case 'sub':
         return this.props(fromOutput(this.pipeline(v.stages), v.line), v.props, v.line, `(${v.stages[0].cmdlet})`);
@@ -289,6 +314,7 @@ class Interpreter {
       case 'op': {
         if (v.op === 'not') return { kind: 'bool', value: !truthy(this.evaluate(v.right)), line: v.line };
         const left = this.evaluate(v.left!);
+        if (v.op === '+') return this.located(() => plus(left, this.evaluate(v.right), v.line), v);
         if (v.op === 'and' || v.op === 'or' || v.op === 'xor') {
           const l = truthy(left);
           if (v.op === 'and' && !l) return { kind: 'bool', value: false, line: v.line };
@@ -304,6 +330,18 @@ class Interpreter {
       default:
         return v;
     }
+  }
+
+  private variable(name: string, line: number): Value {
+    const got = this.vars.get(name);
+    if (got) return got;
+    return this.err(
+      'E_PS1_SYNTAX',
+      name === '_'
+        ? '$_ is set only inside a Where-Object or ForEach-Object block'
+        : `variable $${name} is not set; assign it first ($${name} = ...)`,
+      line,
+    );
   }
 
   private props(v: Value, names: string[], line: number, what: string): Value {

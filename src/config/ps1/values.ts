@@ -55,6 +55,22 @@ export function property(v: Value, name: string, line: number): Value {
   }
 }
 
+/** A value put into an expandable string, as PowerShell writes it (a list's items joined by spaces). */
+export function asText(v: Value, line: number): string {
+  switch (v.kind) {
+    case 'null':
+      return '';
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'string':
+      return v.value;
+    case 'array':
+      return v.items.map((i) => asText(i, line)).join(' ');
+    default:
+      return err(`a ${v.kind === 'object' ? v.value.objectType : v.kind} cannot be put into a string`, line);
+  }
+}
+
 export function truthy(v: Value): boolean {
   switch (v.kind) {
     case 'null':
