@@ -404,6 +404,7 @@ export function parseScript(src: string, file?: string): Statement[] {
         if (!(e instanceof OcrouteError) || e.code !== 'E_PS1_SYNTAX') throw e;
         p = start;
         skipConstruct();
+        if (p === start) next(); // a stray '|' or the like: step past it, or this loop would not move
         out.push({ kind: 'unsupported', message: e.message, line: e.location.line ?? t.line });
       }
     }
