@@ -7,6 +7,7 @@
  * bound to one remote, so each transaction answers where its request came from.
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { AllowList } from '../../src/service/allow-list';
@@ -54,6 +55,17 @@ export interface TransportEvents {
 
 const key = (address: string, port: number) => `${address}|${port}`;
 
+/**
+ * dgram's address lookup for every datagram sent: an IP literal (every address the edge answers)
+ * comes back at once, where dns.lookup validates it again and defers the send by a tick.
+ */
+const lookupIp: dgram.SocketOptions['lookup'] = (host, opts, done) => {
+  const ip = net.isIP(host);
+  if (ip) done(null, host, ip);
+  else dns.lookup(host, opts, done);
+};
+const SENT = Promise.resolve();
+
 export class SipTransport extends EventEmitter<TransportEvents> {
   private udp?: dgram.Socket;
   private tcp?: net.Server;
@@ -69,7 +81,9 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     const { host, port } = this.opts;
     const family = net.isIPv6(host) ? 'udp6' : 'udp4';
     if (this.opts.udp ?? true) {
-      const sock = (this.udp = dgram.createSocket({ type: family, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 }));
+      const sock = (this.udp = dgram.createSocket({
+        type: family, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: lookupIp,
+      }));
       sock.on('message', (m, r) => this.onDatagram(m, r));
       await new Promise<void>((resolve, reject) => {
         sock.once('error', (e) => reject(bindError('UDP', host, port, e)));
@@ -145,11 +159,17 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       f = {
         protocol: 'UDP',
         remote: { protocol: 'UDP', address, port },
-        send: (message) =>
-          new Promise<void>((resolve, reject) => {
-            if (!sock) return reject(new Error('UDP transport closed'));
-            sock.send(toWire(message), port, address, (e) => (e ? reject(e) : resolve()));
-          }),
+        // No send callback: a lost datagram shows as a retransmission (RFC 3261 17), and every caller
+        // drops the outcome; without one Node skips a completion callback and a tick per datagram.
+        send: (message) => {
+          try {
+            if (!sock) throw new Error('UDP transport closed');
+            sock.send(toWire(message), port, address);
+            return SENT;
+          } catch (e) {
+            return Promise.reject(e as Error);
+          }
+        },
       };
       // Flows are tiny; the map is pruned when it grows, since a flood of sources must not grow it forever.
       if (this.udpFlows.size >= 10_000) this.udpFlows.clear();
