@@ -13,7 +13,7 @@ import { TenantSet } from '../routing/tenant-set';
 import type { Call, Decision } from '../routing/types';
 import type { Tally } from './batch-worker';
 import type { TenantData } from '../tenant/types';
-import type { Changes as TenantChanges } from '../store/draft';
+import type { Changes as TenantChanges } from '../tenant/draft';
 
 export interface EngineEvents {
   reload: [

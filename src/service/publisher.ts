@@ -14,7 +14,7 @@
  * The answer also waits for the store's durable(): an SQLite journal entry's fsync, off the loop.
  */
 import type { Engine } from './engine';
-import type { Changes } from '../store/draft';
+import type { Changes } from '../tenant/draft';
 import type { TenantStoreApi } from '../store/types';
 import type { TenantData } from '../tenant/types';
 

@@ -16,7 +16,7 @@ import { TenantStore } from '../store/tenant-store';
 import { PgTenantStore } from '../store/pg-store';
 import { Publisher } from './publisher';
 import type { TenantStoreApi } from '../store/types';
-import type { Changes } from '../store/draft';
+import type { Changes } from '../tenant/draft';
 import type { Settings } from '../config/settings';
 import { CdrSink } from '../cdr/sink';
 import { PgCdrStore } from '../cdr/pg-cdrs';

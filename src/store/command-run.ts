@@ -7,7 +7,7 @@ import { OcrouteError } from '../errors';
 import { checkRoutingLimits } from '../routing/limits';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
-import { draftOf, type Changes, type Draft } from './draft';
+import { draftOf, type Changes, type Draft } from '../tenant/draft';
 import { applyEvent, eventOf, type TenantEvent } from './tenant-event';
 import { decodeNumbers, encodeNumbers } from './number-rows';
 

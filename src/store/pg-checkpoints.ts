@@ -9,7 +9,7 @@
 import { fold } from './pg-rows';
 import { capture, writeCheckpoint } from './pg-records';
 import { CHUNK, emptyDirty, mergeDirty, noteChanges, type Dirty } from './record-rows';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 import type pg from 'pg';
 import type { TenantData } from '../tenant/types';
 

@@ -20,7 +20,7 @@ import {
 import { OcrouteError } from '../errors';
 import type { CommandContext } from '../tenant/commands';
 import type { TenantData } from '../tenant/types';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 import {
   actorText, checkScope, eventText, replayOnDraft, runOnDraft, toEntry, type Actor, type JournalEntry,
   type JournalRow, type TenantCheck,

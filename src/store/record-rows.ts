@@ -9,7 +9,7 @@
  *   end in the same order and a reloaded tenant serializes exactly as the live one.
  */
 import { decodeNumbers, encodeNumbers } from './number-rows';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 import { emptyTenant, type PhoneNumber, type TenantData } from '../tenant/types';
 
 export const RECORD_KINDS = ['numbers', 'users', 'invites', 'migrations'] as const;

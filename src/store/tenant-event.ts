@@ -13,7 +13,7 @@
  */
 import { OcrouteError } from '../errors';
 import type { TenantData, VoiceRoute } from '../tenant/types';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 
 export const EVENT_VERSION = 1;
 

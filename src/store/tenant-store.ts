@@ -18,7 +18,7 @@ import { lockStore } from './lock';
 import { WalSync, type Fsync } from './wal-sync';
 import { checkRoutingLimits } from '../routing/limits';
 import type { CommandContext } from '../tenant/commands';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 import {
   actorText, checkScope, eventText, replayOnDraft, runOnDraft, toEntry, type Actor, type JournalEntry,
   type JournalRow, type TenantCheck,

@@ -1,7 +1,7 @@
 /** What the service needs of a tenant store, embedded (SQLite, synchronous) or cluster (PostgreSQL, async). */
 import type { TenantData } from '../tenant/types';
 import type { Actor, JournalEntry } from './command-run';
-import type { Changes } from './draft';
+import type { Changes } from '../tenant/draft';
 
 type Maybe<T> = T | Promise<T>;
 

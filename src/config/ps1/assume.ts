@@ -15,6 +15,8 @@ import { addGroup, findGroup } from '../../tenant/groups';
 import { isGuid, nameUuid, userByObjectId } from '../../tenant/identities';
 import { own, untag, type GrantKey, type TenantData } from '../../tenant/types';
 import { findPolicy, newUsagePolicy } from '../../tenant/voice-routing';
+import type { Bound, ParamSpec } from './binder';
+import type { Invocation } from './parser';
 
 export type RefKind = GrantKey | 'ruleParent' | 'group' | 'userObjectId' | 'resourceAccountObjectId';
 
@@ -118,4 +120,19 @@ export function assumeReference(t: TenantData, kind: RefKind, value: string): st
   const key = a.key(value);
   if (key === undefined || a.exists(t, key)) return undefined;
   return a.assume(t, key);
+}
+
+/** Objects a call names that the configuration lacks: assumed, each with a located warning. */
+export function assumeReferences(
+  t: TenantData, inv: Invocation, params: ParamSpec[], bound: Bound, warn: (line: number, m: string) => void,
+): void {
+  for (const p of params) {
+    const v = bound.values[p.name];
+    if (!p.ref || typeof v !== 'string') continue;
+    const what = assumeReference(t, p.ref, v);
+    if (what) {
+      warn(bound.lines[p.name] ?? inv.line, `-${p.name}: '${v}' is not in this configuration; assumed to exist in ` +
+        `the tenant: ${what}`);
+    }
+  }
 }

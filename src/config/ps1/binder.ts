@@ -3,6 +3,7 @@
  * prefixes allowed), then the remaining positional values to the unbound positional
  * parameters in position order. Switches take no value unless glued (-Global:$true).
  */
+import { ERROR_ACTIONS } from './error-action';
 import { OcrouteError } from '../../errors';
 import type { ListChange } from '../../tenant/voice-routing';
 import type { RefKind } from './assume';
@@ -50,7 +51,8 @@ export interface Bound {
 /** Common parameters every cmdlet accepts; they do not change what ocroute models. */
 const COMMON: ParamSpec[] = [
   { name: 'Verbose', type: 'switch' }, { name: 'Debug', type: 'switch' }, { name: 'Confirm', type: 'switch' },
-  { name: 'WhatIf', type: 'switch' }, { name: 'Force', type: 'switch' }, { name: 'ErrorAction', type: 'string' },
+  { name: 'WhatIf', type: 'switch' }, { name: 'Force', type: 'switch' },
+  { name: 'ErrorAction', type: 'string', aliases: ['EA'], values: ERROR_ACTIONS },
   { name: 'WarningAction', type: 'string' }, { name: 'Tenant', type: 'string' },
 ];
 

@@ -267,6 +267,12 @@ function normalizationRule(t: TenantData, a: Args, ctx: Context): CmdletObject[]
   return [rule(made)];
 }
 
+/** The Get- cmdlets whose objects ocroute models, as error messages name them. */
+export const MODELLED =
+  'Get-CsOnlineVoiceRoute, Get-CsOnline*RoutingPolicy, Get-CsOnlineUser, Get-CsUser, ' +
+  'Get-CsOnlineApplicationInstance, Get-CsPhoneNumberAssignment, Get-CsOnlineLisLocation, Get-CsOnlinePSTNGateway, ' +
+  'Get-CsTeamsTranslationRule and the dial plan Get- cmdlets';
+
 /** Whether `cmdlet` is a Get- cmdlet that writes objects ocroute models. */
 export const producesObjects = (cmdlet: string): boolean => Object.hasOwn(PRODUCERS, cmdlet.toLowerCase());
 

@@ -6,12 +6,13 @@
  */
 import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
-import { assumeReference } from './assume';
-import { bind, type Bound } from './binder';
+import { assumeReferences } from './assume';
+import { bind } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
-import { produce, producesObjects } from './objects';
+import { MODELLED, produce, producesObjects } from './objects';
 import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
+import { onDraft, quietBy } from './error-action';
 import { appended, called, newObject, plus } from './methods';
 import { stripPrompts } from './prompts';
 import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
@@ -180,7 +181,7 @@ class Interpreter {
       }
       if (piped && /^get-/i.test(inv.cmdlet)) {
         this.err(
-          'E_PS1_CMDLET', `piping from '${inv.cmdlet}' is not supported; ocroute models the objects of ${modelled()}`,
+          'E_PS1_CMDLET', `piping from '${inv.cmdlet}' is not supported; ocroute models the objects of ${MODELLED}`,
           inv.line,
         );
       }
@@ -357,10 +358,11 @@ class Interpreter {
       this.result.skipped++;
       return undefined;
     }
+    const quiet = quietBy(bound.values.ErrorAction, this.vars.get('erroractionpreference'));
     try {
       // -InMemory objects join nothing, so what they name need not exist.
-      if (bound.values.InMemory !== true) this.assumeReferences(inv, spec, bound);
-      const output = spec.run(this.t, bound.values);
+      if (bound.values.InMemory !== true) assumeReferences(this.t, inv, spec.params, bound, (l, m) => this.warn(l, m));
+      const output = quiet ? onDraft(this.t, (d) => spec.run(d, bound.values)) : spec.run(this.t, bound.values);
       this.result.applied++;
       return output;
     } catch (e) {
@@ -368,22 +370,10 @@ class Interpreter {
       const param = e.location.field?.replace(/^-/, '');
       const line = (param && bound.lines[param]) || inv.line;
       const field = param && param in bound.values ? `-${param}` : e.location.field;
-      throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file: this.file, line, field });
-    }
-  }
-
-  /** Objects the call names that the configuration lacks: assumed, each with a located warning. */
-  private assumeReferences(inv: Invocation, spec: CmdletSpec, bound: Bound): void {
-    for (const p of spec.params) {
-      const v = bound.values[p.name];
-      if (!p.ref || typeof v !== 'string') continue;
-      const what = assumeReference(this.t, p.ref, v);
-      if (what) {
-        this.warn(
-          bound.lines[p.name] ?? inv.line,
-          `-${p.name}: '${v}' is not in this configuration; assumed to exist in the tenant: ${what}`,
-        );
-      }
+      if (!quiet) throw new OcrouteError(e.code, `${inv.cmdlet}: ${e.message}`, { file: this.file, line, field });
+      this.warn(line, `${inv.cmdlet}: ${e.message}; not applied (${quiet}: the script goes on without it)`);
+      this.result.skipped++;
+      return undefined;
     }
   }
 
@@ -402,8 +392,3 @@ class Interpreter {
 function isObject(x: unknown): x is CmdletObject {
   return typeof x === 'object' && x !== null && typeof (x as CmdletObject).objectType === 'string';
 }
-
-const modelled = () =>
-  'Get-CsOnlineVoiceRoute, Get-CsOnline*RoutingPolicy, Get-CsOnlineUser, Get-CsUser, ' +
-  'Get-CsOnlineApplicationInstance, Get-CsPhoneNumberAssignment, Get-CsOnlineLisLocation and the dial plan ' +
-    'Get- cmdlets';

@@ -11,8 +11,8 @@
  * `changes()` says what the command may have changed, so the snapshot recompiles only that.
  * Commands run synchronously, so no reader sees a half-done one.
  */
-import { copyRouteList } from '../tenant/voice-routing';
-import type { TenantData } from '../tenant/types';
+import { copyRouteList } from './voice-routing';
+import type { TenantData } from './types';
 
 type Rec = Record<string, unknown>;
 const ABSENT = Symbol('absent');
