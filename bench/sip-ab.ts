@@ -5,6 +5,7 @@
  * boots, so a code change is measured only against a baseline taken beside it.
  * Run: git worktree add /tmp/base <rev> && (cd /tmp/base && ln -s $PWD/node_modules && npm run build)
  *      node dist/bench/sip-ab.js --baseline /tmp/base [--b2bua] [--rate 800] [--seconds 4] [--rounds 6]
+ *      [--node-args '--max-semi-space-size=32'] (flags for this build's service only)
  */
 import path from 'node:path';
 import { cpuSeconds, edgeCall, startUas } from './sipp-run';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   const rate = Number(arg('--rate', '800'));
   const seconds = Number(arg('--seconds', '4'));
   const rounds = Number(arg('--rounds', '6'));
+  // --node-args '...': V8/Node flags for this build's service only (the same build as baseline measures a flag).
+  const nodeArgs = arg('--node-args', '').split(' ').filter(Boolean);
   // The baseline's own service starter, so its bin and dist start it.
   type Starter = { startService: typeof startService };
   const theirs = (await import(path.join(baseline, 'dist', 'bench', 'service.js'))) as Starter;
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
   const svc: Record<string, Service> = {};
   try {
     for (const [k, start] of Object.entries(starters)) {
-      svc[k] = await start({ sipYaml });
+      svc[k] = await start({ sipYaml, nodeArgs: k === 'this build' ? nodeArgs : undefined });
       await edgeCall(svc[k].sip, 500, 3000); // warm-up
     }
     const cpu: Record<string, number[]> = { baseline: [], 'this build': [] };
