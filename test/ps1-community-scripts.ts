@@ -94,6 +94,8 @@ t.test('a construct outside the subset is refused, located, when the script reac
     "answer typed at the console; ocroute runs a script unattended: put the answer in the script instead " +
     "($answer = '...')");
   t.equal(errorOf(() => load("$x = @('a')\n$y = $x[0]")).describe(), "c.ps1:2: unexpected '[0]' after the statement");
+  t.equal(errorOf(() => load('Else { Write-Host b }')).describe(),
+    "c.ps1:1: 'else' is outside the PowerShell subset ocroute runs (pipelines, variables, foreach, If, Try/Catch)");
   // Read past a statement that starts with a separator the parser cannot read past (it looped).
   t.equal(errorOf(() => load('If ($true) { | }\nWrite-Host b')).describe(), "c.ps1:1: expected a value, found '|'");
 });

@@ -66,7 +66,10 @@ export const COMPARE = /^[ci]?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|con
 const LOGIC = /^(and|or|xor)$/i;
 const CMDLET_NAME = /^[A-Za-z]+-[A-Za-z]/;
 /** Keywords of constructs outside the subset (statement kind 'unsupported'). */
-const UNSUPPORTED = ['while', 'do', 'for', 'switch', 'function', 'param', 'return', 'break', 'continue', 'finally'];
+const UNSUPPORTED = [
+  'while', 'do', 'for', 'switch', 'function', 'param', 'return', 'break', 'continue', 'finally',
+  'if', 'elseif', 'else', // an If without its (condition), an ElseIf or Else without an If before it
+];
 
 export function parseScript(src: string, file?: string): Statement[] {
   const toks = tokenize(src, file);
