@@ -105,6 +105,10 @@ t.test('about_Quoting_Rules: "$name" and "${name}" expand; single quotes keep $1
 New-CsVoiceNormalizationRule -Parent Global -Name "$c-Free" -Pattern '^0(80\\d{7})$' -Translation '+33$1'`);
   t.ok(r.ten.onlineVoiceRoutingPolicies['FR-FRx a b'], 'a list expands to its items joined by spaces');
   t.equal(r.ten.dialPlans!.Global.normalizationRules[0].translation, '+33$1');
+  // The classic slip: a translation in double quotes. PowerShell expands $1 (unset) to nothing.
+  t.equal(errorOf(() => load('New-CsVoiceNormalizationRule -Parent Global -Name X -Pattern \'^(\\d+)$\' ' +
+    '-Translation "+1$1"')).describe(), 'c.ps1:1: "...$1..." in double quotes is PowerShell\'s variable $1, not a ' +
+    "capture group: PowerShell would put nothing there. Write the value in single quotes ('...$1...')");
   t.equal(errorOf(() => load('Write-Host "$nope"')).describe(),
     'c.ps1:1: variable $nope is not set; assign it first ($nope = ...)');
   t.match(errorOf(() => load('Write-Host "$(Get-Date)"')).describe(),

@@ -175,7 +175,8 @@ function doubleQuoted(
       if (value) parts.push(value);
       return { value: '', end: i + 1, parts };
     }
-    const v = c === '$' ? /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/.exec(src.slice(i, i + 256)) : null;
+    // `$1` too: in double quotes it is PowerShell's variable, not a translation's capture group.
+    const v = c === '$' ? /^\$(?:([A-Za-z_][A-Za-z0-9_]*|\d+)|\{([A-Za-z_][A-Za-z0-9_]*)\})/.exec(src.slice(i, i + 256)) : null;
     if (v) {
       if (value) parts.push(value);
       value = '';

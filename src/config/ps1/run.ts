@@ -302,8 +302,15 @@ class Interpreter {
       case 'var':
         return this.props(this.variable(v.name, v.line), v.props, v.line, `$${v.name}`);
       case 'expand': {
-        const text = v.parts.map((p) =>
-          typeof p === 'string' ? p : asText(this.variable(p.variable, v.line), v.line));
+        const text = v.parts.map((p) => {
+          if (typeof p === 'string') return p;
+          if (/^\d+$/.test(p.variable) && !this.vars.has(p.variable)) {
+            this.err('E_PS1_SYNTAX', `"...$${p.variable}..." in double quotes is PowerShell's variable $${p.variable}, ` +
+              'not a capture group: PowerShell would put nothing there. Write the value in single quotes ' +
+              `('...$${p.variable}...')`, v.line);
+          }
+          return asText(this.variable(p.variable, v.line), v.line);
+        });
         return { kind: 'string', value: text.join(''), line: v.line };
       }
       case 'sub':
