@@ -124,3 +124,17 @@ t.test('cdr --format teams-pstn-csv: the Teams PSTN usage report columns, user c
   t.not(bad.code, 0);
   t.match(bad.err, /--format/);
 });
+
+t.test('validate: an error -ErrorAction SilentlyContinue skips is a warning (exit 0), an error under --strict ' +
+  '(about_CommonParameters)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocroute-ea-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'a.ps1'),
+    'New-CsOnlineVoiceRoute -Identity X -OnlinePstnUsages Nope -ErrorAction SilentlyContinue\n');
+  const quiet = await run(['validate', '--config', dir]);
+  t.equal(quiet.code, EXIT.OK);
+  t.match(quiet.err, /^warning: .*a\.ps1:1: New-CsOnlineVoiceRoute: PSTN usage 'Nope' is not defined.*; not applied /m);
+  const strict = await run(['validate', '--config', dir, '--strict']);
+  t.equal(strict.code, EXIT.CONFIG);
+  t.match(strict.err, /^error: .*a\.ps1:1: New-CsOnlineVoiceRoute: PSTN usage 'Nope'/m);
+});
