@@ -17,6 +17,8 @@ export interface Token {
   line: number;
   /** For `-Param:value`: the value came glued to the parameter. */
   glued?: boolean;
+  /** Source offset of a `{` or `}`, so a script block keeps its text (Get-CsOnlineUser -Filter {...}). */
+  at?: number;
   /** A double-quoted string naming variables ("$country-Free"): literal text and variable names, in order. */
   parts?: StringPart[];
 }
@@ -26,10 +28,10 @@ export type StringPart = string | { variable: string };
 
 const WORD_STOP = new Set([' ', '\t', '\r', '\n', ';', ',', '|', '(', ')', '{', '}', '"', "'"]);
 
-export function tokenize(src: string, file?: string): Token[] {
+export function tokenize(src: string, file?: string, firstLine = 1): Token[] {
   const out: Token[] = [];
   let i = 0;
-  let line = 1;
+  let line = firstLine;
   // Inside @{ } a `=` separates key and value; elsewhere it is part of a bareword.
   const braces: ('hash' | 'paren' | 'block')[] = [];
   const opened: number[] = []; // the line each open brace is on, for "never closed"
@@ -67,11 +69,11 @@ export function tokenize(src: string, file?: string): Token[] {
     if (c === ')') { if (close() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
     if (c === '}') {
       if (!['hash', 'block'].includes(close()!)) err("unexpected '}'");
-      push('rbrace', '}');
+      push('rbrace', '}', { at: i });
       i++;
       continue;
     }
-    if (c === '{') { push('lbrace', '{'); open('block'); i++; continue; }
+    if (c === '{') { push('lbrace', '{', { at: i }); open('block'); i++; continue; }
     if (c === '!' && next !== '=') { push('not', '!'); i++; continue; }
     if (c === '=' && braces[braces.length - 1] === 'hash') { push('eq', '='); i++; continue; }
     if (c === "'") {

@@ -8,7 +8,7 @@ import { OcrouteError } from '../../errors';
 import { findDialPlan, newNormalizationRule, newTenantDialPlan, ruleAddress } from '../../tenant/dial-plans';
 import { getUser } from '../../tenant/directory';
 import { nameUuid, objectIdOf } from '../../tenant/identities';
-import { own, type TenantData, type User } from '../../tenant/types';
+import { own, type License, type TenantData, type User } from '../../tenant/types';
 import type { PolicyKind } from '../../tenant/voice-routing';
 import { bind, type BoundValue, type ParamSpec } from './binder';
 import { S } from './cmdlet-kit';
@@ -55,12 +55,25 @@ const policies = (t: TenantData, kind: PolicyKind, objectType: string): CmdletOb
     OnlinePstnUsages: [...p.onlinePstnUsages], Description: p.description ?? null,
   }));
 
+/** Get-CsOnlineUser's FeatureTypes for the licenses ocroute models (the page's "commonly used" list). */
+const FEATURES: Record<License, string> = {
+  PhoneSystem: 'PhoneSystem', CallingPlan: 'CallingPlan', AudioConferencingStandard: 'AudioConferencing',
+  OperatorConnectConferencing: 'AudioConferencing', OperatorConnectMobile: 'TeamsMobileExperience',
+};
+
 function user(t: TenantData, u: User, objectType: string): CmdletObject {
   const number = u.phoneNumber ?? u.onPremLineUri;
   return {
     objectType, Identity: u.upn, UserPrincipalName: u.upn, SipAddress: `sip:${u.upn}`, ObjectId: objectIdOf(t, u),
     DisplayName: u.displayName ?? null, Department: u.department ?? null, LineUri: number ? `tel:${number}` : null,
-    PhoneNumber: number ?? null,
+    PhoneNumber: number ?? null, AccountType: u.resourceAccount ? 'ResourceAccount' : 'User',
+    // Teams sets it when a number is assigned (Set-CsPhoneNumberAssignment's page); ocroute keeps no flag apart.
+    EnterpriseVoiceEnabled: !!number,
+    FeatureTypes: [
+      ...new Set(['Teams', ...u.licenses.map((l) => FEATURES[l]), ...(u.resourceAccount ? ['VoiceApp'] : [])]),
+    ],
+    OnlineVoiceRoutingPolicy: u.onlineVoiceRoutingPolicy ?? null, TenantDialPlan: u.tenantDialPlan ?? null,
+    CallingLineIdentity: u.callingLineIdentity ?? null, UsageLocation: u.usageLocation ?? null,
   };
 }
 
@@ -203,12 +216,12 @@ const PRODUCERS: Record<string, Producer> = {
         a, policies(t, 'audioConferencingRoutingPolicies', 'OnlineAudioConferencingRoutingPolicy'), 'policy',
       ),
   },
+  // -Filter is the interpreter's (filter.ts): an expression over each user, as Where-Object runs.
   'get-csonlineuser': {
-    params: [ID, S('Filter')],
+    params: [ID, S('AccountType', { values: ['User', 'ResourceAccount', 'Guest', 'SfBOnPremUser', 'IneligibleUser'] })],
     make: (t, a) =>
-      a.Filter !== undefined
-        ? refuse('Get-CsOnlineUser -Filter (OData filters) is not supported yet; name users with -Identity', '-Filter')
-        : users(t, a, 'OnlineUser'),
+      users(t, a, 'OnlineUser', a.AccountType === undefined ? undefined
+        : (u) => (u.resourceAccount ? 'ResourceAccount' : 'User') === a.AccountType),
   },
   'get-csuser': {
     params: [ID, S('LdapFilter')],

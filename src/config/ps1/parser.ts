@@ -6,60 +6,10 @@
  * the binder's job, because only the cmdlet knows whether `-Global` takes a value.
  */
 import { OcrouteError } from '../../errors';
-import { tokenize, type StringPart, type Token } from './lexer';
+import type { Statement, Value, Invocation } from './ast';
+import { tokenize, type Token } from './lexer';
 
-export type Value =
-  | { kind: 'string'; value: string; line: number }
-  /** `"$country-Free"`: the text with each variable's value put in when the statement runs. */
-  | { kind: 'expand'; parts: StringPart[]; line: number }
-  | { kind: 'null'; line: number }
-  | { kind: 'bool'; value: boolean; line: number }
-  | { kind: 'hash'; entries: { key: string; value: Value }[]; line: number }
-  | { kind: 'array'; items: Value[]; line: number }
-  /** `$name` or `$name.Prop.Prop`: read when the statement runs (run.ts). */
-  | { kind: 'var'; name: string; props: string[]; line: number }
-  /** `(Get-Cs... ).Prop`: what a pipeline writes, then its properties. */
-  | { kind: 'sub'; stages: Invocation[]; props: string[]; line: number }
-  /** `{ ... }`: a script block (Where-Object, ForEach-Object). */
-  | { kind: 'block'; body: Statement[]; line: number }
-  /** `a -eq b`, `x -and y`, `-not x`. */
-  | { kind: 'op'; op: string; left?: Value; right: Value; line: number }
-  /** What a cmdlet returned (New-CsVoiceNormalizationRule -InMemory, Get-CsOnlineUser ...). */
-  | { kind: 'object'; value: CmdletObject; line: number };
-
-/** An object a cmdlet returns, to be passed to another through a variable or the pipeline. */
-export interface CmdletObject {
-  objectType: string;
-  [field: string]: unknown;
-}
-
-export type Arg = { param: string; value?: Value; line: number } | { value: Value; line: number };
-
-export interface Invocation {
-  cmdlet: string;
-  args: Arg[];
-  line: number;
-}
-
-export type Statement =
-  | { kind: 'pipeline'; stages: Invocation[]; assign?: string; line: number }
-  | { kind: 'assign'; name: string; value: Value; line: number }
-  | { kind: 'expr'; value: Value; line: number }
-  | { kind: 'foreach'; variable: string; collection: Value; body: Statement[]; line: number }
-  | { kind: 'try'; body: Statement[]; handler: Statement[]; line: number }
-  /** `If (c) { } ElseIf (c) { } Else { }`: the first branch whose condition holds runs. */
-  | { kind: 'if'; branches: { condition: Value; body: Statement[] }[]; otherwise?: Statement[]; line: number }
-  /** `$x += value` or `$x += Get-...`: appends to a list, concatenates a string. */
-  | { kind: 'append'; name: string; value?: Value; stages?: Invocation[]; line: number }
-  /** `$list.Add(x)`, `$Error.Clear()`: the few methods scripts call on their own variables. */
-  | { kind: 'method'; name: string; props: string[]; method: string; args: Value[]; line: number }
-  /** `Exit`: the rest of the script does not run. */
-  | { kind: 'exit'; line: number }
-  /**
-   * A statement outside the subset (`for`, `switch`, `$x[0]`, ...): read past (balanced) and refused
-   * with its located error only if the script reaches it, so a branch never taken does not stop the rest.
-   */
-  | { kind: 'unsupported'; message: string; line: number };
+export type { Arg, CmdletObject, Invocation, Statement, Value } from './ast';
 
 /** Comparison operators (case-insensitive by default; `-c` forms compare case, `-i` forms do not). */
 export const COMPARE = /^[ci]?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin)$/i;
@@ -72,7 +22,19 @@ const UNSUPPORTED = [
 ];
 
 export function parseScript(src: string, file?: string): Statement[] {
-  const toks = tokenize(src, file);
+  return parser(src, file).script();
+}
+
+/**
+ * One expression, e.g. a Get-CsOnlineUser -Filter ("the same filtering syntax as the Where-Object
+ * cmdlet", its page says): `EnterpriseVoiceEnabled -eq $True -and Department -like 'Sales*'`.
+ */
+export function parseExpression(src: string, file?: string, line = 1): Value {
+  return parser(src, file, line).expression();
+}
+
+function parser(src: string, file?: string, firstLine = 1) {
+  const toks = tokenize(src, file, firstLine);
   let p = 0;
   const peek = (k = 0): Token => toks[p + k];
   const next = (): Token => toks[p++];
@@ -111,8 +73,10 @@ export function parseScript(src: string, file?: string): Statement[] {
       }
       case 'hashStart':
         return hashtable(t.line);
-      case 'lbrace':
-        return { kind: 'block', body: block(t.line), line: t.line };
+      case 'lbrace': {
+        const body = block(t.line);
+        return { kind: 'block', body, line: t.line, source: src.slice(t.at! + 1, toks[p - 1].at) };
+      }
       case 'lparen':
         // `(Get-CsOnlinePstnUsage).Usage`: a command in parentheses, then its properties.
         if (peek().type === 'word' && CMDLET_NAME.test(peek().value)) {
@@ -413,7 +377,16 @@ export function parseScript(src: string, file?: string): Statement[] {
     }
   }
 
-  return statements(false);
+  return {
+    script: () => statements(false),
+    expression: (): Value => {
+      skipNewlines();
+      const v = expr();
+      skipNewlines();
+      if (peek().type !== 'eof') err(`unexpected ${describe(peek())} in the expression`);
+      return v;
+    },
+  };
 }
 
 function describe(t: Token): string {

@@ -13,6 +13,7 @@ import type { CmdletSpec } from './cmdlet-kit';
 import { MODELLED, produce, producesObjects } from './objects';
 import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
 import { onDraft, quietBy } from './error-action';
+import { whereFilter } from './filter';
 import { appended, called, newObject, plus } from './methods';
 import { stripPrompts } from './prompts';
 import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
@@ -166,8 +167,10 @@ class Interpreter {
   private head(inv: Invocation, piped: boolean, assign?: string): CmdletObject[] {
     this.step(inv.line);
     if (producesObjects(inv.cmdlet)) {
-      const resolved = this.resolveArgs(inv);
-      return this.located(() => produce(this.t, resolved, { warn: (m) => this.warn(inv.line, m) }, this.file), inv);
+      const { inv: resolved, filter } = whereFilter(this.resolveArgs(inv), this.file);
+      const ctx = { warn: (m: string) => this.warn(inv.line, m) };
+      const objs = this.located(() => produce(this.t, resolved, ctx, this.file), inv);
+      return filter ? objs.filter((o) => this.withItem(o, inv.line, () => truthy(this.evaluate(filter)))) : objs;
     }
     const spec = this.spec(inv);
     if (spec === 'no-op') {
@@ -300,7 +303,8 @@ class Interpreter {
   evaluate(v: Value): Value {
     switch (v.kind) {
       case 'var':
-        return this.props(this.variable(v.name, v.line), v.props, v.line, `$${v.name}`);
+        // `$_` is the object a block or filter reads: its errors name the object's type, enough.
+        return this.props(this.variable(v.name, v.line), v.props, v.line, v.name === '_' ? undefined : `$${v.name}`);
       case 'expand': {
         const text = v.parts.map((p) => {
           if (typeof p === 'string') return p;
@@ -352,7 +356,7 @@ class Interpreter {
     );
   }
 
-  private props(v: Value, names: string[], line: number, what: string): Value {
+  private props(v: Value, names: string[], line: number, what?: string): Value {
     let cur = v;
     for (const n of names) cur = this.located(() => property(cur, n, line), { line, cmdlet: what });
     return cur;
