@@ -6,7 +6,7 @@
  * COMMANDS/s. Reports INVITE->200 p50/p99/max from sipp's per-call response times (-trace_rtt)
  * and the admin commands' HTTP round trips; and, at microsecond resolution, how long the edge took
  * to answer an OPTIONS sent every 5 ms meanwhile (sip-probe.ts: sipp's times come in 4 ms steps).
- * Run: npm run build && node dist/bench/admin-load.js [--quick]
+ * Run: npm run build && node dist/bench/admin-load.js [--quick] [--profile] [--node-args '...']
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -102,7 +102,10 @@ async function main(): Promise<void> {
     const auth = `auth: { tokens: [{ name: bench, role: tenantAdmin, tenant: ${ID}, sha256: ${sha256(TOKEN)} }] }\n`;
     // --profile: the service runs under --cpu-prof; its profile is summarized after the run.
     const prof = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
-    svc = await startService({ yaml: `store: { file: ${file} }\n${auth}`, readyS: 120, nodeArgs: prof });
+    // --node-args '...': Node/V8 flags for the service (e.g. a --require that records GC pauses).
+    const at = process.argv.indexOf('--node-args');
+    const extra = at > 0 ? process.argv[at + 1].split(' ').filter(Boolean) : [];
+    svc = await startService({ yaml: `store: { file: ${file} }\n${auth}`, readyS: 120, nodeArgs: [...prof, ...extra] });
     // Warm-up: V8 compiles the call path and the command path (scale.ts found route changes still
     // being optimized after 10 commands), and the load's garbage is collected.
     const warm = calls(dir, svc, inf);

@@ -13,7 +13,7 @@ import { hostPort, type SipServer } from './server';
 import { dialogKey, type Dialog } from './dialog';
 import type { Flow, Remote } from './transport';
 import { Expiring } from './expiring';
-import { flatCopy, headerKey } from './message';
+import { flatCopy, headerKey, withOctetLength } from './message';
 import { wheel } from './timer-wheel';
 
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
@@ -36,10 +36,18 @@ export interface RequestSpec {
   sdp?: string;
 }
 
-/** SIP.js's request, its header names stored without headerize() (split, map, join) for each of its eight. */
+/**
+ * SIP.js's request, its header names stored without headerize() (split, map, join) for each of its
+ * eight, and its Content-Length counted in octets (message.ts withOctetLength).
+ */
 class EdgeOutgoingRequest extends OutgoingRequestMessage {
   override setHeader(name: string, value: string | string[]): void {
     this.headers[headerKey(name)] = Array.isArray(value) ? value : [value];
+  }
+
+  override toString(): string {
+    const body = this.body as { body?: string } | undefined;
+    return withOctetLength(super.toString(), body?.body);
   }
 }
 

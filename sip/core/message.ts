@@ -279,6 +279,20 @@ function addField(m: IncomingMessage, name: string, value: string, routing: bool
   return true;
 }
 
+const HIGH_OCTET = /[\x80-\xff]/;
+
+/**
+ * A message SIP.js built, its Content-Length set to the body's octets. SIP.js counts the UTF-8 of
+ * the body's characters; the edge's strings are latin1 octets (one character, one octet), so a
+ * relayed body with octets above 0x7f (UTF-8 in an SDP s= line) was over-counted and the peer
+ * refused the datagram (RFC 3261 18.3) or waited on a stream for octets that never came.
+ */
+export function withOctetLength(message: string, body: string | undefined): string {
+  if (!body || !HIGH_OCTET.test(body)) return message;
+  const head = message.slice(0, message.length - body.length);
+  return head.replace(/Content-Length: \d+\r\n\r\n$/, `Content-Length: ${body.length}\r\n\r\n`) + body;
+}
+
 /** Octets of a latin1 wire string. */
 export function toWire(s: string): Buffer {
   return Buffer.from(s, 'latin1');

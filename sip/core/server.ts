@@ -13,7 +13,9 @@ import {
   constructOutgoingResponse, InviteServerTransaction, NonInviteServerTransaction, Timers, TransactionState,
 } from 'sip.js/lib/core/index.js';
 import { checkRequest, frameDatagramBody, ALLOW_HEADER, type Refusal } from './checks';
-import { parse, quietLoggers, rawFields, type IncomingRequestMessage, type IncomingResponseMessage } from './message';
+import {
+  parse, quietLoggers, rawFields, withOctetLength, type IncomingRequestMessage, type IncomingResponseMessage,
+} from './message';
 import { Retransmitter } from './retransmit';
 import type { Flow, SipTransport } from './transport';
 import { Dialog, dialogKey } from './dialog';
@@ -331,10 +333,11 @@ export class SipServer extends EventEmitter<ServerEvents> {
     rq: IncomingRequestMessage, status: number, reasonPhrase: string, extraHeaders: string[], sdp?: string,
     toTag?: string,
   ): string {
-    return constructOutgoingResponse(rq, {
+    const message = constructOutgoingResponse(rq, {
       statusCode: status, reasonPhrase, toTag, extraHeaders: [`Server: ${this.opts.product}`, ...extraHeaders],
       body: sdp ? { contentDisposition: 'session', contentType: 'application/sdp', content: sdp } : undefined,
     }).message;
+    return withOctetLength(message, sdp);
   }
 
   /** RFC 3261 8.2.7: a refusal that is always the same for the same request needs no transaction. */
