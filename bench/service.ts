@@ -33,14 +33,18 @@ export async function startService(
       `log: { level: warn }\nsip: { enabled: ${opts.sip !== false}, ` +
       `port: ${sip}${opts.sipYaml ? `, ${opts.sipYaml}` : ''} }\n${opts.yaml ?? ''}`,
   );
+  // OCROUTE_BENCH_STDOUT=FILE keeps the service's stdout (e.g. V8's --trace-gc lines) in FILE.
+  const out = process.env.OCROUTE_BENCH_STDOUT;
+  const stdout = out ? fs.openSync(out, 'a') : 'ignore';
   const proc = spawn(
     process.execPath,
     [
       ...(opts.nodeArgs ?? []), path.join(root, 'bin', 'ocroute.js'), 'serve', '--settings',
       path.join(dir, 'ocroute.yaml'),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', stdout, 'pipe'] },
   );
+  if (typeof stdout === 'number') fs.closeSync(stdout); // the child holds its own copy
   let stderr = '';
   proc.stderr!.on('data', (b) => {
     stderr += b;
