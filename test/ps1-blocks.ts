@@ -157,7 +157,10 @@ t.test('outside the subset: located errors naming the construct', async (t) => {
     ['Write-Host $_.Identity', /^b\.ps1:1: \$_ is set only inside a Where-Object or ForEach-Object block/],
     ['Get-CsOnlineVoiceRoute | Where-Object {\n $_.Priority -eq 1', /^b\.ps1:1: '\{' is never closed/],
     ['$x = 3 -band 1', /^b\.ps1:1: operator -band is not supported/],
-    ['Get-CsOnlineVoiceRoute | Where-Object Priority -eq 1', /^b\.ps1:1: Where-Object takes one script block here/],
+    [
+      'Get-CsOnlineVoiceRoute | Where-Object -Property Priority -EQ -Value 1',
+      /^b\.ps1:1: Where-Object takes one script block here/,
+    ],
     [
       "Get-CsUser | Where-Object { $_.UserPrincipalName -match '(a' }",
       /^b\.ps1:1: -match pattern '\(a' is not a regular expression/,

@@ -1,7 +1,8 @@
 /**
  * Get-CsOnlineUser -Filter and -AccountType as its reference page documents them: "the same
  * filtering syntax as the Where-Object cmdlet" with properties named bare (examples 4, 5 and 7),
- * as a quoted string or a { } block, piped into the cmdlets that change users.
+ * as a quoted string or a { } block, piped into the cmdlets that change users; and Where-Object's
+ * comparison statement, which filters the same way.
  */
 import t from 'tap';
 import { runScript } from '../src/config/ps1/run';
@@ -47,3 +48,11 @@ t.test('a property ocroute does not model (example 4) or a filter without a valu
   t.match(errorOf(() => granted('-Filter "Department -eq"')).describe(),
     /^f\.ps1:3: expected a value, found end of file/);
 });
+
+t.test("Where-Object's comparison statement (about_Where-Object, PowerShell 3.0): Prop -op value, or a bare Prop",
+  async (t) => {
+    t.same(granted("| Where-Object Department -like 'Sal*'"), ['sam@contoso.com']);
+    t.same(granted('| Where-Object EnterpriseVoiceEnabled'), ['aa@contoso.com', 'dave@contoso.com',
+      'erin@contoso.com']);
+    t.same(granted('| Where-Object UserPrincipalName -eq $null'), [], 'a value after the operator, $null too');
+  });

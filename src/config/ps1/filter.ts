@@ -3,7 +3,7 @@
  * page), with the object's properties named bare: `EnterpriseVoiceEnabled -eq $True`,
  * `{LineURI -eq "tel:+14255550101"}`, `"FeatureTypes -Contains 'PhoneSystem'"`. The filter is parsed
  * once into an expression whose bare names read the current object (`$_`), then run per object
- * as a Where-Object block is.
+ * as a Where-Object block is. Where-Object's own comparison statement is read here too.
  */
 import { OcrouteError } from '../../errors';
 import type { Invocation, Value } from './ast';
@@ -37,4 +37,19 @@ export function whereFilter(inv: Invocation, file?: string): { inv: Invocation; 
   }
   const args = inv.args.filter((_, k) => k !== i && (glued || k !== i + 1));
   return { inv: { ...inv, args }, filter: named(parseExpression(text, file, v!.line)) };
+}
+
+/**
+ * Where-Object's comparison statement (PowerShell 3.0 and later): `Where-Object Priority -eq 1`,
+ * `Where-Object Name -like 'US*'`, or a bare `Where-Object Enabled`, as the expression over `$_`
+ * the script block `{ $_.Priority -eq 1 }` would be; undefined for any other form.
+ */
+export function whereStatement(inv: Invocation): Value | undefined {
+  const [prop, op, value] = inv.args;
+  if (!prop || 'param' in prop || prop.value?.kind !== 'string') return undefined;
+  const left: Value = { kind: 'var', name: '_', props: [prop.value.value], line: prop.line };
+  if (inv.args.length === 1) return left;
+  if (inv.args.length !== 3 || !('param' in op) || op.value || !COMPARE.test(op.param) || 'param' in value)
+    return undefined;
+  return { kind: 'op', op: op.param.toLowerCase(), left, right: value.value, line: op.line };
 }

@@ -13,7 +13,7 @@ import type { CmdletSpec } from './cmdlet-kit';
 import { MODELLED, produce, producesObjects } from './objects';
 import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
 import { onDraft, quietBy } from './error-action';
-import { whereFilter } from './filter';
+import { whereFilter, whereStatement } from './filter';
 import { appended, called, newObject, plus } from './methods';
 import { stripPrompts } from './prompts';
 import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
@@ -205,6 +205,8 @@ class Interpreter {
 
   private stage(inv: Invocation, input: CmdletObject[], head: Invocation): CmdletObject[] {
     if (WHERE.test(inv.cmdlet)) {
+      const test = whereStatement(inv);
+      if (test) return input.filter((o) => this.withItem(o, inv.line, () => truthy(this.evaluate(test))));
       const body = this.blockArg(inv, 'FilterScript');
       return input.filter((o) => this.withItem(o, inv.line, () => truthy(this.blockValue(body, inv.line))));
     }
