@@ -56,3 +56,13 @@ t.test("Where-Object's comparison statement (about_Where-Object, PowerShell 3.0)
       'erin@contoso.com']);
     t.same(granted('| Where-Object UserPrincipalName -eq $null'), [], 'a value after the operator, $null too');
   });
+
+t.test('an object with nothing to bind by property name is refused, located', async (t) => {
+  t.equal(errorOf(() => granted('| Where-Object UserPrincipalName -like "john*" | Get-CsPhoneNumberAssignment | ' +
+    'Select-Object TelephoneNumber')).describe(), "f.ps1:3: Get-CsPhoneNumberAssignment takes no pipeline input here");
+  const ten = loadTenantYaml(YAML);
+  t.equal(errorOf(() => runScript(ten, 'New-CsOnlineVoiceRoutingPolicy P\nGet-CsPhoneNumberAssignment | ' +
+    'Grant-CsOnlineVoiceRoutingPolicy -PolicyName P', 'g.ps1')).describe(), 'g.ps1:2: ' +
+    'Grant-CsOnlineVoiceRoutingPolicy: cannot take a PhoneNumberAssignment from Get-CsPhoneNumberAssignment through ' +
+    'the pipeline');
+});

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isOcrouteError, OcrouteError } from '../errors';
 import { checkRoutingLimits } from '../routing/limits';
 import { emptyTenant, type TenantData } from '../tenant/types';
+import type { ReadBeside } from './ps1/csv';
 import { runScript } from './ps1/run';
 import { loadTenantYaml } from './yaml';
 
@@ -115,7 +116,8 @@ function loadFiles(dirPath: string, yamls: string[], scripts: string[], opts: { 
   const errors: OcrouteError[] = [];
   for (const p of scripts) {
     try {
-      warnings.push(...runScript(tenant, readText(p), p, opts.collect ? errors : undefined).warnings);
+      const read = besideReader(dirPath, p, files);
+      warnings.push(...runScript(tenant, readText(p), p, opts.collect ? errors : undefined, read).warnings);
     } catch (e) {
       if (!opts.collect || !isOcrouteError(e)) throw e;
       errors.push(e);
@@ -130,6 +132,36 @@ function loadFiles(dirPath: string, yamls: string[], scripts: string[], opts: { 
     errors.push(located);
   }
   return { tenant, files, warnings, errors };
+}
+
+/**
+ * What a script may read (Import-Csv): a file of the configuration folder, named relative to the
+ * script (`.\numbers.csv` as Windows writes it), never outside the folder (links followed); each one
+ * read joins the configuration's files.
+ */
+function besideReader(dirPath: string, script: string, files: string[]): ReadBeside {
+  const root = path.resolve(dirPath);
+  return (name) => {
+    const rel = name.replace(/\\/g, '/');
+    const full = path.resolve(path.dirname(script), rel);
+    const inside = path.relative(root, full);
+    if (/^[A-Za-z]:/.test(rel) || path.isAbsolute(rel) || inside.startsWith('..') || path.isAbsolute(inside)) {
+      throw new OcrouteError('E_PS1_PATH', `'${name}' is outside the configuration folder; ocroute reads only ` +
+        `files in it: put the file beside the script and name it relative to it`, { field: '-Path' });
+    }
+    if (!fs.existsSync(full) || !fs.statSync(full).isFile()) {
+      throw new OcrouteError('E_PS1_PATH', `'${name}' is not a file of the configuration folder (${full})`, {
+        field: '-Path',
+      });
+    }
+    if (path.relative(fs.realpathSync(root), fs.realpathSync(full)).startsWith('..')) {
+      throw new OcrouteError('E_PS1_PATH', `'${name}' links outside the configuration folder; ocroute reads only ` +
+        'files in it', { field: '-Path' });
+    }
+    const text = readText(full);
+    if (!files.includes(full)) files.push(full);
+    return { text, path: full };
+  };
 }
 
 function readText(p: string): string {

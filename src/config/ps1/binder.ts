@@ -214,3 +214,22 @@ function show(v: Value): string {
   if (v.kind === 'block') return '{ ... }';
   return v.kind === 'hash' ? '@{...}' : '@(...)';
 }
+
+/** A piped object binds to the parameters Teams takes by property name: -Identity, -PhoneNumber. */
+export function bindPiped(inv: Invocation, specs: ParamSpec[], o: CmdletObject, head: Invocation): Invocation {
+  const given = (n: string) => inv.args.some((a) => 'param' in a && a.param.toLowerCase() === n.toLowerCase());
+  const extra: Arg[] = [];
+  for (const p of specs.filter((x) => x.name === 'Identity' || x.name === 'PhoneNumber')) {
+    if ([p.name, ...(p.aliases ?? [])].some(given)) continue;
+    const key = Object.keys(o).find((k) =>
+      [p.name, ...(p.aliases ?? [])].some((n) => n.toLowerCase() === k.toLowerCase()),
+    );
+    if (key !== undefined && o[key] !== null) {
+      extra.push({ param: p.name, value: { kind: 'string', value: String(o[key]), line: inv.line }, line: inv.line });
+    }
+  }
+  if (!extra.length) {
+    throw new OcrouteError('E_PS1_CMDLET', `cannot take a ${o.objectType} from ${head.cmdlet} through the pipeline`);
+  }
+  return { ...inv, args: [...extra, ...inv.args] };
+}

@@ -1,21 +1,23 @@
 /**
  * Run a .ps1 script against a tenant: parse, then interpret the subset the docs write
  * (pipelines, variables, foreach, If, Try/Catch, Where-Object/ForEach-Object blocks). Nothing
- * outside the tenant is read and no process starts; every loop runs over a finite list and the
- * whole script over at most MAX_STEPS commands. Every error carries the file and line.
+ * outside the tenant is read but the files its caller lends (Import-Csv, csv.ts), and no process
+ * starts; every loop runs over a finite list and the whole script over at most MAX_STEPS commands.
+ * Every error carries the file and line.
  */
 import { OcrouteError, isOcrouteError } from '../../errors';
 import type { TenantData } from '../../tenant/types';
 import { assumeReferences } from './assume';
-import { bind } from './binder';
+import { bind, bindPiped } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
 import { MODELLED, produce, producesObjects } from './objects';
-import { parseScript, type Arg, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
+import { parseScript, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
 import { onDraft, quietBy } from './error-action';
 import { whereFilter, whereStatement } from './filter';
 import { appended, called, newObject, plus } from './methods';
 import { stripPrompts } from './prompts';
+import { importCsv, type ReadBeside } from './csv';
 import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
 
 export interface ScriptResult {
@@ -38,10 +40,12 @@ const PASS_THROUGH =
  * `errors` (ocroute validate), a failing top-level statement is recorded there and the script
  * goes on, so one run reports every error it can.
  */
-export function runScript(t: TenantData, src: string, file?: string, errors?: OcrouteError[]): ScriptResult {
+export function runScript(
+  t: TenantData, src: string, file?: string, errors?: OcrouteError[], readBeside?: ReadBeside,
+): ScriptResult {
   const stripped = stripPrompts(src, file);
   const result: ScriptResult = { applied: 0, skipped: 0, warnings: stripped.warnings };
-  const interpreter = new Interpreter(t, file, result);
+  const interpreter = new Interpreter(t, file, result, readBeside);
   const statements = parseScript(stripped.src, file);
   if (!errors) {
     interpreter.run(statements);
@@ -64,6 +68,7 @@ class Interpreter {
 
   constructor(
     private readonly t: TenantData, private readonly file: string | undefined, private readonly result: ScriptResult,
+    private readonly readBeside?: ReadBeside,
   ) {}
 
   private err(code: string, message: string, line: number, field?: string): never {
@@ -166,6 +171,8 @@ class Interpreter {
 
   private head(inv: Invocation, piped: boolean, assign?: string): CmdletObject[] {
     this.step(inv.line);
+    if (/^import-csv$/i.test(inv.cmdlet))
+      return this.located(() => importCsv(this.resolveArgs(inv), this.readBeside, this.file), inv);
     if (producesObjects(inv.cmdlet)) {
       const { inv: resolved, filter } = whereFilter(this.resolveArgs(inv), this.file);
       const ctx = { warn: (m: string) => this.warn(inv.line, m) };
@@ -221,7 +228,7 @@ class Interpreter {
     if (spec === 'no-op') return input;
     for (const o of input) {
       this.step(inv.line);
-      this.runOne(this.fromPipeline(this.resolveArgs(inv), spec, o, head), spec);
+      this.runOne(this.located(() => bindPiped(this.resolveArgs(inv), spec.params, o, head), inv), spec);
     }
     return [];
   }
@@ -241,28 +248,6 @@ class Interpreter {
       );
     }
     return spec!;
-  }
-
-  /** A piped object binds to the parameters Teams takes by property name: -Identity, -PhoneNumber. */
-  private fromPipeline(inv: Invocation, spec: CmdletSpec, o: CmdletObject, head: Invocation): Invocation {
-    const given = (n: string) => inv.args.some((a) => 'param' in a && a.param.toLowerCase() === n.toLowerCase());
-    const extra: Arg[] = [];
-    for (const p of spec.params.filter((x) => x.name === 'Identity' || x.name === 'PhoneNumber')) {
-      if ([p.name, ...(p.aliases ?? [])].some(given)) continue;
-      const key = Object.keys(o).find((k) =>
-        [p.name, ...(p.aliases ?? [])].some((n) => n.toLowerCase() === k.toLowerCase()),
-      );
-      if (key !== undefined && o[key] !== null) {
-        extra.push({ param: p.name, value: { kind: 'string', value: String(o[key]), line: inv.line }, line: inv.line });
-      }
-    }
-    if (!extra.length) {
-      this.err(
-        'E_PS1_CMDLET', `${inv.cmdlet} cannot take a ${o.objectType} from ${head.cmdlet} through the pipeline`,
-        inv.line,
-      );
-    }
-    return { ...inv, args: [...extra, ...inv.args] };
   }
 
   private blockArg(inv: Invocation, name: string): Statement[] {
