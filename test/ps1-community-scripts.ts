@@ -157,3 +157,25 @@ t.test('New-CsOnlineVoiceRoute -Name (ParentAndRelativeKey set) names the route;
   t.equal(errorOf(() => load('New-CsOnlineVoiceRoute -NumberPattern x')).describe(),
     'c.ps1:1: New-CsOnlineVoiceRoute: parameter -Identity (or -Name) is required');
 });
+
+t.test('about_Comparison_Operators -replace (RE2, case-insensitive; -creplace; .NET ${n}) and string methods ' +
+  '($_.UPN.Trim()) in expressions', async (t) => {
+  const r = load(`$n = ' +1 (425) 555-0101 '
+$clean = $n.Trim() -replace '[^\\d+]', ''
+$tag = 'TAG:Sales' -replace '^tag:', ''
+$case = 'TAG:x' -creplace '^tag:', ''
+$swap = '4255550101' -replace '^(\\d{3})(\\d+)$', '+1\${1}$2'
+$list = @('a-1', 'b-2') -replace '-', '_'
+New-CsOnlineVoiceRoutingPolicy ($clean + '|' + $tag + '|' + $case + '|' + $swap + '|' + $list)
+New-CsOnlineVoiceRoutingPolicy $n.ToUpper().Replace(' ', '')`);
+  t.ok(r.ten.onlineVoiceRoutingPolicies['+14255550101|Sales|TAG:x|+14255550101|a_1 b_2'],
+    Object.keys(r.ten.onlineVoiceRoutingPolicies).join(' / '));
+  t.equal(load("New-CsOnlineVoiceRoutingPolicy 'pol '.Trim().ToUpper()").ten.onlineVoiceRoutingPolicies.POL?.identity,
+    'POL', 'methods on a quoted value');
+  t.match(errorOf(() => load("$x = 'a'.Foo()")).describe(), /^c\.ps1:1: \.Foo\(\) is outside the PowerShell subset/);
+  t.equal(errorOf(() => load("$s = 'a'\n$y = $s.PadLeft(3)")).describe(), 'c.ps1:2: .PadLeft() is outside the ' +
+    'PowerShell subset ocroute runs (text takes Trim, TrimStart, TrimEnd, ToLower, ToUpper, ToString, Replace, ' +
+    'StartsWith, EndsWith, Contains)');
+  t.match(errorOf(() => load("$y = 'a' -replace '(a', 'b'")).describe(),
+    /^c\.ps1:1: -replace pattern '\(a' is not a regular expression RE2 runs/);
+});

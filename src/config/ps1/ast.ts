@@ -18,7 +18,9 @@ export type Value =
   | { kind: 'sub'; stages: Invocation[]; props: string[]; line: number }
   /** `{ ... }`: a script block (Where-Object, ForEach-Object). */
   | { kind: 'block'; body: Statement[]; line: number; source?: string }
-  /** `a -eq b`, `x -and y`, `-not x`. */
+  /** `$x.Trim()`, `$_.UPN.ToLower()`: a method of a string value (methods.ts). */
+  | { kind: 'call'; target: Value; method: string; args: Value[]; line: number }
+  /** `a -eq b`, `x -and y`, `-not x`, `a -replace 'p','r'`. */
   | { kind: 'op'; op: string; left?: Value; right: Value; line: number }
   /** What a cmdlet returned (New-CsVoiceNormalizationRule -InMemory, Get-CsOnlineUser ...). */
   | { kind: 'object'; value: CmdletObject; line: number };

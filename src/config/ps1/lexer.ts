@@ -15,7 +15,7 @@ export interface Token {
   type: TokenType;
   value: string;
   line: number;
-  /** For `-Param:value`: the value came glued to the parameter. */
+  /** For `-Param:value`: the value came glued to the parameter; for `(`: written against what precedes it. */
   glued?: boolean;
   /** Source offset of a `{` or `}`, so a script block keeps its text (Get-CsOnlineUser -Filter {...}). */
   at?: number;
@@ -65,7 +65,8 @@ export function tokenize(src: string, file?: string, firstLine = 1): Token[] {
     if (c === ',') { push('comma', ','); i++; continue; }
     if (c === '@' && next === '{') { push('hashStart', '@{'); open('hash'); i += 2; continue; }
     if (c === '@' && next === '(') { push('arrayStart', '@('); open('paren'); i += 2; continue; }
-    if (c === '(') { push('lparen', '('); open('paren'); i++; continue; }
+    // A `(` against what comes before it (`$x.Trim(`) opens a method's arguments.
+    if (c === '(') { push('lparen', '(', { glued: i > 0 && !/\s/.test(src[i - 1]) }); open('paren'); i++; continue; }
     if (c === ')') { if (close() !== 'paren') err("unexpected ')'"); push('rparen', ')'); i++; continue; }
     if (c === '}') {
       if (!['hash', 'block'].includes(close()!)) err("unexpected '}'");
@@ -199,4 +200,12 @@ function countNewlines(src: string, from: number, to: number): number {
   let n = 0;
   for (let k = from; k < to; k++) if (src[k] === '\n') n++;
   return n;
+}
+
+/** A token as an error message shows it. */
+export function describe(t: Token): string {
+  if (t.type === 'eof') return 'end of file';
+  if (t.type === 'newline') return 'end of line';
+  if (t.type === 'param') return `-${t.value}`;
+  return `'${t.value}'`;
 }

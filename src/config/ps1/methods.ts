@@ -5,6 +5,7 @@
  */
 import { OcrouteError } from '../../errors';
 import type { Invocation, Value } from './parser';
+import RE2 from 're2';
 import { asText, itemsOf } from './values';
 
 const err = (message: string, line: number): never => {
@@ -62,4 +63,63 @@ export function newObject(inv: Invocation): Value {
       'System.Collections.Generic.List[T])', inv.line);
   }
   return { kind: 'array', items: [], line: inv.line };
+}
+
+const text = (v: Value | undefined, what: string, line: number): string =>
+  v?.kind === 'string' ? v.value : err(`${what} takes text`, line);
+
+/** .NET's string methods scripts call on values (`$_.UPN.Trim()`); others are located errors. */
+export function stringMethod(target: Value, method: string, args: Value[], line: number): Value {
+  if (target.kind !== 'string') {
+    return err(`.${method}() on a ${target.kind === 'object' ? target.value.objectType : target.kind}: ocroute ` +
+      'calls methods on text only', line);
+  }
+  const s = target.value;
+  const out = (value: string | boolean): Value =>
+    typeof value === 'boolean' ? { kind: 'bool', value, line } : { kind: 'string', value, line };
+  const arity = (n: number) => args.length === n || err(`.${method}() takes ${n} argument(s)`, line);
+  switch (method.toLowerCase()) {
+    case 'trim': return arity(0) && out(s.trim());
+    case 'trimstart': return arity(0) && out(s.trimStart());
+    case 'trimend': return arity(0) && out(s.trimEnd());
+    case 'tolower': case 'tolowerinvariant': return arity(0) && out(s.toLowerCase());
+    case 'toupper': case 'toupperinvariant': return arity(0) && out(s.toUpperCase());
+    case 'tostring': return arity(0) && out(s);
+    // .NET's String.Replace is literal and case-sensitive (the -replace operator takes patterns).
+    case 'replace': return arity(2) && out(s.split(text(args[0], '.Replace()', line)).join(text(args[1], '.Replace()',
+      line)));
+    case 'startswith': return arity(1) && out(s.startsWith(text(args[0], '.StartsWith()', line)));
+    case 'endswith': return arity(1) && out(s.endsWith(text(args[0], '.EndsWith()', line)));
+    case 'contains': return arity(1) && out(s.includes(text(args[0], '.Contains()', line)));
+  }
+  return err(`.${method}() is outside the PowerShell subset ocroute runs (text takes Trim, TrimStart, TrimEnd, ` +
+    'ToLower, ToUpper, ToString, Replace, StartsWith, EndsWith, Contains)', line);
+}
+
+// -replace patterns compiled once each (bounded), as -match's are.
+const replacers = new Map<string, RE2>();
+
+/**
+ * `left -replace 'pattern','with'` (about_Comparison_Operators): every match replaced, on RE2, case
+ * insensitive unless -creplace; .NET's `${name}` becomes `$<name>`; a list is replaced item by item.
+ */
+export function replaceOp(op: string, left: Value, right: Value, line: number): Value {
+  const [p, w] = itemsOf(right);
+  const pattern = text(p, '-replace', line);
+  const withText = w === undefined ? '' : text(w, '-replace', line).replace(/\$\{(\d+)\}/g, '$$$1')
+    .replace(/\$\{(\w+)\}/g, '$$<$1>');
+  const flags = op.startsWith('c') ? 'g' : 'gi';
+  const key = `${flags}/${pattern}`;
+  let re = replacers.get(key);
+  if (!re) {
+    try {
+      re = new RE2(pattern, flags);
+    } catch (e) {
+      return err(`-replace pattern '${pattern}' is not a regular expression RE2 runs: ${(e as Error).message}`, line);
+    }
+    if (replacers.size >= 1000) replacers.clear();
+    replacers.set(key, re);
+  }
+  const one = (v: Value): Value => ({ kind: 'string', value: asText(v, line).replace(re, withText), line });
+  return left.kind === 'array' ? { kind: 'array', items: left.items.map(one), line } : one(left);
 }

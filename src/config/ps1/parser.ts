@@ -7,13 +7,14 @@
  */
 import { OcrouteError } from '../../errors';
 import type { Statement, Value, Invocation } from './ast';
-import { tokenize, type Token } from './lexer';
+import { describe, tokenize, type Token } from './lexer';
 
 export type { Arg, CmdletObject, Invocation, Statement, Value } from './ast';
 
 /** Comparison operators (case-insensitive by default; `-c` forms compare case, `-i` forms do not). */
 export const COMPARE = /^[ci]?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin)$/i;
 const LOGIC = /^(and|or|xor)$/i;
+export const REPLACE = /^[ci]?replace$/i;
 const CMDLET_NAME = /^[A-Za-z]+-[A-Za-z]/;
 /** Keywords of constructs outside the subset (statement kind 'unsupported'). */
 const UNSUPPORTED = [
@@ -43,10 +44,23 @@ function parser(src: string, file?: string, firstLine = 1) {
   };
   const isSep = (t: Token) => t.type === 'newline' || t.type === 'semi';
   const isEnd = (t: Token) => isSep(t) || t.type === 'eof' || t.type === 'pipe' || t.type === 'rbrace';
+  /** The next token that is not a newline, consuming nothing. */
+  const pastNewlines = (): Token => {
+    let k = 0;
+    while (peek(k).type === 'newline') k++;
+    return peek(k);
+  };
   const skipNewlines = () => {
     while (peek().type === 'newline') next();
   };
   const word = (t: Token, w: string) => t.type === 'word' && t.value.toLowerCase() === w;
+
+  /** `target.method(args)`, the `(` next. */
+  function call(target: Value, method: string): Value {
+    const open = next();
+    const args = (group(open.line, false) as { items: Value[] }).items;
+    return { kind: 'call', target, method, args, line: open.line };
+  }
 
   /** `.Prop.Prop` glued after `)`: the lexer reads it as a bareword. */
   function props(): string[] {
@@ -56,7 +70,15 @@ function parser(src: string, file?: string, firstLine = 1) {
     return t.value.slice(1).split('.');
   }
 
+  /** A value, then any method calls on it: `$n.Trim().ToLower()`, `'x'.ToUpper()` (`.Name` reads as a word). */
   function primary(): Value {
+    let v = operand();
+    while (peek().type === 'word' && /^\.[A-Za-z_]\w*$/.test(peek().value) && peek(1).type === 'lparen' &&
+      peek(1).glued) v = call(v, next().value.slice(1));
+    return v;
+  }
+
+  function operand(): Value {
     const t = next();
     switch (t.type) {
       case 'string':
@@ -69,6 +91,11 @@ function parser(src: string, file?: string, firstLine = 1) {
         if (!rest.length && name === 'null') return { kind: 'null', line: t.line };
         if (!rest.length && (name === 'true' || name === 'false'))
           return { kind: 'bool', value: name === 'true', line: t.line };
+        // `$_.UPN.Trim()`: a method of the value, its `(` written against the name.
+        if (rest.length && peek().type === 'lparen' && peek().glued) {
+          const method = rest.pop()!;
+          return call({ kind: 'var', name, props: rest, line: t.line }, method);
+        }
         return { kind: 'var', name, props: rest, line: t.line };
       }
       case 'hashStart':
@@ -173,7 +200,12 @@ function parser(src: string, file?: string, firstLine = 1) {
       next();
       return { kind: 'op', op: 'not', right: comparison(), line: t.line };
     }
-    const left = value();
+    let left = value();
+    // `-replace 'pattern','with'` (chained as PowerShell does) binds before a comparison.
+    while (peek().type === 'param' && REPLACE.test(peek().value)) {
+      const r = next();
+      left = { kind: 'op', op: r.value.toLowerCase(), left, right: value(), line: r.line };
+    }
     const o = peek();
     if (o.type === 'param' && COMPARE.test(o.value)) {
       next();
@@ -182,7 +214,7 @@ function parser(src: string, file?: string, firstLine = 1) {
     if (o.type === 'param' && !LOGIC.test(o.value) && !isEnd(o) && o.value.toLowerCase() !== 'not') {
       err(
         `operator -${o.value} is not supported in expressions; use -eq, -ne, -like, -match, -contains, -in, ` +
-          `-and, -or, -not`,
+          `-replace, -and, -or, -not`,
       );
     }
     return left;
@@ -240,9 +272,7 @@ function parser(src: string, file?: string, firstLine = 1) {
       const t = peek();
       if (t.type === 'eof') return;
       if (depth === 0 && (isSep(t) || t.type === 'pipe' || t.type === 'rbrace')) {
-        let k = 0;
-        while (peek(k).type === 'newline') k++;
-        if (t.type === 'rbrace' || block || peek(k).type !== 'lbrace') return;
+        if (t.type === 'rbrace' || block || pastNewlines().type !== 'lbrace') return;
         skipNewlines();
         continue;
       }
@@ -253,34 +283,19 @@ function parser(src: string, file?: string, firstLine = 1) {
     }
   }
 
-  /** `(condition)`: an expression, or a command whose output decides (`If (Get-CsOnlinePSTNGateway)`). */
-  function condition(): Value {
-    const open = next();
-    if (peek().type === 'word' && CMDLET_NAME.test(peek().value)) {
-      const stages = pipeline(true);
-      if (next().type !== 'rparen') err("expected ')' after the command", open.line);
-      return { kind: 'sub', stages, props: [], line: open.line };
-    }
-    return group(open.line, true);
-  }
-
   function ifStatement(): Statement {
     const line = next().line;
-    const branches = [{ condition: condition(), body: expectBlock('If (...)') }];
+    // `(condition)` reads as a parenthesized value: an expression, or a command whose output decides.
+    const branches = [{ condition: primary(), body: expectBlock('If (...)') }];
     let otherwise: Statement[] | undefined;
-    // ElseIf / Else may start a later line: look past newlines without consuming the next statement.
-    const ahead = () => {
-      let k = 0;
-      while (peek(k).type === 'newline') k++;
-      return peek(k);
-    };
     for (;;) {
-      const t = ahead();
+      // ElseIf / Else may start a later line: look past newlines without consuming the next statement.
+      const t = pastNewlines();
       if (word(t, 'elseif')) {
         skipNewlines();
         next();
         if (peek().type !== 'lparen') err("expected '(' after ElseIf", t.line);
-        branches.push({ condition: condition(), body: expectBlock('ElseIf (...)') });
+        branches.push({ condition: primary(), body: expectBlock('ElseIf (...)') });
         continue;
       }
       if (word(t, 'else')) {
@@ -387,11 +402,4 @@ function parser(src: string, file?: string, firstLine = 1) {
       return v;
     },
   };
-}
-
-function describe(t: Token): string {
-  if (t.type === 'eof') return 'end of file';
-  if (t.type === 'newline') return 'end of line';
-  if (t.type === 'param') return `-${t.value}`;
-  return `'${t.value}'`;
 }

@@ -12,10 +12,10 @@ import { bind, bindPiped } from './binder';
 import { CMDLETS, findCmdlet } from './cmdlets';
 import type { CmdletSpec } from './cmdlet-kit';
 import { MODELLED, produce, producesObjects } from './objects';
-import { parseScript, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
+import { parseScript, REPLACE, type CmdletObject, type Invocation, type Statement, type Value } from './parser';
 import { onDraft, quietBy } from './error-action';
 import { whereFilter, whereStatement } from './filter';
-import { appended, called, newObject, plus } from './methods';
+import { appended, called, newObject, plus, replaceOp, stringMethod } from './methods';
 import { stripPrompts } from './prompts';
 import { importCsv, type ReadBeside } from './csv';
 import { asText, compare, fromOutput, itemsOf, property, truthy } from './values';
@@ -292,6 +292,11 @@ class Interpreter {
       case 'var':
         // `$_` is the object a block or filter reads: its errors name the object's type, enough.
         return this.props(this.variable(v.name, v.line), v.props, v.line, v.name === '_' ? undefined : `$${v.name}`);
+      case 'call': {
+        const target = this.evaluate(v.target);
+        const args = v.args.map((a) => this.evaluate(a));
+        return this.located(() => stringMethod(target, v.method, args, v.line), v);
+      }
       case 'expand': {
         const text = v.parts.map((p) => {
           if (typeof p === 'string') return p;
@@ -314,6 +319,7 @@ class Interpreter {
         if (v.op === 'not') return { kind: 'bool', value: !truthy(this.evaluate(v.right)), line: v.line };
         const left = this.evaluate(v.left!);
         if (v.op === '+') return this.located(() => plus(left, this.evaluate(v.right), v.line), v);
+        if (REPLACE.test(v.op)) return this.located(() => replaceOp(v.op, left, this.evaluate(v.right), v.line), v);
         if (v.op === 'and' || v.op === 'or' || v.op === 'xor') {
           const l = truthy(left);
           if (v.op === 'and' && !l) return { kind: 'bool', value: false, line: v.line };
