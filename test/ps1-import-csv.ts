@@ -28,13 +28,15 @@ const BULK = 'Import-Csv .\\numbers.csv | ForEach-Object {\n' +
 
 t.test('Import-Csv | ForEach-Object: each row assigns its Direct Routing number', async (t) => {
   const dir = folder(t, {
-    'numbers.csv': '\uFEFFUPN,Number\r\njohn@contoso.com,+14255550901\r\n"mary@contoso.com","+1 (425) 555-0902"\r\n',
-    '50-bulk.ps1': BULK,
+    'numbers.csv': '\uFEFFUPN,Number\r\njohn@contoso.com,+14255550901\r\n"mary@contoso.com","+1 (425) 555-0902"\r\n' +
+      'sam@contoso.com\r\n',
+    '50-bulk.ps1': BULK.replace('Import-Csv .\\numbers.csv', 'Import-Csv .\\numbers.csv | Where-Object Number'),
   });
   const c = loadConfigDir(dir);
   t.equal(c.tenant.users['john@contoso.com'].phoneNumber, '+14255550901');
   t.equal(c.tenant.users['mary@contoso.com'].phoneNumber, '+14255550902', 'a quoted field, normalized');
   t.ok(c.files.includes(path.join(dir, 'numbers.csv')), 'the CSV is one of the configuration\'s files');
+  t.equal(c.tenant.users['sam@contoso.com'].phoneNumber, undefined, 'a short row: its Number is $null, filtered out');
 });
 
 t.test('$rows = Import-Csv -Path x -Delimiter ";" then foreach, .Count', async (t) => {
@@ -53,8 +55,9 @@ t.test('only files of the configuration folder are read; errors are located', as
   const outside = folder(t, { 'secret.csv': 'UPN,Number\n' });
   const dir = folder(t, {
     'bad.csv': 'UPN,Number\njohn@contoso.com,"+1425\n',
+    'twice.csv': 'UPN,UPN\na,b\n',
     '50-a.ps1': `Import-Csv ..\\${path.basename(outside)}\\secret.csv | ForEach-Object { Write-Host $_.UPN }\n` +
-      'Import-Csv C:\\Scripts\\numbers.csv\nImport-Csv missing.csv\nImport-Csv bad.csv\n',
+      'Import-Csv C:\\Scripts\\numbers.csv\nImport-Csv missing.csv\nImport-Csv bad.csv\nImport-Csv twice.csv\n',
   });
   fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(dir, 'link.csv'));
   fs.appendFileSync(path.join(dir, '50-a.ps1'), 'Import-Csv link.csv\n');
@@ -64,8 +67,9 @@ t.test('only files of the configuration folder are read; errors are located', as
   t.match(msgs[1], /^DIR\/50-a\.ps1:2: -Path: Import-Csv: 'C:\\Scripts\\numbers\.csv' is outside the configuration/);
   t.match(msgs[2], /^DIR\/50-a\.ps1:3: -Path: Import-Csv: 'missing\.csv' is not a file of the configuration folder/);
   t.match(msgs[3], /^DIR\/bad\.csv:2: Import-Csv: Quote Not Closed/i, 'located in the CSV file');
-  t.match(msgs[4], /^DIR\/50-a\.ps1:5: -Path: Import-Csv: 'link\.csv' links outside the configuration folder/);
-  t.equal(msgs.length, 5);
+  t.equal(msgs[4], "DIR/twice.csv:1: Import-Csv: the header names 'UPN' twice");
+  t.match(msgs[5], /^DIR\/50-a\.ps1:6: -Path: Import-Csv: 'link\.csv' links outside the configuration folder/);
+  t.equal(msgs.length, 6);
 });
 
 t.test('a script with no folder (the admin API\'s script command) cannot read files', async (t) => {

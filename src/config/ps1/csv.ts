@@ -29,14 +29,17 @@ export function importCsv(inv: Invocation, read: ReadBeside | undefined, file?: 
   if (delimiter.length !== 1)
     throw new OcrouteError('E_PS1_PARAM', `-Delimiter is one character, not '${delimiter}'`, { field: '-Delimiter' });
   const { text, path } = read(a.Path as string);
-  let rows: Record<string, string>[];
+  let rows: string[][];
   try {
-    rows = parse(text.replace(/^\uFEFF/, ''), {
-      columns: true, delimiter, skip_empty_lines: true, relax_column_count: true,
-    }) as Record<string, string>[];
+    rows = parse(text.replace(/^\uFEFF/, ''), { delimiter, skip_empty_lines: true, relax_column_count: true });
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     throw new OcrouteError('E_CSV', `Import-Csv: ${(e as Error).message}`, { file: path, line });
   }
-  return rows.map((r) => ({ objectType: 'CsvRow', ...r }));
+  const [header = [], ...data] = rows;
+  const twice = header.find((h, i) => header.indexOf(h) !== i);
+  if (twice !== undefined)
+    throw new OcrouteError('E_CSV', `Import-Csv: the header names '${twice}' twice`, { file: path, line: 1 });
+  // As PowerShell's: a column a short row lacks is $null; fields past the header are dropped.
+  return data.map((r) => ({ objectType: 'CsvRow', ...Object.fromEntries(header.map((h, i) => [h, r[i] ?? null])) }));
 }
