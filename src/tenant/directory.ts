@@ -156,6 +156,8 @@ export function getNumber(t: TenantData, input: string, field = 'number'): Phone
 export function withDirectRoutingNumber<T>(
   t: TenantData, identity: string, input: string, field: string, assign: () => T,
 ): T {
+  // A number the tenant holds as typed (E.164) needs no second parse: assign() normalizes it anyway.
+  if (own(t.numbers, input)) return assign();
   const number = normalizeNumber(t, input, field);
   if (own(t.numbers, number)) return assign();
   const user = getUser(t, identity);
