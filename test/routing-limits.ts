@@ -7,6 +7,7 @@ import { loadConfigDir } from '../src/config/load';
 import { runScript } from '../src/config/ps1/run';
 import { MAX_PATTERN_TEXT, MAX_ROUTE_ENTRIES, MAX_VOICE_ROUTES, checkRoutingLimits } from '../src/routing/limits';
 import { compileSnapshot } from '../src/routing/snapshot';
+import { runOnDraft } from '../src/store/command-run';
 import { TenantStore } from '../src/store/tenant-store';
 import { emptyTenant, type TenantData } from '../src/tenant/types';
 import { errorOf } from './helpers/tenant';
@@ -99,4 +100,16 @@ t.test('admin API path: a command crossing a cap is refused before the journal; 
       ),
     { code: 'E_LIMIT', message: /at most 10,000 voice routes/ },
   );
+});
+
+t.test('a command is held to the caps only when it changes what they count (routes, policies)', async (t) => {
+  // Over the cap as given (as a store written under higher caps would hold it): users and numbers
+  // still change; a route change is refused. Caps are O(routes), so directory commands skip them.
+  const over = bigTenant(10_001, [['U']]);
+  const ctx = { now: 0, syncDelayMs: 0 };
+  const { next } = runOnDraft(over, 'users.add', { upn: 'new@big.test', licenses: ['PhoneSystem'] }, ctx);
+  t.ok(next.users['new@big.test'], 'a user added');
+  t.throws(() => runOnDraft(over, 'routes.set', { identity: 'r1', description: 'x' }, ctx), {
+    code: 'E_LIMIT', message: /at most 10,000 voice routes/,
+  });
 });

@@ -38,6 +38,9 @@ export function checkScope(command: string, actor: Actor): void {
     throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
 }
 
+/** The tenant fields checkRoutingLimits reads. */
+const LIMITS_READ = ['voiceRoutes', 'audioConferencingRoutingPolicies', 'onlineVoiceRoutingPolicies'];
+
 /** The actor as the journal keeps it: with the sync delay in force, so a replay sees the same. */
 export const actorText = (actor: Actor, ctx: CommandContext): string =>
   JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
@@ -54,7 +57,9 @@ export function runOnDraft(
   try {
     const result = runCommand(work.draft, command, args, ctx);
     const next = work.commit();
-    checkRoutingLimits(next);
+    // The caps count routes per policy's usage list: a command that changed none of what they count
+    // (numbers, users, meetings...) keeps `current`'s pass, so it skips the O(routes) walk.
+    if (LIMITS_READ.some((f) => work.changes().fields.has(f))) checkRoutingLimits(next);
     work.changes().limitsChecked = true;
     check?.(next, work.changes());
     return { work, result, next };
