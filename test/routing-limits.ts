@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfigDir } from '../src/config/load';
 import { runScript } from '../src/config/ps1/run';
-import { MAX_PATTERN_TEXT, MAX_ROUTE_ENTRIES, MAX_VOICE_ROUTES, checkRoutingLimits } from '../src/routing/limits';
+import {
+  MAX_PATTERN_TEXT, MAX_ROUTE_ENTRIES, MAX_VOICE_ROUTES, checkRoutingLimits, routingCountsMayChange,
+} from '../src/routing/limits';
 import { compileSnapshot } from '../src/routing/snapshot';
 import { runOnDraft } from '../src/store/command-run';
 import { TenantStore } from '../src/store/tenant-store';
@@ -102,14 +104,35 @@ t.test('admin API path: a command crossing a cap is refused before the journal; 
   );
 });
 
-t.test('a command is held to the caps only when it changes what they count (routes, policies)', async (t) => {
-  // Over the cap as given (as a store written under higher caps would hold it): users and numbers
-  // still change; a route change is refused. Caps are O(routes), so directory commands skip them.
-  const over = bigTenant(10_001, [['U']]);
-  const ctx = { now: 0, syncDelayMs: 0 };
-  const { next } = runOnDraft(over, 'users.add', { upn: 'new@big.test', licenses: ['PhoneSystem'] }, ctx);
-  t.ok(next.users['new@big.test'], 'a user added');
-  t.throws(() => runOnDraft(over, 'routes.set', { identity: 'r1', description: 'x' }, ctx), {
-    code: 'E_LIMIT', message: /at most 10,000 voice routes/,
+t.test('a command is held to the caps only when it changes what they count (routes, usages, patterns)',
+  async (t) => {
+    // Over the cap as given (as a store written under higher caps would hold it): users and a
+    // route's description still change; a change the caps count is refused. The caps walk every
+    // route, so commands that cannot change the counts skip them.
+    const over = bigTenant(10_001, [['U']]);
+    const ctx = { now: 0, syncDelayMs: 0 };
+    const { next } = runOnDraft(over, 'users.add', { upn: 'new@big.test', licenses: ['PhoneSystem'] }, ctx);
+    t.ok(next.users['new@big.test'], 'a user added');
+    t.equal(runOnDraft(over, 'routes.set', { identity: 'r1', description: 'x' }, ctx).next.voiceRoutes[1].description,
+      'x', 'a description changed');
+    t.equal(runOnDraft(over, 'routes.set', { identity: 'r1', numberPattern: '^\\+19\\d*$' }, ctx).next.voiceRoutes[1]
+      .numberPattern, '^\\+19\\d*$', 'a pattern of the same length counts the same');
+    t.throws(() => runOnDraft(over, 'routes.set', { identity: 'r1', numberPattern: '^\\+1\\d*$' }, ctx), {
+      code: 'E_LIMIT', message: /at most 10,000 voice routes/,
+    }, 'a pattern of another length is counted, and refused');
+    t.throws(() => runOnDraft(over, 'policies.newVoiceRouting', { identity: 'Q', onlinePstnUsages: ['U'] }, ctx), {
+      code: 'E_LIMIT',
+    }, 'a policy change is counted');
   });
+
+t.test('routingCountsMayChange: what keeps every count, and what does not', async (t) => {
+  const a = bigTenant(3, [['U']]);
+  const same = { ...a, voiceRoutes: a.voiceRoutes.map((r) => ({ ...r, description: 'd' })) };
+  t.equal(routingCountsMayChange(a, a), false);
+  t.equal(routingCountsMayChange(a, same), false, 'descriptions only');
+  t.equal(routingCountsMayChange(a, { ...a, voiceRoutes: a.voiceRoutes.slice(1) }), true, 'a route removed');
+  t.equal(routingCountsMayChange(a, { ...a, voiceRoutes: a.voiceRoutes.map((r, i) => (i ? r
+    : { ...r, onlinePstnUsages: ['U', 'V'] })) }), true, 'other usages');
+  t.equal(routingCountsMayChange(a, { ...a, onlineVoiceRoutingPolicies: { ...a.onlineVoiceRoutingPolicies } }), true,
+    'the policies replaced');
 });

@@ -65,3 +65,28 @@ export function checkRoutingLimits(t: TenantData): void {
     }
   }
 }
+
+/**
+ * Whether `after` may count differently from `before` under the caps (which `before` passed): a
+ * policy changed, or a route was added, removed, or given other usages or a pattern of another
+ * length. A description or gateway change keeps every count; the walk is pointer compares,
+ * routes being replaced, never changed in place.
+ */
+export function routingCountsMayChange(before: TenantData, after: TenantData): boolean {
+  if (before.audioConferencingRoutingPolicies !== after.audioConferencingRoutingPolicies) return true;
+  if (before.onlineVoiceRoutingPolicies !== after.onlineVoiceRoutingPolicies) return true;
+  const a = before.voiceRoutes;
+  const b = after.voiceRoutes;
+  if (a === b) return false;
+  if (a.length !== b.length) return true;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.numberPattern.length !== y.numberPattern.length) return true;
+    const u = x.onlinePstnUsages;
+    const v = y.onlinePstnUsages;
+    if (u.length !== v.length || u.some((w, k) => w !== v[k])) return true;
+  }
+  return false;
+}

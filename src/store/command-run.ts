@@ -4,7 +4,7 @@
  * with the context it first ran under.
  */
 import { OcrouteError } from '../errors';
-import { checkRoutingLimits } from '../routing/limits';
+import { checkRoutingLimits, routingCountsMayChange } from '../routing/limits';
 import { COMMANDS, runCommand, type CommandContext, type Scope } from '../tenant/commands';
 import { emptyTenant, type PhoneNumber, type TenantData, type User } from '../tenant/types';
 import { draftOf, type Changes, type Draft } from '../tenant/draft';
@@ -58,8 +58,9 @@ export function runOnDraft(
     const result = runCommand(work.draft, command, args, ctx);
     const next = work.commit();
     // The caps count routes per policy's usage list: a command that changed none of what they count
-    // (numbers, users, meetings...) keeps `current`'s pass, so it skips the O(routes) walk.
-    if (LIMITS_READ.some((f) => work.changes().fields.has(f))) checkRoutingLimits(next);
+    // (numbers, users, a route's description) keeps `current`'s pass, so it skips their O(routes) walk.
+    const fields = work.changes().fields;
+    if (LIMITS_READ.some((f) => fields.has(f)) && routingCountsMayChange(current, next)) checkRoutingLimits(next);
     work.changes().limitsChecked = true;
     check?.(next, work.changes());
     return { work, result, next };
