@@ -3,14 +3,8 @@
  * list, add numbers, join text), `$list.Add(x)` / `$list.Clear()` and `$Error.Clear()`, and the lists
  * `New-Object` makes. Pure functions over script values; the interpreter stores the results.
  */
-import { OcrouteError } from '../../errors';
 import type { Invocation, Value } from './parser';
-import RE2 from 're2';
-import { asText, itemsOf } from './values';
-
-const err = (message: string, line: number): never => {
-  throw new OcrouteError('E_PS1_SYNTAX', message, { line });
-};
+import { asText, err, itemsOf, scriptRegex } from './values';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -96,9 +90,6 @@ export function stringMethod(target: Value, method: string, args: Value[], line:
     'ToLower, ToUpper, ToString, Replace, StartsWith, EndsWith, Contains)', line);
 }
 
-// -replace patterns compiled once each (bounded), as -match's are.
-const replacers = new Map<string, RE2>();
-
 /**
  * `left -replace 'pattern','with'` (about_Comparison_Operators): every match replaced, on RE2, case
  * insensitive unless -creplace; .NET's `${name}` becomes `$<name>`; a list is replaced item by item.
@@ -108,18 +99,7 @@ export function replaceOp(op: string, left: Value, right: Value, line: number): 
   const pattern = text(p, '-replace', line);
   const withText = w === undefined ? '' : text(w, '-replace', line).replace(/\$\{(\d+)\}/g, '$$$1')
     .replace(/\$\{(\w+)\}/g, '$$<$1>');
-  const flags = op.startsWith('c') ? 'g' : 'gi';
-  const key = `${flags}/${pattern}`;
-  let re = replacers.get(key);
-  if (!re) {
-    try {
-      re = new RE2(pattern, flags);
-    } catch (e) {
-      return err(`-replace pattern '${pattern}' is not a regular expression RE2 runs: ${(e as Error).message}`, line);
-    }
-    if (replacers.size >= 1000) replacers.clear();
-    replacers.set(key, re);
-  }
+  const re = scriptRegex(pattern, op.startsWith('c') ? 'g' : 'gi', 'replace', line);
   const one = (v: Value): Value => ({ kind: 'string', value: asText(v, line).replace(re, withText), line });
   return left.kind === 'array' ? { kind: 'array', items: left.items.map(one), line } : one(left);
 }

@@ -8,7 +8,8 @@ import RE2 from 're2';
 import { OcrouteError } from '../../errors';
 import type { CmdletObject, Value } from './parser';
 
-const err = (message: string, line: number): never => {
+/** A located error of the script's own making (the interpreter adds its file). */
+export const err = (message: string, line: number): never => {
   throw new OcrouteError('E_PS1_SYNTAX', message, { line });
 };
 
@@ -103,19 +104,20 @@ export function wildcard(pattern: string, ci = true): RegExp {
 }
 
 // A Where-Object block compares every object with the same pattern: compile each once (bounded).
-const matchers = new Map<string, RE2>();
+const compiled = new Map<string, RE2>();
 
-function matcher(pattern: string, ci: boolean, op: string, line: number): RE2 {
-  const key = `${ci ? 'i' : 'c'}${pattern}`;
-  let re = matchers.get(key);
+/** `pattern` on RE2 with `flags` (-match: 'i' or ''; -replace: 'gi' or 'g'), compiled once; `op` names the operator. */
+export function scriptRegex(pattern: string, flags: string, op: string, line: number): RE2 {
+  const key = `${flags}/${pattern}`;
+  let re = compiled.get(key);
   if (re) return re;
   try {
-    re = new RE2(pattern, ci ? 'i' : '');
+    re = new RE2(pattern, flags);
   } catch (e) {
     return err(`-${op} pattern '${pattern}' is not a regular expression RE2 runs: ${(e as Error).message}`, line);
   }
-  if (matchers.size >= 1000) matchers.clear();
-  matchers.set(key, re);
+  if (compiled.size >= 1000) compiled.clear();
+  compiled.set(key, re);
   return re;
 }
 
@@ -143,7 +145,7 @@ function compareScalars(op: string, a: string | null, b: string | null, ci: bool
       return !wildcard(b ?? '', ci).test(a ?? '');
     case 'match':
     case 'notmatch': {
-      const re = matcher(b ?? '', ci, op, line);
+      const re = scriptRegex(b ?? '', ci ? 'i' : '', op, line);
       return re.test(a ?? '') === (op === 'match');
     }
   }
