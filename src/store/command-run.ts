@@ -38,9 +38,6 @@ export function checkScope(command: string, actor: Actor): void {
     throw new OcrouteError('E_SCOPE', `'${command}' is a${spec.scope === 'admin' ? 'n admin' : 'n operator'} command`);
 }
 
-/** The tenant fields checkRoutingLimits reads. */
-const LIMITS_READ = ['voiceRoutes', 'audioConferencingRoutingPolicies', 'onlineVoiceRoutingPolicies'];
-
 /** The actor as the journal keeps it: with the sync delay in force, so a replay sees the same. */
 export const actorText = (actor: Actor, ctx: CommandContext): string =>
   JSON.stringify({ ...actor, syncDelayMs: ctx.syncDelayMs });
@@ -59,8 +56,7 @@ export function runOnDraft(
     const next = work.commit();
     // The caps count routes per policy's usage list: a command that changed none of what they count
     // (numbers, users, a route's description) keeps `current`'s pass, so it skips their O(routes) walk.
-    const fields = work.changes().fields;
-    if (LIMITS_READ.some((f) => fields.has(f)) && routingCountsMayChange(current, next)) checkRoutingLimits(next);
+    if (routingCountsMayChange(current, next)) checkRoutingLimits(next);
     work.changes().limitsChecked = true;
     check?.(next, work.changes());
     return { work, result, next };

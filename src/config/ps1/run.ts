@@ -114,10 +114,10 @@ class Interpreter {
         return;
       }
       case 'method': {
-        const held = this.vars.get(s.name);
-        const target = held && this.props(held, s.props, s.line, `$${s.name}`);
+        // Only a variable's own methods change it (`$list.Add(x)`); `$x.Prop.M()` is refused by called().
+        const target = s.props.length ? undefined : this.vars.get(s.name);
         const args = s.args.map((a) => this.evaluate(a));
-        const next = this.located(() => called(s.props.length ? undefined : target, s.name, s.method, args, s.line), s);
+        const next = this.located(() => called(target, s.name, s.method, args, s.line), s);
         if (next) this.vars.set(s.name, next);
         return;
       }
